@@ -1,0 +1,73 @@
+# The entry point for people. Every target installs what it needs first.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= kpplatform.settings
+
+.PHONY: help install install-dev run web worker test test-fast lint format bench vendor messages clean
+
+help:
+	@echo "make run     install, migrate, load demo data, serve on http://127.0.0.1:$(PORT) with a worker"
+	@echo "make test    install dev requirements, run ruff and the whole pytest suite"
+	@echo "make lint    ruff check and format check"
+	@echo "make bench   benchmarks under bench/ (needs DATABASE_URL on PostgreSQL)"
+	@echo "make vendor  refresh Bootstrap, htmx and Chart.js from npm into static/vendor"
+	@echo "make messages  update and compile the zh-hans catalogue"
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_schedules
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py run_embedded --port $(PORT)
+
+web: install
+	$(PY) manage.py runserver $(PORT)
+
+worker: install
+	$(VENV)/bin/celery -A kpplatform worker -B --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: install-dev lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: install-dev
+	$(VENV)/bin/pytest -x -q -m "not browser" $(PYTEST_ARGS)
+
+bench: install-dev
+	$(PY) bench/run.py
+
+vendor:
+	npm install --no-audit --no-fund --silent
+	$(PYTHON) scripts/vendor_assets.py
+
+messages: install-dev
+	cd $(CURDIR) && $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=bench
+	$(PY) manage.py makemessages -d djangojs -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=var --ignore=static/vendor
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,185 @@
+"""People: the custom user (email as login), profiles and creator applications."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # Email login is case-insensitive everywhere, the admin included.
+        return self.get(email__iexact=username)
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", User.Role.STAFF)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person on the platform. Email is the login; there is no username."""
+
+    class Role(models.TextChoices):
+        LEARNER = "learner", _("Learner")
+        CREATOR = "creator", _("Creator")
+        STAFF = "staff", _("Staff")
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    role = models.CharField(
+        _("role"),
+        max_length=16,
+        choices=Role.choices,
+        default=Role.LEARNER,
+        db_index=True,
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), name="accounts_user_email_ci_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs):
+        if self.email:
+            self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_creator(self) -> bool:
+        return self.role == self.Role.CREATOR or self.is_staff
+
+    @property
+    def display_name(self) -> str:
+        profile = getattr(self, "profile", None)
+        if profile is not None and profile.display_name:
+            return profile.display_name
+        return self.email.split("@", 1)[0]
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+
+def avatar_upload_to(instance: "Profile", filename: str) -> str:
+    return f"avatars/{instance.user_id}/{filename}"
+
+
+class Profile(models.Model):
+    """Public face of a user and the interests used for cold-start recommendations."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
+    bio = models.TextField(_("bio"), max_length=2000, blank=True)
+    interests = models.ManyToManyField(
+        "courses.Category", verbose_name=_("interests"), blank=True, related_name="+"
+    )
+    onboarded_at = models.DateTimeField(
+        _("onboarding completed"), null=True, blank=True
+    )
+    personalization_enabled = models.BooleanField(
+        _("personalised recommendations"),
+        default=True,
+        help_text=_("When off, only non-personal lists are shown."),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return self.display_name or str(self.user)
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", kwargs={"user_id": self.user_id})
+
+
+class CreatorApplication(models.Model):
+    """A learner asks to become a creator; staff approve or reject it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="creator_applications",
+        verbose_name=_("user"),
+    )
+    motivation = models.TextField(_("what you want to teach"), max_length=4000)
+    expertise = models.CharField(_("field of expertise"), max_length=200)
+    sample_url = models.URLField(_("link to your work"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+
+    class Meta:
+        verbose_name = _("creator application")
+        verbose_name_plural = _("creator applications")
+        ordering = ["-created_at"]
+        constraints = [
+            # One open application per user at a time.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="accounts_one_pending_creator_application",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_status_display()})"

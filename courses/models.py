@@ -1,0 +1,322 @@
+"""The catalogue: categories, courses with their sections and lessons, reviews."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def protected_storage():
+    """Storage for paid media, served only through views that check access."""
+    return storages["protected"]
+
+
+class Category(models.Model):
+    """Two levels: a top category (parent is None) and its subcategories."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=80)
+    name_en = models.CharField(_("English name"), max_length=80)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:catalogue") + f"?category={self.slug}"
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (Chinese unless English is active)."""
+        language = get_language() or settings.LANGUAGE_CODE
+        return self.name_en if language.startswith("en") else self.name_zh
+
+
+def cover_upload_to(instance: "Course", filename: str) -> str:
+    return f"covers/{instance.creator_id}/{filename}"
+
+
+class Course(models.Model):
+    class Level(models.TextChoices):
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    class Language(models.TextChoices):
+        ZH = "zh-hans", _("Chinese")
+        EN = "en", _("English")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        ARCHIVED = "archived", _("Archived")
+
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="courses_created",
+        verbose_name=_("creator"),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="courses",
+        verbose_name=_("category"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True, allow_unicode=True)
+    subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    description = models.TextField(_("description (Markdown)"), blank=True)
+    description_html = models.TextField(editable=False, blank=True)
+    cover = models.ImageField(_("cover image"), upload_to=cover_upload_to, blank=True)
+    level = models.CharField(
+        _("level"), max_length=16, choices=Level.choices, default=Level.BEGINNER
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.ZH
+    )
+    price = models.DecimalField(
+        _("price"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text=_("0 means free."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    is_featured = models.BooleanField(_("featured"), default=False)
+    published_at = models.DateTimeField(
+        _("published"), null=True, blank=True, db_index=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Denormalised counters kept by services (never edited by hand) so that the
+    # catalogue sorts and filters without aggregating per request.
+    learner_count = models.PositiveIntegerField(
+        _("learners"), default=0, editable=False
+    )
+    rating_count = models.PositiveIntegerField(_("ratings"), default=0, editable=False)
+    rating_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, default=0, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            models.Index(fields=["status", "-learner_count"]),
+            models.Index(fields=["status", "-rating_average"]),
+            models.Index(fields=["status", "price"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0),
+                name="courses_course_price_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Section(models.Model):
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("course"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def lesson_video_upload_to(instance: "Lesson", filename: str) -> str:
+    return f"videos/{instance.section.course_id}/{filename}"
+
+
+class Lesson(models.Model):
+    class Kind(models.TextChoices):
+        VIDEO = "video", _("Video")
+        ARTICLE = "article", _("Article")
+        QUIZ = "quiz", _("Quiz")
+        ASSIGNMENT = "assignment", _("Assignment")
+
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.CASCADE,
+        related_name="lessons",
+        verbose_name=_("section"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.VIDEO
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_free_preview = models.BooleanField(_("free preview"), default=False)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), default=0)
+    # Paid media lives in the "protected" storage, never under MEDIA_URL.
+    video_file = models.FileField(
+        _("video file"),
+        upload_to=lesson_video_upload_to,
+        storage=protected_storage,
+        blank=True,
+        max_length=300,
+    )
+    video_url = models.URLField(_("external video URL (HLS or MP4)"), blank=True)
+    body = models.TextField(_("article (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def course_id(self) -> int:
+        return self.section.course_id
+
+
+def attachment_upload_to(instance: "LessonAttachment", filename: str) -> str:
+    return f"attachments/{instance.lesson_id}/{filename}"
+
+
+class LessonAttachment(models.Model):
+    lesson = models.ForeignKey(
+        Lesson,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("lesson"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"),
+        upload_to=attachment_upload_to,
+        storage=protected_storage,
+        max_length=300,
+    )
+    size_bytes = models.PositiveBigIntegerField(_("size"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Review(models.Model):
+    """One per enrolled learner and course; the creator may reply once."""
+
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.CASCADE,
+        related_name="reviews",
+        verbose_name=_("course"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reviews",
+        verbose_name=_("learner"),
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("stars"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(_("review"), max_length=5000, blank=True)
+    reply = models.TextField(_("creator's reply"), max_length=5000, blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "user"], name="courses_one_review_per_user"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5),
+                name="courses_review_rating_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} · {self.rating}★"
+
+
+class Wishlist(models.Model):
+    """A learner's favourite: one row per user and course."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist"
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="wishlisted_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wishlist entry")
+        verbose_name_plural = _("wishlist entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="courses_wishlist_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ♥ {self.course}"

@@ -1,0 +1,29 @@
+"""Celery application: one broker, JSON only, tasks discovered in every app."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kpplatform.settings")
+
+app = Celery("kpplatform")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def _ensure_filesystem_broker_folders() -> None:
+    """kombu's filesystem transport needs its folders to exist."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+    if str(getattr(settings, "CELERY_BROKER_URL", "")).startswith("filesystem://"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+            if options.get(key):
+                Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@app.on_after_configure.connect
+def _prepare_broker(sender, **kwargs) -> None:
+    _ensure_filesystem_broker_folders()

@@ -1,0 +1,88 @@
+"""Domain events that cross app boundaries.
+
+The domain apps (courses, learning, live, commerce, community) send these from
+their services, always inside `transaction.on_commit`, so that a rolled-back
+transaction announces nothing. Apps that react (rewards, community
+notifications, recommendations, analytics) connect receivers in their
+`AppConfig.ready()`; receivers must be idempotent and quick, handing slow work
+to a Celery task that takes ids.
+
+Every signal is sent with keyword arguments of plain ids (never model
+instances), so that a receiver can pass them straight to a task. `sender` is the
+model class of the source object. The arguments listed are always present;
+receivers accept `**kwargs` for anything added later.
+
+Use `send_on_commit(signal, sender=..., **kwargs)` to send one.
+"""
+
+from django.db import transaction
+from django.dispatch import Signal
+
+# --- courses ---------------------------------------------------------------
+#: A course went live. kwargs: course_id, creator_id
+course_published = Signal()
+#: Staff rejected a course. kwargs: course_id, creator_id, reason
+course_rejected = Signal()
+#: A learner wrote a review. kwargs: review_id, course_id, user_id, rating
+review_created = Signal()
+#: A review was hidden or deleted. kwargs: review_id, course_id, user_id
+review_removed = Signal()
+#: A course page was viewed. kwargs: course_id, user_id (None for anonymous)
+course_viewed = Signal()
+#: A course was added to / removed from a wishlist. kwargs: course_id, user_id
+course_wishlisted = Signal()
+course_unwishlisted = Signal()
+
+# --- learning --------------------------------------------------------------
+#: kwargs: enrollment_id, course_id, user_id, source ("free", "purchase",
+#: "membership", "staff")
+enrollment_created = Signal()
+#: Access was taken back (refund, membership end). kwargs: enrollment_id,
+#: course_id, user_id, reason
+enrollment_revoked = Signal()
+#: kwargs: lesson_id, course_id, user_id
+lesson_completed = Signal()
+#: kwargs: enrollment_id, course_id, user_id, certificate_id
+course_completed = Signal()
+#: kwargs: attempt_id, quiz_id, course_id, user_id, score, passed
+quiz_attempted = Signal()
+
+# --- commerce --------------------------------------------------------------
+#: kwargs: order_id, user_id, total (str Decimal)
+order_paid = Signal()
+#: One sold item, after fulfilment. kwargs: order_item_id, order_id, user_id,
+#: offer_type, offer_id, creator_id (or None), amount (str Decimal)
+item_sold = Signal()
+#: kwargs: order_item_id, order_id, user_id, offer_type, offer_id, creator_id,
+#: amount (str Decimal)
+item_refunded = Signal()
+
+# --- community -------------------------------------------------------------
+#: kwargs: thread_id, space_id, author_id, kind ("discussion" or "question")
+thread_created = Signal()
+#: kwargs: post_id, thread_id, author_id, kind ("reply", "answer", "comment")
+post_created = Signal()
+#: A post or thread was removed (soft delete or hidden by moderation).
+#: kwargs: post_id (or None), thread_id, author_id
+post_removed = Signal()
+#: kwargs: post_id, thread_id, author_id (of the answer), accepted_by_id
+answer_accepted = Signal()
+#: kwargs: vote_id, post_id, author_id (of the post), voter_id, value (+1/-1)
+post_voted = Signal()
+#: kwargs: vote_id, post_id, author_id, voter_id
+vote_withdrawn = Signal()
+#: kwargs: thread_id, author_id, featured_by_id
+thread_featured = Signal()
+#: kwargs: user_id, until (ISO datetime), reason
+user_suspended = Signal()
+
+# --- accounts --------------------------------------------------------------
+#: First request of the day by a signed-in user. kwargs: user_id, date (ISO)
+daily_visit = Signal()
+#: kwargs: user_id
+creator_approved = Signal()
+
+
+def send_on_commit(signal: Signal, *, sender: type, **kwargs) -> None:
+    """Send `signal` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: signal.send(sender=sender, **kwargs))

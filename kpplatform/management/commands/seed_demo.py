@@ -1,0 +1,61 @@
+"""Load deterministic, idempotent demo data from every app's `seed.py`."""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from kpplatform.seeding import DEMO_PASSWORD, SCALES, SeedContext, SeedStep
+
+
+def collect_steps() -> list[SeedStep]:
+    steps: list[SeedStep] = []
+    for config in apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.seed")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.seed":
+                raise
+            continue
+        steps.extend(getattr(module, "SEED_STEPS", []))
+    return sorted(steps, key=lambda step: (step.order, step.name))
+
+
+class Command(BaseCommand):
+    help = "Load demo data (deterministic for a seed; a second run adds nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when users already exist.",
+        )
+        parser.add_argument("--only", help="Comma-separated step names to run.")
+
+    def handle(self, *args, scale, seed, if_empty, only, verbosity, **options):
+        if if_empty and get_user_model().objects.exists():
+            self.stdout.write("Users exist already: demo data not loaded (--if-empty).")
+            return
+        ctx = SeedContext(
+            scale=scale, seed=seed, stdout=self.stdout, quiet=verbosity == 0
+        )
+        wanted = set(only.split(",")) if only else None
+        for step in collect_steps():
+            if wanted and step.name not in wanted:
+                continue
+            ctx.log(f"· {step.name}")
+            with transaction.atomic():
+                step.run(ctx)
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS("Demo data ready."))
+            self.stdout.write(
+                "Demo logins (password for all: "
+                f"{DEMO_PASSWORD}):\n"
+                "  staff:    staff@demo.kp\n"
+                "  creator:  creator1@demo.kp\n"
+                "  learner:  learner1@demo.kp"
+            )

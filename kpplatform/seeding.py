@@ -1,0 +1,98 @@
+"""The demo-data framework behind `manage.py seed_demo`.
+
+Each app that has demo data defines `SEED_STEPS` in its `seed.py`: a list of
+`SeedStep(order, name, run)`. `run(ctx)` must be deterministic for a given
+seed (use `ctx.rng(name)`) and idempotent (get-or-create on natural keys), so
+that a second run adds nothing. Steps run in `order`, each in one transaction.
+
+The planted interest clusters below are shared by every app's seed, so that
+enrolments, reviews, threads and votes follow the same tastes and the
+recommender has structure to find.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TextIO
+
+from tqdm import tqdm
+
+# (slug, Chinese name, English name, parent slug or None)
+CATEGORIES: list[tuple[str, str, str, str | None]] = [
+    ("programming", "编程开发", "Programming", None),
+    ("python", "Python", "Python", "programming"),
+    ("web", "Web 开发", "Web development", "programming"),
+    ("data-science", "数据科学", "Data science", None),
+    ("machine-learning", "机器学习", "Machine learning", "data-science"),
+    ("business", "商业管理", "Business", None),
+    ("marketing", "市场营销", "Marketing", "business"),
+    ("finance", "金融理财", "Finance", None),
+    ("investing", "投资入门", "Investing", "finance"),
+    ("design", "设计创意", "Design", None),
+    ("photography", "摄影", "Photography", "design"),
+    ("languages", "语言学习", "Languages", None),
+    ("english", "英语", "English", "languages"),
+    ("humanities", "人文历史", "Humanities", None),
+    ("psychology", "心理学", "Psychology", "humanities"),
+    ("health", "健康生活", "Health and fitness", None),
+]
+
+# Top-level category slugs that tend to go together.
+INTEREST_CLUSTERS: list[list[str]] = [
+    ["programming", "data-science"],
+    ["business", "finance"],
+    ["design", "humanities"],
+    ["languages", "humanities", "health"],
+]
+
+SCALES = {
+    # learners, creators
+    "small": {"learners": 120, "creators": 12},
+    "bench": {"learners": 20000, "creators": 400},
+}
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (printed on purpose: demo accounts)
+
+
+@dataclasses.dataclass
+class SeedContext:
+    scale: str
+    seed: int
+    stdout: TextIO
+    quiet: bool = False
+    data: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        return SCALES[self.scale]
+
+    def rng(self, name: str) -> random.Random:
+        """A generator of its own per step, so that steps do not shift each other."""
+        return random.Random(f"{self.seed}:{name}")
+
+    def progress(
+        self, iterable: Iterable, *, total: int | None = None, desc: str = ""
+    ) -> Iterator:
+        return iter(
+            tqdm(
+                iterable,
+                total=total,
+                desc=desc,
+                file=self.stdout,
+                disable=self.quiet,
+                leave=False,
+            )
+        )
+
+    def log(self, message: str) -> None:
+        if not self.quiet:
+            self.stdout.write(message + "\n")
+
+
+@dataclasses.dataclass(frozen=True)
+class SeedStep:
+    order: int
+    name: str
+    run: Callable[[SeedContext], None]

@@ -1,0 +1,35 @@
+"""Root URLs: each app mounts its own urls.py; the API lives under /api/v1/."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.HealthView.as_view(), name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("accounts.urls")),
+    path("courses/", include("courses.urls")),
+    path("learn/", include("learning.urls")),
+    path("live/", include("live.urls")),
+    path("shop/", include("commerce.urls")),
+    path("community/", include("community.urls")),
+    path("rewards/", include("rewards.urls")),
+    path("recommendations/", include("recommendations.urls")),
+    path("analytics/", include("analytics.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

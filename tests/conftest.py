@@ -1,0 +1,88 @@
+"""Shared fixtures and the rules for tests that need real services.
+
+Tests marked `postgres` need DATABASE_URL on PostgreSQL, `redis` need REDIS_URL,
+`browser` need Debian's Chromium. Where a service is missing they are skipped
+with the reason shown (`-ra`), except under CI=true, where they fail: CI must
+never pass by skipping them.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# refuses to run there unless told that this is safe (it is: one thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _redis_answers() -> bool:
+    if not settings.REDIS_URL:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def _missing(item: pytest.Item) -> str | None:
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        return (
+            "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/kp"
+        )
+    if item.get_closest_marker("redis") and not _redis_answers():
+        return "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0"
+    if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
+        return (
+            "needs Chromium: apt-get install -y chromium chromium-driver "
+            "(or set CHROMIUM_PATH)"
+        )
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    reason = _missing(item)
+    if reason is None:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but the service is unreachable: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    """Uploads of one test never leak into another or into var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PROTECTED_MEDIA_ROOT = tmp_path / "protected"
+    settings.SENDFILE_ROOT = str(settings.PROTECTED_MEDIA_ROOT)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "protected": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": str(settings.PROTECTED_MEDIA_ROOT),
+                "base_url": "/protected/",
+            },
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    return CHROMIUM if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM) else ""

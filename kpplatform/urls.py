@@ -8,9 +8,22 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
 
+API_APPS = [
+    "accounts",
+    "courses",
+    "learning",
+    "live",
+    "commerce",
+    "community",
+    "rewards",
+    "recommendations",
+    "analytics",
+]
+
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *[path("", include(f"{app}.api.urls")) for app in API_APPS],
 ]
 
 urlpatterns = [

@@ -86,3 +86,24 @@ def _clear_cache():
 @pytest.fixture
 def chromium_path() -> str:
     return CHROMIUM if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM) else ""
+
+
+@pytest.fixture
+def user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def creator(db):
+    from tests.factories import CreatorFactory
+
+    return CreatorFactory()
+
+
+@pytest.fixture
+def staff_user(db):
+    from tests.factories import StaffFactory
+
+    return StaffFactory()

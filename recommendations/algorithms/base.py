@@ -116,6 +116,14 @@ def top_n(
         else:
             part = np.tile(np.arange(n_items), (len(chunk), 1))
         part_scores = np.take_along_axis(scores, part, axis=1)
+        # argpartition picks arbitrarily among items tied at the boundary;
+        # re-rank those rows fully so that ties always go to the lower index.
+        boundary = part_scores.min(axis=1, keepdims=True)
+        tied = np.flatnonzero((scores >= boundary).sum(axis=1) > n)
+        if len(tied):
+            exact = np.argsort(-scores[tied], axis=1, kind="stable")[:, :n]
+            part[tied] = exact
+            part_scores[tied] = np.take_along_axis(scores[tied], exact, axis=1)
         # Sort by score desc, then item index asc (lexsort: last key first).
         order = np.lexsort((part, -part_scores), axis=1)
         items = np.take_along_axis(part, order, axis=1)

@@ -99,8 +99,11 @@ def course_home(request, slug: str):
         enrollment=enrollment, lessons=lessons, progress=progress
     )
     if lesson is None:
-        messages.info(request, _("This course has no lessons yet."))
-        return redirect(_course_page_url(course))
+        return render(
+            request,
+            "learning/no_lessons.html",
+            {"course": course, "course_url": _course_page_url(course)},
+        )
     return redirect("learning:lesson", lesson_id=lesson.pk)
 
 

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from .models import Notification, NotificationPreference, Report, Space, Thread
 from .services import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
-BODY_HELP = _("Markdown: **bold**, `code`, ```fenced code```, [links](https://…), images.")
+BODY_HELP = _(
+    "Markdown: **bold**, `code`, ```fenced code```, [links](https://…), images."
+)
 
 
 def _body_field(label):
@@ -15,10 +17,14 @@ def _body_field(label):
         max_length=MAX_BODY_CHARS,
         strip=True,
         help_text=BODY_HELP,
-        widget=forms.Textarea(attrs={"rows": 8, "class": "form-control font-monospace"}),
+        widget=forms.Textarea(
+            attrs={"rows": 8, "class": "form-control font-monospace"}
+        ),
         error_messages={
             "required": _("Write something before posting."),
-            "max_length": _("Posts are limited to %(limit_value)d characters (this one has %(show_value)d)."),
+            "max_length": _(
+                "Posts are limited to %(limit_value)d characters (this one has %(show_value)d)."
+            ),
         },
     )
 

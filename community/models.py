@@ -84,6 +84,9 @@ class Space(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("community:space", kwargs={"slug": self.slug})
+
     @property
     def name(self) -> str:
         language = get_language() or settings.LANGUAGE_CODE
@@ -92,9 +95,6 @@ class Space(models.Model):
     @property
     def is_private(self) -> bool:
         return self.visibility == self.Visibility.ENROLLED
-
-    def get_absolute_url(self) -> str:
-        return reverse("community:space", kwargs={"slug": self.slug})
 
 
 class Tag(models.Model):

@@ -282,8 +282,9 @@ def search(*, user, query: str, limit: int = 50) -> QuerySet[Thread]:
         )
     else:
         threads = threads.filter(
-            Q(title__icontains=query) | Exists(matching_posts.filter(body__icontains=query))
+            Q(title__icontains=query)
+            | Exists(matching_posts.filter(body__icontains=query))
         ).order_by("-is_featured", "-score", "-last_activity_at")
-    return threads.select_related("space", "author", "author__profile").prefetch_related(
-        "tags"
-    )[:limit]
+    return threads.select_related(
+        "space", "author", "author__profile"
+    ).prefetch_related("tags")[:limit]

@@ -147,9 +147,7 @@ def notification_digest_send(*, user_id: int) -> int:
             body = render_to_string("community/email/digest.txt", context)
         recipient = user.email
         transaction.on_commit(
-            lambda: send_mail(
-                subject, body, settings.DEFAULT_FROM_EMAIL, [recipient]
-            )
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
         )
         return len(wanted)
 
@@ -397,9 +395,13 @@ def _schedule_index_rebuild() -> None:
 
 
 @transaction.atomic
-def post_create(*, author, thread: Thread, body: str, parent: Post | None = None) -> Post:
+def post_create(
+    *, author, thread: Thread, body: str, parent: Post | None = None
+) -> Post:
     """A reply (discussion), an answer (question) or a comment under one."""
-    thread = Thread.objects.select_for_update().select_related("space").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update().select_related("space").get(pk=thread.pk)
+    )
     if not selectors.can_view_thread(author, thread):
         raise ValidationError(_("This thread no longer exists."), code="gone")
     if thread.is_locked:
@@ -706,7 +708,11 @@ def bookmark_toggle(*, user, thread: Thread) -> bool:
 
 @transaction.atomic
 def follow_set(
-    *, user, follow: bool, thread: Thread | None = None, tag: Tag | None = None,
+    *,
+    user,
+    follow: bool,
+    thread: Thread | None = None,
+    tag: Tag | None = None,
     followed_user=None,
 ) -> bool:
     """Follow or unfollow exactly one thread, tag or user; returns the new state."""
@@ -734,9 +740,13 @@ def follow_set(
 
 
 @transaction.atomic
-def thread_feature(*, thread: Thread, user, featured: bool = True, reason: str = "") -> Thread:
+def thread_feature(
+    *, thread: Thread, user, featured: bool = True, reason: str = ""
+) -> Thread:
     """Mark a thread as featured (精华) or take the mark away: staff or space moderators."""
-    thread = Thread.objects.select_for_update().select_related("space").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update().select_related("space").get(pk=thread.pk)
+    )
     if not selectors.can_moderate_space(user, thread.space):
         raise PermissionDenied(_("Only moderators can feature threads."))
     if not thread.is_public:
@@ -746,7 +756,9 @@ def thread_feature(*, thread: Thread, user, featured: bool = True, reason: str =
     thread.is_featured = featured
     thread.featured_at = timezone.now() if featured else None
     thread.featured_by = user if featured else None
-    thread.save(update_fields=["is_featured", "featured_at", "featured_by", "updated_at"])
+    thread.save(
+        update_fields=["is_featured", "featured_at", "featured_by", "updated_at"]
+    )
     ModerationAction.objects.create(
         moderator=user,
         action=ModerationAction.Action.FEATURE
@@ -923,7 +935,9 @@ def reports_dismiss(*, post: Post, moderator, reason: str = "") -> int:
 
 
 @transaction.atomic
-def user_warn(*, user, moderator, reason: str, post: Post | None = None) -> ModerationAction:
+def user_warn(
+    *, user, moderator, reason: str, post: Post | None = None
+) -> ModerationAction:
     _require_staff(moderator)
     if not reason.strip():
         raise ValidationError(_("Say why the user is warned."))
@@ -994,7 +1008,9 @@ def user_suspend(
 
 
 @transaction.atomic
-def suspension_lift(*, suspension: Suspension, moderator, reason: str = "") -> Suspension:
+def suspension_lift(
+    *, suspension: Suspension, moderator, reason: str = ""
+) -> Suspension:
     _require_staff(moderator)
     suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
     if suspension.lifted_at is None:
@@ -1050,19 +1066,33 @@ def post_notify(*, post_id: int) -> int:
 
     name = actor.display_name
     for user in _mentioned_users(post.body):
-        add(user, Notification.Kind.MENTION,
-            _("%(name)s mentioned you in “%(title)s”") % {"name": name, "title": thread.title})
+        add(
+            user,
+            Notification.Kind.MENTION,
+            _("%(name)s mentioned you in “%(title)s”")
+            % {"name": name, "title": thread.title},
+        )
     if post.kind == Post.Kind.COMMENT and post.parent_id:
-        add(post.parent.author, Notification.Kind.REPLY,
+        add(
+            post.parent.author,
+            Notification.Kind.REPLY,
             _("%(name)s commented on your post in “%(title)s”")
-            % {"name": name, "title": thread.title})
+            % {"name": name, "title": thread.title},
+        )
     if post.kind == Post.Kind.ANSWER:
-        add(thread.author, Notification.Kind.ANSWER,
+        add(
+            thread.author,
+            Notification.Kind.ANSWER,
             _("%(name)s answered your question “%(title)s”")
-            % {"name": name, "title": thread.title})
+            % {"name": name, "title": thread.title},
+        )
     elif post.kind in (Post.Kind.REPLY, Post.Kind.COMMENT):
-        add(thread.author, Notification.Kind.REPLY,
-            _("%(name)s replied in “%(title)s”") % {"name": name, "title": thread.title})
+        add(
+            thread.author,
+            Notification.Kind.REPLY,
+            _("%(name)s replied in “%(title)s”")
+            % {"name": name, "title": thread.title},
+        )
     follower_ids = Follow.objects.filter(target=Follow.Target.THREAD, thread=thread)
     if post.kind == Post.Kind.OPENING:
         follower_ids = Follow.objects.filter(
@@ -1090,7 +1120,9 @@ def post_notify(*, post_id: int) -> int:
         if not selectors.can_view_thread(user, thread):
             continue
         with transaction.atomic():
-            if notification_create(user=user, kind=kind, title=text, url=url, actor=actor):
+            if notification_create(
+                user=user, kind=kind, title=text, url=url, actor=actor
+            ):
                 created += 1
     return created
 

@@ -37,11 +37,15 @@ def _documents():
         .values_list("pk", "space_id", "kind", "title")[:MAX_DOCUMENTS]
     )
     rows = list(threads)
-    bodies = dict(
-        Post.objects.filter(
-            kind=Post.Kind.OPENING, thread_id__in=[r[0] for r in rows]
-        ).values_list("thread_id", "body")
-    ) if len(rows) <= 5000 else {}
+    bodies = (
+        dict(
+            Post.objects.filter(
+                kind=Post.Kind.OPENING, thread_id__in=[r[0] for r in rows]
+            ).values_list("thread_id", "body")
+        )
+        if len(rows) <= 5000
+        else {}
+    )
     return rows, bodies
 
 
@@ -149,9 +153,7 @@ def similar_threads(*, user, text: str, limit: int = 5, kind=None, exclude=None)
 
 
 def related_threads(*, user, thread, limit: int = 5):
-    return similar_threads(
-        user=user, text=thread.title, limit=limit, exclude=thread.pk
-    )
+    return similar_threads(user=user, text=thread.title, limit=limit, exclude=thread.pk)
 
 
 def rebuild_now() -> int:

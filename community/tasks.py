@@ -36,7 +36,9 @@ def send_notification_digests() -> int:
         user=OuterRef("pk"), emailed_at__isnull=True, read_at__isnull=True
     )
     user_ids = list(
-        User.objects.filter(Exists(pending), is_active=True).values_list("pk", flat=True)
+        User.objects.filter(Exists(pending), is_active=True).values_list(
+            "pk", flat=True
+        )
     )
     for user_id in user_ids:
         send_notification_digest.delay(user_id=user_id)

@@ -47,9 +47,7 @@ def _back(request: HttpRequest, fallback: str) -> str:
 
 
 def _not_found(request: HttpRequest, message: str) -> HttpResponse:
-    return render(
-        request, "community/not_found.html", {"message": message}, status=404
-    )
+    return render(request, "community/not_found.html", {"message": message}, status=404)
 
 
 def handles_missing(message_key: str):
@@ -63,8 +61,12 @@ def handles_missing(message_key: str):
             except Http404:
                 messages_map = {
                     "space": _("This space does not exist, or you cannot see it."),
-                    "thread": _("This thread does not exist, was deleted, or you cannot see it."),
-                    "post": _("This post does not exist, was deleted, or you cannot see it."),
+                    "thread": _(
+                        "This thread does not exist, was deleted, or you cannot see it."
+                    ),
+                    "post": _(
+                        "This post does not exist, was deleted, or you cannot see it."
+                    ),
                 }
                 return _not_found(request, messages_map[message_key])
 
@@ -82,7 +84,9 @@ def _visible_space(request, slug: str) -> Space:
 
 def _visible_thread(request, pk: int) -> Thread:
     thread = (
-        Thread.objects.select_related("space", "space__course", "author", "author__profile")
+        Thread.objects.select_related(
+            "space", "space__course", "author", "author__profile"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -93,7 +97,9 @@ def _visible_thread(request, pk: int) -> Thread:
 
 def _visible_post(request, pk: int) -> Post:
     post = (
-        Post.objects.select_related("thread", "thread__space", "thread__space__course", "author")
+        Post.objects.select_related(
+            "thread", "thread__space", "thread__space__course", "author"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -105,7 +111,10 @@ def _visible_post(request, pk: int) -> Post:
 def _list_params(request) -> tuple[str, str]:
     current_filter = request.GET.get("filter", "")
     sort = request.GET.get("sort", "active")
-    return (current_filter if current_filter in FILTERS else "", sort if sort in SORTS else "active")
+    return (
+        current_filter if current_filter in FILTERS else "",
+        sort if sort in SORTS else "active",
+    )
 
 
 def _page(request, queryset):
@@ -168,7 +177,9 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     threads = selectors.thread_list(
         user=request.user, tag=tag, filter=current_filter, sort=sort
     )
-    following = request.user.is_authenticated and tag.follows.filter(user=request.user).exists()
+    following = (
+        request.user.is_authenticated and tag.follows.filter(user=request.user).exists()
+    )
     return render(
         request,
         "community/tag_detail.html",
@@ -253,7 +264,9 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @handles_missing("space")
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     space = _visible_space(request, slug)
-    form = ThreadForm(request.POST or None, initial={"kind": request.GET.get("kind", "question")})
+    form = ThreadForm(
+        request.POST or None, initial={"kind": request.GET.get("kind", "question")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             thread = services.thread_create(
@@ -272,14 +285,14 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
             if thread.status == "held":
                 messages.info(
                     request,
-                    _("Your thread is waiting for a moderator before it is shown to others."),
+                    _(
+                        "Your thread is waiting for a moderator before it is shown to others."
+                    ),
                 )
             else:
                 messages.success(request, _("Your thread is published."))
             return redirect(thread)
-    return render(
-        request, "community/thread_form.html", {"space": space, "form": form}
-    )
+    return render(request, "community/thread_form.html", {"space": space, "form": form})
 
 
 @require_GET
@@ -412,7 +425,9 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         if raw == "0":
             services.vote_withdraw(user=request.user, post=post)
         else:
-            services.vote_cast(user=request.user, post=post, value=-1 if raw == "-1" else 1)
+            services.vote_cast(
+                user=request.user, post=post, value=-1 if raw == "-1" else 1
+            )
     except ValidationError as exc:
         error = _error_text(exc)
     post.refresh_from_db(fields=["score"])
@@ -505,9 +520,7 @@ def feature(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
     featured = request.POST.get("featured", "1") == "1"
     services.thread_feature(thread=thread, user=request.user, featured=featured)
-    messages.success(
-        request, _("Featured.") if featured else _("No longer featured.")
-    )
+    messages.success(request, _("Featured.") if featured else _("No longer featured."))
     return redirect(thread)
 
 
@@ -540,14 +553,18 @@ def space_settings(request: HttpRequest, slug: str) -> HttpResponse:
         request.user.is_staff or space.course.creator_id == request.user.pk
     ):
         raise PermissionDenied(_("Only the course creator may change this."))
-    form = SpaceSettingsForm(request.POST or None, initial={"visibility": space.visibility})
+    form = SpaceSettingsForm(
+        request.POST or None, initial={"visibility": space.visibility}
+    )
     if request.method == "POST" and form.is_valid():
         services.space_set_visibility(
             space=space, user=request.user, visibility=form.cleaned_data["visibility"]
         )
         messages.success(request, _("Saved."))
         return redirect(space)
-    return render(request, "community/space_settings.html", {"space": space, "form": form})
+    return render(
+        request, "community/space_settings.html", {"space": space, "form": form}
+    )
 
 
 # --- notifications ---------------------------------------------------------------------
@@ -564,7 +581,10 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "community/notifications.html",
-        {"page_obj": _page(request, items), "only_unread": bool(request.GET.get("unread"))},
+        {
+            "page_obj": _page(request, items),
+            "only_unread": bool(request.GET.get("unread")),
+        },
     )
 
 
@@ -587,7 +607,9 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     clean_ids = [int(i) for i in ids if i.isdigit()] if ids else None
     services.notifications_mark_read(user=request.user, ids=clean_ids)
     target = request.POST.get("go")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         return redirect(target)
     return redirect("community:notifications")
 

@@ -20,7 +20,9 @@ class SpaceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.SpaceSerializer
 
     def get_queryset(self):
-        return selectors.visible_spaces(self.request.user).order_by("kind", "position", "id")
+        return selectors.visible_spaces(self.request.user).order_by(
+            "kind", "position", "id"
+        )
 
 
 class ThreadViewSet(
@@ -118,9 +120,9 @@ class PostViewSet(
         user = self.request.user
         shown = Post.objects.filter(status=Visibility.VISIBLE)
         if user.is_authenticated:
-            shown = Post.objects.filter(status=Visibility.VISIBLE) | Post.objects.filter(
-                status=Visibility.HELD, author=user
-            )
+            shown = Post.objects.filter(
+                status=Visibility.VISIBLE
+            ) | Post.objects.filter(status=Visibility.HELD, author=user)
         posts = shown.filter(thread__in=selectors.visible_threads(user)).select_related(
             "author", "author__profile"
         )
@@ -140,14 +142,18 @@ class PostViewSet(
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        self._my_votes = selectors.user_votes(user=request.user, post_ids=[p.pk for p in page])
+        self._my_votes = selectors.user_votes(
+            user=request.user, post_ids=[p.pk for p in page]
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def create(self, request, *args, **kwargs):
         serializer = serializers.PostCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        thread = Thread.objects.filter(pk=data["thread"]).select_related("space").first()
+        thread = (
+            Thread.objects.filter(pk=data["thread"]).select_related("space").first()
+        )
         if thread is None or not selectors.can_view_space(request.user, thread.space):
             raise NotFound("Unknown thread.")
         parent = None
@@ -184,7 +190,11 @@ class PostViewSet(
         services.post_delete(post=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @action(detail=True, methods=["post", "delete"], serializer_class=serializers.VoteSerializer)
+    @action(
+        detail=True,
+        methods=["post", "delete"],
+        serializer_class=serializers.VoteSerializer,
+    )
     def vote(self, request, pk=None):
         """POST {"value": 1 | -1} to vote (idempotent); DELETE to withdraw."""
         post = self.get_object()
@@ -251,13 +261,17 @@ class FollowViewSet(
         elif target == Follow.Target.USER and data.get("followed_user"):
             kwargs["followed_user"] = data["followed_user"]
         else:
-            raise ApiValidationError({"detail": ["Give the object that matches the target."]})
+            raise ApiValidationError(
+                {"detail": ["Give the object that matches the target."]}
+            )
         try:
             services.follow_set(user=request.user, follow=True, **kwargs)
         except DjangoValidationError as error:
             raise _api_error(error) from error
         follow = Follow.objects.get(user=request.user, target=target, **kwargs)
-        return Response(self.get_serializer(follow).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(follow).data, status=status.HTTP_201_CREATED
+        )
 
     def perform_destroy(self, instance):
         services.follow_set(
@@ -295,4 +309,3 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
             raise ApiValidationError({"ids": ["A list of notification ids."]})
         count = services.notifications_mark_read(user=request.user, ids=ids)
         return Response({"marked": count})
-

@@ -12,7 +12,11 @@ pytestmark = pytest.mark.django_db
 def test_notification_create_and_mark_read(user):
     actor = UserFactory()
     n = services.notification_create(
-        user=user, kind="badge", title="You earned a badge", url="/rewards/", actor=actor
+        user=user,
+        kind="badge",
+        title="You earned a badge",
+        url="/rewards/",
+        actor=actor,
     )
     assert n is not None and n.read_at is None
     assert services.notifications_mark_read(user=user) == 1
@@ -21,7 +25,10 @@ def test_notification_create_and_mark_read(user):
 
 
 def test_nobody_is_notified_of_their_own_action(user):
-    assert services.notification_create(user=user, kind="reply", title="x", actor=user) is None
+    assert (
+        services.notification_create(user=user, kind="reply", title="x", actor=user)
+        is None
+    )
     assert not Notification.objects.exists()
 
 
@@ -43,9 +50,13 @@ def test_course_rejected_event_notifies_the_creator(django_capture_on_commit_cal
     assert "Audio is missing" in n.title
 
 
-def test_digest_respects_per_type_opt_out_and_runs_once(user, django_capture_on_commit_callbacks):
+def test_digest_respects_per_type_opt_out_and_runs_once(
+    user, django_capture_on_commit_callbacks
+):
     services.notification_create(user=user, kind="reply", title="A reply to you")
-    services.notification_create(user=user, kind="mention", title="Someone mentioned you")
+    services.notification_create(
+        user=user, kind="mention", title="Someone mentioned you"
+    )
     services.preferences_update(user=user, email_mention=False)
     with django_capture_on_commit_callbacks(execute=True):
         send_notification_digests()

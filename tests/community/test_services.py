@@ -22,24 +22,41 @@ from .factories import PostFactory, ThreadFactory
 pytestmark = pytest.mark.django_db
 
 
-def _ask(author, space, title="How to read a CSV file in Python?", body="I tried open()."):
+def _ask(
+    author, space, title="How to read a CSV file in Python?", body="I tried open()."
+):
     return services.thread_create(
-        author=author, space=space, kind="question", title=title, body=body, tags=["python", "csv"]
+        author=author,
+        space=space,
+        kind="question",
+        title=title,
+        body=body,
+        tags=["python", "csv"],
     )
 
 
-def test_thread_create_renders_markdown_and_tags(member, space, django_capture_on_commit_callbacks):
+def test_thread_create_renders_markdown_and_tags(
+    member, space, django_capture_on_commit_callbacks
+):
     received = []
-    events.thread_created.connect(lambda **kw: received.append(kw), weak=False, dispatch_uid="t1")
+    events.thread_created.connect(
+        lambda **kw: received.append(kw), weak=False, dispatch_uid="t1"
+    )
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            thread = _ask(member, space, body="Use `pandas`:\n\n```python\nimport pandas\n```")
+            thread = _ask(
+                member, space, body="Use `pandas`:\n\n```python\nimport pandas\n```"
+            )
     finally:
         events.thread_created.disconnect(dispatch_uid="t1")
     opening = thread.posts.get(kind="opening")
     assert '<code class="language-python">' in opening.body_html
     assert sorted(t.slug for t in thread.tags.all()) == ["csv", "python"]
-    assert received and received[0]["thread_id"] == thread.pk and received[0]["kind"] == "question"
+    assert (
+        received
+        and received[0]["thread_id"] == thread.pk
+        and received[0]["kind"] == "question"
+    )
     space.refresh_from_db()
     assert space.thread_count == 1
 
@@ -57,7 +74,9 @@ def test_bad_bodies_are_refused_and_nothing_is_saved(member, space, body, messag
 
 def test_answer_vote_twice_counts_once(member, other_member, space):
     thread = _ask(member, space)
-    answer = services.post_create(author=other_member, thread=thread, body="Use csv.reader.")
+    answer = services.post_create(
+        author=other_member, thread=thread, body="Use csv.reader."
+    )
     assert answer.kind == "answer"
     services.vote_cast(user=member, post=answer, value=1)
     services.vote_cast(user=member, post=answer, value=1)
@@ -99,7 +118,9 @@ def test_nobody_edits_or_deletes_anothers_post(member, other_member, space):
 def test_edit_keeps_history(member, space):
     thread = _ask(member, space)
     opening = thread.posts.get()
-    services.post_edit(post=opening, editor=member, body="New text", title="A better title")
+    services.post_edit(
+        post=opening, editor=member, body="New text", title="A better title"
+    )
     revision = PostRevision.objects.get(post=opening)
     assert revision.body == "I tried open()."
     assert revision.title == "How to read a CSV file in Python?"
@@ -120,13 +141,19 @@ def test_soft_delete_and_replying_to_a_deleted_thread(member, other_member, spac
 def test_comments_are_one_level(member, other_member, space):
     thread = _ask(member, space)
     answer = services.post_create(author=other_member, thread=thread, body="Answer")
-    comment = services.post_create(author=member, thread=thread, body="Thanks", parent=answer)
+    comment = services.post_create(
+        author=member, thread=thread, body="Thanks", parent=answer
+    )
     assert comment.kind == "comment"
     with pytest.raises(ValidationError, match="nested"):
-        services.post_create(author=other_member, thread=thread, body="x", parent=comment)
+        services.post_create(
+            author=other_member, thread=thread, body="x", parent=comment
+        )
 
 
-def test_accept_answer_by_asker_notifies_both(member, other_member, space, django_capture_on_commit_callbacks):
+def test_accept_answer_by_asker_notifies_both(
+    member, other_member, space, django_capture_on_commit_callbacks
+):
     thread = _ask(member, space)
     answer = services.post_create(author=other_member, thread=thread, body="Answer")
     with pytest.raises(PermissionDenied):
@@ -143,13 +170,17 @@ def test_accept_answer_by_asker_notifies_both(member, other_member, space, djang
     assert list(Post.objects.filter(thread=thread, is_accepted=True)) == [second]
 
 
-def test_mentions_and_followers_are_notified(member, other_member, space, django_capture_on_commit_callbacks):
+def test_mentions_and_followers_are_notified(
+    member, other_member, space, django_capture_on_commit_callbacks
+):
     mentioned = UserFactory(email="zhang.san@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         thread = _ask(member, space)
     services.follow_set(user=mentioned, follow=True, thread=thread)
     with django_capture_on_commit_callbacks(execute=True):
-        services.post_create(author=other_member, thread=thread, body="Ask @zhang.san please")
+        services.post_create(
+            author=other_member, thread=thread, body="Ask @zhang.san please"
+        )
     kinds = dict(Notification.objects.values_list("user_id", "kind"))
     assert kinds[member.pk] == "answer"
     assert kinds[mentioned.pk] == "mention"
@@ -160,7 +191,9 @@ def test_suspended_users_cannot_post(member, space):
     services.user_suspend(user=member, moderator=StaffFactory(), days=3, reason="spam")
     with pytest.raises(PermissionDenied, match="suspended"):
         _ask(member, space)
-    assert ModerationAction.objects.filter(action="suspend", target_user=member).exists()
+    assert ModerationAction.objects.filter(
+        action="suspend", target_user=member
+    ).exists()
 
 
 def test_rate_limit(member, space, settings):
@@ -200,20 +233,30 @@ def test_hide_restore_warn_are_recorded(member, other_member, space):
     assert answer.reports.get().status == "resolved"
     services.post_restore(post=answer, moderator=staff, reason="on appeal")
     services.user_warn(user=other_member, moderator=staff, reason="be kind")
-    actions = list(ModerationAction.objects.filter(target_user=other_member).values_list("action", flat=True))
+    actions = list(
+        ModerationAction.objects.filter(target_user=other_member).values_list(
+            "action", flat=True
+        )
+    )
     assert set(actions) >= {"hide", "restore", "warn"}
-    assert Notification.objects.filter(user=other_member, kind="moderation").count() == 3
+    assert (
+        Notification.objects.filter(user=other_member, kind="moderation").count() == 3
+    )
     with pytest.raises(PermissionDenied):
         services.post_hide(post=answer, moderator=member, reason="x")
 
 
-def test_feature_by_moderator_only(member, other_member, space, django_capture_on_commit_callbacks):
+def test_feature_by_moderator_only(
+    member, other_member, space, django_capture_on_commit_callbacks
+):
     thread = ThreadFactory(space=space, author=member)
     with pytest.raises(PermissionDenied):
         services.thread_feature(thread=thread, user=other_member)
     space.moderators.add(other_member)
     received = []
-    events.thread_featured.connect(lambda **kw: received.append(kw), weak=False, dispatch_uid="f1")
+    events.thread_featured.connect(
+        lambda **kw: received.append(kw), weak=False, dispatch_uid="f1"
+    )
     try:
         with django_capture_on_commit_callbacks(execute=True):
             services.thread_feature(thread=thread, user=other_member)
@@ -224,16 +267,22 @@ def test_feature_by_moderator_only(member, other_member, space, django_capture_o
 
 
 def test_suspension_expires(member, space):
-    suspension = services.user_suspend(user=member, moderator=StaffFactory(), days=1, reason="x")
+    suspension = services.user_suspend(
+        user=member, moderator=StaffFactory(), days=1, reason="x"
+    )
     suspension.until = timezone.now() - datetime.timedelta(seconds=1)
     suspension.save()
     assert _ask(member, space).pk
 
 
-def test_post_voted_event(member, other_member, space, django_capture_on_commit_callbacks):
+def test_post_voted_event(
+    member, other_member, space, django_capture_on_commit_callbacks
+):
     answer = PostFactory(thread=ThreadFactory(space=space), author=member)
     received = []
-    events.post_voted.connect(lambda **kw: received.append(kw), weak=False, dispatch_uid="v1")
+    events.post_voted.connect(
+        lambda **kw: received.append(kw), weak=False, dispatch_uid="v1"
+    )
     try:
         with django_capture_on_commit_callbacks(execute=True):
             services.vote_cast(user=other_member, post=answer)

@@ -22,7 +22,10 @@ def test_index_and_space_pages_render(client, member, space):
 def test_unknown_space_and_thread_give_a_clear_404(client):
     response = client.get(reverse("community:space", args=["no-such-space"]))
     assert response.status_code == 404
-    assert "does not exist" in response.content.decode() or "不存在" in response.content.decode()
+    assert (
+        "does not exist" in response.content.decode()
+        or "不存在" in response.content.decode()
+    )
     assert client.get(reverse("community:thread", args=[999999])).status_code == 404
 
 
@@ -31,10 +34,19 @@ def test_ask_flow_through_pages(client, member, space):
     url = reverse("community:thread_create", args=[space.slug])
     assert client.get(url).status_code == 200
     response = client.post(
-        url, {"kind": "question", "title": "How do decorators work?", "body": "Explain **please**", "tags": "python"}
+        url,
+        {
+            "kind": "question",
+            "title": "How do decorators work?",
+            "body": "Explain **please**",
+            "tags": "python",
+        },
     )
     thread = Thread.objects.get()
-    assert response.status_code == 302 and response["Location"] == thread.get_absolute_url()
+    assert (
+        response.status_code == 302
+        and response["Location"] == thread.get_absolute_url()
+    )
     page = client.get(thread.get_absolute_url()).content.decode()
     assert "<strong>please</strong>" in page
 
@@ -43,7 +55,9 @@ def test_ask_flow_through_pages(client, member, space):
 def test_bad_reply_gives_a_message_not_a_500(client, member, space, body):
     thread = ThreadFactory(space=space)
     client.force_login(member)
-    response = client.post(reverse("community:post_create", args=[thread.pk]), {"body": body}, follow=True)
+    response = client.post(
+        reverse("community:post_create", args=[thread.pk]), {"body": body}, follow=True
+    )
     assert response.status_code == 200
     assert Post.objects.filter(thread=thread).count() == 1
     assert response.context["messages"]
@@ -52,17 +66,25 @@ def test_bad_reply_gives_a_message_not_a_500(client, member, space, body):
 def test_reply_to_deleted_thread(client, member, space):
     thread = ThreadFactory(space=space, is_deleted=True)
     client.force_login(member)
-    response = client.post(reverse("community:post_create", args=[thread.pk]), {"body": "hi"}, follow=True)
+    response = client.post(
+        reverse("community:post_create", args=[thread.pk]), {"body": "hi"}, follow=True
+    )
     assert response.status_code == 200
     assert Post.objects.filter(thread=thread).count() == 1
-    assert any("deleted" in str(m) or "删除" in str(m) for m in response.context["messages"])
+    assert any(
+        "deleted" in str(m) or "删除" in str(m) for m in response.context["messages"]
+    )
 
 
 def test_vote_on_own_post_via_htmx_shows_message(client, member, space):
     thread = ThreadFactory(space=space, author=member)
     post = thread.posts.get()
     client.force_login(member)
-    response = client.post(reverse("community:vote", args=[post.pk]), {"value": "1"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("community:vote", args=[post.pk]),
+        {"value": "1"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     assert not Vote.objects.exists()
 
@@ -71,25 +93,40 @@ def test_vote_via_htmx(client, member, space):
     post = PostFactory(thread=ThreadFactory(space=space))
     client.force_login(member)
     for _ in range(2):
-        response = client.post(reverse("community:vote", args=[post.pk]), {"value": "1"}, HTTP_HX_REQUEST="true")
+        response = client.post(
+            reverse("community:vote", args=[post.pk]),
+            {"value": "1"},
+            HTTP_HX_REQUEST="true",
+        )
     assert response.status_code == 200
     post.refresh_from_db()
     assert post.score == 1
 
 
-def test_other_users_cannot_edit_or_delete_via_pages(client, member, other_member, space):
+def test_other_users_cannot_edit_or_delete_via_pages(
+    client, member, other_member, space
+):
     thread = ThreadFactory(space=space, author=member)
     post = thread.posts.get()
     client.force_login(other_member)
     assert client.get(reverse("community:post_edit", args=[post.pk])).status_code == 403
-    assert client.post(reverse("community:post_edit", args=[post.pk]), {"body": "x"}).status_code == 403
-    assert client.post(reverse("community:post_delete", args=[post.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("community:post_edit", args=[post.pk]), {"body": "x"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("community:post_delete", args=[post.pk])).status_code == 403
+    )
     post.refresh_from_db()
     assert not post.is_deleted and post.body != "x"
 
 
 def test_bell_and_notifications(client, member):
-    services.notification_create(user=member, kind="reply", title="Hello there", url="/community/")
+    services.notification_create(
+        user=member, kind="reply", title="Hello there", url="/community/"
+    )
     client.force_login(member)
     bell = client.get(reverse("community:notifications_bell")).content.decode()
     assert 'data-testid="unread-count">1' in bell
@@ -113,9 +150,13 @@ def test_similar_fragment(client, space):
 def test_report_and_feature_pages(client, member, other_member, space):
     thread = ThreadFactory(space=space, author=member)
     client.force_login(other_member)
-    response = client.post(reverse("community:report", args=[thread.posts.get().pk]), {"reason": "spam"})
+    response = client.post(
+        reverse("community:report", args=[thread.posts.get().pk]), {"reason": "spam"}
+    )
     assert response.status_code == 302
-    assert client.post(reverse("community:feature", args=[thread.pk])).status_code == 403
+    assert (
+        client.post(reverse("community:feature", args=[thread.pk])).status_code == 403
+    )
 
 
 # --- privacy -------------------------------------------------------------------------
@@ -133,29 +174,59 @@ def test_private_course_space_is_invisible_to_outsiders(client, member, private_
     client.force_login(member)
     assert client.get(private_space.get_absolute_url()).status_code == 404
     assert client.get(thread.get_absolute_url()).status_code == 404
-    assert "Secret homework" not in client.get(reverse("community:index")).content.decode()
-    assert "Secret homework" not in client.get(reverse("community:search"), {"q": "Secret"}).content.decode()
-    assert "Secret homework" not in client.get(reverse("community:similar"), {"title": "Secret homework"}).content.decode()
-    assert client.get("/api/v1/community/threads/", {"space": private_space.pk}).json()["results"] == []
+    assert (
+        "Secret homework" not in client.get(reverse("community:index")).content.decode()
+    )
+    assert (
+        "Secret homework"
+        not in client.get(reverse("community:search"), {"q": "Secret"}).content.decode()
+    )
+    assert (
+        "Secret homework"
+        not in client.get(
+            reverse("community:similar"), {"title": "Secret homework"}
+        ).content.decode()
+    )
+    assert (
+        client.get("/api/v1/community/threads/", {"space": private_space.pk}).json()[
+            "results"
+        ]
+        == []
+    )
     assert client.get(f"/api/v1/community/threads/{thread.pk}/").status_code == 404
     # Enrolled: visible everywhere.
-    Enrollment.objects.create(user=member, course=private_space.course, source="purchase")
+    Enrollment.objects.create(
+        user=member, course=private_space.course, source="purchase"
+    )
     assert client.get(thread.get_absolute_url()).status_code == 200
-    assert "Secret homework" in client.get(reverse("community:search"), {"q": "Secret"}).content.decode()
+    assert (
+        "Secret homework"
+        in client.get(reverse("community:search"), {"q": "Secret"}).content.decode()
+    )
     assert client.get(f"/api/v1/community/threads/{thread.pk}/").status_code == 200
 
 
-def test_private_space_notifications_skip_outsiders(member, other_member, private_space, django_capture_on_commit_callbacks):
+def test_private_space_notifications_skip_outsiders(
+    member, other_member, private_space, django_capture_on_commit_callbacks
+):
     creator = private_space.course.creator
-    Enrollment.objects.create(user=other_member, course=private_space.course, source="purchase")
+    Enrollment.objects.create(
+        user=other_member, course=private_space.course, source="purchase"
+    )
     thread = ThreadFactory(space=private_space, author=other_member)
-    services.follow_set(user=member, follow=True, thread=ThreadFactory(space=SpaceFactory()))
+    services.follow_set(
+        user=member, follow=True, thread=ThreadFactory(space=SpaceFactory())
+    )
     # member follows the private thread while enrolled, then loses access.
-    Enrollment.objects.create(user=member, course=private_space.course, source="purchase")
+    Enrollment.objects.create(
+        user=member, course=private_space.course, source="purchase"
+    )
     services.follow_set(user=member, follow=True, thread=thread)
     Enrollment.objects.filter(user=member).update(is_active=False)
     with django_capture_on_commit_callbacks(execute=True):
-        services.post_create(author=creator, thread=thread, body="Hi @" + member.email.split("@")[0])
+        services.post_create(
+            author=creator, thread=thread, body="Hi @" + member.email.split("@")[0]
+        )
     assert not Notification.objects.filter(user=member).exists()
     assert Notification.objects.filter(user=other_member).exists()
 
@@ -166,7 +237,12 @@ def test_course_published_creates_spaces(django_capture_on_commit_callbacks):
 
     course = CourseFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        events.send_on_commit(events.course_published, sender=Course, course_id=course.pk, creator_id=course.creator_id)
+        events.send_on_commit(
+            events.course_published,
+            sender=Course,
+            course_id=course.pk,
+            creator_id=course.creator_id,
+        )
     assert Space.objects.filter(course=course, visibility="public").exists()
     assert Space.objects.filter(category=course.category).exists()
 
@@ -193,7 +269,9 @@ def _grow(space, threads: int, answers: int):
             PostFactory(thread=thread, kind="comment", parent=answer)
 
 
-def test_thread_list_query_count_is_constant(client, member, space, django_assert_max_num_queries):
+def test_thread_list_query_count_is_constant(
+    client, member, space, django_assert_max_num_queries
+):
     client.force_login(member)
     _grow(space, 2, 1)
     with django_assert_max_num_queries(14) as small:
@@ -204,7 +282,9 @@ def test_thread_list_query_count_is_constant(client, member, space, django_asser
     assert response.status_code == 200
 
 
-def test_thread_page_query_count_is_constant(client, member, space, django_assert_max_num_queries):
+def test_thread_page_query_count_is_constant(
+    client, member, space, django_assert_max_num_queries
+):
     client.force_login(member)
     thread = ThreadFactory(space=space)
     PostFactory(thread=thread)

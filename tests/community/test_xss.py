@@ -32,7 +32,9 @@ class _Checker(HTMLParser):
                 self.problems.append(f"attribute {name}")
             if name in URL_ATTRIBUTES and value:
                 compact = "".join(value.split()).lower()
-                scheme = compact.split(":", 1)[0] if ":" in compact.split("/", 1)[0] else ""
+                scheme = (
+                    compact.split(":", 1)[0] if ":" in compact.split("/", 1)[0] else ""
+                )
                 if scheme and scheme not in ("http", "https", "mailto"):
                     self.problems.append(f"url {name}={value!r}")
 
@@ -71,7 +73,11 @@ def test_every_markdown_field_on_the_thread_page(client, member, other_member, s
     """All payloads through thread body, answer, comment and edit; the page stays clean."""
     body = "\n\n".join(XSS_PAYLOADS)
     thread = services.thread_create(
-        author=member, space=space, kind="question", title="<script>alert(1)</script> title", body=body
+        author=member,
+        space=space,
+        kind="question",
+        title="<script>alert(1)</script> title",
+        body=body,
     )
     staff_post = services.post_create(author=other_member, thread=thread, body=body)
     from community.models import Post
@@ -79,15 +85,22 @@ def test_every_markdown_field_on_the_thread_page(client, member, other_member, s
     # Comments bypass the rate limit for this test by being created in bulk.
     for payload in XSS_PAYLOADS:
         Post.objects.create(
-            thread=thread, author=member, kind="comment", parent=staff_post,
-            body=payload, body_html=render_markdown(payload),
+            thread=thread,
+            author=member,
+            kind="comment",
+            parent=staff_post,
+            body=payload,
+            body_html=render_markdown(payload),
         )
     services.post_edit(post=staff_post, editor=other_member, body=body + "\n\nedited")
     response = client.get(thread.get_absolute_url())
     html = response.content.decode()
     assert problems_in(user_html(html)) == []
     # Outside post bodies the page's own markup carries no trace of a payload.
-    assert "alert(1)</script>" not in html and "onerror=alert" not in html.replace("&#x27;", "'").split("post-body")[0]
+    assert (
+        "alert(1)</script>" not in html
+        and "onerror=alert" not in html.replace("&#x27;", "'").split("post-body")[0]
+    )
     assert "&lt;script&gt;alert(1)&lt;/script&gt; title" in html
     history = client.get(f"/community/p/{staff_post.pk}/history/").content.decode()
     assert "<script>alert" not in history and "<img src=x" not in history

@@ -28,7 +28,7 @@ XSS_PAYLOADS = [
     "<object data=javascript:alert(1)>",
     "<embed src=javascript:alert(1)>",
     '<form action="javascript:alert(1)"><button>x</button></form>',
-    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     "<marquee onstart=alert(1)>",
     "<video><source onerror=alert(1)>",
     "<audio src=x onerror=alert(1)>",
@@ -44,5 +44,5 @@ XSS_PAYLOADS = [
     "`<img src=x onerror=alert(1)>`",
     "<table><tr><td background=javascript:alert(1)>x</td></tr></table>",
     "[x](  javascript:alert(1)  )",
-    "<https://ok.example/?q=\"><script>alert(1)</script>>",
+    '<https://ok.example/?q="><script>alert(1)</script>>',
 ]

@@ -297,18 +297,17 @@ def seed_enrolments(ctx: SeedContext) -> None:
     if not courses:
         ctx.log("  no published courses: no enrolments")
         return
-    learners = list(
-        User.objects.filter(role=User.Role.LEARNER, email__endswith="@demo.kp")
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    demo_learners = User.objects.filter(
+        role=User.Role.LEARNER, email__endswith="@demo.kp"
     )
+    learners = list(demo_learners.order_by("pk").values_list("pk", flat=True))
     interests: dict[int, set[int]] = defaultdict(set)
     for user_id, category_id in Profile.interests.through.objects.filter(
-        profile__user_id__in=learners
+        profile__user__in=demo_learners
     ).values_list("profile__user_id", "category_id"):
         interests[user_id].add(top(category_id))
     existing = set(
-        Enrollment.objects.filter(user_id__in=learners).values_list(
+        Enrollment.objects.filter(user__in=demo_learners).values_list(
             "user_id", "course_id"
         )
     )
@@ -318,25 +317,23 @@ def seed_enrolments(ctx: SeedContext) -> None:
     grader_of = dict(
         Assignment.objects.values_list("pk", "lesson__section__course__creator_id")
     )
-    outside_cache: dict[tuple[int, ...], list[dict]] = {}
+    pools: dict[tuple[int, ...], tuple[list[dict], list[dict]]] = {}
 
-    enrollments: list[Enrollment] = []
-    progress: list[LessonProgress] = []
-    attempts: list[tuple[Attempt, list[dict], bool]] = []
-    submissions: list[tuple[Submission, int | None, str]] = []
-    certificates: list[tuple[Enrollment, int]] = []
+    batch = _Batch(grader_of=grader_of)
     max_per_learner = 8 if ctx.scale == "small" else 6
 
-    for user_id in ctx.progress(learners, total=len(learners), desc="enrolments"):
+    for position, user_id in enumerate(
+        ctx.progress(learners, total=len(learners), desc="enrolments"), start=1
+    ):
         # One generator per learner: a learner's data never depends on another's.
         rng = random.Random(f"{ctx.seed}:learning.enrolments:{user_id}")
         liked = tuple(sorted(interests.get(user_id, ())))
-        inside = [c for t in liked for c in by_top.get(t, [])]
-        if liked not in outside_cache:
-            outside_cache[liked] = [
-                c for c in courses if top(c["category_id"]) not in liked
-            ]
-        outside = outside_cache[liked] or courses
+        if liked not in pools:  # a handful of interest sets: compute each once
+            pools[liked] = (
+                [c for t in liked for c in by_top.get(t, [])],
+                [c for c in courses if top(c["category_id"]) not in liked] or courses,
+            )
+        inside, outside = pools[liked]
         count = rng.randint(2, max_per_learner)
         # Few courses in one's interests means few enrolments, not many outside.
         count = min(count, len(inside) + 1) if inside else min(count, 2)
@@ -351,43 +348,23 @@ def seed_enrolments(ctx: SeedContext) -> None:
                 continue
             chosen[course["pk"]] = course
         for course_id in sorted(chosen):
-            pair_rng = random.Random(f"{ctx.seed}:{user_id}:{course_id}")
             if (user_id, course_id) in existing:
                 continue
-            lessons = lessons_of.get(course_id, [])
             _enrol_one(
-                rng=pair_rng,
+                rng=random.Random(f"{ctx.seed}:{user_id}:{course_id}"),
                 now=now,
                 user_id=user_id,
                 course=chosen[course_id],
-                lessons=lessons,
+                lessons=lessons_of.get(course_id, []),
                 quiz_by_lesson=quiz_by_lesson,
                 quiz_questions=quiz_questions,
                 assignment_by_lesson=assignment_by_lesson,
                 max_scores=max_scores,
-                out=(enrollments, progress, attempts, submissions, certificates),
+                out=batch,
             )
-
-    Enrollment.objects.bulk_create(enrollments, batch_size=BATCH)
-    LessonProgress.objects.bulk_create(
-        progress, batch_size=BATCH, ignore_conflicts=True
-    )
-    _save_attempts(attempts)
-    Submission.objects.bulk_create([s for s, _, _ in submissions], batch_size=BATCH)
-    Grade.objects.bulk_create(
-        [
-            Grade(
-                submission=s,
-                score=score,
-                feedback=feedback,
-                grader_id=grader_of[s.assignment_id],
-            )
-            for s, score, feedback in submissions
-            if score is not None
-        ],
-        batch_size=BATCH,
-    )
-    _issue_certificates(certificates)
+        if position % LEARNERS_PER_FLUSH == 0:
+            batch.flush()  # bounded memory at --scale bench
+    batch.flush()
     Course.objects.filter(status=Course.Status.PUBLISHED).update(
         learner_count=Coalesce(
             Subquery(
@@ -401,10 +378,57 @@ def seed_enrolments(ctx: SeedContext) -> None:
         )
     )
     ctx.log(
-        f"  enrolments: {len(enrollments)} new, progress rows: {len(progress)}, "
-        f"attempts: {len(attempts)}, submissions: {len(submissions)}, "
-        f"certificates: {len(certificates)}"
+        "  " + ", ".join(f"{name}: {count} new" for name, count in batch.totals.items())
     )
+
+
+LEARNERS_PER_FLUSH = 2000
+
+
+class _Batch:
+    """Rows waiting to be written; flushed every LEARNERS_PER_FLUSH learners."""
+
+    def __init__(self, *, grader_of: dict[int, int]):
+        self.grader_of = grader_of
+        self.totals: dict[str, int] = defaultdict(int)
+        self._reset()
+
+    def _reset(self) -> None:
+        self.enrollments: list[Enrollment] = []
+        self.progress: list[LessonProgress] = []
+        self.attempts: list[tuple[Attempt, list[dict], bool]] = []
+        self.submissions: list[tuple[Submission, int | None, str]] = []
+        self.certificates: list[tuple[Enrollment, int]] = []
+
+    def flush(self) -> None:
+        Enrollment.objects.bulk_create(self.enrollments, batch_size=BATCH)
+        LessonProgress.objects.bulk_create(
+            self.progress, batch_size=BATCH, ignore_conflicts=True
+        )
+        _save_attempts(self.attempts)
+        Submission.objects.bulk_create(
+            [s for s, _, _ in self.submissions], batch_size=BATCH
+        )
+        Grade.objects.bulk_create(
+            [
+                Grade(
+                    submission=s,
+                    score=score,
+                    feedback=feedback,
+                    grader_id=self.grader_of[s.assignment_id],
+                )
+                for s, score, feedback in self.submissions
+                if score is not None
+            ],
+            batch_size=BATCH,
+        )
+        _issue_certificates(self.certificates)
+        self.totals["enrolments"] += len(self.enrollments)
+        self.totals["progress rows"] += len(self.progress)
+        self.totals["attempts"] += len(self.attempts)
+        self.totals["submissions"] += len(self.submissions)
+        self.totals["certificates"] += len(self.certificates)
+        self._reset()
 
 
 def _enrol_one(
@@ -421,7 +445,8 @@ def _enrol_one(
     out,
 ) -> None:
     """One learner in one course: the enrolment and how far they got."""
-    enrollments, progress, attempts, submissions, certificates = out
+    enrollments, progress, attempts = out.enrollments, out.progress, out.attempts
+    submissions, certificates = out.submissions, out.certificates
     course_id = course["pk"]
     roll = rng.random()
     started_learning = bool(lessons) and roll >= 0.2

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Q
+from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from commerce import registry
@@ -36,6 +37,13 @@ def _covered_elsewhere(*, user, course_id: int, order_item) -> bool:
 # --- single course ------------------------------------------------------------
 
 
+def _course_url(course: Course) -> str:
+    try:
+        return course.get_absolute_url()
+    except NoReverseMatch:  # the course pages have not landed
+        return ""
+
+
 def resolve_course(offer_id: int) -> registry.Offer | None:
     course = Course.objects.filter(pk=offer_id).first()
     if course is None:
@@ -53,7 +61,7 @@ def resolve_course(offer_id: int) -> registry.Offer | None:
                 course.creator_id, Decimal(1), course.title, course.pk
             ),
         ),
-        url=course.get_absolute_url(),
+        url=_course_url(course),
         is_available=course.status in SELLABLE,
     )
 

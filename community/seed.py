@@ -273,7 +273,7 @@ def seed_community(ctx: SeedContext) -> None:
     thread_objs = [by_key[(p[0].pk, p[3][:200])] for p in new]
 
     openings, answers_plan = [], []
-    for thread, (space, author_id, kind, _t, body, (en, zh), chinese, slug) in zip(
+    for thread, (_space, author_id, _kind, _t, body, (en, zh), chinese, slug) in zip(
         thread_objs, new, strict=True
     ):
         openings.append(
@@ -405,7 +405,7 @@ def seed_community(ctx: SeedContext) -> None:
         batch_size=1000,
     )
     tag_objects = {}
-    for slug, names in TAGS.items():
+    for names in TAGS.values():
         for name in names:
             tag_objects[name], _c = Tag.objects.get_or_create(
                 slug=name, defaults={"name": name}

@@ -119,6 +119,10 @@ class UserAdmin(DjangoUserAdmin):
         )
     ]
 
+    def get_inlines(self, request, obj):
+        # The profile is created with the user (post_save): edit it afterwards.
+        return self.inlines if obj is not None else []
+
     def get_queryset(self, request):
         return (
             super()

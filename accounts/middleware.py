@@ -27,7 +27,6 @@ class DailyVisitMiddleware:
             if cache.add(f"daily-visit:{user.pk}:{today}", 1, timeout=_TTL):
                 from .models import User
 
-                events.send_on_commit(
-                    events.daily_visit, sender=User, user_id=user.pk, date=today
-                )
+                # Not in a transaction here: send at once.
+                events.daily_visit.send(sender=User, user_id=user.pk, date=today)
         return self.get_response(request)

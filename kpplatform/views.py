@@ -47,6 +47,14 @@ class HealthView(HealthCheckView):
         "kpplatform.health.Broker",
     )
 
+    async def get(self, request, *args, **kwargs):
+        # Load balancers read 503 as "take me out of rotation"; the library
+        # answers 500 when a check fails.
+        response = await super().get(request, *args, **kwargs)
+        if response.status_code == 500:
+            response.status_code = 503
+        return response
+
 
 @require_POST
 def set_language(request):

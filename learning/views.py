@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -90,10 +90,14 @@ def enroll(request, slug: str):
     return redirect("learning:course_home", slug=course.slug)
 
 
+class HttpResponseTemporaryRedirect(HttpResponseRedirect):
+    """307: the browser repeats the POST (with its CSRF token) at the new URL."""
+
+    status_code = 307
+
+
 def redirect_307(url: str) -> HttpResponse:
-    response = HttpResponse(status=307)
-    response["Location"] = url
-    return response
+    return HttpResponseTemporaryRedirect(url)
 
 
 def course_home(request, slug: str):

@@ -32,6 +32,7 @@ from .forms import (
     SubmissionForm,
 )
 from .grading import suggest_score
+from .markdown import render_markdown
 from .media import serve_protected
 from .models import (
     Assignment,
@@ -263,6 +264,8 @@ def lesson(request, lesson_id: int, *, submission_form=None):
         "course_url": _course_page_url(course),
         "can_save_progress": request.user.is_authenticated,
         "can_manage": can_manage_course(request.user, course),
+        # body_html is rendered when the lesson is saved; older rows may lack it.
+        "body_html": current.body_html or render_markdown(current.body),
     }
     if current.kind == Lesson.Kind.QUIZ:
         context.update(_quiz_context(request, current))

@@ -398,3 +398,15 @@ def test_admin_lists_open(staff_user, name, user):
         client.get(reverse("admin:learning_quiz_change", args=[quiz.pk])).status_code
         == 200
     )
+
+
+def test_article_without_stored_html_is_rendered_safely(user):
+    course, (lesson,) = course_with_lessons(n=1)
+    lesson.body = "# Title\n\n<script>alert(1)</script> **bold**"
+    lesson.body_html = ""
+    lesson.save()
+    services.enrollment_create(user=user, course=course, source="free")
+    html = logged_in(user).get(reverse("learning:lesson", args=[lesson.pk]))
+    content = html.content.decode()
+    assert "<strong>bold</strong>" in content
+    assert "<script>alert(1)</script>" not in content

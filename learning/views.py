@@ -266,6 +266,8 @@ def lesson(request, lesson_id: int, *, submission_form=None):
         "can_manage": can_manage_course(request.user, course),
         # body_html is rendered when the lesson is saved; older rows may lack it.
         "body_html": current.body_html or render_markdown(current.body),
+        "is_hls": not current.video_file
+        and ".m3u8" in current.video_url.split("?", 1)[0].lower(),
     }
     if current.kind == Lesson.Kind.QUIZ:
         context.update(_quiz_context(request, current))

@@ -3,7 +3,6 @@ from rest_framework import serializers
 
 from commerce.models import Order, OrderItem
 
-
 PRICE_FIELDS = {"price", "amount", "total", "subtotal", "list_price", "discount"}
 
 

@@ -124,7 +124,7 @@ def notification_digest_send(*, user_id: int) -> int:
         if user is None:
             return 0
         pending = list(
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .filter(user=user, emailed_at__isnull=True, read_at__isnull=True)
             .order_by("pk")
         )
@@ -400,7 +400,9 @@ def post_create(
 ) -> Post:
     """A reply (discussion), an answer (question) or a comment under one."""
     thread = (
-        Thread.objects.select_for_update().select_related("space").get(pk=thread.pk)
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("space")
+        .get(pk=thread.pk)
     )
     if not selectors.can_view_thread(author, thread):
         raise ValidationError(_("This thread no longer exists."), code="gone")
@@ -462,7 +464,13 @@ def can_edit_post(user, post: Post) -> bool:
 @transaction.atomic
 def post_edit(*, post: Post, editor, body: str, title: str | None = None) -> Post:
     """Change a post's text (and the thread title for an opening post), keeping history."""
-    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    # Thread before post, the order answer_accept uses, so that they never deadlock.
+    Thread.objects.select_for_update(of=("self",)).filter(pk=post.thread_id).first()
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread")
+        .get(pk=post.pk)
+    )
     if not can_edit_post(editor, post):
         raise PermissionDenied(_("You can only edit your own posts."))
     if post.is_deleted or post.thread.is_deleted:
@@ -499,7 +507,13 @@ def post_edit(*, post: Post, editor, body: str, title: str | None = None) -> Pos
 @transaction.atomic
 def post_delete(*, post: Post, user, reason: str = "") -> Post:
     """Soft delete by its author (or staff). Deleting the opening post deletes the thread."""
-    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    # Thread before post, the order answer_accept uses, so that they never deadlock.
+    Thread.objects.select_for_update(of=("self",)).filter(pk=post.thread_id).first()
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread")
+        .get(pk=post.pk)
+    )
     if not can_edit_post(user, post):
         raise PermissionDenied(_("You can only delete your own posts."))
     if post.is_deleted:
@@ -563,7 +577,7 @@ def vote_cast(*, user, post: Post, value: int = 1) -> Vote:
     if value not in (1, -1):
         raise ValidationError(_("A vote is +1 or -1."))
     post = (
-        Post.objects.select_for_update()
+        Post.objects.select_for_update(of=("self",))
         .select_related("thread", "thread__space")
         .get(pk=post.pk)
     )
@@ -608,7 +622,7 @@ def vote_cast(*, user, post: Post, value: int = 1) -> Vote:
 
 @transaction.atomic
 def vote_withdraw(*, user, post: Post) -> bool:
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).get(pk=post.pk)
     vote = Vote.objects.filter(post=post, user=user).first()
     if vote is None:
         return False
@@ -646,11 +660,11 @@ def _unaccept(thread: Thread) -> None:
 def answer_accept(*, post: Post, user) -> Post:
     """The asker, the course creator or staff marks one answer as accepted."""
     thread = (
-        Thread.objects.select_for_update()
+        Thread.objects.select_for_update(of=("self",))
         .select_related("space", "space__course")
         .get(pk=post.thread_id)
     )
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).get(pk=post.pk)
     if not can_accept(user, thread):
         raise PermissionDenied(
             _("Only the asker, the course creator or staff can accept an answer.")
@@ -745,7 +759,9 @@ def thread_feature(
 ) -> Thread:
     """Mark a thread as featured (精华) or take the mark away: staff or space moderators."""
     thread = (
-        Thread.objects.select_for_update().select_related("space").get(pk=thread.pk)
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("space")
+        .get(pk=thread.pk)
     )
     if not selectors.can_moderate_space(user, thread.space):
         raise PermissionDenied(_("Only moderators can feature threads."))
@@ -823,7 +839,13 @@ def _resolve_reports(post: Post, moderator, status: str) -> None:
 def post_hide(*, post: Post, moderator, reason: str) -> Post:
     """Hide a post (or, for an opening post, its thread); the author is told why."""
     _require_staff(moderator)
-    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    # Thread before post, the order answer_accept uses, so that they never deadlock.
+    Thread.objects.select_for_update(of=("self",)).filter(pk=post.thread_id).first()
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread")
+        .get(pk=post.pk)
+    )
     thread = post.thread
     was_live = post.status == Visibility.VISIBLE
     post.status = Visibility.HIDDEN
@@ -876,7 +898,13 @@ def post_hide(*, post: Post, moderator, reason: str) -> Post:
 def post_restore(*, post: Post, moderator, reason: str = "") -> Post:
     """Make a hidden or held post visible again (and announce it if it was held)."""
     _require_staff(moderator)
-    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    # Thread before post, the order answer_accept uses, so that they never deadlock.
+    Thread.objects.select_for_update(of=("self",)).filter(pk=post.thread_id).first()
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread")
+        .get(pk=post.pk)
+    )
     if post.status == Visibility.VISIBLE:
         return post
     was_held = post.status == Visibility.HELD
@@ -1012,7 +1040,9 @@ def suspension_lift(
     *, suspension: Suspension, moderator, reason: str = ""
 ) -> Suspension:
     _require_staff(moderator)
-    suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
+    suspension = Suspension.objects.select_for_update(of=("self",)).get(
+        pk=suspension.pk
+    )
     if suspension.lifted_at is None:
         suspension.lifted_at = timezone.now()
         suspension.save(update_fields=["lifted_at"])

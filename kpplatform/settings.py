@@ -295,7 +295,7 @@ PAYMENT_HOST = env.str("PAYMENT_HOST", default="127.0.0.1:8000")
 PAYMENT_USES_SSL = env.bool("PAYMENT_USES_SSL", default=False)
 PAYMENT_MODEL = "commerce.Payment"
 PAYMENT_VARIANTS = {
-    "dummy": ("payments.dummy.DummyProvider", {}),
+    "dummy": ("commerce.payment_providers.DummyProvider", {}),
     "stripe": (
         "payments.stripe.StripeProviderV3",
         {

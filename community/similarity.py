@@ -113,7 +113,8 @@ def schedule_rebuild() -> None:
     from .tasks import rebuild_similarity_index
 
     if cache.add(PENDING_KEY, 1, REBUILD_DEBOUNCE_SECONDS):
-        rebuild_similarity_index.apply_async(countdown=0)
+        # Run at the end of the window, so that it includes every thread of it.
+        rebuild_similarity_index.apply_async(countdown=REBUILD_DEBOUNCE_SECONDS)
 
 
 def similar_thread_ids(

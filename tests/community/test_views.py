@@ -337,3 +337,15 @@ def test_profile_slot_shows_activity_respecting_privacy(rf, member, space):
 def test_home_block_and_bell_for_anonymous(client):
     assert client.get(reverse("community:notifications_bell")).content == b""
     assert client.get("/").status_code == 200
+
+
+def test_course_page_slot_links_the_course_space(rf):
+    from django.template import Context, Template
+
+    course = CourseFactory()
+    space = services.space_ensure_for_course(course=course)
+    request = rf.get("/")
+    html = Template('{% load platform_tags %}{% slot "course_page" %}').render(
+        Context({"course": course, "request": request})
+    )
+    assert space.get_absolute_url() in html

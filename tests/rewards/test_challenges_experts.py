@@ -200,7 +200,13 @@ def test_expert_application_approved_in_admin_gives_badge_and_review_right(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url,
-            {"accuracy": 5, "depth": 4, "clarity": 4, "practicality": 3, "comment": "ok"},
+            {
+                "accuracy": 5,
+                "depth": 4,
+                "clarity": 4,
+                "practicality": 3,
+                "comment": "ok",
+            },
         )
     assert response.status_code == 302
     review = QualityReview.objects.get()

@@ -295,7 +295,7 @@ PAYMENT_HOST = env.str("PAYMENT_HOST", default="127.0.0.1:8000")
 PAYMENT_USES_SSL = env.bool("PAYMENT_USES_SSL", default=False)
 PAYMENT_MODEL = "commerce.Payment"
 PAYMENT_VARIANTS = {
-    "dummy": ("payments.dummy.DummyProvider", {}),
+    "dummy": ("commerce.payment_providers.DummyProvider", {}),
     "stripe": (
         "payments.stripe.StripeProviderV3",
         {
@@ -323,7 +323,9 @@ REWARDS_NEW_ACCOUNT_VOTE_CAP = env.int("REWARDS_NEW_ACCOUNT_VOTE_CAP", default=1
 # Content quality: Bayesian prior (mean on the 1-5 scale, weight in ratings),
 # the weight of one expert review relative to one learner rating, and the share
 # of the completion rate in the final score.
-REWARDS_QUALITY_PRIOR_MEAN = Decimal(env.str("REWARDS_QUALITY_PRIOR_MEAN", default="3.0"))
+REWARDS_QUALITY_PRIOR_MEAN = Decimal(
+    env.str("REWARDS_QUALITY_PRIOR_MEAN", default="3.0")
+)
 REWARDS_QUALITY_PRIOR_WEIGHT = env.int("REWARDS_QUALITY_PRIOR_WEIGHT", default=10)
 REWARDS_EXPERT_REVIEW_WEIGHT = env.int("REWARDS_EXPERT_REVIEW_WEIGHT", default=5)
 REWARDS_COMPLETION_SHARE = Decimal(env.str("REWARDS_COMPLETION_SHARE", default="0.2"))

@@ -152,16 +152,40 @@ def test_creator_without_thresholds_met_stays_beginner():
     assert level.level == "beginner"
 
 
-def test_commission_provider_is_registered_with_commerce_when_it_exists():
-    from rewards import integrations
+def test_commerce_reads_the_level_commission_perk():
+    from commerce import registry
 
-    try:
-        from commerce import registry
-    except ImportError:
-        pytest.skip("commerce has not landed on this branch yet")
-    if not hasattr(registry, "register_commission_provider"):
-        pytest.skip("commerce.registry.register_commission_provider not there yet")
-    assert integrations.register_commission_provider(selectors.commission_rate_for)
+    make_thresholds()
+    course = CourseFactory()
+    default = registry.commission_rate(course.creator_id)
+    CreatorLevel.objects.create(user=course.creator, level="advanced")
+    assert registry.commission_rate(course.creator_id) == Decimal("0.200")
+    CreatorLevel.objects.filter(user=course.creator).update(level="expert")
+    # The expert threshold has no commission perk: commerce's default applies.
+    assert registry.commission_rate(course.creator_id) == default
+
+
+def test_level_up_and_badge_notify_in_the_community(send):
+    from community.models import Notification
+
+    make_thresholds()
+    course = CourseFactory()
+    for rating in (5, 5):
+        learner = UserFactory()
+        Enrollment.objects.create(user=learner, course=course, source="free")
+        Review.objects.create(course=course, user=learner, rating=rating)
+    BadgeFactory(
+        slug="first-course",
+        criterion=Badge.Criterion.EVENT_COUNT,
+        event=Event.COURSE_PUBLISHED,
+        threshold=1,
+    )
+    PointRuleFactory(event=Event.COURSE_PUBLISHED, points=20)
+    send(events.course_published, course_id=course.pk, creator_id=course.creator_id)
+    kinds = sorted(
+        Notification.objects.filter(user=course.creator).values_list("kind", flat=True)
+    )
+    assert kinds == ["badge", "level_up"]
 
 
 def add_ratings(course, ratings):

@@ -374,3 +374,28 @@ class ExperimentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.user_id} · {self.course_id}"
+
+
+class InterestCircle(models.Model):
+    """A learner's community in the interest graph (follows, replies, votes).
+
+    Recomputed with every retrain by Louvain community detection (networkx);
+    `centrality` is the learner's weighted degree, used to rank people.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    circle = models.PositiveIntegerField(_("circle"), db_index=True)
+    centrality = models.FloatField(_("centrality"), default=0)
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("interest circle")
+        verbose_name_plural = _("interest circles")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in circle {self.circle}"

@@ -14,7 +14,16 @@ def retrain(algorithm: str | None = None) -> list[int]:
         run = services.model_run_create(algorithm=name)
         services.model_run_execute(run_id=run.pk)
         run_ids.append(run.pk)
+    refresh_interest_circles.delay()
     return run_ids
+
+
+@shared_task(name="recommendations.refresh_interest_circles", ignore_result=True)
+def refresh_interest_circles() -> int:
+    """People and threads to follow: recompute the community interest graph."""
+    from .community import interest_circles_refresh
+
+    return interest_circles_refresh()
 
 
 @shared_task(name="recommendations.execute_run", acks_late=True)

@@ -43,3 +43,11 @@ def recommended_for_you(context, limit: int = 6):
 @register.simple_tag
 def learners_also_took(course, limit: int = 6):
     return selectors.related_courses(course, limit=limit)
+
+
+@register.simple_tag(takes_context=True)
+def community_suggestions(context, limit: int = 5):
+    from ..community import community_suggestions as suggest
+
+    request = context.get("request")
+    return suggest(getattr(request, "user", None), limit=limit)

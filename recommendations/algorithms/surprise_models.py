@@ -165,6 +165,17 @@ class SurpriseKNNItem(_SurpriseModel):
         self.our_item_of_inner = np.empty(ts.n_items, dtype=np.int64)
         self.our_item_of_inner[inner] = np.flatnonzero(known)
         # each user's ratings in Surprise's order (ties go to the earlier one)
+        # positive similarities between our item indexes, for batched sums
+        n = data.n_items
+        self.sim_pos = np.zeros((n, n), dtype=np.float64)
+        self.sim_pos[np.ix_(known, known)] = np.clip(
+            self.sim[np.ix_(inner, inner)], 0.0, None
+        )
+        self.sim_pos_t = np.ascontiguousarray(self.sim_pos.T)
+        self.has_pos_t = (self.sim_pos_t > 0).astype(np.float64)
+        self.item_mean_or_global = np.where(
+            np.isnan(self.item_mean), self.global_mean, self.item_mean
+        )
         self.user_ratings: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for inner_u, rated in ts.ur.items():
             if rated:
@@ -185,10 +196,42 @@ class SurpriseKNNItem(_SurpriseModel):
         cand_known = cand_inner >= 0
         k, min_k = int(self.params["k"]), int(self.params["min_k"])
         out = np.full((len(users), len(cand)), self.global_mean)
+        # Users with at most k ratings: every positive neighbour counts, so
+        # the whole batch is three matrix products.
+        light_rows, light_items, light_dev = [], [], []
+        heavy_users = []
         for row, u in enumerate(users):
             inner_u = self.inner_user[u]
             if inner_u < 0 or inner_u not in self.user_ratings:
                 continue  # unknown user: default prediction everywhere
+            rated, r = self.user_ratings[inner_u]
+            if len(rated) <= k:
+                light_rows.append(np.full(len(rated), len(light_items)))
+                light_items.append(self.our_item_of_inner[rated])
+                light_dev.append(r - self.means[rated])
+                heavy_users.append((row, None))
+            else:
+                heavy_users.append((row, inner_u))
+        if light_items:
+            import scipy.sparse as sp
+
+            rows = np.concatenate(light_rows)
+            cols = np.concatenate(light_items)
+            shape = (len(light_items), n_items)
+            dev = sp.csr_matrix((np.concatenate(light_dev), (rows, cols)), shape=shape)
+            ind = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+            num = np.asarray(dev @ self.sim_pos_t)[:, cand]
+            den = np.asarray(ind @ self.sim_pos_t)[:, cand]
+            actual_k = np.asarray(ind @ self.has_pos_t)[:, cand]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                adj = np.where((den != 0) & (actual_k >= min_k), num / den, 0.0)
+            est = self.item_mean_or_global[cand] + adj
+            est[:, ~cand_known] = self.global_mean
+            light_out = [row for row, inner_u in heavy_users if inner_u is None]
+            out[light_out] = est
+        for row, inner_u in heavy_users:
+            if inner_u is None:
+                continue
             rated, r = self.user_ratings[inner_u]
             dev = r - self.means[rated]
             ci = cand_inner[cand_known]

@@ -42,9 +42,18 @@ def data():
     return InteractionData.from_frame(frame, item_ids=item_ids)
 
 
-@pytest.mark.parametrize("name", ["svd", "knn_item", "knn_item_implicit"])
-def test_vectorized_scores_equal_surprise_predict(data, name):
-    params = {"k": 5, "min_k": 2} if name.startswith("knn") else {"n_factors": 8}
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("svd", {"n_factors": 8}),
+        # k=5: most users have more ratings, so top-k selection per user
+        ("knn_item", {"k": 5, "min_k": 2}),
+        ("knn_item_implicit", {"k": 5, "min_k": 2}),
+        # k=40: every user has fewer ratings: the batched matrix-product path
+        ("knn_item", {"k": 40, "min_k": 3}),
+    ],
+)
+def test_vectorized_scores_equal_surprise_predict(data, name, params):
     model = get_algorithm(name, **params).fit(data)
     rng = np.random.default_rng(0)
     users = rng.choice(data.n_users, 25, replace=False)

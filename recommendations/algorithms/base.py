@@ -68,8 +68,9 @@ class Recommender:
         popularity in the item's category).
         """
         items = np.asarray(items, dtype=np.int64)
-        row = self._history[user]
-        history = row.indices[row.data > 0]
+        h = self._history
+        start, end = h.indptr[user], h.indptr[user + 1]
+        history = h.indices[start:end][h.data[start:end] > 0]
         if len(history) == 0 or len(items) == 0:
             return np.full(len(items), -1, dtype=np.int64)
         support = self.item_similarity(items, history)

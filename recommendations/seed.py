@@ -19,6 +19,11 @@ def seed_recommendations(ctx: SeedContext) -> None:
     if ActiveRun.objects.filter(algorithm=algorithm).exists():
         ctx.log("  recommendations: a run is already active")
         return
+    from learning.models import Enrollment
+
+    if not Enrollment.objects.exists():
+        ctx.log("  recommendations: no enrolments yet, first run skipped")
+        return
     run = services.model_run_create(algorithm=algorithm)
     run = services.model_run_execute(run_id=run.pk)
     ctx.log(

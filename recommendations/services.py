@@ -375,6 +375,10 @@ def model_run_execute(
             n_users=data.n_users, n_items=data.n_items, n_interactions=data.n_rows
         )
 
+        if data.n_rows == 0 or data.n_items == 0:
+            raise ValueError(
+                "No interactions with published courses yet: nothing to train on."
+            )
         _heartbeat(run, stage="fit", progress=10)
         started = time.perf_counter()
         model = get_algorithm(run.algorithm, **run.parameters).fit(data)

@@ -29,7 +29,9 @@ def _post_profile(client, **extra):
         "personalization_enabled": "on",
         **extra,
     }
-    return client.post(reverse("accounts:profile_edit"), data, HTTP_ACCEPT_LANGUAGE="en")
+    return client.post(
+        reverse("accounts:profile_edit"), data, HTTP_ACCEPT_LANGUAGE="en"
+    )
 
 
 def test_avatar_is_resized_and_reencoded_as_jpeg(client, user):
@@ -139,7 +141,9 @@ def test_onboarding_stores_interests_and_marks_done(client, user):
 def test_onboarding_without_a_choice_asks_for_one_and_skip_works(client, user):
     CategoryFactory()
     client.force_login(user)
-    response = client.post(reverse("accounts:onboarding"), {}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("accounts:onboarding"), {}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "Choose at least one topic" in response.content.decode()
     assert Profile.objects.get(user=user).onboarded_at is None

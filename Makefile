@@ -4,7 +4,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= kpplatform.settings
 
 .PHONY: help install install-dev run web worker test test-fast lint format bench vendor messages clean
 
@@ -53,12 +52,12 @@ format: install-dev
 
 # pytest exits 5 when it collected no test: that is a failure, not a pass.
 test: install-dev lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS); status=$$?; \
+	$(VENV)/bin/pytest --ds=kpplatform.settings_test $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
 
 test-fast: install-dev
-	$(VENV)/bin/pytest -x -q -m "not browser" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --ds=kpplatform.settings_test -x -q -m "not browser" $(PYTEST_ARGS)
 
 bench: install-dev
 	$(PY) bench/run.py

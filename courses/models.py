@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -115,8 +116,29 @@ class Course(models.Model):
     published_at = models.DateTimeField(
         _("published"), null=True, blank=True, db_index=True
     )
+    submitted_at = models.DateTimeField(
+        _("submitted for review"), null=True, blank=True, editable=False
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(
+        _("reviewed"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Search: a lower-cased plain-text document (title, subtitle, description,
+    # creator name) that substring and trigram search use (works for Chinese,
+    # which has no spaces), and on PostgreSQL a weighted tsvector for English
+    # stemming. Both are written by courses.services, never by hand.
+    search_document = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
     # Denormalised counters kept by services (never edited by hand) so that the
     # catalogue sorts and filters without aggregating per request.
     learner_count = models.PositiveIntegerField(
@@ -157,6 +179,49 @@ class Course(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_editable(self) -> bool:
+        """Creators edit drafts and rejected courses; published ones stay editable
+        too (fixes, new lessons) but in-review ones are frozen for the reviewer."""
+        return self.status != self.Status.IN_REVIEW
+
+    @property
+    def placeholder_hue(self) -> int:
+        """A stable colour for the generated cover placeholder."""
+        return (self.pk or 0) * 47 % 360
+
+
+class CourseStatusChange(models.Model):
+    """Audit trail of the moderation flow: who moved a course, when and why."""
+
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("course"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=Course.Status.choices
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=Course.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("course status change")
+        verbose_name_plural = _("course status changes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.course_id}: {self.from_status} → {self.to_status}"
 
 
 class Section(models.Model):
@@ -246,6 +311,7 @@ class LessonAttachment(models.Model):
         max_length=300,
     )
     size_bytes = models.PositiveBigIntegerField(_("size"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = _("attachment")

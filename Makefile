@@ -4,7 +4,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= kpplatform.settings
 
 .PHONY: help install install-dev run web worker test test-fast lint format bench vendor messages clean
 
@@ -52,10 +51,10 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 
 test: install-dev lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --ds=kpplatform.settings_test $(PYTEST_ARGS)
 
 test-fast: install-dev
-	$(VENV)/bin/pytest -x -q -m "not browser" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --ds=kpplatform.settings_test -x -q -m "not browser" $(PYTEST_ARGS)
 
 bench: install-dev
 	$(PY) bench/run.py

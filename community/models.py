@@ -1,0 +1,677 @@
+"""The community: spaces, threads, posts, votes, follows, notifications, moderation.
+
+A thread's own text is its *opening post* (``Post.Kind.OPENING``), so that likes,
+edits with history, reports, soft delete and Markdown rendering work the same
+way for a question and for its answers. Counters on ``Thread`` and ``Post`` are
+denormalised and kept by ``community.services`` (never edited by hand), so that
+lists sort without aggregating per request.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Space(models.Model):
+    """Where threads live: one per top category (site-wide) and one per course."""
+
+    class Kind(models.TextChoices):
+        CATEGORY = "category", _("Topic space")
+        COURSE = "course", _("Course space")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        ENROLLED = "enrolled", _("Enrolled learners only")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    slug = models.SlugField(_("slug"), max_length=240, unique=True, allow_unicode=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    category = models.OneToOneField(
+        "courses.Category",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="community_space",
+        verbose_name=_("category"),
+    )
+    course = models.OneToOneField(
+        "courses.Course",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="community_space",
+        verbose_name=_("course"),
+    )
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=16,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        db_index=True,
+    )
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="moderated_spaces",
+        verbose_name=_("moderators"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    thread_count = models.PositiveIntegerField(_("threads"), default=0, editable=False)
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("space")
+        verbose_name_plural = _("spaces")
+        ordering = ["kind", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="category", category__isnull=False, course__isnull=True)
+                    | Q(kind="course", course__isnull=False, category__isnull=True)
+                ),
+                name="community_space_kind_matches_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:space", kwargs={"slug": self.slug})
+
+    @property
+    def name(self) -> str:
+        language = get_language() or settings.LANGUAGE_CODE
+        return self.name_en if language.startswith("en") else self.name_zh
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == self.Visibility.ENROLLED
+
+
+class Tag(models.Model):
+    slug = models.SlugField(_("slug"), max_length=50, unique=True, allow_unicode=True)
+    name = models.CharField(_("name"), max_length=50)
+    thread_count = models.PositiveIntegerField(_("threads"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:tag", kwargs={"slug": self.slug})
+
+
+class Visibility(models.TextChoices):
+    """Moderation state shared by threads and posts."""
+
+    VISIBLE = "visible", _("Visible")
+    HELD = "held", _("Held for review")
+    HIDDEN = "hidden", _("Hidden by a moderator")
+
+
+class Thread(models.Model):
+    class Kind(models.TextChoices):
+        DISCUSSION = "discussion", _("Discussion")
+        QUESTION = "question", _("Question")
+
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="threads", verbose_name=_("space")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_threads",
+        verbose_name=_("author"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.DISCUSSION
+    )
+    title = models.CharField(_("title"), max_length=200)
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="threads", verbose_name=_("tags")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Visibility.choices,
+        default=Visibility.VISIBLE,
+        db_index=True,
+    )
+    is_deleted = models.BooleanField(_("deleted"), default=False, db_index=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    is_featured = models.BooleanField(_("featured"), default=False, db_index=True)
+    featured_at = models.DateTimeField(_("featured at"), null=True, blank=True)
+    featured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("featured by"),
+    )
+    is_locked = models.BooleanField(_("locked"), default=False)
+    accepted_post = models.OneToOneField(
+        "Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted answer"),
+    )
+    reply_count = models.PositiveIntegerField(_("replies"), default=0, editable=False)
+    score = models.IntegerField(_("score"), default=0, editable=False)
+    view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
+    last_activity_at = models.DateTimeField(
+        _("last activity"), default=timezone.now, db_index=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        ordering = ["-is_featured", "-last_activity_at", "-id"]
+        indexes = [
+            models.Index(fields=["space", "status", "is_deleted", "-last_activity_at"]),
+            models.Index(fields=["space", "status", "is_deleted", "-created_at"]),
+            models.Index(fields=["space", "status", "is_deleted", "-score"]),
+            models.Index(fields=["author", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:thread", kwargs={"pk": self.pk})
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == self.Kind.QUESTION
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Visibility.VISIBLE and not self.is_deleted
+
+
+class Post(models.Model):
+    """The opening post of a thread, a reply/answer, or a comment under one."""
+
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Opening post")
+        REPLY = "reply", _("Reply")
+        ANSWER = "answer", _("Answer")
+        COMMENT = "comment", _("Comment")
+
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="posts", verbose_name=_("thread")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_posts",
+        verbose_name=_("author"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # One level of comments: a comment's parent is a reply or an answer.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("comment on"),
+    )
+    body = models.TextField(_("text (Markdown)"))
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Visibility.choices,
+        default=Visibility.VISIBLE,
+        db_index=True,
+    )
+    hold_reason = models.CharField(_("why held"), max_length=200, blank=True)
+    is_deleted = models.BooleanField(_("deleted"), default=False, db_index=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    is_accepted = models.BooleanField(_("accepted answer"), default=False)
+    score = models.IntegerField(_("score"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["thread", "kind", "status", "is_deleted"]),
+            models.Index(fields=["author", "-created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thread"],
+                condition=Q(kind="opening"),
+                name="community_one_opening_post_per_thread",
+            ),
+            models.UniqueConstraint(
+                fields=["thread"],
+                condition=Q(is_accepted=True),
+                name="community_one_accepted_answer_per_thread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} · {self.thread}"
+
+    def get_absolute_url(self) -> str:
+        return self.thread.get_absolute_url() + f"#post-{self.pk}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Visibility.VISIBLE and not self.is_deleted
+
+
+class PostRevision(models.Model):
+    """The text of a post (and thread title) before each edit: the edit history."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("post")
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("edited by"),
+    )
+    title = models.CharField(_("title before"), max_length=200, blank=True)
+    body = models.TextField(_("text before"))
+    created_at = models.DateTimeField(_("edited at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.post_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Vote(models.Model):
+    """A like (+1) on any post, or a down-vote (-1) on an answer; one per user."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="votes", verbose_name=_("post")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_votes",
+        verbose_name=_("voter"),
+    )
+    value = models.SmallIntegerField(_("value"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "user"], name="community_one_vote_per_user_and_post"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__in=[1, -1]), name="community_vote_value_plus_minus_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.value:+d} #{self.post_id}"
+
+
+class Bookmark(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_bookmarks",
+    )
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bookmark")
+        verbose_name_plural = _("bookmarks")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "thread"], name="community_one_bookmark_per_thread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} 🔖 {self.thread_id}"
+
+
+class Follow(models.Model):
+    """Following a thread, a tag or a user; exactly one target per row."""
+
+    class Target(models.TextChoices):
+        THREAD = "thread", _("Thread")
+        TAG = "tag", _("Tag")
+        USER = "user", _("User")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_follows",
+        verbose_name=_("follower"),
+    )
+    target = models.CharField(_("target"), max_length=8, choices=Target.choices)
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    followed_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="community_followers",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        target="thread",
+                        thread__isnull=False,
+                        tag__isnull=True,
+                        followed_user__isnull=True,
+                    )
+                    | Q(
+                        target="tag",
+                        tag__isnull=False,
+                        thread__isnull=True,
+                        followed_user__isnull=True,
+                    )
+                    | Q(
+                        target="user",
+                        followed_user__isnull=False,
+                        thread__isnull=True,
+                        tag__isnull=True,
+                    )
+                ),
+                name="community_follow_exactly_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "thread"],
+                condition=Q(target="thread"),
+                name="community_follow_thread_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "tag"],
+                condition=Q(target="tag"),
+                name="community_follow_tag_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "followed_user"],
+                condition=Q(target="user"),
+                name="community_follow_user_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.target}"
+
+
+class Notification(models.Model):
+    """One in-site notification; the digest task emails the unread ones."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Replies to my threads")
+        ANSWER = "answer", _("Answers to my questions")
+        ACCEPTED = "accepted", _("My answer accepted")
+        MENTION = "mention", _("Mentions")
+        FOLLOWING = "following", _("Activity I follow")
+        MODERATION = "moderation", _("Moderation outcomes")
+        COURSE_MODERATION = "course_moderation", _("Course review outcomes")
+        LEVEL_UP = "level_up", _("Level up")
+        BADGE = "badge", _("Badges")
+        OTHER = "other", _("Other")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, db_index=True)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"]),
+            models.Index(fields=["emailed_at", "read_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """Per-type opt-out of the email digest (in-site notifications always show)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_preferences",
+    )
+    email_reply = models.BooleanField(_("replies to my threads"), default=True)
+    email_answer = models.BooleanField(_("answers to my questions"), default=True)
+    email_accepted = models.BooleanField(_("my answer accepted"), default=True)
+    email_mention = models.BooleanField(_("mentions"), default=True)
+    email_following = models.BooleanField(_("activity I follow"), default=True)
+    email_moderation = models.BooleanField(_("moderation outcomes"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    #: Notification kind → the field that opts it out of the digest.
+    KIND_FIELDS = {
+        "reply": "email_reply",
+        "answer": "email_answer",
+        "accepted": "email_accepted",
+        "mention": "email_mention",
+        "following": "email_following",
+        "moderation": "email_moderation",
+        "course_moderation": "email_moderation",
+    }
+
+    def wants_email(self, kind: str) -> bool:
+        field = self.KIND_FIELDS.get(kind)
+        return True if field is None else getattr(self, field)
+
+
+class Report(models.Model):
+    """A user flags a post; it lands in the staff moderation queue."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam or advertising")
+        ABUSE = "abuse", _("Harassment or abuse")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        ILLEGAL = "illegal", _("Illegal or harmful content")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Action taken")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="reports", verbose_name=_("post")
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_reports",
+        verbose_name=_("reported by"),
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    detail = models.CharField(_("details"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.OPEN,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "reporter"],
+                condition=Q(status="open"),
+                name="community_one_open_report_per_user_and_post",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} · #{self.post_id}"
+
+
+class Suspension(models.Model):
+    """A user may not post until `until` (unless lifted earlier)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_suspensions",
+        verbose_name=_("user"),
+    )
+    until = models.DateTimeField(_("until"), db_index=True)
+    reason = models.CharField(_("reason"), max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ⟂ {self.until:%Y-%m-%d}"
+
+
+class ModerationAction(models.Model):
+    """The audit log: every moderation decision, automatic ones included."""
+
+    class Action(models.TextChoices):
+        HOLD = "hold", _("Held automatically")
+        HIDE = "hide", _("Hidden")
+        RESTORE = "restore", _("Restored")
+        WARN = "warn", _("Warned")
+        SUSPEND = "suspend", _("Suspended")
+        LIFT = "lift", _("Suspension lifted")
+        DELETE = "delete", _("Deleted")
+        FEATURE = "feature", _("Featured")
+        UNFEATURE = "unfeature", _("Unfeatured")
+        DISMISS = "dismiss", _("Reports dismissed")
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderator"),
+        help_text=_("Empty for automatic actions."),
+    )
+    action = models.CharField(
+        _("action"), max_length=16, choices=Action.choices, db_index=True
+    )
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_moderation_actions",
+        verbose_name=_("user concerned"),
+    )
+    thread = models.ForeignKey(
+        Thread, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    until = models.DateTimeField(_("until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("moderation action")
+        verbose_name_plural = _("moderation actions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.target_user}"

@@ -1,5 +1,37 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "community"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("best/", views.best_of, name="best_of"),
+    path("search/", views.search, name="search"),
+    path("similar/", views.similar, name="similar"),
+    path("bookmarks/", views.bookmarks, name="bookmarks"),
+    path("follow/", views.follow, name="follow"),
+    path("s/<str:slug>/", views.space_detail, name="space"),
+    path("s/<str:slug>/new/", views.thread_create, name="thread_create"),
+    path("s/<str:slug>/settings/", views.space_settings, name="space_settings"),
+    path("tags/<str:slug>/", views.tag_detail, name="tag"),
+    path("t/<int:pk>/", views.thread_detail, name="thread"),
+    path("t/<int:pk>/reply/", views.post_create, name="post_create"),
+    path("t/<int:pk>/bookmark/", views.bookmark, name="bookmark"),
+    path("t/<int:pk>/feature/", views.feature, name="feature"),
+    path("p/<int:pk>/comment/", views.comment_create, name="comment_create"),
+    path("p/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("p/<int:pk>/delete/", views.post_delete, name="post_delete"),
+    path("p/<int:pk>/history/", views.post_history, name="post_history"),
+    path("p/<int:pk>/vote/", views.vote, name="vote"),
+    path("p/<int:pk>/accept/", views.accept, name="accept"),
+    path("p/<int:pk>/report/", views.report, name="report"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/bell/", views.notifications_bell, name="notifications_bell"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path(
+        "notifications/settings/",
+        views.notification_settings,
+        name="notification_settings",
+    ),
+]

@@ -46,6 +46,10 @@ lesson_completed = Signal()
 course_completed = Signal()
 #: kwargs: attempt_id, quiz_id, course_id, user_id, score, passed
 quiz_attempted = Signal()
+#: A creator graded (or regraded) an assignment submission. kwargs:
+#: submission_id, assignment_id, course_id, user_id (learner), grader_id,
+#: score, max_score
+submission_graded = Signal()
 
 # --- commerce --------------------------------------------------------------
 #: kwargs: order_id, user_id, total (str Decimal)

@@ -81,11 +81,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.DailyVisitMiddleware",
     # Axes last: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kpplatform.urls"
+# `{{ form }}` renders Bootstrap markup (kpplatform/templates/includes/forms/).
+FORM_RENDERER = "kpplatform.forms.BootstrapFormRenderer"
 WSGI_APPLICATION = "kpplatform.wsgi.application"
 
 TEMPLATES = [
@@ -182,6 +185,7 @@ ACCOUNT_RATE_LIMITS = {
 
 # The admin login is not covered by allauth's limits: django-axes locks it.
 AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "accounts.axes_handler.AdminOnlyDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
@@ -295,7 +299,7 @@ PAYMENT_HOST = env.str("PAYMENT_HOST", default="127.0.0.1:8000")
 PAYMENT_USES_SSL = env.bool("PAYMENT_USES_SSL", default=False)
 PAYMENT_MODEL = "commerce.Payment"
 PAYMENT_VARIANTS = {
-    "dummy": ("payments.dummy.DummyProvider", {}),
+    "dummy": ("commerce.payment_providers.DummyProvider", {}),
     "stripe": (
         "payments.stripe.StripeProviderV3",
         {
@@ -312,9 +316,33 @@ REFUND_MAX_PROGRESS_PERCENT = env.int("REFUND_MAX_PROGRESS_PERCENT", default=30)
 PAYOUT_MINIMUM = Decimal(env.str("PAYOUT_MINIMUM", default="100.00"))
 ORDER_EXPIRY_MINUTES = env.int("ORDER_EXPIRY_MINUTES", default=30)
 
+# --- Community (posting limits and automatic holds; see docs/community.md) ---
+COMMUNITY_POSTS_PER_MINUTE = env.int("COMMUNITY_POSTS_PER_MINUTE", default=6)
+COMMUNITY_POSTS_PER_DAY = env.int("COMMUNITY_POSTS_PER_DAY", default=200)
+COMMUNITY_MAX_LINKS = env.int("COMMUNITY_MAX_LINKS", default=5)
+COMMUNITY_NEW_ACCOUNT_DAYS = env.int("COMMUNITY_NEW_ACCOUNT_DAYS", default=2)
+COMMUNITY_NEW_ACCOUNT_BURST = env.int("COMMUNITY_NEW_ACCOUNT_BURST", default=3)
+
 # --- Recommendations -------------------------------------------------------
 RECOMMENDATIONS_TOP_N = env.int("RECOMMENDATIONS_TOP_N", default=20)
 RECOMMENDATIONS_KEEP_RUNS = env.int("RECOMMENDATIONS_KEEP_RUNS", default=3)
+
+# --- Rewards ---------------------------------------------------------------
+# Anti-gaming defaults (staff tune them in the admin's anti-gaming policy).
+REWARDS_NEW_ACCOUNT_DAYS = env.int("REWARDS_NEW_ACCOUNT_DAYS", default=7)
+REWARDS_NEW_ACCOUNT_VOTE_CAP = env.int("REWARDS_NEW_ACCOUNT_VOTE_CAP", default=10)
+# Content quality: Bayesian prior (mean on the 1-5 scale, weight in ratings),
+# the weight of one expert review relative to one learner rating, and the share
+# of the completion rate in the final score.
+REWARDS_QUALITY_PRIOR_MEAN = Decimal(
+    env.str("REWARDS_QUALITY_PRIOR_MEAN", default="3.0")
+)
+REWARDS_QUALITY_PRIOR_WEIGHT = env.int("REWARDS_QUALITY_PRIOR_WEIGHT", default=10)
+REWARDS_EXPERT_REVIEW_WEIGHT = env.int("REWARDS_EXPERT_REVIEW_WEIGHT", default=5)
+REWARDS_COMPLETION_SHARE = Decimal(env.str("REWARDS_COMPLETION_SHARE", default="0.2"))
+REWARDS_CERT_ATTACHMENT_MAX_BYTES = env.int(
+    "REWARDS_CERT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024
+)
 
 # --- Security --------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

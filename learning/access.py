@@ -45,3 +45,19 @@ def can_open_lesson(user, lesson: Lesson) -> bool:
     if lesson.is_free_preview and course.status == Course.Status.PUBLISHED:
         return True
     return can_open_course(user, course)
+
+
+def can_manage_course(user, course: Course) -> bool:
+    """The course's creator and staff: grade submissions, see learners."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_staff or course.creator_id == user.pk)
+
+
+def can_open_submission(user, submission) -> bool:
+    """A submission's file: its author, the course's creator, staff."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if submission.user_id == user.pk:
+        return True
+    return can_manage_course(user, submission.assignment.lesson.section.course)

@@ -1,11 +1,16 @@
 """Who learns what: enrolments and lesson progress.
 
-Quizzes, assignments and certificates join these as the learning issue lands.
+Quizzes (per quiz lesson), assignments (per assignment lesson) with submissions
+and grades, certificates, and learning paths (bundles of courses).
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from courses.models import protected_storage
 
 
 class Enrollment(models.Model):
@@ -152,3 +157,345 @@ class LearningPathCourse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} #{self.position}: {self.course}"
+
+
+# --- Quizzes ----------------------------------------------------------------
+
+
+class Quiz(models.Model):
+    """The questions behind one lesson of kind "quiz"."""
+
+    lesson = models.OneToOneField(
+        "courses.Lesson",
+        on_delete=models.CASCADE,
+        related_name="quiz",
+        verbose_name=_("lesson"),
+    )
+    intro = models.TextField(_("introduction"), blank=True)
+    pass_mark_percent = models.PositiveSmallIntegerField(
+        _("pass mark (%)"),
+        default=60,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("maximum attempts"), default=3, help_text=_("0 means unlimited.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pass_mark_percent__lte=100),
+                name="learning_quiz_pass_mark_max_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.lesson)
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        TEXT = "text", _("Short text")
+
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.SINGLE
+    )
+    prompt = models.TextField(_("question"))
+    explanation = models.TextField(
+        _("explanation"), blank=True, help_text=_("Shown after the answer is given.")
+    )
+    accepted_answers = models.TextField(
+        _("accepted answers"),
+        blank=True,
+        help_text=_(
+            "Short text questions: one accepted answer per line; case and spaces "
+            "are ignored."
+        ),
+    )
+    points = models.PositiveSmallIntegerField(_("points"), default=1)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.prompt[:80]
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="choices",
+        verbose_name=_("question"),
+    )
+    text = models.CharField(_("text"), max_length=300)
+    is_correct = models.BooleanField(_("correct"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Attempt(models.Model):
+    """One graded submission of a quiz; numbered per learner and quiz."""
+
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("quiz")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+        verbose_name=_("learner"),
+    )
+    number = models.PositiveSmallIntegerField(_("attempt number"))
+    points = models.PositiveIntegerField(_("points"), default=0)
+    max_points = models.PositiveIntegerField(_("maximum points"), default=0)
+    score_percent = models.PositiveSmallIntegerField(_("score (%)"), default=0)
+    passed = models.BooleanField(_("passed"), default=False)
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "user", "number"], name="learning_attempt_number_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "quiz"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.quiz} #{self.number}"
+
+
+class AttemptAnswer(models.Model):
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="answers"
+    )
+    selected_choices = models.ManyToManyField(Choice, blank=True, related_name="+")
+    text_answer = models.CharField(_("answer"), max_length=500, blank=True)
+    is_correct = models.BooleanField(_("correct"), default=False)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="learning_one_answer_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} · {self.question_id}"
+
+
+# --- Assignments ------------------------------------------------------------
+
+
+class Assignment(models.Model):
+    """The task behind one lesson of kind "assignment"."""
+
+    class Resubmission(models.TextChoices):
+        NONE = "none", _("No resubmission")
+        UNTIL_GRADED = "until_graded", _("Until graded")
+        UNLIMITED = "unlimited", _("Unlimited")
+
+    class CountsWhen(models.TextChoices):
+        SUBMITTED = "submitted", _("When submitted")
+        GRADED = "graded", _("When graded")
+
+    lesson = models.OneToOneField(
+        "courses.Lesson",
+        on_delete=models.CASCADE,
+        related_name="assignment",
+        verbose_name=_("lesson"),
+    )
+    instructions = models.TextField(_("instructions (Markdown)"), blank=True)
+    instructions_html = models.TextField(editable=False, blank=True)
+    max_score = models.PositiveSmallIntegerField(_("maximum score"), default=100)
+    allowed_extensions = models.CharField(
+        _("allowed file types"),
+        max_length=200,
+        default="pdf,txt,md,zip,png,jpg,jpeg,docx",
+        blank=True,
+        help_text=_("Comma-separated extensions; empty means no file allowed."),
+    )
+    max_file_mb = models.PositiveSmallIntegerField(
+        _("maximum file size (MB)"), default=10
+    )
+    resubmission = models.CharField(
+        _("resubmission"),
+        max_length=16,
+        choices=Resubmission.choices,
+        default=Resubmission.UNTIL_GRADED,
+    )
+    counts_when = models.CharField(
+        _("counts towards completion"),
+        max_length=16,
+        choices=CountsWhen.choices,
+        default=CountsWhen.SUBMITTED,
+    )
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+    def __str__(self) -> str:
+        return str(self.lesson)
+
+    @property
+    def extensions(self) -> list[str]:
+        return [
+            e.strip().lower().lstrip(".")
+            for e in self.allowed_extensions.split(",")
+            if e.strip()
+        ]
+
+
+def submission_upload_to(instance: "Submission", filename: str) -> str:
+    return f"submissions/{instance.assignment_id}/{instance.user_id}/{filename}"
+
+
+class Submission(models.Model):
+    """A learner's answer to an assignment; resubmissions keep the history."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        verbose_name=_("assignment"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        verbose_name=_("learner"),
+    )
+    number = models.PositiveSmallIntegerField(_("submission number"), default=1)
+    is_latest = models.BooleanField(_("latest"), default=True)
+    text = models.TextField(_("answer"), blank=True, max_length=20000)
+    file = models.FileField(
+        _("file"),
+        upload_to=submission_upload_to,
+        storage=protected_storage,
+        blank=True,
+        max_length=300,
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size"), default=0)
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "user", "number"],
+                name="learning_submission_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "user"],
+                condition=models.Q(is_latest=True),
+                name="learning_one_latest_submission",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.assignment} #{self.number}"
+
+
+class Grade(models.Model):
+    """The creator's grade of one submission (regrading updates it)."""
+
+    submission = models.OneToOneField(
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="grade",
+        verbose_name=_("submission"),
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    feedback = models.TextField(_("feedback"), blank=True, max_length=10000)
+    grader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="grades_given",
+        verbose_name=_("grader"),
+    )
+    graded_at = models.DateTimeField(_("graded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("grade")
+        verbose_name_plural = _("grades")
+
+    def __str__(self) -> str:
+        return f"{self.submission} → {self.score}"
+
+
+# --- Certificates -----------------------------------------------------------
+
+
+class Certificate(models.Model):
+    """Issued once when a learner completes a course; verifiable in public."""
+
+    enrollment = models.OneToOneField(
+        Enrollment,
+        on_delete=models.PROTECT,
+        related_name="certificate",
+        verbose_name=_("enrolment"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="certificates",
+        verbose_name=_("learner"),
+    )
+    course = models.ForeignKey(
+        "courses.Course",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("course"),
+    )
+    code = models.CharField(_("verification code"), max_length=24, unique=True)
+    # Snapshots: the certificate states what was true when it was issued.
+    learner_name = models.CharField(_("learner name"), max_length=150)
+    course_title = models.CharField(_("course title"), max_length=200)
+    creator_name = models.CharField(_("creator name"), max_length=150, blank=True)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="learning_one_certificate_per_course"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.learner_name} · {self.course_title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:certificate_verify", kwargs={"code": self.code})

@@ -1,5 +1,76 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "learning"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_learning, name="my_learning"),
+    path("enroll/<str:slug>/", views.enroll, name="enroll"),
+    path("course/<str:slug>/", views.course_home, name="course_home"),
+    path("lesson/<int:lesson_id>/", views.lesson, name="lesson"),
+    path(
+        "lesson/<int:lesson_id>/progress/",
+        views.lesson_progress,
+        name="lesson_progress",
+    ),
+    path(
+        "lesson/<int:lesson_id>/complete/",
+        views.lesson_complete,
+        name="lesson_complete",
+    ),
+    path("lesson/<int:lesson_id>/quiz/", views.quiz_submit, name="quiz_submit"),
+    path(
+        "lesson/<int:lesson_id>/assignment/",
+        views.assignment_submit,
+        name="assignment_submit",
+    ),
+    path("media/video/<int:lesson_id>/", views.lesson_video, name="lesson_video"),
+    path(
+        "media/attachment/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "media/submission/<int:submission_id>/",
+        views.submission_file,
+        name="submission_file",
+    ),
+    path(
+        "certificates/<str:code>/",
+        views.certificate_verify,
+        name="certificate_verify",
+    ),
+    path("studio/grading/", views.studio_grading, name="studio_grading"),
+    path(
+        "studio/submissions/<int:submission_id>/",
+        views.studio_grade,
+        name="studio_grade",
+    ),
+    path("studio/quiz/<int:lesson_id>/", views.studio_quiz, name="studio_quiz"),
+    path(
+        "studio/quiz/<int:lesson_id>/questions/new/",
+        views.studio_question,
+        name="studio_question_add",
+    ),
+    path(
+        "studio/quiz/<int:lesson_id>/questions/<int:question_id>/",
+        views.studio_question,
+        name="studio_question",
+    ),
+    path(
+        "studio/quiz/<int:lesson_id>/questions/<int:question_id>/delete/",
+        views.studio_question_delete,
+        name="studio_question_delete",
+    ),
+    path(
+        "studio/assignment/<int:lesson_id>/",
+        views.studio_assignment,
+        name="studio_assignment",
+    ),
+    path(
+        "studio/courses/<str:slug>/learners/",
+        views.studio_learners,
+        name="studio_learners",
+    ),
+]

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class RecommendationsConfig(AppConfig):
     name = "recommendations"
     verbose_name = _("Recommendations")
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()

@@ -1,0 +1,376 @@
+"""Recommendations: signals and weights, model runs and their stored lists, experiments."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Signal(models.TextChoices):
+    ENROLLMENT = "enrollment", _("Enrolment")
+    PURCHASE = "purchase", _("Purchase")
+    LESSON_PROGRESS = "lesson_progress", _("Lesson started (per lesson)")
+    LESSON_COMPLETED = "lesson_completed", _("Lesson completed (per lesson)")
+    COURSE_COMPLETED = "course_completed", _("Course completed")
+    REVIEW = "review", _("Review written")
+    COURSE_VIEW = "course_view", _("Course page view")
+    WISHLIST = "wishlist", _("Wishlist")
+    NOT_INTERESTED = "not_interested", _("Not interested")
+
+
+#: Used when a signal has no row in the admin yet.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    Signal.ENROLLMENT: 3.0,
+    Signal.PURCHASE: 2.0,
+    Signal.LESSON_PROGRESS: 0.2,
+    Signal.LESSON_COMPLETED: 0.3,
+    Signal.COURSE_COMPLETED: 2.0,
+    Signal.REVIEW: 1.0,
+    Signal.COURSE_VIEW: 0.5,
+    Signal.WISHLIST: 1.5,
+    Signal.NOT_INTERESTED: -5.0,
+}
+
+
+class SignalWeight(models.Model):
+    """How much one kind of interaction counts in the interaction matrix."""
+
+    signal = models.CharField(
+        _("signal"), max_length=32, choices=Signal.choices, unique=True
+    )
+    weight = models.FloatField(
+        _("weight"),
+        help_text=_(
+            "Added to a learner's score for a course each time the signal "
+            "occurs. Negative values push courses away; 0 ignores the signal."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("signal weight")
+        verbose_name_plural = _("signal weights")
+        ordering = ["signal"]
+
+    def __str__(self) -> str:
+        return f"{self.get_signal_display()}: {self.weight:g}"
+
+
+class CourseView(models.Model):
+    """Course page views per learner and course (a counter, one row per pair)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="+"
+    )
+    count = models.PositiveIntegerField(_("views"), default=1)
+    last_viewed_at = models.DateTimeField(_("last viewed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("course view")
+        verbose_name_plural = _("course views")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="recommendations_one_view_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} viewed {self.course_id} ×{self.count}"
+
+
+class Dismissal(models.Model):
+    """A learner said "not interested": never shown again, a negative signal."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="recommendation_dismissals",
+        verbose_name=_("learner"),
+    )
+    course = models.ForeignKey(
+        "courses.Course",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("course"),
+    )
+    created_at = models.DateTimeField(_("dismissed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dismissed recommendation")
+        verbose_name_plural = _("dismissed recommendations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="recommendations_one_dismissal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ✕ {self.course}"
+
+
+class ModelRun(models.Model):
+    """One retrain: extract, fit, score, store; swapped in when complete."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    algorithm = models.CharField(_("algorithm"), max_length=40, db_index=True)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+    )
+    stage = models.CharField(_("stage"), max_length=40, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress %"), default=0)
+    n_users = models.PositiveIntegerField(_("users"), default=0)
+    n_items = models.PositiveIntegerField(_("courses"), default=0)
+    n_interactions = models.PositiveIntegerField(_("interactions"), default=0)
+    n_recommendations = models.PositiveIntegerField(_("recommendations"), default=0)
+    timings = models.JSONField(_("seconds per stage"), default=dict, blank=True)
+    metrics = models.JSONField(_("offline metrics"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("triggered by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("model run")
+        verbose_name_plural = _("model runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.algorithm} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class ActiveRun(models.Model):
+    """Which run each algorithm serves: switched in one transaction per run."""
+
+    algorithm = models.CharField(_("algorithm"), max_length=40, unique=True)
+    run = models.ForeignKey(
+        ModelRun, on_delete=models.PROTECT, related_name="+", verbose_name=_("run")
+    )
+    activated_at = models.DateTimeField(_("activated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("active run")
+        verbose_name_plural = _("active runs")
+
+    def __str__(self) -> str:
+        return f"{self.algorithm} → #{self.run_id}"
+
+
+class RetrainLock(models.Model):
+    """One retrain at a time: a row lock, taken over when older than the timeout."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    run = models.ForeignKey(
+        ModelRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("retrain lock")
+        verbose_name_plural = _("retrain locks")
+
+    def __str__(self) -> str:
+        return f"{self.name} (run #{self.run_id})" if self.run_id else self.name
+
+
+class Reason(models.TextChoices):
+    BECAUSE_YOU_TOOK = "took", _("Because you took a similar course")
+    POPULAR_IN = "popular_in", _("Popular in one of your interests")
+    POPULAR = "popular", _("Popular on the platform")
+
+
+class Recommendation(models.Model):
+    """One course in one learner's list, from one run."""
+
+    run = models.ForeignKey(
+        ModelRun, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.FloatField(_("score"))
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    reason_course = models.ForeignKey(
+        "courses.Course",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason_category = models.ForeignKey(
+        "courses.Category",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["run", "user", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "user", "rank"], name="recommendations_rank_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.rank} {self.course_id} for {self.user_id} (run {self.run_id})"
+
+
+class RelatedCourse(models.Model):
+    """ "Learners also took": neighbours of a course, from a run or from content."""
+
+    class Source(models.TextChoices):
+        BEHAVIOUR = "behaviour", _("Learners also took")
+        CONTENT = "content", _("Similar content")
+
+    run = models.ForeignKey(
+        ModelRun, on_delete=models.CASCADE, related_name="related_courses"
+    )
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="+"
+    )
+    related = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+    source = models.CharField(max_length=16, choices=Source.choices)
+
+    class Meta:
+        verbose_name = _("related course")
+        verbose_name_plural = _("related courses")
+        ordering = ["run", "course", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "course", "related"], name="recommendations_related_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} → {self.related_id} #{self.rank}"
+
+
+class Experiment(models.Model):
+    """An A/B test between algorithms; users are split by a hash of their id."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("key"), max_length=60, unique=True)
+    description = models.TextField(_("hypothesis"), blank=True)
+    is_active = models.BooleanField(
+        _("running"),
+        default=False,
+        help_text=_(
+            "Only one experiment runs at a time; starting one stops the others."
+        ),
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("experiment")
+        verbose_name_plural = _("experiments")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="recommendations_one_active_experiment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Variant(models.Model):
+    experiment = models.ForeignKey(
+        Experiment, on_delete=models.CASCADE, related_name="variants"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    algorithm = models.CharField(_("algorithm"), max_length=40)
+    weight = models.PositiveSmallIntegerField(
+        _("traffic share"), default=50, help_text=_("Relative share of users.")
+    )
+
+    class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        ordering = ["experiment", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["experiment", "name"], name="recommendations_variant_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.experiment} · {self.name} ({self.algorithm})"
+
+
+class ExperimentEvent(models.Model):
+    """An impression, click or enrolment of one course for one user in a variant.
+
+    One row per (variant, user, course, kind): rates are per shown course,
+    and a reload does not inflate them.
+    """
+
+    class Kind(models.TextChoices):
+        IMPRESSION = "impression", _("Impression")
+        CLICK = "click", _("Click")
+        ENROLLMENT = "enrollment", _("Enrolment")
+
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, related_name="events"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("experiment event")
+        verbose_name_plural = _("experiment events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["variant", "user", "course", "kind"],
+                name="recommendations_event_once",
+            )
+        ]
+        indexes = [models.Index(fields=["variant", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.user_id} · {self.course_id}"

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class RewardsConfig(AppConfig):
     name = "rewards"
     verbose_name = _("Rewards")
+
+    def ready(self) -> None:
+        from . import integrations, receivers, selectors
+
+        receivers.connect()
+        # Creator-level perk: commerce asks for a commission rate per creator.
+        integrations.register_commission_provider(selectors.commission_rate_for)

@@ -2,6 +2,18 @@
 
 from rest_framework.routers import DefaultRouter
 
+from . import views
+
 router = DefaultRouter(trailing_slash=True)
+router.register("community/spaces", views.SpaceViewSet, basename="community-space")
+router.register("community/threads", views.ThreadViewSet, basename="community-thread")
+router.register("community/posts", views.PostViewSet, basename="community-post")
+router.register("community/votes", views.VoteViewSet, basename="community-vote")
+router.register("community/follows", views.FollowViewSet, basename="community-follow")
+router.register(
+    "community/notifications",
+    views.NotificationViewSet,
+    basename="community-notification",
+)
 
 urlpatterns = router.urls

@@ -1,0 +1,154 @@
+"""What commerce can sell: offer types registered by the apps that own them.
+
+Commerce imports no course, lecture or booking model. Each selling app calls
+`register_offer_type(...)` in its own `<app>/offers.py` (autodiscovered by
+`CommerceConfig.ready()`) with functions that describe an offer (title, price,
+creator, category, courses covered) and fulfil or revoke it for a buyer.
+
+`register_commission_provider(provider)` lets another app (rewards: creator
+levels) override the platform commission rate per creator.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.utils.module_loading import module_has_submodule
+
+
+@dataclasses.dataclass(frozen=True)
+class RevenueLine:
+    """A part of an offer's revenue that belongs to one creator (or the platform).
+
+    `weight` splits the item's paid price pro rata among the lines (a bundle
+    splits by the list prices of its courses). `creator_id` None means the
+    revenue is the platform's (a site-wide membership).
+    """
+
+    creator_id: int | None
+    weight: Decimal
+    label: str
+    course_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Offer:
+    """A sellable thing as commerce sees it, resolved on the server only."""
+
+    offer_type: str
+    offer_id: int
+    title: str
+    price: Decimal
+    creator_id: int | None
+    category_id: int | None = None
+    course_ids: tuple[int, ...] = ()
+    revenue_lines: tuple[RevenueLine, ...] = ()
+    url: str = ""
+    is_available: bool = True
+
+    def lines(self) -> tuple[RevenueLine, ...]:
+        if self.revenue_lines:
+            return self.revenue_lines
+        return (RevenueLine(self.creator_id, Decimal(1), self.title),)
+
+
+@dataclasses.dataclass(frozen=True)
+class OfferType:
+    name: str
+    #: offer_id -> Offer or None when it does not exist (or is not for sale)
+    resolve: Callable[[int], Offer | None]
+    #: (user=, offer_id=, order_item=) -> None; must be idempotent
+    fulfil: Callable[..., None]
+    #: (user=, offer_id=, order_item=) -> None; must be idempotent
+    revoke: Callable[..., None]
+    #: (user=, offer_id=) -> bool: the buyer already has what this offer gives
+    is_owned: Callable[..., bool]
+    #: (user=, offer_id=) -> int | None: percent consumed, for the refund policy
+    progress: Callable[..., int | None] | None = None
+    label: str = ""
+
+
+_offer_types: dict[str, OfferType] = {}
+_commission_providers: list[Callable[[int], Decimal | None]] = []
+
+
+class UnknownOfferType(LookupError):
+    pass
+
+
+def register_offer_type(
+    name: str,
+    *,
+    resolve: Callable[[int], Offer | None],
+    fulfil: Callable[..., None],
+    revoke: Callable[..., None],
+    is_owned: Callable[..., bool],
+    progress: Callable[..., int | None] | None = None,
+    label: str = "",
+) -> OfferType:
+    """Register (or replace, on reload) the offer type called `name`."""
+    offer_type = OfferType(
+        name=name,
+        resolve=resolve,
+        fulfil=fulfil,
+        revoke=revoke,
+        is_owned=is_owned,
+        progress=progress,
+        label=label or name,
+    )
+    _offer_types[name] = offer_type
+    return offer_type
+
+
+def get_offer_type(name: str) -> OfferType:
+    try:
+        return _offer_types[name]
+    except KeyError:
+        raise UnknownOfferType(name) from None
+
+
+def offer_types() -> Sequence[OfferType]:
+    return list(_offer_types.values())
+
+
+def resolve_offer(offer_type: str, offer_id: int) -> Offer | None:
+    """The offer, or None when the type or the offer does not exist."""
+    try:
+        kind = get_offer_type(offer_type)
+    except UnknownOfferType:
+        return None
+    return kind.resolve(offer_id)
+
+
+def register_commission_provider(
+    provider: Callable[[int], Decimal | None],
+) -> Callable[[int], Decimal | None]:
+    """Add a per-creator commission override (usable as a decorator)."""
+    if provider not in _commission_providers:
+        _commission_providers.append(provider)
+    return provider
+
+
+def commission_rate(creator_id: int | None) -> Decimal:
+    """The platform's share for `creator_id`: the first override, else settings."""
+    if creator_id is None:
+        return Decimal(1)
+    for provider in _commission_providers:
+        rate = provider(creator_id)
+        if rate is not None:
+            rate = Decimal(rate)
+            if Decimal(0) <= rate <= Decimal(1):
+                return rate
+    return Decimal(settings.PLATFORM_COMMISSION_RATE)
+
+
+def autodiscover() -> None:
+    """Import `<app>.offers` of every installed app so that offers register."""
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "offers"):
+            import_module(f"{config.name}.offers")

@@ -1,0 +1,53 @@
+"""Revenue reads for the creator studio (aggregated in the database)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from .models import CreatorEarning
+
+
+def revenue_rows(*, creator_id: int) -> QuerySet[CreatorEarning]:
+    return (
+        CreatorEarning.objects.filter(creator_id=creator_id)
+        .select_related("order_item__order")
+        .order_by("-created_at", "-id")
+    )
+
+
+def revenue_by_month(*, creator_id: int, months: int = 12) -> list[dict]:
+    rows = (
+        CreatorEarning.objects.filter(creator_id=creator_id)
+        .annotate(month_start=TruncMonth("created_at"))
+        .values("month_start")
+        .annotate(gross=Sum("gross"), net=Sum("net"), commission=Sum("commission"))
+        .order_by("-month_start")[:months]
+    )
+    return [
+        {
+            "month": row["month_start"].strftime("%Y-%m"),
+            "gross": row["gross"],
+            "net": row["net"],
+            "commission": row["commission"],
+        }
+        for row in reversed(list(rows))
+    ]
+
+
+def revenue_by_course(*, creator_id: int) -> list[dict]:
+    sales = CreatorEarning.Kind.SALE
+    refunds = CreatorEarning.Kind.REFUND
+    from django.db.models import Count, Q
+
+    return list(
+        CreatorEarning.objects.filter(creator_id=creator_id)
+        .values("course_id", "label")
+        .annotate(
+            sold=Count("id", filter=Q(kind=sales)),
+            refunded=Count("id", filter=Q(kind=refunds)),
+            gross=Sum("gross"),
+            net=Sum("net"),
+        )
+        .order_by("-net")
+    )

@@ -1,0 +1,317 @@
+"""Viewsets of the community API: the same privacy rules as the pages."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+
+from .. import selectors, services
+from ..models import Follow, Notification, Post, Space, Tag, Thread, Visibility, Vote
+from . import serializers
+
+
+def _api_error(error: DjangoValidationError) -> ApiValidationError:
+    return ApiValidationError({"detail": error.messages})
+
+
+class SpaceViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.SpaceSerializer
+
+    def get_queryset(self):
+        return selectors.visible_spaces(self.request.user).order_by(
+            "kind", "position", "id"
+        )
+
+
+class ThreadViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Threads in visible spaces; `?space=<id>&tag=<slug>&filter=unanswered|featured|following&sort=active|new|top&q=<search>`."""
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return serializers.ThreadCreateSerializer
+        if self.action == "retrieve":
+            return serializers.ThreadDetailSerializer
+        return serializers.ThreadSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        if self.action == "list" and params.get("q"):
+            return selectors.search(user=self.request.user, query=params["q"])
+        space = tag = None
+        if params.get("space", "").isdigit():
+            space = Space.objects.filter(pk=int(params["space"])).first()
+            if space is None:
+                return Thread.objects.none()
+        if params.get("tag"):
+            tag = Tag.objects.filter(slug=params["tag"]).first()
+            if tag is None:
+                return Thread.objects.none()
+        return selectors.thread_list(
+            user=self.request.user,
+            space=space,
+            tag=tag,
+            filter=params.get("filter", ""),
+            sort=params.get("sort", "active"),
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        thread = self.get_object()
+        serializer = serializers.ThreadDetailSerializer(
+            thread,
+            context={
+                **self.get_serializer_context(),
+                "opening": selectors.opening_post(thread),
+            },
+        )
+        return Response(serializer.data)
+
+    def create(self, request, *args, **kwargs):
+        serializer = serializers.ThreadCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        space = Space.objects.filter(pk=data["space"]).first()
+        if space is None or not selectors.can_view_space(request.user, space):
+            raise NotFound("Unknown space.")
+        try:
+            thread = services.thread_create(
+                author=request.user,
+                space=space,
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+                tags=data.get("tags", []),
+            )
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+        return Response(
+            serializers.ThreadSerializer(thread).data, status=status.HTTP_201_CREATED
+        )
+
+
+class PostViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Replies, answers and comments of one thread: `?thread=<id>` (required for lists)."""
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return serializers.PostCreateSerializer
+        if self.action == "partial_update":
+            return serializers.PostEditSerializer
+        if self.action == "vote":
+            return serializers.VoteSerializer
+        return serializers.PostSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        shown = Post.objects.filter(status=Visibility.VISIBLE)
+        if user.is_authenticated:
+            shown = Post.objects.filter(
+                status=Visibility.VISIBLE
+            ) | Post.objects.filter(status=Visibility.HELD, author=user)
+        posts = shown.filter(thread__in=selectors.visible_threads(user)).select_related(
+            "author", "author__profile"
+        )
+        if self.action == "list":
+            thread_id = self.request.query_params.get("thread", "")
+            if not thread_id.isdigit():
+                return Post.objects.none()
+            posts = posts.filter(thread_id=int(thread_id)).order_by(
+                "-is_accepted", "-score", "created_at", "id"
+            )
+        return posts
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["my_votes"] = getattr(self, "_my_votes", {})
+        return context
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        self._my_votes = selectors.user_votes(
+            user=request.user, post_ids=[p.pk for p in page]
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def create(self, request, *args, **kwargs):
+        serializer = serializers.PostCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        thread = (
+            Thread.objects.filter(pk=data["thread"]).select_related("space").first()
+        )
+        if thread is None or not selectors.can_view_space(request.user, thread.space):
+            raise NotFound("Unknown thread.")
+        parent = None
+        if data.get("parent"):
+            parent = Post.objects.filter(pk=data["parent"], thread=thread).first()
+            if parent is None:
+                raise NotFound("Unknown post.")
+        try:
+            post = services.post_create(
+                author=request.user, thread=thread, body=data["body"], parent=parent
+            )
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+        return Response(
+            serializers.PostSerializer(post).data, status=status.HTTP_201_CREATED
+        )
+
+    def partial_update(self, request, *args, **kwargs):
+        post = self.get_object()
+        serializer = serializers.PostEditSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            post = services.post_edit(
+                post=post,
+                editor=request.user,
+                body=serializer.validated_data["body"],
+                title=serializer.validated_data.get("title"),
+            )
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+        return Response(serializers.PostSerializer(post).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.post_delete(post=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(
+        detail=True,
+        methods=["post", "delete"],
+        serializer_class=serializers.VoteSerializer,
+    )
+    def vote(self, request, pk=None):
+        """POST {"value": 1 | -1} to vote (idempotent); DELETE to withdraw."""
+        post = self.get_object()
+        try:
+            if request.method == "DELETE":
+                services.vote_withdraw(user=request.user, post=post)
+            else:
+                value = request.data.get("value", 1)
+                try:
+                    value = int(value)
+                except (TypeError, ValueError):
+                    value = 0
+                services.vote_cast(user=request.user, post=post, value=value)
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+        post.refresh_from_db(fields=["score"])
+        return Response({"post": post.pk, "score": post.score})
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        post = self.get_object()
+        try:
+            services.answer_accept(post=post, user=request.user)
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+        return Response(serializers.PostSerializer(post).data)
+
+
+class VoteViewSet(viewsets.ReadOnlyModelViewSet):
+    """The signed-in user's own votes (cast them with POST /posts/{id}/vote/)."""
+
+    serializer_class = serializers.VoteSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Vote.objects.none()
+        return Vote.objects.filter(user=self.request.user).order_by("-created_at")
+
+
+class FollowViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = serializers.FollowSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Follow.objects.none()
+        return Follow.objects.filter(user=self.request.user).order_by("-created_at")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        target = data["target"]
+        kwargs = {}
+        if target == Follow.Target.THREAD and data.get("thread"):
+            thread = data["thread"]
+            if not selectors.can_view_thread(request.user, thread):
+                raise NotFound("Unknown thread.")
+            kwargs["thread"] = thread
+        elif target == Follow.Target.TAG and data.get("tag"):
+            kwargs["tag"] = data["tag"]
+        elif target == Follow.Target.USER and data.get("followed_user"):
+            kwargs["followed_user"] = data["followed_user"]
+        else:
+            raise ApiValidationError(
+                {"detail": ["Give the object that matches the target."]}
+            )
+        try:
+            services.follow_set(user=request.user, follow=True, **kwargs)
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+        follow = Follow.objects.get(user=request.user, target=target, **kwargs)
+        return Response(
+            self.get_serializer(follow).data, status=status.HTTP_201_CREATED
+        )
+
+    def perform_destroy(self, instance):
+        services.follow_set(
+            user=self.request.user,
+            follow=False,
+            thread=instance.thread,
+            tag=instance.tag,
+            followed_user=instance.followed_user,
+        )
+
+
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.NotificationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        items = Notification.objects.filter(user=self.request.user).select_related(
+            "actor", "actor__profile"
+        )
+        if self.request.query_params.get("unread"):
+            items = items.filter(read_at__isnull=True)
+        return items
+
+    @action(detail=False, methods=["get"])
+    def unread_count(self, request):
+        return Response({"unread": selectors.unread_count(request.user)})
+
+    @action(detail=False, methods=["post"])
+    def mark_read(self, request):
+        """POST {"ids": [..]} to mark some, or nothing to mark all as read."""
+        ids = request.data.get("ids") if hasattr(request.data, "get") else None
+        if ids is not None and not (
+            isinstance(ids, list) and all(isinstance(i, int) for i in ids)
+        ):
+            raise ApiValidationError({"ids": ["A list of notification ids."]})
+        count = services.notifications_mark_read(user=request.user, ids=ids)
+        return Response({"marked": count})

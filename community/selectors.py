@@ -1,0 +1,300 @@
+"""Reads: who may see what, and the lists the pages and the API show.
+
+Privacy has one rule, applied by pages, the API, search, suggestions and
+notifications alike: a course space with visibility "enrolled" is visible to
+staff, to the course's creator and to those who may open the course
+(``learning.access.can_open_course``: enrolled learners and access providers
+such as memberships). Lists cannot call a Python rule per row, so they use the
+same rule as a query (active enrolment, creator, staff); single objects use
+``can_open_course`` itself.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import (
+    Bookmark,
+    Follow,
+    Notification,
+    Post,
+    Space,
+    Suspension,
+    Thread,
+    Visibility,
+    Vote,
+)
+
+
+def _authenticated(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def visible_spaces(user) -> QuerySet[Space]:
+    spaces = Space.objects.filter(is_active=True)
+    if _authenticated(user) and user.is_staff:
+        return spaces
+    public = Q(visibility=Space.Visibility.PUBLIC)
+    if not _authenticated(user):
+        return spaces.filter(public)
+    from learning.models import Enrollment
+
+    enrolled = Exists(
+        Enrollment.objects.filter(
+            course_id=OuterRef("course_id"), user=user, is_active=True
+        )
+    )
+    return spaces.filter(public | Q(course__creator=user) | Q(enrolled))
+
+
+def can_view_space(user, space: Space) -> bool:
+    if not space.is_active and not (_authenticated(user) and user.is_staff):
+        return False
+    if space.visibility == Space.Visibility.PUBLIC:
+        return True
+    if not _authenticated(user):
+        return False
+    if user.is_staff or (space.course_id and space.course.creator_id == user.pk):
+        return True
+    if space.course_id is None:
+        return False
+    from learning.access import can_open_course
+
+    return can_open_course(user, space.course)
+
+
+def can_moderate_space(user, space: Space) -> bool:
+    """Staff, the space's moderators and, for a course space, the course creator."""
+    if not _authenticated(user):
+        return False
+    if user.is_staff:
+        return True
+    if space.course_id and space.course.creator_id == user.pk:
+        return True
+    return space.moderators.filter(pk=user.pk).exists()
+
+
+def visible_threads(user) -> QuerySet[Thread]:
+    """Threads a user may open: in a visible space, not deleted, not hidden.
+
+    Held threads (waiting for review) are shown to their author and staff only.
+    """
+    threads = Thread.objects.filter(is_deleted=False, space__in=visible_spaces(user))
+    if _authenticated(user) and user.is_staff:
+        return threads.exclude(status=Visibility.HIDDEN)
+    shown = Q(status=Visibility.VISIBLE)
+    if _authenticated(user):
+        shown |= Q(status=Visibility.HELD, author=user)
+    return threads.filter(shown)
+
+
+def can_view_thread(user, thread: Thread) -> bool:
+    if thread.is_deleted:
+        return False
+    if thread.status == Visibility.HIDDEN and not (
+        _authenticated(user) and user.is_staff
+    ):
+        return False
+    if thread.status == Visibility.HELD and not (
+        _authenticated(user) and (user.is_staff or user.pk == thread.author_id)
+    ):
+        return False
+    return can_view_space(user, thread.space)
+
+
+def thread_list(
+    *,
+    user,
+    space: Space | None = None,
+    tag=None,
+    filter: str = "",
+    sort: str = "active",
+    author=None,
+) -> QuerySet[Thread]:
+    """A page of threads with everything a row shows in a fixed number of queries."""
+    threads = visible_threads(user).select_related(
+        "space", "author", "author__profile", "accepted_post"
+    )
+    if space is not None:
+        threads = threads.filter(space=space)
+    if tag is not None:
+        threads = threads.filter(tags=tag)
+    if author is not None:
+        threads = threads.filter(author=author)
+    if filter == "unanswered":
+        threads = threads.filter(
+            kind=Thread.Kind.QUESTION, accepted_post__isnull=True, reply_count=0
+        )
+    elif filter == "featured":
+        threads = threads.filter(is_featured=True)
+    elif filter == "following":
+        if _authenticated(user):
+            # Threads followed, threads carrying a followed tag, threads by followed people.
+            follows = Follow.objects.filter(user=user)
+            threads = threads.filter(
+                Exists(
+                    follows.filter(target=Follow.Target.THREAD, thread=OuterRef("pk"))
+                )
+                | Exists(
+                    follows.filter(
+                        target=Follow.Target.TAG, tag__threads=OuterRef("pk")
+                    )
+                )
+                | Exists(
+                    follows.filter(
+                        target=Follow.Target.USER, followed_user=OuterRef("author_id")
+                    )
+                )
+            )
+        else:
+            threads = threads.none()
+    order = {
+        "new": ["-created_at", "-id"],
+        "top": ["-score", "-reply_count", "-id"],
+    }.get(sort, ["-last_activity_at", "-id"])
+    return threads.prefetch_related("tags").order_by("-is_featured", *order)
+
+
+def best_of(*, user) -> QuerySet[Thread]:
+    return (
+        visible_threads(user)
+        .filter(is_featured=True)
+        .select_related("space", "author", "author__profile")
+        .prefetch_related("tags")
+        .order_by("-featured_at", "-id")
+    )
+
+
+def thread_posts(*, thread: Thread, user) -> list[Post]:
+    """Top-level replies/answers: accepted answer first, then by votes, then age.
+
+    Comments are prefetched (one level). Deleted posts stay as placeholders so
+    that comments under them keep their context; hidden ones are shown only to
+    staff; held ones only to their author and staff.
+    """
+    staff = _authenticated(user) and user.is_staff
+    shown = Q(status=Visibility.VISIBLE)
+    if staff:
+        shown |= Q(status__in=[Visibility.HELD, Visibility.HIDDEN])
+    elif _authenticated(user):
+        shown |= Q(status=Visibility.HELD, author=user)
+    comments = (
+        Post.objects.filter(shown, kind=Post.Kind.COMMENT, is_deleted=False)
+        .select_related("author", "author__profile")
+        .order_by("created_at", "id")
+    )
+    return list(
+        thread.posts.filter(shown)
+        .filter(kind__in=[Post.Kind.REPLY, Post.Kind.ANSWER])
+        .select_related("author", "author__profile")
+        .prefetch_related(Prefetch("comments", queryset=comments))
+        .order_by("-is_accepted", "-score", "created_at", "id")
+    )
+
+
+def opening_post(thread: Thread) -> Post | None:
+    return (
+        thread.posts.filter(kind=Post.Kind.OPENING)
+        .select_related("author", "author__profile")
+        .first()
+    )
+
+
+def user_votes(*, user, post_ids) -> dict[int, int]:
+    if not _authenticated(user):
+        return {}
+    return dict(
+        Vote.objects.filter(user=user, post_id__in=list(post_ids)).values_list(
+            "post_id", "value"
+        )
+    )
+
+
+def is_bookmarked(*, user, thread: Thread) -> bool:
+    return (
+        _authenticated(user)
+        and Bookmark.objects.filter(user=user, thread=thread).exists()
+    )
+
+
+def follows_thread(*, user, thread: Thread) -> bool:
+    return (
+        _authenticated(user)
+        and Follow.objects.filter(
+            user=user, target=Follow.Target.THREAD, thread=thread
+        ).exists()
+    )
+
+
+def active_suspension(user) -> Suspension | None:
+    if not _authenticated(user):
+        return None
+    return (
+        Suspension.objects.filter(
+            user=user, until__gt=timezone.now(), lifted_at__isnull=True
+        )
+        .order_by("-until")
+        .first()
+    )
+
+
+def unread_count(user) -> int:
+    if not _authenticated(user):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def search(*, user, query: str, limit: int = 50) -> QuerySet[Thread]:
+    """Threads whose title or posts match, within what the user may see.
+
+    PostgreSQL: full-text rank (``simple`` configuration, so Chinese and English
+    both match whole words) plus trigram similarity on the title for partial
+    and Chinese matches. Other databases: case-insensitive containment.
+    """
+    from django.db import connection
+
+    query = (query or "").strip()[:200]
+    threads = visible_threads(user)
+    if not query:
+        return threads.none()
+    matching_posts = Post.objects.filter(
+        thread=OuterRef("pk"), status=Visibility.VISIBLE, is_deleted=False
+    )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import (
+            SearchQuery,
+            SearchRank,
+            SearchVector,
+            TrigramSimilarity,
+        )
+
+        search_query = SearchQuery(query, config="simple", search_type="websearch")
+        post_hit = Exists(
+            matching_posts.annotate(
+                document=SearchVector("body", config="simple")
+            ).filter(Q(document=search_query) | Q(body__icontains=query))
+        )
+        threads = (
+            threads.annotate(
+                rank=SearchRank(
+                    SearchVector("title", weight="A", config="simple"), search_query
+                )
+                + TrigramSimilarity("title", query)
+            )
+            .filter(
+                Q(title__icontains=query)
+                | Q(title__trigram_similar=query)
+                | post_hit
+                | Q(rank__gt=0.05)
+            )
+            .order_by("-rank", "-last_activity_at")
+        )
+    else:
+        threads = threads.filter(
+            Q(title__icontains=query)
+            | Exists(matching_posts.filter(body__icontains=query))
+        ).order_by("-is_featured", "-score", "-last_activity_at")
+    return threads.select_related(
+        "space", "author", "author__profile"
+    ).prefetch_related("tags")[:limit]

@@ -1,0 +1,184 @@
+"""Similar questions and related threads: TF-IDF over character n-grams.
+
+``analyzer="char_wb"`` with 2–3-grams matches Chinese without a word segmenter
+and tolerates English inflections and typos. The fitted vectorizer and the
+matrix of every live thread (title weighted twice, plus the start of the
+opening post) are kept in the cache under one key and rebuilt by a Celery task
+(after new threads, debounced, and by beat); a keystroke only transforms the
+query and takes one sparse dot product. Privacy is applied afterwards, in the
+database, on the few candidate ids.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+INDEX_KEY = "community:similarity:index:v1"
+VERSION_KEY = "community:similarity:version:v1"
+PENDING_KEY = "community:similarity:rebuild-pending"
+INDEX_TIMEOUT = 60 * 60 * 24
+REBUILD_DEBOUNCE_SECONDS = 30
+MAX_DOCUMENTS = 50_000
+BODY_CHARS = 400
+MIN_SCORE = 0.12
+
+
+def _documents():
+    from .models import Post, Thread, Visibility
+
+    threads = (
+        Thread.objects.filter(is_deleted=False, status=Visibility.VISIBLE)
+        .order_by("-last_activity_at")
+        .values_list("pk", "space_id", "kind", "title")[:MAX_DOCUMENTS]
+    )
+    rows = list(threads)
+    bodies = (
+        dict(
+            Post.objects.filter(
+                kind=Post.Kind.OPENING, thread_id__in=[r[0] for r in rows]
+            ).values_list("thread_id", "body")
+        )
+        if len(rows) <= 5000
+        else {}
+    )
+    return rows, bodies
+
+
+def build_index() -> dict:
+    """Fit the vectorizer on every live thread and store it in the cache."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    started = time.monotonic()
+    rows, bodies = _documents()
+    index = {"ids": [], "kinds": [], "vectorizer": None, "matrix": None}
+    if rows:
+        texts = [
+            f"{title} {title} {(bodies.get(pk) or '')[:BODY_CHARS]}".lower()
+            for pk, _space, _kind, title in rows
+        ]
+        vectorizer = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=(2, 3),
+            min_df=1,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        matrix = vectorizer.fit_transform(texts)
+        # Not needed to transform queries, and large once pickled (sklearn docs).
+        vectorizer.stop_words_ = None
+        index = {
+            "ids": [r[0] for r in rows],
+            "kinds": [r[2] for r in rows],
+            "vectorizer": vectorizer,
+            "matrix": matrix,
+        }
+    index["version"] = time.time_ns()
+    cache.set(INDEX_KEY, index, INDEX_TIMEOUT)
+    cache.set(VERSION_KEY, index["version"], INDEX_TIMEOUT)
+    _local["index"] = index
+    logger.info(
+        "community similarity index: %d threads in %.2fs",
+        len(index["ids"]),
+        time.monotonic() - started,
+    )
+    return index
+
+
+#: This process's copy of the index, so that a keystroke does not unpickle the
+#: whole matrix from the cache: only the small version stamp is read each time.
+_local: dict = {}
+
+
+def get_index() -> dict:
+    version = cache.get(VERSION_KEY)
+    local = _local.get("index")
+    if local is not None and version is not None and local["version"] == version:
+        return local
+    index = cache.get(INDEX_KEY) if version is not None else None
+    if index is None:
+        # First use after a cache flush: build once here, then the task keeps it.
+        index = build_index()
+    _local["index"] = index
+    return index
+
+
+def schedule_rebuild() -> None:
+    """Ask the worker for a rebuild, at most once per debounce window."""
+    from .tasks import rebuild_similarity_index
+
+    if cache.add(PENDING_KEY, 1, REBUILD_DEBOUNCE_SECONDS):
+        # Run at the end of the window, so that it includes every thread of it.
+        rebuild_similarity_index.apply_async(countdown=REBUILD_DEBOUNCE_SECONDS)
+
+
+def similar_thread_ids(
+    text: str, *, limit: int = 5, kind: str | None = None, exclude: int | None = None
+) -> list[tuple[int, float]]:
+    """Candidate (thread id, score) pairs, best first, before privacy filtering."""
+    from sklearn.metrics.pairwise import linear_kernel
+
+    text = (text or "").strip().lower()[:1000]
+    if len(text) < 2:
+        return []
+    index = get_index()
+    if not index["ids"]:
+        return []
+    query = index["vectorizer"].transform([text])
+    scores = linear_kernel(query, index["matrix"]).ravel()
+    wanted = min(len(scores), limit * 6)
+    top = np.argpartition(-scores, wanted - 1)[:wanted]
+    order = top[np.argsort(-scores[top])]
+    found: list[tuple[int, float]] = []
+    for position in order:
+        score = float(scores[position])
+        if score < MIN_SCORE:
+            break
+        thread_id = index["ids"][position]
+        if thread_id == exclude:
+            continue
+        if kind is not None and index["kinds"][position] != kind:
+            continue
+        found.append((thread_id, score))
+        if len(found) >= limit * 3:
+            break
+    return found
+
+
+def similar_threads(*, user, text: str, limit: int = 5, kind=None, exclude=None):
+    """Visible threads most similar to `text` (one query after the index)."""
+    from .selectors import visible_threads
+
+    candidates = similar_thread_ids(text, limit=limit, kind=kind, exclude=exclude)
+    if not candidates:
+        return []
+    ids = [pk for pk, _score in candidates]
+    by_id = {
+        t.pk: t
+        for t in visible_threads(user)
+        .filter(pk__in=ids)
+        .select_related("space", "accepted_post")
+    }
+    result = []
+    for pk, score in candidates:
+        thread = by_id.get(pk)
+        if thread is not None:
+            thread.similarity = score
+            result.append(thread)
+        if len(result) >= limit:
+            break
+    return result
+
+
+def related_threads(*, user, thread, limit: int = 5):
+    return similar_threads(user=user, text=thread.title, limit=limit, exclude=thread.pk)
+
+
+def rebuild_now() -> int:
+    cache.delete(PENDING_KEY)
+    return len(build_index()["ids"])

@@ -1,0 +1,198 @@
+"""Reads of the learning app used by pages and the API (constant query counts)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+
+from courses.models import Course, Lesson, Section
+
+from .models import (
+    Assignment,
+    Attempt,
+    Enrollment,
+    LessonProgress,
+    Quiz,
+    Submission,
+)
+
+
+def lesson_for_player(lesson_id: int) -> Lesson:
+    """A lesson with its course and creator (one query)."""
+    return Lesson.objects.select_related(
+        "section__course__creator", "section__course__category"
+    ).get(pk=lesson_id)
+
+
+def course_syllabus(course: Course) -> list[Section]:
+    """Sections in order with their lessons (two queries)."""
+    lessons = Lesson.objects.only(
+        "id",
+        "section_id",
+        "title",
+        "kind",
+        "position",
+        "is_free_preview",
+        "duration_seconds",
+    ).order_by("position", "id")
+    return list(
+        Section.objects.filter(course=course)
+        .order_by("position", "id")
+        .prefetch_related(Prefetch("lessons", queryset=lessons))
+    )
+
+
+def ordered_lessons(sections: list[Section]) -> list[Lesson]:
+    return [lesson for section in sections for lesson in section.lessons.all()]
+
+
+def progress_by_lesson(user, course: Course) -> dict[int, LessonProgress]:
+    if not user.is_authenticated:
+        return {}
+    return {
+        p.lesson_id: p
+        for p in LessonProgress.objects.filter(
+            user=user, lesson__section__course=course
+        )
+    }
+
+
+def enrollment_for(user, course: Course) -> Enrollment | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Enrollment.objects.filter(user=user, course=course, is_active=True)
+        .select_related("certificate")
+        .first()
+    )
+
+
+def resume_lesson(
+    *, enrollment: Enrollment | None, lessons: list[Lesson], progress: dict
+) -> Lesson | None:
+    """Where to continue: the last lesson opened unless done, else the next one."""
+    if not lessons:
+        return None
+    by_id = {lesson.pk: lesson for lesson in lessons}
+    last_id = enrollment.last_lesson_id if enrollment else None
+    if last_id in by_id:
+        last = by_id[last_id]
+        done = progress.get(last_id) and progress[last_id].completed_at
+        if not done:
+            return last
+        index = lessons.index(last)
+        for lesson in lessons[index + 1 :] + lessons[:index]:
+            entry = progress.get(lesson.pk)
+            if not (entry and entry.completed_at):
+                return lesson
+        return last
+    for lesson in lessons:
+        entry = progress.get(lesson.pk)
+        if not (entry and entry.completed_at):
+            return lesson
+    return lessons[0]
+
+
+def my_enrollments(user) -> QuerySet[Enrollment]:
+    """The learner's active enrolments, most recently active first (one query)."""
+    return (
+        Enrollment.objects.filter(user=user, is_active=True)
+        .select_related(
+            "course__creator__profile", "course__category", "last_lesson", "certificate"
+        )
+        .order_by("-last_activity_at", "-created_at")
+    )
+
+
+def first_lesson_ids(course_ids: list[int]) -> dict[int, int]:
+    """The first lesson of each course (one query)."""
+    result: dict[int, int] = {}
+    rows = (
+        Lesson.objects.filter(section__course_id__in=course_ids)
+        .order_by("section__course_id", "section__position", "section_id", "position")
+        .values_list("section__course_id", "id")
+    )
+    for course_id, lesson_id in rows.iterator():
+        result.setdefault(course_id, lesson_id)
+    return result
+
+
+def grading_queue(user) -> QuerySet[Submission]:
+    """Latest submissions of the creator's courses (staff: all), ungraded first."""
+    qs = Submission.objects.filter(is_latest=True).select_related(
+        "user__profile", "assignment__lesson__section__course", "grade"
+    )
+    if not user.is_staff:
+        qs = qs.filter(assignment__lesson__section__course__creator=user)
+    return qs.order_by("grade", "created_at")
+
+
+def ungraded_count(user) -> int:
+    qs = Submission.objects.filter(is_latest=True, grade__isnull=True)
+    if not user.is_staff:
+        qs = qs.filter(assignment__lesson__section__course__creator=user)
+    return qs.count()
+
+
+@dataclasses.dataclass
+class LearnerRow:
+    enrollment: Enrollment
+    quiz_scores: list[int | None]
+    assignment_grades: list[tuple[Submission | None, int | None]]
+
+
+def course_learners(course: Course) -> dict:
+    """Enrolments with progress, best quiz scores and assignment grades.
+
+    Five queries whatever the number of learners, quizzes and assignments.
+    """
+    enrollments = list(
+        Enrollment.objects.filter(course=course)
+        .select_related("user__profile", "certificate")
+        .order_by("-is_active", "-last_activity_at", "-created_at")
+    )
+    quizzes = list(
+        Quiz.objects.filter(lesson__section__course=course)
+        .select_related("lesson")
+        .order_by("lesson__section__position", "lesson__position")
+    )
+    assignments = list(
+        Assignment.objects.filter(lesson__section__course=course)
+        .select_related("lesson")
+        .order_by("lesson__section__position", "lesson__position")
+    )
+    best: dict[tuple[int, int], int] = {
+        (row["user_id"], row["quiz_id"]): row["best"]
+        for row in Attempt.objects.filter(quiz__in=quizzes)
+        .values("user_id", "quiz_id")
+        .annotate(best=Max("score_percent"))
+    }
+    latest: dict[tuple[int, int], Submission] = {
+        (s.user_id, s.assignment_id): s
+        for s in Submission.objects.filter(
+            assignment__in=assignments, is_latest=True
+        ).select_related("grade")
+    }
+    rows = []
+    for enrollment in enrollments:
+        uid = enrollment.user_id
+        rows.append(
+            LearnerRow(
+                enrollment=enrollment,
+                quiz_scores=[best.get((uid, q.pk)) for q in quizzes],
+                assignment_grades=[latest.get((uid, a.pk)) for a in assignments],
+            )
+        )
+    return {"rows": rows, "quizzes": quizzes, "assignments": assignments}
+
+
+def creator_course_stats(user) -> QuerySet[Course]:
+    """The creator's courses with learner and completion counts (one query)."""
+    qs = Course.objects.all() if user.is_staff else Course.objects.filter(creator=user)
+    return qs.annotate(
+        active_learners=Count("enrollments", filter=Q(enrollments__is_active=True)),
+        completions=Count(
+            "enrollments", filter=Q(enrollments__completed_at__isnull=False)
+        ),
+    ).order_by("-created_at")

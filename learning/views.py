@@ -1,0 +1,668 @@
+"""Pages of the learning app: enrolment, the player, quizzes, assignments,
+My learning, certificates, protected media, and the creator's grading pages.
+
+Every page that shows or serves lesson content asks `access.can_open_lesson`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses.models import Course, Lesson, LessonAttachment
+
+from . import selectors, services
+from .access import can_manage_course, can_open_lesson, can_open_submission
+from .forms import (
+    AssignmentForm,
+    ChoiceFormSet,
+    GradeForm,
+    ProgressForm,
+    QuestionForm,
+    QuizSettingsForm,
+    SubmissionForm,
+)
+from .grading import suggest_score
+from .markdown import render_markdown
+from .media import serve_protected
+from .models import (
+    Assignment,
+    Attempt,
+    Certificate,
+    Choice,
+    Enrollment,
+    Question,
+    Quiz,
+    Submission,
+)
+
+
+def _course_page_url(course: Course) -> str:
+    try:
+        return reverse("courses:detail", kwargs={"slug": course.slug})
+    except NoReverseMatch:
+        return reverse("learning:course_home", kwargs={"slug": course.slug})
+
+
+def _buy_url(course: Course) -> str | None:
+    try:
+        return reverse(
+            "commerce:buy", kwargs={"offer_type": "course", "offer_id": course.pk}
+        )
+    except NoReverseMatch:
+        return None
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- Enrolment and resuming -----------------------------------------------------
+
+
+@require_POST
+def enroll(request, slug: str):
+    """Enrol in a free course; a paid one goes to checkout (or says so)."""
+    course = get_object_or_404(Course, slug=slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(_course_page_url(course))
+    if course.is_published and not course.is_free:
+        buy_url = _buy_url(course)
+        if buy_url:
+            # commerce:buy takes a POST: hand over with a 307 to keep the method.
+            return redirect_307(buy_url)
+        messages.error(request, _("This course is paid: buy it to enrol."))
+        return redirect(_course_page_url(course))
+    try:
+        services.enrollment_join_free(user=request.user, course=course)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(_course_page_url(course))
+    messages.success(request, _("You are enrolled. Enjoy the course!"))
+    return redirect("learning:course_home", slug=course.slug)
+
+
+class HttpResponseTemporaryRedirect(HttpResponseRedirect):
+    """307: the browser repeats the POST (with its CSRF token) at the new URL."""
+
+    status_code = 307
+
+
+def redirect_307(url: str) -> HttpResponse:
+    return HttpResponseTemporaryRedirect(url)
+
+
+def course_home(request, slug: str):
+    """Continue where the learner left off (first unfinished lesson otherwise)."""
+    course = get_object_or_404(Course.objects.select_related("creator"), slug=slug)
+    sections = selectors.course_syllabus(course)
+    lessons = selectors.ordered_lessons(sections)
+    enrollment = selectors.enrollment_for(request.user, course)
+    progress = selectors.progress_by_lesson(request.user, course)
+    lesson = selectors.resume_lesson(
+        enrollment=enrollment, lessons=lessons, progress=progress
+    )
+    if lesson is None:
+        return render(
+            request,
+            "learning/no_lessons.html",
+            {"course": course, "course_url": _course_page_url(course)},
+        )
+    return redirect("learning:lesson", lesson_id=lesson.pk)
+
+
+# --- The player -------------------------------------------------------------------
+
+
+def _refuse(request, lesson: Lesson):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    course = lesson.section.course
+    return render(
+        request,
+        "learning/locked.html",
+        {
+            "course": course,
+            "lesson": lesson,
+            "course_url": _course_page_url(course),
+            "buy_url": _buy_url(course) if not course.is_free else None,
+        },
+        status=403,
+    )
+
+
+def _quiz_context(request, lesson: Lesson) -> dict:
+    quiz = (
+        Quiz.objects.filter(lesson=lesson)
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.prefetch_related(
+                    Prefetch("choices", queryset=Choice.objects.order_by("position"))
+                ),
+            )
+        )
+        .first()
+    )
+    if quiz is None:
+        return {"quiz": None}
+    attempts = []
+    if request.user.is_authenticated:
+        attempts = list(
+            Attempt.objects.filter(quiz=quiz, user=request.user).order_by("-number")
+        )
+    shown = None
+    wanted = request.GET.get("attempt")
+    if wanted and wanted.isdigit():
+        shown = next((a for a in attempts if a.pk == int(wanted)), None)
+    feedback = []
+    if shown is not None:
+        answers = {
+            a.question_id: a for a in shown.answers.prefetch_related("selected_choices")
+        }
+        reveal = shown.passed or (
+            quiz.max_attempts and len(attempts) >= quiz.max_attempts
+        )
+        for question in quiz.questions.all():
+            answer = answers.get(question.pk)
+            feedback.append(
+                {
+                    "question": question,
+                    "answer": answer,
+                    "selected": {c.pk for c in answer.selected_choices.all()}
+                    if answer
+                    else set(),
+                    "reveal": reveal,
+                }
+            )
+    left = None
+    if quiz.max_attempts:
+        left = max(0, quiz.max_attempts - len(attempts))
+    return {
+        "quiz": quiz,
+        "attempts": attempts,
+        "shown_attempt": shown,
+        "feedback": feedback,
+        "attempts_left": left,
+        "best_score": max((a.score_percent for a in attempts), default=None),
+        "has_passed": any(a.passed for a in attempts),
+    }
+
+
+def _assignment_context(request, lesson: Lesson, form=None) -> dict:
+    assignment = Assignment.objects.filter(lesson=lesson).first()
+    if assignment is None:
+        return {"assignment": None}
+    submissions = []
+    if request.user.is_authenticated:
+        submissions = list(
+            Submission.objects.filter(assignment=assignment, user=request.user)
+            .select_related("grade")
+            .order_by("-number")
+        )
+    latest = submissions[0] if submissions else None
+    can_submit = True
+    if latest is not None:
+        policy = assignment.resubmission
+        if policy == assignment.Resubmission.NONE:
+            can_submit = False
+        elif policy == assignment.Resubmission.UNTIL_GRADED and hasattr(
+            latest, "grade"
+        ):
+            can_submit = False
+    return {
+        "assignment": assignment,
+        "submissions": submissions,
+        "latest_submission": latest,
+        "can_submit": can_submit,
+        "submission_form": form or SubmissionForm(assignment=assignment),
+    }
+
+
+def lesson(request, lesson_id: int, *, submission_form=None):
+    """The player: video, article, quiz or assignment, with the syllabus."""
+    try:
+        current = selectors.lesson_for_player(lesson_id)
+    except Lesson.DoesNotExist as error:
+        raise Http404 from error
+    if not can_open_lesson(request.user, current):
+        return _refuse(request, current)
+    course = current.section.course
+    sections = selectors.course_syllabus(course)
+    lessons = selectors.ordered_lessons(sections)
+    progress = selectors.progress_by_lesson(request.user, course)
+    enrollment = selectors.enrollment_for(request.user, course)
+    if enrollment is not None and enrollment.last_lesson_id != current.pk:
+        Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=current)
+    ids = [lesson.pk for lesson in lessons]
+    index = ids.index(current.pk) if current.pk in ids else 0
+    mine = progress.get(current.pk)
+    context = {
+        "course": course,
+        "lesson": current,
+        "sections": sections,
+        "progress": progress,
+        "completed_ids": {
+            pk for pk, entry in progress.items() if entry.completed_at is not None
+        },
+        "enrollment": enrollment,
+        "lesson_progress": mine,
+        "resume_at": mine.position_seconds if mine else 0,
+        "is_completed": bool(mine and mine.completed_at),
+        "previous_lesson": lessons[index - 1] if index > 0 else None,
+        "next_lesson": lessons[index + 1] if index + 1 < len(lessons) else None,
+        "attachments": list(LessonAttachment.objects.filter(lesson=current)),
+        "course_url": _course_page_url(course),
+        "can_save_progress": request.user.is_authenticated,
+        "can_manage": can_manage_course(request.user, course),
+        # body_html is rendered when the lesson is saved; older rows may lack it.
+        "body_html": current.body_html or render_markdown(current.body),
+        "is_hls": not current.video_file
+        and ".m3u8" in current.video_url.split("?", 1)[0].lower(),
+    }
+    if current.kind == Lesson.Kind.QUIZ:
+        context.update(_quiz_context(request, current))
+    elif current.kind == Lesson.Kind.ASSIGNMENT:
+        context.update(_assignment_context(request, current, submission_form))
+    status = 400 if submission_form is not None else 200
+    return render(request, "learning/lesson.html", context, status=status)
+
+
+def _open_or_403(request, lesson_id: int) -> Lesson:
+    try:
+        current = selectors.lesson_for_player(lesson_id)
+    except Lesson.DoesNotExist as error:
+        raise Http404 from error
+    if not request.user.is_authenticated or not can_open_lesson(request.user, current):
+        raise PermissionDenied
+    return current
+
+
+@require_POST
+def lesson_progress(request, lesson_id: int):
+    """The player's heartbeat: position (and completion) as JSON."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": _("Log in to save your progress.")}, status=401)
+    try:
+        current = selectors.lesson_for_player(lesson_id)
+    except Lesson.DoesNotExist as error:
+        raise Http404 from error
+    if not can_open_lesson(request.user, current):
+        return JsonResponse({"error": _("You cannot open this lesson.")}, status=403)
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    try:
+        entry = services.progress_record(
+            user=request.user,
+            lesson=current,
+            position_seconds=form.cleaned_data["position"],
+            completed=form.cleaned_data["completed"],
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": _error_text(error)}, status=400)
+    enrollment = selectors.enrollment_for(request.user, current.section.course)
+    return JsonResponse(
+        {
+            "position": entry.position_seconds,
+            "completed": entry.completed_at is not None,
+            "course_progress": enrollment.progress_percent if enrollment else None,
+        }
+    )
+
+
+@require_POST
+def lesson_complete(request, lesson_id: int):
+    """ "Mark as read" for articles (and "done" for videos)."""
+    current = _open_or_403(request, lesson_id)
+    try:
+        services.progress_record(user=request.user, lesson=current, completed=True)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("learning:lesson", lesson_id=current.pk)
+    messages.success(request, _("Marked as completed."))
+    following = request.POST.get("next_lesson")
+    if following and following.isdigit():
+        return redirect("learning:lesson", lesson_id=int(following))
+    return redirect("learning:lesson", lesson_id=current.pk)
+
+
+@require_POST
+def quiz_submit(request, lesson_id: int):
+    current = _open_or_403(request, lesson_id)
+    quiz = get_object_or_404(Quiz, lesson=current)
+    answers = {}
+    for question in quiz.questions.all():
+        key = f"q{question.pk}"
+        if question.kind == Question.Kind.TEXT:
+            answers[question.pk] = request.POST.get(key, "")
+        else:
+            answers[question.pk] = request.POST.getlist(key)
+    try:
+        attempt = services.quiz_attempt_submit(
+            user=request.user, quiz=quiz, answers=answers
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("learning:lesson", lesson_id=current.pk)
+    if attempt.passed:
+        messages.success(
+            request,
+            _("Passed with %(score)d%%!") % {"score": attempt.score_percent},
+        )
+    else:
+        messages.warning(
+            request,
+            _("Score %(score)d%%: %(mark)d%% is needed to pass.")
+            % {"score": attempt.score_percent, "mark": quiz.pass_mark_percent},
+        )
+    url = reverse("learning:lesson", kwargs={"lesson_id": current.pk})
+    return redirect(f"{url}?attempt={attempt.pk}#quiz-result")
+
+
+@require_POST
+def assignment_submit(request, lesson_id: int):
+    current = _open_or_403(request, lesson_id)
+    assignment = get_object_or_404(Assignment, lesson=current)
+    form = SubmissionForm(request.POST, request.FILES, assignment=assignment)
+    if form.is_valid():
+        try:
+            services.submission_create(
+                user=request.user,
+                assignment=assignment,
+                text=form.cleaned_data["text"],
+                file=form.cleaned_data.get("file"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your work has been submitted."))
+            return redirect("learning:lesson", lesson_id=current.pk)
+    return lesson(request, lesson_id, submission_form=form)
+
+
+# --- Protected media ---------------------------------------------------------------
+
+
+def lesson_video(request, lesson_id: int):
+    current = _media_lesson(request, lesson_id)
+    return serve_protected(request, current.video_file)
+
+
+def attachment_download(request, attachment_id: int):
+    attachment = get_object_or_404(
+        LessonAttachment.objects.select_related("lesson__section__course"),
+        pk=attachment_id,
+    )
+    if not can_open_lesson(request.user, attachment.lesson):
+        raise PermissionDenied if request.user.is_authenticated else Http404
+    return serve_protected(
+        request,
+        attachment.file,
+        as_attachment=True,
+        filename=attachment.file.name.rsplit("/", 1)[-1],
+    )
+
+
+def submission_file(request, submission_id: int):
+    submission = get_object_or_404(
+        Submission.objects.select_related("assignment__lesson__section__course"),
+        pk=submission_id,
+    )
+    if not can_open_submission(request.user, submission):
+        raise PermissionDenied if request.user.is_authenticated else Http404
+    return serve_protected(
+        request, submission.file, as_attachment=True, filename=submission.file_name
+    )
+
+
+def _media_lesson(request, lesson_id: int) -> Lesson:
+    try:
+        current = selectors.lesson_for_player(lesson_id)
+    except Lesson.DoesNotExist as error:
+        raise Http404 from error
+    if not can_open_lesson(request.user, current):
+        # Anonymous: 404 gives nothing away; signed in: a plain refusal.
+        raise PermissionDenied if request.user.is_authenticated else Http404
+    return current
+
+
+# --- My learning and certificates ---------------------------------------------------
+
+
+@login_required
+def my_learning(request):
+    enrollments = selectors.my_enrollments(request.user)
+    page = Paginator(enrollments, 24).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    firsts = selectors.first_lesson_ids(
+        [e.course_id for e in items if e.last_lesson_id is None]
+    )
+    rows = []
+    for enrollment in items:
+        lesson_id = enrollment.last_lesson_id or firsts.get(enrollment.course_id)
+        rows.append({"enrollment": enrollment, "resume_lesson_id": lesson_id})
+    continue_row = next(
+        (
+            r
+            for r in rows
+            if r["enrollment"].last_activity_at and not r["enrollment"].completed_at
+        ),
+        None,
+    )
+    return render(
+        request,
+        "learning/my_learning.html",
+        {"page": page, "rows": rows, "continue_row": continue_row},
+    )
+
+
+def certificate_verify(request, code: str):
+    """Public: anyone holding the code sees who finished which course, when."""
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("course"), code=code.strip().upper()
+    )
+    return render(
+        request,
+        "learning/certificate.html",
+        {
+            "certificate": certificate,
+            "verify_url": request.build_absolute_uri(certificate.get_absolute_url()),
+        },
+    )
+
+
+# --- Creator pages: grading and learners ---------------------------------------------
+
+
+@login_required
+def studio_grading(request):
+    if not (request.user.is_staff or request.user.is_creator):
+        raise PermissionDenied
+    queue = selectors.grading_queue(request.user)
+    only = request.GET.get("show", "ungraded")
+    if only == "ungraded":
+        queue = queue.filter(grade__isnull=True)
+    page = Paginator(queue, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "learning/studio/grading.html",
+        {
+            "page": page,
+            "show": only,
+            "courses": selectors.creator_course_stats(request.user)[:50],
+        },
+    )
+
+
+@login_required
+def studio_grade(request, submission_id: int):
+    submission = get_object_or_404(
+        Submission.objects.select_related(
+            "user__profile", "assignment__lesson__section__course", "grade"
+        ),
+        pk=submission_id,
+    )
+    assignment = submission.assignment
+    course = assignment.lesson.section.course
+    if not can_manage_course(request.user, course):
+        raise PermissionDenied
+    existing = getattr(submission, "grade", None)
+    if request.method == "POST":
+        form = GradeForm(request.POST, max_score=assignment.max_score)
+        if form.is_valid():
+            try:
+                services.submission_grade(
+                    submission=submission,
+                    grader=request.user,
+                    score=form.cleaned_data["score"],
+                    feedback=form.cleaned_data["feedback"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Grade saved."))
+                return redirect("learning:studio_grading")
+    else:
+        initial = {}
+        if existing is not None:
+            initial = {"score": existing.score, "feedback": existing.feedback}
+        form = GradeForm(initial=initial, max_score=assignment.max_score)
+    history = list(
+        Submission.objects.filter(assignment=assignment, user=submission.user)
+        .select_related("grade")
+        .order_by("-number")
+    )
+    return render(
+        request,
+        "learning/studio/grade.html",
+        {
+            "submission": submission,
+            "assignment": assignment,
+            "course": course,
+            "form": form,
+            "suggestion": suggest_score(submission),
+            "history": history,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def studio_learners(request, slug: str):
+    course = get_object_or_404(Course, slug=slug)
+    if not can_manage_course(request.user, course):
+        raise PermissionDenied
+    data = selectors.course_learners(course)
+    return render(request, "learning/studio/learners.html", {"course": course, **data})
+
+
+# --- Creator pages: authoring quizzes and assignments --------------------------------
+
+
+def _managed_lesson(request, lesson_id: int, kind: str) -> Lesson:
+    try:
+        current = selectors.lesson_for_player(lesson_id)
+    except Lesson.DoesNotExist as error:
+        raise Http404 from error
+    if not can_manage_course(request.user, current.section.course):
+        raise PermissionDenied
+    if current.kind != kind:
+        raise Http404("wrong kind of lesson")
+    return current
+
+
+@login_required
+def studio_quiz(request, lesson_id: int):
+    """Quiz settings and its questions, for the course's creator."""
+    current = _managed_lesson(request, lesson_id, Lesson.Kind.QUIZ)
+    quiz = services.quiz_for_lesson(lesson=current)
+    form = QuizSettingsForm(request.POST or None, instance=quiz)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Quiz settings saved."))
+        return redirect("learning:studio_quiz", lesson_id=current.pk)
+    questions = quiz.questions.prefetch_related("choices")
+    return render(
+        request,
+        "learning/studio/quiz.html",
+        {
+            "lesson": current,
+            "course": current.section.course,
+            "quiz": quiz,
+            "form": form,
+            "questions": questions,
+            "attempt_count": quiz.attempts.count(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def studio_question(request, lesson_id: int, question_id: int | None = None):
+    current = _managed_lesson(request, lesson_id, Lesson.Kind.QUIZ)
+    quiz = services.quiz_for_lesson(lesson=current)
+    question = (
+        get_object_or_404(Question, pk=question_id, quiz=quiz)
+        if question_id
+        else Question(quiz=quiz)
+    )
+    form = QuestionForm(request.POST or None, instance=question)
+    choices = ChoiceFormSet(request.POST or None, instance=question, prefix="choices")
+    if request.method == "POST":
+        choices.kind = request.POST.get("kind")
+        if form.is_valid() and choices.is_valid():
+            services.question_save(quiz=quiz, form=form, choices=choices)
+            messages.success(request, _("Question saved."))
+            return redirect("learning:studio_quiz", lesson_id=current.pk)
+    return render(
+        request,
+        "learning/studio/question.html",
+        {
+            "lesson": current,
+            "course": current.section.course,
+            "quiz": quiz,
+            "question": question,
+            "form": form,
+            "choices": choices,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+def studio_question_delete(request, lesson_id: int, question_id: int):
+    current = _managed_lesson(request, lesson_id, Lesson.Kind.QUIZ)
+    question = get_object_or_404(Question, pk=question_id, quiz__lesson=current)
+    question.delete()
+    messages.success(request, _("Question deleted."))
+    return redirect("learning:studio_quiz", lesson_id=current.pk)
+
+
+@login_required
+def studio_assignment(request, lesson_id: int):
+    current = _managed_lesson(request, lesson_id, Lesson.Kind.ASSIGNMENT)
+    assignment = Assignment.objects.filter(lesson=current).first() or Assignment(
+        lesson=current
+    )
+    form = AssignmentForm(request.POST or None, instance=assignment)
+    if request.method == "POST" and form.is_valid():
+        services.assignment_save(lesson=current, form=form)
+        messages.success(request, _("Assignment saved."))
+        return redirect("learning:studio_assignment", lesson_id=current.pk)
+    return render(
+        request,
+        "learning/studio/assignment.html",
+        {"lesson": current, "course": current.section.course, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,54 @@
+"""Recommendation algorithms behind one interface, independent of Django.
+
+`get_algorithm(name, **params)` builds one; `ALGORITHMS` lists them. The
+default (`DEFAULT_ALGORITHM`) is the one that won the offline evaluation
+(`manage.py recommender_eval`, figures in docs/recs.md).
+"""
+
+from .base import DEFAULT_BATCH, Recommender, iter_batches, top_n
+from .baseline import PopularityInInterests
+from .data import InteractionData
+from .ranking import ALS, EASE
+from .surprise_models import (
+    SurpriseKNNItem,
+    SurpriseKNNItemImplicit,
+    SurpriseSVD,
+    SurpriseSVDImplicit,
+)
+
+ALGORITHMS: dict[str, type[Recommender]] = {
+    cls.name: cls
+    for cls in (
+        EASE,
+        ALS,
+        PopularityInInterests,
+        SurpriseSVD,
+        SurpriseSVDImplicit,
+        SurpriseKNNItem,
+        SurpriseKNNItemImplicit,
+    )
+}
+
+DEFAULT_ALGORITHM = "ease"
+
+
+def get_algorithm(name: str, **params) -> Recommender:
+    try:
+        cls = ALGORITHMS[name]
+    except KeyError:
+        raise ValueError(
+            f"Unknown algorithm {name!r}; choose from {sorted(ALGORITHMS)}"
+        ) from None
+    return cls(**params)
+
+
+__all__ = [
+    "ALGORITHMS",
+    "DEFAULT_ALGORITHM",
+    "DEFAULT_BATCH",
+    "InteractionData",
+    "Recommender",
+    "get_algorithm",
+    "iter_batches",
+    "top_n",
+]

@@ -1,0 +1,330 @@
+"""Reads: what to show a learner, related courses, experiment assignment and results.
+
+Every list filters by the *active* run of its algorithm, so a run being
+written (or one that died half-way) is never seen. Query counts are
+constant whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from courses.models import Category, Course
+
+from .models import (
+    ActiveRun,
+    Dismissal,
+    Experiment,
+    ExperimentEvent,
+    Reason,
+    Recommendation,
+    RelatedCourse,
+    Variant,
+)
+from .services import default_algorithm
+
+
+@dataclasses.dataclass
+class Suggestion:
+    course: Course
+    reason_kind: str
+    reason_course: Course | None = None
+    reason_category: Category | None = None
+    score: float = 0.0
+
+    @property
+    def reason(self) -> str:
+        if self.reason_kind == Reason.BECAUSE_YOU_TOOK and self.reason_course:
+            return _("Because you took %(title)s") % {"title": self.reason_course.title}
+        if self.reason_kind == Reason.POPULAR_IN and self.reason_category:
+            return _("Popular in %(category)s") % {
+                "category": self.reason_category.name
+            }
+        if self.reason_category is not None:
+            return _("Popular in %(category)s") % {
+                "category": self.reason_category.name
+            }
+        return _("Popular on the platform")
+
+
+@dataclasses.dataclass
+class Assignment:
+    experiment: Experiment
+    variant: Variant
+
+
+def _bucket(key: str) -> float:
+    digest = hashlib.sha256(key.encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def variant_for(
+    experiment: Experiment, variants: list[Variant], user_id: int
+) -> Variant:
+    """Deterministic: the same user always lands in the same variant of an experiment."""
+    total = sum(v.weight for v in variants)
+    point = _bucket(f"{experiment.slug}:{user_id}") * total
+    running = 0
+    for variant in variants:
+        running += variant.weight
+        if point < running:
+            return variant
+    return variants[-1]
+
+
+def active_assignment(user) -> Assignment | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    experiment = (
+        Experiment.objects.filter(is_active=True).prefetch_related("variants").first()
+    )
+    if experiment is None:
+        return None
+    variants = [v for v in experiment.variants.all() if v.weight > 0]
+    if not variants:
+        return None
+    return Assignment(experiment, variant_for(experiment, variants, user.pk))
+
+
+def active_run_id(algorithm: str | None = None) -> int | None:
+    wanted = algorithm or default_algorithm()
+    rows = dict(
+        ActiveRun.objects.filter(
+            algorithm__in={wanted, default_algorithm()}
+        ).values_list("algorithm", "run_id")
+    )
+    return rows.get(wanted) or rows.get(default_algorithm())
+
+
+def _published():
+    return Course.objects.filter(status=Course.Status.PUBLISHED).select_related(
+        "category", "creator"
+    )
+
+
+def _exclude_mine(qs, user, course_field: str = ""):
+    """Drop courses the learner already has or dismissed (two EXISTS subqueries)."""
+    from learning.models import Enrollment
+
+    outer = f"{course_field}_id" if course_field else "pk"
+    return qs.exclude(
+        Exists(
+            Enrollment.objects.filter(
+                user=user, course_id=OuterRef(outer), is_active=True
+            )
+        )
+    ).exclude(Exists(Dismissal.objects.filter(user=user, course_id=OuterRef(outer))))
+
+
+def popular_courses(*, limit: int = 10, exclude_ids=()) -> list[Suggestion]:
+    """The non-personal list: most learners, then best rated."""
+    courses = (
+        _published()
+        .exclude(pk__in=list(exclude_ids))
+        .order_by("-learner_count", "-rating_average", "-pk")[:limit]
+    )
+    return [Suggestion(course=c, reason_kind=Reason.POPULAR) for c in courses]
+
+
+def interest_courses(user, *, limit: int, exclude_ids=()) -> list[Suggestion]:
+    """Cold start: popular courses in the categories chosen at onboarding."""
+    interests = Category.objects.filter(
+        Q(pk__in=_interest_ids(user)) | Q(parent__in=_interest_ids(user))
+    ).values("pk")
+    qs = _exclude_mine(_published().filter(category__in=interests), user).exclude(
+        pk__in=list(exclude_ids)
+    )
+    courses = qs.order_by("-learner_count", "-rating_average", "-pk")[:limit]
+    return [
+        Suggestion(
+            course=c,
+            reason_kind=Reason.POPULAR_IN,
+            reason_category=c.category.parent if c.category.parent_id else c.category,
+        )
+        for c in _with_parent(courses)
+    ]
+
+
+def _interest_ids(user):
+    from accounts.models import Profile
+
+    return Profile.interests.through.objects.filter(profile__user=user).values(
+        "category_id"
+    )
+
+
+def _with_parent(courses):
+    return list(courses.select_related("category__parent"))
+
+
+def personalization_enabled(user) -> bool:
+    from accounts.models import Profile
+
+    enabled = (
+        Profile.objects.filter(user=user)
+        .values_list("personalization_enabled", flat=True)
+        .first()
+    )
+    return enabled is not False
+
+
+def recommendations_for(
+    user, *, limit: int = 8, assignment: Assignment | None = None
+) -> list[Suggestion]:
+    """A learner's list with a reason per course; non-personal when they opted out."""
+    if not getattr(user, "is_authenticated", False) or not personalization_enabled(
+        user
+    ):
+        return popular_courses(limit=limit)
+    algorithm = assignment.variant.algorithm if assignment else None
+    run_id = active_run_id(algorithm)
+    suggestions: list[Suggestion] = []
+    if run_id is not None:
+        rows = (
+            _exclude_mine(
+                Recommendation.objects.filter(
+                    run_id=run_id, user=user, course__status=Course.Status.PUBLISHED
+                ),
+                user,
+                "course",
+            )
+            .select_related(
+                "course__category",
+                "course__creator",
+                "reason_course",
+                "reason_category",
+            )
+            .order_by("rank")[:limit]
+        )
+        suggestions = [
+            Suggestion(
+                course=r.course,
+                reason_kind=r.reason,
+                reason_course=r.reason_course,
+                reason_category=r.reason_category,
+                score=r.score,
+            )
+            for r in rows
+        ]
+    if len(suggestions) < limit:
+        have = [s.course.pk for s in suggestions]
+        suggestions += interest_courses(
+            user, limit=limit - len(suggestions), exclude_ids=have
+        )
+    if len(suggestions) < limit:
+        have = [s.course.pk for s in suggestions]
+        extra = _exclude_mine(_published(), user).exclude(pk__in=have)
+        suggestions += [
+            Suggestion(course=c, reason_kind=Reason.POPULAR)
+            for c in extra.order_by("-learner_count", "-rating_average", "-pk")[
+                : limit - len(suggestions)
+            ]
+        ]
+    return suggestions
+
+
+def related_courses(course: Course, *, limit: int = 6) -> list[Course]:
+    """ "Learners also took": from the active run, else content, else the category."""
+    run_id = active_run_id()
+    courses: list[Course] = []
+    if run_id is not None:
+        rows = (
+            RelatedCourse.objects.filter(
+                run_id=run_id, course=course, related__status=Course.Status.PUBLISHED
+            )
+            .select_related("related__category", "related__creator")
+            .order_by("source", "rank")[:limit]
+        )
+        courses = [r.related for r in rows]
+    if len(courses) < limit:
+        have = [c.pk for c in courses] + [course.pk]
+        courses += list(
+            _published()
+            .filter(category=course.category)
+            .exclude(pk__in=have)
+            .order_by("-learner_count", "-pk")[: limit - len(courses)]
+        )
+    return courses
+
+
+# --- experiment results --------------------------------------------------
+
+
+def experiment_results(experiment: Experiment) -> dict:
+    """CTR and conversion per variant, with significance tests against the first."""
+    from django.db.models import Count
+    from scipy import stats
+
+    counts = {
+        (row["variant_id"], row["kind"]): row["n"]
+        for row in ExperimentEvent.objects.filter(variant__experiment=experiment)
+        .values("variant_id", "kind")
+        .annotate(n=Count("id"))
+    }
+    users = {
+        row["variant_id"]: row["n"]
+        for row in ExperimentEvent.objects.filter(
+            variant__experiment=experiment, kind=ExperimentEvent.Kind.IMPRESSION
+        )
+        .values("variant_id")
+        .annotate(n=Count("user_id", distinct=True))
+    }
+    variants = list(experiment.variants.all())
+    rows = []
+    for v in variants:
+        shown = counts.get((v.pk, "impression"), 0)
+        clicks = counts.get((v.pk, "click"), 0)
+        enrolled = counts.get((v.pk, "enrollment"), 0)
+        rows.append(
+            {
+                "variant": v,
+                "users": users.get(v.pk, 0),
+                "impressions": shown,
+                "clicks": clicks,
+                "enrollments": enrolled,
+                "ctr": clicks / shown if shown else None,
+                "conversion": enrolled / shown if shown else None,
+                "ctr_p": None,
+                "conversion_p": None,
+            }
+        )
+    if rows:
+        control = rows[0]
+        for row in rows[1:]:
+            row["ctr_p"] = two_proportion_p(
+                control["clicks"],
+                control["impressions"],
+                row["clicks"],
+                row["impressions"],
+            )
+            row["conversion_p"] = two_proportion_p(
+                control["enrollments"],
+                control["impressions"],
+                row["enrollments"],
+                row["impressions"],
+            )
+    chi2_p = None
+    table = [
+        [r["clicks"], r["impressions"] - r["clicks"]] for r in rows if r["impressions"]
+    ]
+    if len(table) >= 2 and all(sum(col) > 0 for col in zip(*table, strict=True)):
+        chi2_p = float(stats.chi2_contingency(table)[1])
+    return {"rows": rows, "chi2_ctr_p": chi2_p}
+
+
+def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float | None:
+    """Two-sided p-value of the two-proportion z-test (pooled), None if undefined."""
+    from scipy import stats
+
+    if not n1 or not n2:
+        return None
+    pooled = (x1 + x2) / (n1 + n2)
+    se = (pooled * (1 - pooled) * (1 / n1 + 1 / n2)) ** 0.5
+    if se == 0:
+        return None
+    z = (x2 / n2 - x1 / n1) / se
+    return float(2 * stats.norm.sf(abs(z)))

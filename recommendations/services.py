@@ -1,0 +1,583 @@
+"""Writes: retrain runs (extract, fit, score, store, swap), dismissals, views, experiments."""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+
+import numpy as np
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .algorithms import ALGORITHMS, DEFAULT_ALGORITHM, get_algorithm, top_n
+from .algorithms.data import InteractionData
+from .content import content_neighbours
+from .interactions import (
+    build_interaction_frame,
+    item_categories,
+    personalization_disabled_user_ids,
+    published_course_ids,
+    user_interest_categories,
+)
+from .models import (
+    ActiveRun,
+    CourseView,
+    Dismissal,
+    Experiment,
+    ExperimentEvent,
+    ModelRun,
+    Reason,
+    Recommendation,
+    RelatedCourse,
+    RetrainLock,
+    Variant,
+)
+
+logger = logging.getLogger(__name__)
+
+LOCK_NAME = "retrain"
+RELATED_PER_COURSE = 10
+#: Courses taken by fewer learners than this get content-based neighbours.
+CONTENT_THRESHOLD = 3
+
+
+def default_algorithm() -> str:
+    return getattr(settings, "RECOMMENDATIONS_DEFAULT_ALGORITHM", DEFAULT_ALGORITHM)
+
+
+def lock_stale_after() -> timedelta:
+    return timedelta(
+        seconds=getattr(settings, "RECOMMENDATIONS_LOCK_STALE_SECONDS", 30 * 60)
+    )
+
+
+# --- the lock ------------------------------------------------------------
+
+
+def retrain_lock_acquire(*, run: ModelRun) -> bool:
+    """Take the retrain lock for `run`; False while another live run holds it.
+
+    A row lock (`select_for_update`) serialises the check-and-take; a holder
+    whose heartbeat is older than RECOMMENDATIONS_LOCK_STALE_SECONDS (a
+    worker killed mid-run) is taken over.
+    """
+    with transaction.atomic():
+        try:
+            RetrainLock.objects.get_or_create(name=LOCK_NAME)
+        except IntegrityError:  # created by a concurrent caller: fine
+            pass
+        lock = RetrainLock.objects.select_for_update().get(name=LOCK_NAME)
+        now = timezone.now()
+        held = (
+            lock.run_id is not None
+            and lock.run_id != run.pk
+            and lock.heartbeat_at is not None
+            and lock.heartbeat_at > now - lock_stale_after()
+        )
+        if held:
+            return False
+        lock.run = run
+        lock.heartbeat_at = now
+        lock.save(update_fields=["run", "heartbeat_at"])
+        return True
+
+
+def retrain_lock_release(*, run: ModelRun) -> None:
+    RetrainLock.objects.filter(name=LOCK_NAME, run=run).update(
+        run=None, heartbeat_at=None
+    )
+
+
+def _heartbeat(run: ModelRun, *, stage: str, progress: int) -> None:
+    now = timezone.now()
+    ModelRun.objects.filter(pk=run.pk).update(stage=stage, progress=progress)
+    RetrainLock.objects.filter(name=LOCK_NAME, run=run).update(heartbeat_at=now)
+    run.stage, run.progress = stage, progress
+
+
+# --- runs ----------------------------------------------------------------
+
+
+def model_run_create(
+    *, algorithm: str | None = None, parameters: dict | None = None, triggered_by=None
+) -> ModelRun:
+    algorithm = algorithm or default_algorithm()
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"Unknown algorithm {algorithm!r}")
+    # validate the parameters now rather than in the worker
+    get_algorithm(algorithm, **(parameters or {}))
+    return ModelRun.objects.create(
+        algorithm=algorithm,
+        parameters=parameters or {},
+        triggered_by=triggered_by,
+    )
+
+
+def algorithms_to_train() -> list[str]:
+    """The default algorithm and every algorithm of the running experiment."""
+    names = [default_algorithm()]
+    for algorithm in Variant.objects.filter(experiment__is_active=True).values_list(
+        "algorithm", flat=True
+    ):
+        if algorithm not in names and algorithm in ALGORITHMS:
+            names.append(algorithm)
+    return names
+
+
+def _load_data() -> tuple[InteractionData, dict]:
+    frame = build_interaction_frame()
+    items = published_course_ids()
+    frame = frame[frame["item"].isin(items)]
+    users = np.unique(frame["user"].to_numpy()).astype(np.int64)
+    categories = item_categories(items)
+    data = InteractionData.from_frame(
+        frame,
+        user_ids=users,
+        item_ids=items,
+        item_category=categories,
+        user_interests=user_interest_categories(),
+    )
+    return data, {"frame": frame, "categories": categories}
+
+
+def _recommendation_rows(
+    run: ModelRun,
+    model,
+    data: InteractionData,
+    categories: dict[int, int],
+    *,
+    n: int,
+    on_batch: Callable[[float], None],
+) -> Iterable[tuple]:
+    """Yield storage rows (top N per user, reasons attached), batch by batch."""
+    skip = personalization_disabled_user_ids()
+    users = np.array(
+        [u for u, raw in enumerate(data.user_ids.tolist()) if raw not in skip],
+        dtype=np.int64,
+    )
+    exclude = data.seen()
+    item_ids = data.item_ids
+    user_ids = data.user_ids
+    interests = data.user_interests
+    done = 0
+    for chunk, items, scores in top_n(model, users, n, exclude=exclude):
+        for u, row, srow in zip(chunk.tolist(), items, scores, strict=True):
+            valid = row >= 0
+            picked = row[valid]
+            if len(picked) == 0:
+                continue
+            because = model.explain(u, picked)
+            mine = set(interests.get(u, ()))
+            for rank, (i, s, b) in enumerate(
+                zip(
+                    picked.tolist(), srow[valid].tolist(), because.tolist(), strict=True
+                ),
+                start=1,
+            ):
+                course_id = int(item_ids[i])
+                category = categories.get(course_id)
+                if b >= 0:
+                    reason, reason_course, reason_category = (
+                        Reason.BECAUSE_YOU_TOOK,
+                        int(item_ids[b]),
+                        None,
+                    )
+                elif category is not None and category in mine:
+                    reason, reason_course, reason_category = (
+                        Reason.POPULAR_IN,
+                        None,
+                        category,
+                    )
+                else:
+                    reason, reason_course, reason_category = (
+                        Reason.POPULAR,
+                        None,
+                        category,
+                    )
+                yield (
+                    run.pk,
+                    int(user_ids[u]),
+                    course_id,
+                    rank,
+                    float(s),
+                    str(reason),
+                    reason_course,
+                    reason_category,
+                )
+        done += len(chunk)
+        on_batch(done / max(len(users), 1))
+
+
+RECOMMENDATION_COLUMNS = (
+    "run_id",
+    "user_id",
+    "course_id",
+    "rank",
+    "score",
+    "reason",
+    "reason_course_id",
+    "reason_category_id",
+)
+RELATED_COLUMNS = ("run_id", "course_id", "related_id", "rank", "score", "source")
+
+
+def _bulk_insert(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
+    """Insert many rows: COPY on PostgreSQL, batched bulk_create elsewhere."""
+    count = 0
+    if connection.vendor == "postgresql":
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            with cursor.copy(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        return count
+    batch: list = []
+    for row in rows:
+        batch.append(model(**dict(zip(columns, row, strict=True))))
+        if len(batch) >= 5000:
+            model.objects.bulk_create(batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        model.objects.bulk_create(batch)
+        count += len(batch)
+    return count
+
+
+def store_recommendations(rows: Iterable[tuple]) -> int:
+    """Write a run's rows; invisible to readers until the run is activated."""
+    return _bulk_insert(Recommendation, RECOMMENDATION_COLUMNS, rows)
+
+
+def _related_rows(run: ModelRun, model, data: InteractionData) -> list[tuple]:
+    rows: list[tuple] = []
+    pop = data.popularity()
+    item_ids = data.item_ids
+    n_items = data.n_items
+    if n_items < 2:
+        return rows
+    limit = min(RELATED_PER_COURSE, n_items - 1)
+    warm = np.flatnonzero(pop >= CONTENT_THRESHOLD)
+    candidates = warm
+    for start in range(0, len(warm), 500):
+        block = warm[start : start + 500]
+        sims = np.asarray(model.item_similarity(candidates, block), dtype=np.float64)
+        # the similarity of a course to itself is not a recommendation
+        sims[np.arange(len(block)), np.searchsorted(candidates, block)] = -np.inf
+        k = min(limit, len(candidates) - 1)
+        if k <= 0:
+            break
+        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        for row, source in enumerate(block.tolist()):
+            best = part[row][np.argsort(-sims[row, part[row]], kind="stable")]
+            rank = 0
+            for j in best.tolist():
+                if sims[row, j] > 0:
+                    rank += 1
+                    rows.append(
+                        (
+                            run.pk,
+                            int(item_ids[source]),
+                            int(item_ids[candidates[j]]),
+                            rank,
+                            float(sims[row, j]),
+                            RelatedCourse.Source.BEHAVIOUR.value,
+                        )
+                    )
+    cold = np.flatnonzero(pop < CONTENT_THRESHOLD)
+    if len(cold):
+        neighbours = content_neighbours(item_ids, item_ids[cold], limit=limit)
+        for course_id, pairs in neighbours.items():
+            for rank, (other, score) in enumerate(pairs, start=1):
+                rows.append(
+                    (
+                        run.pk,
+                        course_id,
+                        other,
+                        rank,
+                        score,
+                        RelatedCourse.Source.CONTENT.value,
+                    )
+                )
+    return rows
+
+
+def _evaluate(data: InteractionData, run: ModelRun, frame) -> dict:
+    from .evaluation import evaluate
+
+    if len(frame) < 50:
+        return {}
+    eval_frame = frame[frame["weight"] > 0]
+    results = evaluate(
+        eval_frame,
+        algorithms=[run.algorithm],
+        params={run.algorithm: run.parameters},
+        item_ids=data.item_ids,
+        item_category=None,
+    )
+    row = results[0]
+    return {k: v for k, v in row.items() if k != "algorithm"}
+
+
+def model_run_execute(
+    *, run_id: int, store: Callable[[Iterable[tuple]], int] | None = None
+) -> ModelRun:
+    """Run one retrain to the end; on any failure the previous run stays active.
+
+    Rows are written under the new run while readers keep filtering by the
+    previous active run; the `ActiveRun` pointer switches in one short
+    transaction after everything is written. Safe to call twice (a finished
+    run returns at once).
+    """
+    run = ModelRun.objects.get(pk=run_id)
+    if run.is_finished:
+        return run
+    if not retrain_lock_acquire(run=run):
+        holder = (
+            RetrainLock.objects.filter(name=LOCK_NAME)
+            .values_list("run_id", flat=True)
+            .first()
+        )
+        ModelRun.objects.filter(pk=run.pk).update(
+            status=ModelRun.Status.FAILED,
+            error=f"Another retrain is running (run #{holder}).",
+            finished_at=timezone.now(),
+        )
+        run.refresh_from_db()
+        return run
+    store = store or store_recommendations
+    timings: dict[str, float] = {}
+    try:
+        ModelRun.objects.filter(pk=run.pk).update(
+            status=ModelRun.Status.RUNNING, started_at=timezone.now(), error=""
+        )
+        _heartbeat(run, stage="extract", progress=2)
+        started = time.perf_counter()
+        data, extra = _load_data()
+        timings["extract"] = round(time.perf_counter() - started, 3)
+        ModelRun.objects.filter(pk=run.pk).update(
+            n_users=data.n_users, n_items=data.n_items, n_interactions=data.n_rows
+        )
+
+        _heartbeat(run, stage="fit", progress=10)
+        started = time.perf_counter()
+        model = get_algorithm(run.algorithm, **run.parameters).fit(data)
+        timings["fit"] = round(time.perf_counter() - started, 3)
+
+        _heartbeat(run, stage="score", progress=25)
+        n = int(getattr(settings, "RECOMMENDATIONS_TOP_N", 20))
+        last = [time.perf_counter()]
+
+        def on_batch(fraction: float) -> None:
+            if time.perf_counter() - last[0] > 1.0 or fraction >= 1.0:
+                last[0] = time.perf_counter()
+                _heartbeat(run, stage="score+store", progress=25 + int(55 * fraction))
+
+        started = time.perf_counter()
+        rows = _recommendation_rows(
+            run, model, data, extra["categories"], n=n, on_batch=on_batch
+        )
+        written = store(rows)
+        timings["score_store"] = round(time.perf_counter() - started, 3)
+
+        _heartbeat(run, stage="related", progress=82)
+        started = time.perf_counter()
+        _bulk_insert(RelatedCourse, RELATED_COLUMNS, _related_rows(run, model, data))
+        timings["related"] = round(time.perf_counter() - started, 3)
+
+        metrics = {}
+        if getattr(settings, "RECOMMENDATIONS_EVALUATE_RUNS", True):
+            _heartbeat(run, stage="evaluate", progress=90)
+            started = time.perf_counter()
+            metrics = _evaluate(data, run, extra["frame"])
+            timings["evaluate"] = round(time.perf_counter() - started, 3)
+
+        _heartbeat(run, stage="swap", progress=98)
+        model_run_activate(run=run, written=written, timings=timings, metrics=metrics)
+    except Exception as exc:
+        logger.exception("Recommendation run #%s failed", run.pk)
+        ModelRun.objects.filter(pk=run.pk).update(
+            status=ModelRun.Status.FAILED,
+            error="".join(traceback.format_exception_only(type(exc), exc)).strip()
+            + "\n\n"
+            + traceback.format_exc()[-4000:],
+            timings=timings,
+            finished_at=timezone.now(),
+        )
+    finally:
+        retrain_lock_release(run=run)
+    run.refresh_from_db()
+    if run.status == ModelRun.Status.SUCCEEDED:
+        model_runs_prune()
+    return run
+
+
+@transaction.atomic
+def model_run_activate(
+    *, run: ModelRun, written: int, timings: dict, metrics: dict
+) -> None:
+    """Switch readers to `run` at once: one pointer update in one transaction."""
+    ActiveRun.objects.update_or_create(algorithm=run.algorithm, defaults={"run": run})
+    ModelRun.objects.filter(pk=run.pk).update(
+        status=ModelRun.Status.SUCCEEDED,
+        stage="done",
+        progress=100,
+        n_recommendations=written,
+        timings=timings,
+        metrics=metrics,
+        finished_at=timezone.now(),
+    )
+
+
+def model_runs_prune(*, keep: int | None = None) -> int:
+    """Delete the rows of old runs; keep the newest `keep` succeeded ones per algorithm.
+
+    The runs themselves stay (their figures are the history); active runs
+    and runs still going are never touched. A run that is still "running"
+    long after the lock went stale (its worker was killed) is marked failed.
+    """
+    keep = keep or int(getattr(settings, "RECOMMENDATIONS_KEEP_RUNS", 3))
+    stale = timezone.now() - lock_stale_after()
+    ModelRun.objects.filter(
+        status=ModelRun.Status.RUNNING, started_at__lt=stale
+    ).exclude(
+        pk__in=RetrainLock.objects.filter(run__isnull=False).values("run_id")
+    ).update(
+        status=ModelRun.Status.FAILED,
+        error="The worker stopped before the run finished.",
+        finished_at=timezone.now(),
+    )
+    active = set(ActiveRun.objects.values_list("run_id", flat=True))
+    drop: list[int] = []
+    for algorithm in ModelRun.objects.values_list("algorithm", flat=True).distinct():
+        succeeded = list(
+            ModelRun.objects.filter(
+                algorithm=algorithm, status=ModelRun.Status.SUCCEEDED
+            ).values_list("pk", flat=True)
+        )  # newest first (Meta.ordering)
+        drop += [pk for pk in succeeded[keep:] if pk not in active]
+    drop += list(
+        ModelRun.objects.filter(status=ModelRun.Status.FAILED).values_list(
+            "pk", flat=True
+        )
+    )
+    drop = [pk for pk in drop if pk not in active]
+    if not drop:
+        return 0
+    deleted, _ = Recommendation.objects.filter(run_id__in=drop).delete()
+    RelatedCourse.objects.filter(run_id__in=drop).delete()
+    return deleted
+
+
+def related_courses_refresh(*, course_id: int) -> int:
+    """Content neighbours for a newly published course, into the active run."""
+    active = ActiveRun.objects.filter(algorithm=default_algorithm()).first()
+    if active is None:
+        return 0
+    ids = published_course_ids()
+    if course_id not in set(ids.tolist()):
+        return 0
+    pairs = content_neighbours(ids, np.array([course_id]), limit=RELATED_PER_COURSE)
+    rows = [
+        RelatedCourse(
+            run_id=active.run_id,
+            course_id=course_id,
+            related_id=other,
+            rank=rank,
+            score=score,
+            source=RelatedCourse.Source.CONTENT,
+        )
+        for rank, (other, score) in enumerate(pairs.get(course_id, []), start=1)
+    ]
+    with transaction.atomic():
+        RelatedCourse.objects.filter(run_id=active.run_id, course_id=course_id).delete()
+        RelatedCourse.objects.bulk_create(rows)
+    return len(rows)
+
+
+# --- learner actions -----------------------------------------------------
+
+
+def dismissal_create(*, user, course) -> Dismissal:
+    """ "Not interested": hidden at once, a negative signal at the next retrain."""
+    dismissal, _ = Dismissal.objects.get_or_create(user=user, course=course)
+    return dismissal
+
+
+def course_view_record(*, user_id: int, course_id: int) -> None:
+    """Count a course page view: one UPDATE, an INSERT the first time."""
+    updated = CourseView.objects.filter(user_id=user_id, course_id=course_id).update(
+        count=F("count") + 1, last_viewed_at=timezone.now()
+    )
+    if updated:
+        return
+    try:
+        with transaction.atomic():
+            CourseView.objects.create(user_id=user_id, course_id=course_id)
+    except IntegrityError:  # a concurrent first view won the insert
+        CourseView.objects.filter(user_id=user_id, course_id=course_id).update(
+            count=F("count") + 1
+        )
+
+
+# --- experiments ---------------------------------------------------------
+
+
+@transaction.atomic
+def experiment_start(*, experiment: Experiment) -> Experiment:
+    Experiment.objects.select_for_update().filter(is_active=True).exclude(
+        pk=experiment.pk
+    ).update(is_active=False)
+    experiment.is_active = True
+    experiment.started_at = experiment.started_at or timezone.now()
+    experiment.save(update_fields=["is_active", "started_at"])
+    return experiment
+
+
+def experiment_stop(*, experiment: Experiment) -> Experiment:
+    Experiment.objects.filter(pk=experiment.pk).update(is_active=False)
+    experiment.is_active = False
+    return experiment
+
+
+def experiment_events_record(
+    *, variant_id: int, user_id: int, course_ids: Iterable[int], kind: str
+) -> None:
+    """Record impressions/clicks/enrolments once per (variant, user, course, kind)."""
+    ExperimentEvent.objects.bulk_create(
+        [
+            ExperimentEvent(
+                variant_id=variant_id, user_id=user_id, course_id=c, kind=kind
+            )
+            for c in course_ids
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def experiment_enrollment_record(*, user_id: int, course_id: int) -> bool:
+    """Credit an enrolment to the variant that showed this course to this user."""
+    variant_ids = list(
+        ExperimentEvent.objects.filter(
+            user_id=user_id,
+            course_id=course_id,
+            kind=ExperimentEvent.Kind.IMPRESSION,
+            variant__experiment__is_active=True,
+        ).values_list("variant_id", flat=True)
+    )
+    for variant_id in variant_ids:
+        experiment_events_record(
+            variant_id=variant_id,
+            user_id=user_id,
+            course_ids=[course_id],
+            kind=ExperimentEvent.Kind.ENROLLMENT,
+        )
+    return bool(variant_ids)

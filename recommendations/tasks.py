@@ -1,0 +1,38 @@
+"""Celery tasks: thin, taking ids, safe to run twice."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="recommendations.retrain")
+def retrain(algorithm: str | None = None) -> list[int]:
+    """Nightly: retrain the default algorithm and those of the running experiment."""
+    names = [algorithm] if algorithm else services.algorithms_to_train()
+    run_ids = []
+    for name in names:
+        run = services.model_run_create(algorithm=name)
+        services.model_run_execute(run_id=run.pk)
+        run_ids.append(run.pk)
+    return run_ids
+
+
+@shared_task(name="recommendations.execute_run", acks_late=True)
+def execute_run(run_id: int) -> int:
+    """Run one prepared ModelRun (the admin's "retrain now")."""
+    return services.model_run_execute(run_id=run_id).pk
+
+
+@shared_task(name="recommendations.record_view", ignore_result=True)
+def record_view(user_id: int, course_id: int) -> None:
+    services.course_view_record(user_id=user_id, course_id=course_id)
+
+
+@shared_task(name="recommendations.refresh_related", ignore_result=True)
+def refresh_related(course_id: int) -> None:
+    services.related_courses_refresh(course_id=course_id)
+
+
+@shared_task(name="recommendations.record_enrollment", ignore_result=True)
+def record_enrollment(user_id: int, course_id: int) -> None:
+    services.experiment_enrollment_record(user_id=user_id, course_id=course_id)

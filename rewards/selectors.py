@@ -1,0 +1,236 @@
+"""Reads of the rewards app, used by pages, slots, the API and other apps."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models import Case, IntegerField, Q, Sum, Value, When
+from django.utils import timezone
+
+from .models import (
+    LEVEL_ORDER,
+    Badge,
+    BadgeAward,
+    ChallengeParticipant,
+    CourseQuality,
+    CreatorLevel,
+    ExpertApplication,
+    LevelThreshold,
+    PointBalance,
+    PointEntry,
+)
+
+User = get_user_model()
+EARNED_KINDS = (PointEntry.Kind.AWARD, PointEntry.Kind.REVERSAL)
+BADGE_CACHE_SECONDS = 300
+PERIODS = ("week", "month", "all")
+
+
+def balance_of(user_id: int) -> int:
+    """The cached balance (kept equal to the ledger sum by the services)."""
+    row = PointBalance.objects.filter(user_id=user_id).values_list("points", flat=True)
+    return next(iter(row), 0)
+
+
+def ledger_sum(user_id: int) -> int:
+    """The balance from the ledger itself (the truth the cache must match)."""
+    return (
+        PointEntry.objects.filter(user_id=user_id).aggregate(total=Sum("points"))[
+            "total"
+        ]
+        or 0
+    )
+
+
+def user_entries(user_id: int, *, limit: int = 50):
+    return (
+        PointEntry.objects.filter(user_id=user_id)
+        .select_related("rule")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def is_certified_expert(user) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return ExpertApplication.objects.filter(
+        user_id=user.pk, status=ExpertApplication.Status.APPROVED
+    ).exists()
+
+
+def certified_expert_ids(user_ids) -> set[int]:
+    return set(
+        ExpertApplication.objects.filter(
+            user_id__in=list(user_ids), status=ExpertApplication.Status.APPROVED
+        ).values_list("user_id", flat=True)
+    )
+
+
+# --- Badges -----------------------------------------------------------------
+
+
+def _badge_rows(user_ids) -> dict[int, list[dict]]:
+    rows: dict[int, list[dict]] = {i: [] for i in user_ids}
+    awards = (
+        BadgeAward.objects.filter(user_id__in=list(user_ids), badge__is_active=True)
+        .select_related("badge")
+        .order_by("badge__position", "badge__slug")
+    )
+    for award in awards:
+        b = award.badge
+        rows[award.user_id].append(
+            {
+                "slug": b.slug,
+                "icon": b.icon,
+                "color": b.color,
+                "name_zh": b.name_zh,
+                "name_en": b.name_en,
+            }
+        )
+    return rows
+
+
+def badges_for_users(user_ids) -> dict[int, list[dict]]:
+    """Badges of many users in at most one query (the rest from the cache)."""
+    user_ids = [i for i in dict.fromkeys(user_ids) if i is not None]
+    keys = {i: f"rewards:badges:{i}" for i in user_ids}
+    cached = cache.get_many(list(keys.values()))
+    found = {i: cached[k] for i, k in keys.items() if k in cached}
+    missing = [i for i in user_ids if i not in found]
+    if missing:
+        fresh = _badge_rows(missing)
+        cache.set_many(
+            {keys[i]: rows for i, rows in fresh.items()}, timeout=BADGE_CACHE_SECONDS
+        )
+        found.update(fresh)
+    return found
+
+
+def attach_badges(users) -> None:
+    """Prefetch badges for a list of users, for `{% user_badges user %}` in a loop."""
+    users = [u for u in users if u is not None]
+    rows = badges_for_users([u.pk for u in users])
+    for u in users:
+        u._rewards_badges = rows.get(u.pk, [])
+
+
+def badge_catalogue():
+    """Every active badge with how many people hold it."""
+    from django.db.models import Count
+
+    return Badge.objects.filter(is_active=True).annotate(holders=Count("awards"))
+
+
+# --- Levels and quality -------------------------------------------------------
+
+
+def creator_level_of(user_id: int) -> CreatorLevel | None:
+    return CreatorLevel.objects.filter(user_id=user_id).first()
+
+
+def commission_rate_for(creator_id: int) -> Decimal | None:
+    """The commission perk of the creator's level (commerce's provider)."""
+    level = CreatorLevel.objects.filter(user_id=creator_id).values_list(
+        "level", flat=True
+    )
+    level = next(iter(level), None)
+    if level is None:
+        return None
+    return (
+        LevelThreshold.objects.filter(level=level)
+        .values_list("commission_rate", flat=True)
+        .first()
+    )
+
+
+def course_quality_scores(course_ids) -> dict[int, Decimal]:
+    """Quality score (0–5) per course id, for the catalogue and recommendations."""
+    return dict(
+        CourseQuality.objects.filter(course_id__in=list(course_ids)).values_list(
+            "course_id", "score"
+        )
+    )
+
+
+def course_rewards_info(course) -> dict:
+    """What the course page slot shows: the creator's level and the quality score."""
+    level = CreatorLevel.objects.filter(user_id=course.creator_id).first()
+    quality = CourseQuality.objects.filter(course_id=course.pk).first()
+    return {"level": level, "quality": quality}
+
+
+def profile_summary(user) -> dict:
+    badges = list(
+        BadgeAward.objects.filter(user=user, badge__is_active=True)
+        .select_related("badge")
+        .order_by("badge__position", "badge__slug")
+    )
+    return {
+        "balance": balance_of(user.pk),
+        "badges": badges,
+        "level": CreatorLevel.objects.filter(user_id=user.pk).first(),
+        "is_expert": is_certified_expert(user),
+    }
+
+
+# --- Leaderboards -------------------------------------------------------------
+
+
+def period_start(period: str, now=None):
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if period == "week":
+        start = today - timedelta(days=today.weekday())
+    elif period == "month":
+        start = today.replace(day=1)
+    else:
+        return None
+    return timezone.make_aware(datetime.combine(start, time.min))
+
+
+def leaderboard(*, period: str = "week", category_id: int | None = None, limit=20):
+    """Top users by points earned in the period (reversals count, spending does not)."""
+    entries = PointEntry.objects.filter(kind__in=EARNED_KINDS)
+    since = period_start(period)
+    if since is not None:
+        entries = entries.filter(created_at__gte=since)
+    if category_id:
+        entries = entries.filter(
+            Q(category_id=category_id) | Q(category__parent_id=category_id)
+        )
+    rows = list(
+        entries.values("user_id")
+        .annotate(total=Sum("points"))
+        .filter(total__gt=0)
+        .order_by("-total", "user_id")[:limit]
+    )
+    users = User.objects.select_related("profile").in_bulk([r["user_id"] for r in rows])
+    result = []
+    for rank, row in enumerate(rows, start=1):
+        user = users.get(row["user_id"])
+        if user is not None:
+            result.append({"rank": rank, "user": user, "points": row["total"]})
+    return result
+
+
+def top_creators(*, limit: int = 10):
+    rank = Case(
+        *[When(level=lvl, then=Value(i)) for i, lvl in enumerate(LEVEL_ORDER)],
+        output_field=IntegerField(),
+    )
+    return list(
+        CreatorLevel.objects.select_related("user__profile")
+        .annotate(level_rank=rank)
+        .order_by("-level_rank", "-learners", "-average_rating", "user_id")[:limit]
+    )
+
+
+def challenge_leaderboard(challenge, *, limit: int = 50):
+    return list(
+        ChallengeParticipant.objects.filter(challenge=challenge)
+        .select_related("user__profile")
+        .order_by("-check_ins", "-best_streak", "joined_at")[:limit]
+    )

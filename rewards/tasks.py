@@ -1,0 +1,225 @@
+"""Thin Celery tasks: they take ids and call a service; all are safe to rerun."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import integrations, services
+from .models import BadgeAward, Level, PointEntry, Redemption
+
+logger = logging.getLogger(__name__)
+RETRY = {
+    "autoretry_for": (ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RETRY)
+def points_award_task(
+    *,
+    event: str,
+    user_id: int,
+    source_key: str,
+    object_key: str = "",
+    parent_key: str = "",
+    actor_id: int | None = None,
+    category_id: int | None = None,
+    course_id: int | None = None,
+) -> int | None:
+    if course_id is not None and category_id is None:
+        from courses.models import Course
+
+        category_id = (
+            Course.objects.filter(pk=course_id)
+            .values_list("category_id", flat=True)
+            .first()
+        )
+    entry = services.points_award(
+        event=event,
+        user_id=user_id,
+        source_key=source_key,
+        object_key=object_key,
+        parent_key=parent_key,
+        actor_id=actor_id,
+        category_id=category_id,
+    )
+    return entry.pk if entry else None
+
+
+@shared_task(**RETRY)
+def points_reverse_task(
+    *, source_key: str = "", object_key: str = "", reason: str = ""
+) -> int:
+    if source_key:
+        return len(services.points_reverse_source(source_key=source_key, reason=reason))
+    if object_key:
+        return len(services.points_reverse_object(object_key=object_key, reason=reason))
+    return 0
+
+
+@shared_task(**RETRY)
+def suspension_record_task(*, user_id: int, until: str | None, reason: str = ""):
+    from django.utils.dateparse import parse_datetime
+
+    until_at = parse_datetime(until) if until else None
+    _suspension, reversed_entries = services.suspension_record(
+        user_id=user_id, until=until_at, reason=reason
+    )
+    return len(reversed_entries)
+
+
+@shared_task(**RETRY)
+def badges_evaluate_task(*, user_id: int) -> int:
+    return len(services.badges_evaluate(user_id=user_id))
+
+
+@shared_task
+def badges_evaluate_recent_task(days: int = 2) -> int:
+    """Beat: evaluate badges of everyone whose ledger moved lately (periods expire too)."""
+    since = timezone.now() - timedelta(days=days)
+    user_ids = (
+        PointEntry.objects.filter(created_at__gte=since)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    count = 0
+    for user_id in user_ids.iterator():
+        badges_evaluate_task.delay(user_id=user_id)
+        count += 1
+    return count
+
+
+@shared_task(**RETRY)
+def course_quality_recompute_task(*, course_id: int) -> str | None:
+    quality = services.course_quality_recompute(course_id=course_id)
+    return str(quality.score) if quality else None
+
+
+@shared_task
+def course_quality_recompute_all_task() -> int:
+    from courses.models import Course
+
+    ids = Course.objects.filter(status=Course.Status.PUBLISHED).values_list(
+        "pk", flat=True
+    )
+    count = 0
+    for course_id in ids.iterator():
+        services.course_quality_recompute(course_id=course_id)
+        count += 1
+    return count
+
+
+@shared_task(**RETRY)
+def creator_level_recompute_task(*, creator_id: int) -> str | None:
+    level = services.creator_level_recompute(creator_id=creator_id)
+    return level.level if level else None
+
+
+@shared_task
+def creator_levels_recompute_all_task() -> int:
+    """Nightly: every creator with a course (after quality is recomputed)."""
+    from courses.models import Course
+
+    creator_ids = Course.objects.values_list("creator_id", flat=True).distinct()
+    count = 0
+    for creator_id in creator_ids.iterator():
+        services.creator_level_recompute(creator_id=creator_id)
+        count += 1
+    return count
+
+
+@shared_task(**RETRY)
+def challenge_check_in_task(*, user_id: int, course_id: int, lesson_id: int) -> int:
+    return len(
+        services.challenge_check_in(
+            user_id=user_id, course_id=course_id, lesson_id=lesson_id
+        )
+    )
+
+
+@shared_task(bind=True, max_retries=8, retry_backoff=True)
+def redemption_fulfil_task(self, *, redemption_id: int, valid_days: int = 30):
+    try:
+        redemption = services.redemption_fulfil(
+            redemption_id=redemption_id, valid_days=valid_days
+        )
+    except Exception as error:
+        if self.request.retries >= self.max_retries:
+            services.redemption_fail(redemption_id=redemption_id, error=str(error))
+            return "failed"
+        raise self.retry(exc=error, countdown=60) from error
+    return redemption.status
+
+
+@shared_task
+def redemptions_retry_pending_task() -> int:
+    """Beat: issue coupons of redemptions still pending (e.g. commerce was down)."""
+    from .models import RedemptionRate
+
+    valid_days = RedemptionRate.current().coupon_valid_days
+    ids = Redemption.objects.filter(status=Redemption.Status.PENDING).values_list(
+        "pk", flat=True
+    )
+    count = 0
+    for redemption_id in ids.iterator():
+        redemption_fulfil_task.delay(redemption_id=redemption_id, valid_days=valid_days)
+        count += 1
+    return count
+
+
+def _absolute(url_name: str, *args) -> str:
+    try:
+        return settings.SITE_URL.rstrip("/") + reverse(url_name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+@shared_task(**RETRY)
+def notify_level_up_task(*, user_id: int, level: str) -> bool:
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Congratulations, you are now a %(level)s creator") % {
+            "level": Level(level).label
+        }
+        url = _absolute("rewards:my_points")
+        integrations.notification_create(
+            user=user, kind="level_up", title=title, url=url
+        )
+        send_mail(
+            subject=title,
+            message=_(
+                "Your creator level went up to %(level)s. See your perks: %(url)s"
+            )
+            % {"level": Level(level).label, "url": url},
+            from_email=None,
+            recipient_list=[user.email],
+            fail_silently=True,
+        )
+    return True
+
+
+@shared_task(**RETRY)
+def notify_badge_task(*, award_id: int) -> bool:
+    award = (
+        BadgeAward.objects.select_related("badge", "user").filter(pk=award_id).first()
+    )
+    if award is None:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("You earned the badge “%(badge)s”") % {"badge": award.badge.name}
+        integrations.notification_create(
+            user=award.user, kind="badge", title=title, url=_absolute("rewards:badges")
+        )
+    return True

@@ -1,0 +1,82 @@
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+
+from community import services
+from community.models import ModerationAction, Report, Suspension
+
+from .factories import PostFactory, ThreadFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reported(member, other_member, space):
+    post = PostFactory(thread=ThreadFactory(space=space), author=other_member)
+    report = services.report_create(
+        post=post, reporter=member, reason="spam", detail="ads"
+    )
+    return report
+
+
+def test_admin_pages_load(client, staff_user, reported, django_assert_max_num_queries):
+    client.force_login(staff_user)
+    for name in [
+        "report",
+        "post",
+        "thread",
+        "space",
+        "moderationaction",
+        "suspension",
+        "notification",
+        "tag",
+        "vote",
+    ]:
+        response = client.get(reverse(f"admin:community_{name}_changelist"))
+        assert response.status_code == 200, name
+    with django_assert_max_num_queries(15):
+        client.get(reverse("admin:community_post_changelist") + "?reported=queue")
+
+
+def test_suspend_from_the_report_queue_with_an_intermediate_form(
+    client, staff_user, reported
+):
+    client.force_login(staff_user)
+    url = reverse("admin:community_report_changelist")
+    data = {"action": "suspend_authors", ACTION_CHECKBOX_NAME: [reported.pk]}
+    page = client.post(url, data)
+    assert page.status_code == 200 and b'name="days"' in page.content
+    assert not Suspension.objects.exists()
+    response = client.post(
+        url, {**data, "apply": "1", "days": "5", "reason": "spam links"}
+    )
+    assert response.status_code == 302
+    suspension = Suspension.objects.get(user=reported.post.author)
+    assert (suspension.until - suspension.created_at).days in (4, 5)
+    action = ModerationAction.objects.get(action="suspend")
+    assert action.moderator == staff_user and action.reason == "spam links"
+    reported.refresh_from_db()
+    assert reported.status == Report.Status.RESOLVED
+
+
+def test_hide_and_restore_from_the_post_admin(client, staff_user, reported):
+    client.force_login(staff_user)
+    url = reverse("admin:community_post_changelist")
+    post = reported.post
+    client.post(
+        url,
+        {
+            "action": "hide_posts",
+            ACTION_CHECKBOX_NAME: [post.pk],
+            "apply": "1",
+            "reason": "spam",
+        },
+    )
+    post.refresh_from_db()
+    assert post.status == "hidden"
+    client.post(url, {"action": "restore_posts", ACTION_CHECKBOX_NAME: [post.pk]})
+    post.refresh_from_db()
+    assert post.status == "visible"
+    assert list(
+        ModerationAction.objects.order_by("id").values_list("action", flat=True)
+    ) == ["hide", "restore"]

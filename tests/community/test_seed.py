@@ -1,0 +1,38 @@
+import io
+
+import pytest
+from django.db.models import Count, Q
+
+from accounts.seed import seed_people
+from community.models import Post, Space, Thread, Vote
+from community.seed import seed_community
+from courses.seed import seed_categories
+from kpplatform.seeding import SeedContext
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_is_plausible_deterministic_and_idempotent():
+    ctx = SeedContext(scale="small", seed=7, stdout=io.StringIO(), quiet=True)
+    seed_categories(ctx)
+    seed_people(ctx)
+    seed_community(ctx)
+    counts = (Thread.objects.count(), Post.objects.count(), Vote.objects.count())
+    assert counts[0] >= 60 and counts[1] > counts[0] and counts[2] > 100
+    assert Space.objects.filter(kind="category").count() == 8
+    # Every thread has its opening post; counters match the rows.
+    assert (
+        not Thread.objects.annotate(n=Count("posts", filter=Q(posts__kind="opening")))
+        .exclude(n=1)
+        .exists()
+    )
+    assert Thread.objects.filter(is_featured=True).exists()
+    assert Thread.objects.filter(accepted_post__isnull=False).exists()
+    assert Thread.objects.filter(title__regex=r"[\u4e00-\u9fff]").exists()
+    assert Thread.objects.filter(title__startswith="How").exists()
+    seed_community(ctx)
+    assert (
+        Thread.objects.count(),
+        Post.objects.count(),
+        Vote.objects.count(),
+    ) == counts

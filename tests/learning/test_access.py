@@ -1,0 +1,159 @@
+"""Knock on every door to paid content as everyone who might."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from learning import services
+from learning.access import _providers as providers
+from learning.access import can_open_lesson, register_access_provider
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = ["anonymous", "stranger", "other_creator"]
+ALLOWED = ["enrolled", "creator", "staff"]
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def doors(paid_course, lesson):
+    """Every way to reach a lesson's content: (name, method, url)."""
+    video_name = lesson.video_file.name
+    return [
+        ("page", "get", reverse("learning:lesson", args=[lesson.pk])),
+        ("api", "get", reverse("api:learning-lesson-detail", args=[lesson.pk])),
+        ("video", "get", reverse("learning:lesson_video", args=[lesson.pk])),
+        ("guess_media", "get", f"/media/{video_name}"),
+        ("guess_protected", "get", f"/protected/{video_name}"),
+    ]
+
+
+@pytest.mark.parametrize("who", REFUSED)
+def test_refused_everywhere(paid_course, people, who):
+    client = client_for(people[who])
+    lesson = paid_course["video"]
+    for name, _method, url in doors(paid_course, lesson):
+        response = client.get(url)
+        assert response.status_code in (302, 401, 403, 404), (name, who)
+        if response.status_code == 302:
+            assert "/accounts/login/" in response["Location"], (name, who)
+        assert b"\x1aE\xdf\xa3" not in response.content, (name, who)  # WebM magic
+    attachment = reverse("learning:attachment", args=[paid_course["attachment"].pk])
+    assert client.get(attachment).status_code in (403, 404)
+    progress = client.post(
+        reverse("learning:lesson_progress", args=[lesson.pk]), {"position": 5}
+    )
+    assert progress.status_code in (401, 403)
+    api_progress = client.post(
+        reverse("api:learning-progress-list"), {"lesson": lesson.pk, "position": 5}
+    )
+    assert api_progress.status_code in (401, 403)
+
+
+@pytest.mark.parametrize("who", ALLOWED)
+def test_allowed_through_the_front_doors(paid_course, people, who):
+    client = client_for(people[who])
+    lesson = paid_course["video"]
+    results = {name: client.get(url) for name, _m, url in doors(paid_course, lesson)}
+    assert results["page"].status_code == 200
+    assert results["api"].status_code == 200
+    assert results["api"].json()["video_src"] == reverse(
+        "learning:lesson_video", args=[lesson.pk]
+    )
+    assert results["video"].status_code == 200
+    assert b"".join(results["video"].streaming_content).startswith(b"\x1aE\xdf\xa3")
+    # The files never sit under a public URL, even for those who may see them.
+    assert results["guess_media"].status_code == 404
+    assert results["guess_protected"].status_code == 404
+    attachment = client.get(
+        reverse("learning:attachment", args=[paid_course["attachment"].pk])
+    )
+    assert attachment.status_code == 200
+    assert attachment["Content-Disposition"].startswith("attachment")
+    progress = client.post(
+        reverse("learning:lesson_progress", args=[lesson.pk]), {"position": 5}
+    )
+    assert progress.status_code == 200 and progress.json()["position"] == 5
+
+
+@pytest.mark.parametrize("who", REFUSED + ALLOWED)
+def test_free_preview_is_open_to_anyone(paid_course, people, who):
+    client = client_for(people[who])
+    preview = paid_course["preview"]
+    assert client.get(reverse("learning:lesson", args=[preview.pk])).status_code == 200
+    api = client.get(reverse("api:learning-lesson-detail", args=[preview.pk]))
+    assert api.status_code == 200
+    video = client.get(reverse("learning:lesson_video", args=[preview.pk]))
+    assert video.status_code == 200
+
+
+def test_a_revoked_enrolment_closes_the_doors(paid_course, people):
+    enrolled = people["enrolled"]
+    services.enrollment_revoke(
+        user=enrolled, course=paid_course["course"], reason="refund"
+    )
+    client = client_for(enrolled)
+    lesson = paid_course["video"]
+    assert client.get(reverse("learning:lesson", args=[lesson.pk])).status_code == 403
+    assert (
+        client.get(reverse("learning:lesson_video", args=[lesson.pk])).status_code
+        == 403
+    )
+
+
+def test_unpublished_course_preview_is_closed(paid_course, people):
+    course = paid_course["course"]
+    course.status = "draft"
+    course.save()
+    preview = paid_course["preview"]
+    assert not can_open_lesson(people["stranger"], preview)
+    assert can_open_lesson(people["creator"], preview)
+
+
+def test_access_provider_extends_the_rule(paid_course, people):
+    stranger = people["stranger"]
+    lesson = paid_course["video"]
+
+    def members(user, course):
+        return user.pk == stranger.pk
+
+    register_access_provider(members)
+    try:
+        assert can_open_lesson(stranger, lesson)
+        assert not can_open_lesson(people["other_creator"], lesson)
+    finally:
+        providers.remove(members)
+
+
+def test_submission_files_only_for_author_creator_and_staff(people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from courses.models import Lesson
+    from tests.factories import LessonFactory, SectionFactory
+
+    from .factories import AssignmentFactory
+
+    learner = people["enrolled"]
+    course = learner.enrollments.get().course
+    lesson = LessonFactory(
+        section=SectionFactory(course=course), kind=Lesson.Kind.ASSIGNMENT
+    )
+    assignment = AssignmentFactory(lesson=lesson, allowed_extensions="txt")
+    submission = services.submission_create(
+        user=learner,
+        assignment=assignment,
+        text="",
+        file=SimpleUploadedFile("answer.txt", b"my answer"),
+    )
+    url = reverse("learning:submission_file", args=[submission.pk])
+    for who in ("anonymous", "stranger", "other_creator"):
+        assert client_for(people[who]).get(url).status_code in (403, 404), who
+    for who in ("enrolled", "creator", "staff"):
+        response = client_for(people[who]).get(url)
+        assert response.status_code == 200, who
+        assert b"".join(response.streaming_content) == b"my answer"

@@ -1,0 +1,158 @@
+"""The algorithm layer: vectorized scoring equals Surprise's predict(), ranking."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from recommendations.algorithms import (
+    ALGORITHMS,
+    InteractionData,
+    get_algorithm,
+    top_n,
+)
+
+
+def _ratings(n_users=60, n_items=40, n_rows=900, seed=3):
+    rng = np.random.default_rng(seed)
+    users = rng.integers(0, n_users, n_rows)
+    # skewed items so that some are rare and some unknown to the trainset
+    items = np.minimum(rng.zipf(1.5, n_rows) - 1, n_items - 1)
+    taste = (users % 3)[:, None] == (items % 3)[:, None]
+    stars = np.clip(np.round(2.5 + 2 * taste.ravel() + rng.normal(0, 1, n_rows)), 1, 5)
+    return pd.DataFrame(
+        {
+            "user": users + 1000,
+            "item": items + 500,
+            "weight": np.ones(n_rows, dtype=np.float32),
+            "stars": stars.astype(float),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def data():
+    frame = _ratings()
+    # item 999 has no rows at all: unknown to Surprise; a user without stars
+    # (only an implicit row) is unknown too.
+    extra = pd.DataFrame(
+        {"user": [5000], "item": [501], "weight": [2.0], "stars": [np.nan]}
+    )
+    frame = pd.concat([frame, extra], ignore_index=True)
+    item_ids = np.append(np.unique(frame["item"]), 999)
+    return InteractionData.from_frame(frame, item_ids=item_ids)
+
+
+@pytest.mark.parametrize("name", ["svd", "knn_item", "knn_item_implicit"])
+def test_vectorized_scores_equal_surprise_predict(data, name):
+    params = {"k": 5, "min_k": 2} if name.startswith("knn") else {"n_factors": 8}
+    model = get_algorithm(name, **params).fit(data)
+    rng = np.random.default_rng(0)
+    users = rng.choice(data.n_users, 25, replace=False)
+    users = np.append(users, np.flatnonzero(data.user_ids == 5000))
+    scores = model.score(users)
+    assert scores.shape == (len(users), data.n_items)
+    checked = 0
+    for row, u in enumerate(users):
+        for i in range(data.n_items):
+            expected = model.algo.predict(u, i, clip=False).est
+            assert abs(float(scores[row, i]) - expected) < 1e-4  # float32 output
+            checked += 1
+    # the float64 pair predictions match to 1e-6, clipped and unclipped
+    pairs_u = np.repeat(users, data.n_items)
+    pairs_i = np.tile(np.arange(data.n_items), len(users))
+    exact = model.predict_ratings(pairs_u, pairs_i, clip=False)
+    clipped = model.predict_ratings(pairs_u, pairs_i)
+    for n, (u, i) in enumerate(zip(pairs_u, pairs_i, strict=True)):
+        assert abs(exact[n] - model.algo.predict(u, i, clip=False).est) < 1e-6
+        assert abs(clipped[n] - model.algo.predict(u, i).est) < 1e-6
+    assert checked == len(users) * data.n_items
+
+
+def test_knn_uses_only_top_k_positive_neighbours(data):
+    """With k=1 only the single most similar rated item moves the item mean."""
+    model = get_algorithm("knn_item", k=1, min_k=1).fit(data)
+    u = 0
+    inner_u = model.inner_user[u]
+    rated, r = model.user_ratings[inner_u]
+    i = next(i for i in range(data.n_items) if model.inner_item[i] not in rated)
+    ii = model.inner_item[i]
+    sims = model.sim[ii, rated]
+    best = int(np.argmax(sims))
+    expected = model.means[ii]
+    if sims[best] > 0:
+        expected += (r[best] - model.means[rated[best]]) * sims[best] / sims[best]
+    assert model.predict_ratings([u], [i], clip=False)[0] == pytest.approx(expected)
+
+
+def test_every_algorithm_ranks_unseen_items_only(data):
+    seen = data.seen()
+    for name in ALGORITHMS:
+        model = get_algorithm(name).fit(data)
+        for users, items, scores in top_n(
+            model, np.arange(data.n_users), 5, exclude=seen, batch=7
+        ):
+            for u, row, s in zip(users, items, scores, strict=True):
+                taken = set(seen[u].indices)
+                assert not taken & set(row[row >= 0].tolist()), name
+                assert list(s) == sorted(s, reverse=True), name
+
+
+def test_ease_learns_co_occurrence_and_explains_with_it():
+    # users who take A also take B; C is taken by a separate crowd
+    rows = []
+    for u in range(30):
+        rows += [(u, "A"), (u, "B")] if u < 20 else [(u, "C")]
+    rows.append((99, "A"))
+    frame = pd.DataFrame(rows, columns=["user", "item"])
+    data = InteractionData.from_frame(frame)
+    model = get_algorithm("ease", l2=1.0, popularity_damping=0.0).fit(data)
+    u = int(np.flatnonzero(data.user_ids == 99)[0])
+    ((_, items, _),) = top_n(model, np.array([u]), 1, exclude=data.seen())
+    b = int(np.flatnonzero(data.item_ids == "B")[0])
+    a = int(np.flatnonzero(data.item_ids == "A")[0])
+    assert items[0, 0] == b
+    assert model.explain(u, np.array([b]))[0] == a
+
+
+def test_not_interested_pushes_neighbours_down():
+    rows = [(u, "A", 1.0) for u in range(10)] + [(u, "B", 1.0) for u in range(10)]
+    rows += [(u, "C", 1.0) for u in range(10, 20)] + [
+        (u, "D", 1.0) for u in range(10, 20)
+    ]
+    rows += [(50, "X", 1.0), (51, "X", 1.0)]
+    base = pd.DataFrame(rows, columns=["user", "item", "weight"])
+    disliked = pd.concat(
+        [base, pd.DataFrame([(50, "A", -1.0)], columns=["user", "item", "weight"])]
+    )
+    for frame, expect_b_low in ((base, False), (disliked, True)):
+        data = InteractionData.from_frame(frame)
+        model = get_algorithm("ease", l2=1.0, popularity_damping=0.0).fit(data)
+        u = int(np.flatnonzero(data.user_ids == 50)[0])
+        b = int(np.flatnonzero(data.item_ids == "B")[0])
+        d = int(np.flatnonzero(data.item_ids == "D")[0])
+        s = model.score(np.array([u]))[0]
+        assert (s[b] < s[d]) == expect_b_low
+
+
+def test_popularity_prefers_the_users_interests():
+    frame = pd.DataFrame(
+        [(u, "big") for u in range(10)] + [(u, "small") for u in range(2)],
+        columns=["user", "item"],
+    )
+    data = InteractionData.from_frame(
+        frame,
+        user_ids=np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 42]),
+        item_category={"big": 1, "small": 2},
+        user_interests={42: [2]},
+    )
+    model = get_algorithm("popularity").fit(data)
+    scores = model.score(np.array([10]))[0]
+    small = int(np.flatnonzero(data.item_ids == "small")[0])
+    assert scores.argmax() == small
+
+
+def test_unknown_parameter_is_refused():
+    with pytest.raises(ValueError, match="Unknown parameters"):
+        get_algorithm("ease", lambda_=3)
+    with pytest.raises(ValueError, match="Unknown algorithm"):
+        get_algorithm("magic")

@@ -562,7 +562,7 @@ def studio_learners(request, slug: str):
     course = get_object_or_404(Course, slug=slug)
     if not can_manage_course(request.user, course):
         raise PermissionDenied
-    data = selectors.course_learners(course)
+    data = selectors.course_learners(course, page_number=request.GET.get("page"))
     return render(request, "learning/studio/learners.html", {"course": course, **data})
 
 

@@ -611,12 +611,13 @@ def reconcile_orders() -> dict[str, int]:
         captured += 1
     fulfilled = 0
     order_ids = (
-        Order.objects.filter(
-            state__in=[Order.State.PAID, Order.State.PARTIALLY_REFUNDED],
-            items__fulfilment__isnull=True,
+        OrderItem.objects.filter(
+            order__state__in=[Order.State.PAID, Order.State.PARTIALLY_REFUNDED],
+            fulfilment__isnull=True,
         )
-        .exclude(items__refunds__status=Refund.Status.REFUNDED)
-        .values_list("pk", flat=True)
+        .exclude(refunds__status=Refund.Status.REFUNDED)
+        .order_by("order_id")
+        .values_list("order_id", flat=True)
         .distinct()
     )
     for order_id in list(order_ids[:500]):

@@ -1,0 +1,33 @@
+"""Money arithmetic never loses or invents a cent (hypothesis)."""
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from commerce.services import money, split_pro_rata
+
+cents = st.integers(min_value=0, max_value=10_000_000).map(lambda c: Decimal(c) / 100)
+weights = st.lists(
+    st.integers(min_value=0, max_value=100_000).map(lambda c: Decimal(c) / 100),
+    min_size=1,
+    max_size=12,
+)
+
+
+@given(amount=cents, parts=weights)
+def test_split_sums_exactly_and_never_goes_negative(amount, parts):
+    split = split_pro_rata(amount, parts)
+    assert len(split) == len(parts)
+    assert sum(split, Decimal("0.00")) == amount
+    assert all(part >= 0 for part in split)
+    assert all(part == money(part) for part in split)
+
+
+@given(amount=cents, rate=st.integers(min_value=0, max_value=10_000))
+def test_commission_plus_net_is_gross(amount, rate):
+    rate = Decimal(rate) / 10_000
+    commission = money(amount * rate)
+    net = amount - commission
+    assert commission + net == amount
+    assert 0 <= commission <= amount

@@ -805,6 +805,33 @@ def thread_feature(
     return thread
 
 
+@transaction.atomic
+def thread_lock(
+    *, thread: Thread, user, locked: bool = True, reason: str = ""
+) -> Thread:
+    """Close a thread to new replies (or reopen it): staff or space moderators."""
+    thread = (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("space", "space__course")
+        .get(pk=thread.pk)
+    )
+    if not selectors.can_moderate_space(user, thread.space):
+        raise PermissionDenied(_("Only moderators can lock threads."))
+    if thread.is_locked != locked:
+        thread.is_locked = locked
+        thread.save(update_fields=["is_locked", "updated_at"])
+        ModerationAction.objects.create(
+            moderator=user,
+            action=ModerationAction.Action.LOCK
+            if locked
+            else ModerationAction.Action.UNLOCK,
+            target_user=thread.author,
+            thread=thread,
+            reason=reason,
+        )
+    return thread
+
+
 # --- reports and moderation -------------------------------------------------------------
 
 

@@ -313,3 +313,13 @@ def test_post_voted_event(
     finally:
         events.post_voted.disconnect(dispatch_uid="v1")
     assert len(received) == 1 and received[0]["author_id"] == member.pk
+
+
+def test_locked_thread_refuses_replies(member, other_member, space):
+    thread = _ask(member, space)
+    with pytest.raises(PermissionDenied):
+        services.thread_lock(thread=thread, user=other_member)
+    services.thread_lock(thread=thread, user=StaffFactory(), reason="resolved")
+    with pytest.raises(ValidationError, match="locked"):
+        services.post_create(author=other_member, thread=thread, body="late")
+    assert ModerationAction.objects.filter(action="lock", thread=thread).exists()

@@ -356,9 +356,6 @@ def thread_create(
     tag_objects = _tags_from_names(tags or [])
     if tag_objects:
         thread.tags.set(tag_objects)
-        Tag.objects.filter(pk__in=[t.pk for t in tag_objects]).update(
-            thread_count=F("thread_count") + 1
-        )
     Follow.objects.get_or_create(
         user=author, target=Follow.Target.THREAD, thread=thread
     )
@@ -368,8 +365,16 @@ def thread_create(
     Space.objects.filter(pk=space.pk).update(
         thread_count=F("thread_count") + 1, last_activity_at=timezone.now()
     )
+    _adjust_tag_counts(thread, +1)
     _announce_thread(thread, post)
     return thread
+
+
+def _adjust_tag_counts(thread: Thread, delta: int) -> None:
+    tags = Tag.objects.filter(threads=thread)
+    if delta < 0:
+        tags = tags.filter(thread_count__gte=-delta)
+    tags.update(thread_count=F("thread_count") + delta)
 
 
 def _announce_thread(thread: Thread, post: Post) -> None:
@@ -533,6 +538,7 @@ def post_delete(*, post: Post, user, reason: str = "") -> Post:
             Space.objects.filter(pk=thread.space_id, thread_count__gt=0).update(
                 thread_count=F("thread_count") - 1
             )
+            _adjust_tag_counts(thread, -1)
         _schedule_index_rebuild()
         events.send_on_commit(
             events.post_removed,
@@ -909,6 +915,7 @@ def post_hide(*, post: Post, moderator, reason: str) -> Post:
             Space.objects.filter(pk=thread.space_id, thread_count__gt=0).update(
                 thread_count=F("thread_count") - 1
             )
+            _adjust_tag_counts(thread, -1)
         _schedule_index_rebuild()
     else:
         if post.is_accepted:
@@ -971,6 +978,7 @@ def post_restore(*, post: Post, moderator, reason: str = "") -> Post:
             thread_count=F("thread_count") + 1
         )
         thread.refresh_from_db()
+        _adjust_tag_counts(thread, +1)
         if was_held:
             _announce_thread(thread, post)
         else:

@@ -142,6 +142,11 @@ def index(request: HttpRequest) -> HttpResponse:
             "page_obj": _page(request, threads),
             "current_filter": current_filter,
             "sort": sort,
+            "popular_tags": list(
+                Tag.objects.filter(thread_count__gt=0).order_by(
+                    "-thread_count", "slug"
+                )[:20]
+            ),
         },
     )
 

@@ -310,6 +310,17 @@ def _tags_from_names(names: list[str]) -> list[Tag]:
     return tags
 
 
+def _thread_tags_set(thread: Thread, names: list[str]) -> None:
+    """Replace a thread's tags, keeping the tags' thread counters right."""
+    new_tags = _tags_from_names(names)
+    live = thread.status == Visibility.VISIBLE and not thread.is_deleted
+    if live:
+        _adjust_tag_counts(thread, -1)
+    thread.tags.set(new_tags)
+    if live:
+        _adjust_tag_counts(thread, +1)
+
+
 def parse_tags(text: str) -> list[str]:
     return [t for t in re.split(r"[,，\s]+", text or "") if t.strip()]
 
@@ -470,8 +481,15 @@ def can_edit_post(user, post: Post) -> bool:
 
 
 @transaction.atomic
-def post_edit(*, post: Post, editor, body: str, title: str | None = None) -> Post:
-    """Change a post's text (and the thread title for an opening post), keeping history."""
+def post_edit(
+    *,
+    post: Post,
+    editor,
+    body: str,
+    title: str | None = None,
+    tags: list[str] | None = None,
+) -> Post:
+    """Change a post's text (and title and tags for an opening post), keeping history."""
     # Thread before post, the order answer_accept uses, so that they never deadlock.
     Thread.objects.select_for_update(of=("self",)).filter(pk=post.thread_id).first()
     post = (
@@ -492,6 +510,8 @@ def post_edit(*, post: Post, editor, body: str, title: str | None = None) -> Pos
     new_title = None
     if post.kind == Post.Kind.OPENING and title is not None:
         new_title = _clean_title(title)
+    if post.kind == Post.Kind.OPENING and tags is not None:
+        _thread_tags_set(thread, tags)
     if body == post.body and (new_title is None or new_title == thread.title):
         return post
     PostRevision.objects.create(

@@ -375,7 +375,13 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     is_opening = post.kind == Post.Kind.OPENING
     form = EditForm(
         request.POST or None,
-        initial={"body": post.body, "title": post.thread.title if is_opening else ""},
+        initial={
+            "body": post.body,
+            "title": post.thread.title if is_opening else "",
+            "tags": " ".join(t.name for t in post.thread.tags.all())
+            if is_opening
+            else "",
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -384,6 +390,9 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 editor=request.user,
                 body=form.cleaned_data["body"],
                 title=form.cleaned_data["title"] if is_opening else None,
+                tags=services.parse_tags(form.cleaned_data["tags"])
+                if is_opening
+                else None,
             )
         except ValidationError as error:
             form.add_error(None, _error_text(error))

@@ -81,11 +81,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.DailyVisitMiddleware",
     # Axes last: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kpplatform.urls"
+# `{{ form }}` renders Bootstrap markup (kpplatform/templates/includes/forms/).
+FORM_RENDERER = "kpplatform.forms.BootstrapFormRenderer"
 WSGI_APPLICATION = "kpplatform.wsgi.application"
 
 TEMPLATES = [
@@ -182,6 +185,7 @@ ACCOUNT_RATE_LIMITS = {
 
 # The admin login is not covered by allauth's limits: django-axes locks it.
 AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "accounts.axes_handler.AdminOnlyDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]

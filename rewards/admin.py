@@ -127,8 +127,11 @@ class PointAdjustmentForm(forms.ModelForm):
         return cleaned
 
     def _post_clean(self):
-        # The ledger entry and the author are set by the service, not the form.
-        pass
+        # Copy the fields onto the instance but skip model validation: the
+        # ledger entry and the author are set by the service, not the form.
+        from django.forms.models import construct_instance
+
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
 
 
 @admin.register(PointAdjustment)

@@ -22,6 +22,26 @@ ALLOWED_UPLOADS = {
 MAX_ATTACHMENTS = 5
 
 
+class BootstrapMixin:
+    """Bootstrap 5 classes on every widget (and is-invalid on bound errors)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect):
+                css = "btn-check"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            elif isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            else:
+                css = "form-control"
+            if self.is_bound and name in self.errors:
+                css += " is-invalid"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 class RedeemForm(forms.Form):
     points = forms.IntegerField(label=_("Points to redeem"), min_value=1)
 
@@ -78,7 +98,7 @@ def check_upload(upload) -> None:
         )
 
 
-class ExpertApplicationForm(forms.Form):
+class ExpertApplicationForm(BootstrapMixin, forms.Form):
     field = forms.ModelChoiceField(
         label=_("Field"),
         queryset=Category.objects.filter(parent__isnull=True),
@@ -112,7 +132,7 @@ class ExpertApplicationForm(forms.Form):
         return files
 
 
-class QualityReviewForm(forms.ModelForm):
+class QualityReviewForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = QualityReview
         fields = [*RUBRIC, "comment"]
@@ -123,7 +143,7 @@ class QualityReviewForm(forms.ModelForm):
         widgets["comment"] = forms.Textarea(attrs={"rows": 4})
 
 
-class ChallengeForm(forms.ModelForm):
+class ChallengeForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Challenge
         fields = [

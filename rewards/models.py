@@ -256,7 +256,7 @@ class PointAdjustment(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.points:+d}: {self.reason}"
+        return f"#{self.user_id} {self.points or 0:+d}: {self.reason}"
 
 
 def _default_new_account_days() -> int:

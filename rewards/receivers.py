@@ -36,6 +36,13 @@ def on_answer_accepted(sender, *, post_id, thread_id, author_id, accepted_by_id,
 
 def on_post_voted(sender, *, vote_id, post_id, author_id, voter_id, value, **kw):
     if value is None or int(value) <= 0:
+        # A downvote earns nothing; an upvote turned into a downvote (same
+        # vote id) loses what the upvote earned.
+        _later(
+            tasks.points_reverse_task,
+            source_key=f"vote:{vote_id}",
+            reason="vote changed to a downvote",
+        )
         return
     _award(
         Event.POST_UPVOTED,

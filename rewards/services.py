@@ -668,7 +668,7 @@ def expert_application_reject(
     transaction.on_commit(
         lambda: integrations.notification_create(
             user=user,
-            kind="expert_rejected",
+            kind="moderation",
             title=_("Your expert application was not approved: %(reason)s")
             % {"reason": reason},
         )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -241,7 +242,10 @@ def quality_review(request, course_id):
             form.add_error(None, error)
         else:
             messages.success(request, _("Thank you: your review is saved."))
-            return redirect(course.get_absolute_url())
+            try:
+                return redirect(course.get_absolute_url())
+            except NoReverseMatch:  # the courses pages have not landed yet
+                return redirect("rewards:leaderboard")
     return render(
         request, "rewards/quality_review.html", {"form": form, "course": course}
     )

@@ -50,6 +50,15 @@ def test_downvote_and_inactive_rule_earn_nothing(send, old_user):
     assert not PointEntry.objects.exists()
 
 
+def test_upvote_turned_into_downvote_is_reversed(send, old_user):
+    PointRuleFactory(event=Event.POST_UPVOTED, points=10)
+    author, voter = old_user(), old_user()
+    vote(send, vote_id=3, post_id=5, author=author, voter=voter)
+    vote(send, vote_id=3, post_id=5, author=author, voter=voter, value=-1)
+    vote(send, vote_id=3, post_id=5, author=author, voter=voter)  # flipped back
+    assert selectors.balance_of(author.pk) == 0 == selectors.ledger_sum(author.pk)
+
+
 def test_daily_cap_limits_points_per_day(send, old_user):
     PointRuleFactory(event=Event.POST_UPVOTED, points=10, daily_cap=25)
     author = old_user()

@@ -85,7 +85,8 @@ def test_redemption_issues_a_commerce_coupon(
     from commerce.models import Coupon
 
     coupon = Coupon.objects.get(pk=redemption.coupon_id)
-    assert coupon.amount == Decimal("5.00")
+    assert coupon.value == Decimal("5.00")
+    assert coupon.owner == rich and coupon.max_uses == 1
     # Running the task again issues no second coupon.
     services.redemption_fulfil(redemption_id=redemption.pk)
     assert Coupon.objects.filter(pk=redemption.coupon_id).count() == 1

@@ -1,0 +1,105 @@
+"""Read-mostly API of the rewards app; writes go through the services."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .. import selectors, services
+from ..models import Badge, PointEntry
+from .serializers import BadgeSerializer, PointEntrySerializer, RedeemSerializer
+
+
+class BadgeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = BadgeSerializer
+    permission_classes = [permissions.AllowAny]
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return (
+            Badge.objects.filter(is_active=True)
+            .annotate(holders=Count("awards"))
+            .order_by("position", "slug")
+        )
+
+
+class MyPointsViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The signed-in user's ledger; `balance/` and `redeem/` beside it."""
+
+    serializer_class = PointEntrySerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        return (
+            PointEntry.objects.filter(user=self.request.user)
+            .select_related("rule")
+            .order_by("-created_at", "-id")
+        )
+
+    @action(detail=False, methods=["get"])
+    def balance(self, request):
+        return Response({"balance": selectors.balance_of(request.user.pk)})
+
+    @action(detail=False, methods=["post"])
+    def redeem(self, request):
+        serializer = RedeemSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            redemption = services.redemption_create(
+                user=request.user, points=serializer.validated_data["points"]
+            )
+        except ValidationError as error:
+            return Response(
+                {"detail": " ".join(error.messages)},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(
+            {
+                "id": redemption.pk,
+                "points": redemption.points,
+                "amount": str(redemption.amount),
+                "status": redemption.status,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class LeaderboardViewSet(viewsets.ViewSet):
+    permission_classes = [permissions.AllowAny]
+
+    def list(self, request):
+        period = request.query_params.get("period", "week")
+        if period not in selectors.PERIODS:
+            period = "week"
+        category = request.query_params.get("category")
+        rows = selectors.leaderboard(
+            period=period,
+            category_id=int(category) if category and category.isdigit() else None,
+        )
+        return Response(
+            {
+                "period": period,
+                "results": [
+                    {
+                        "rank": r["rank"],
+                        "user_id": r["user"].pk,
+                        "name": r["user"].display_name,
+                        "points": r["points"],
+                    }
+                    for r in rows
+                ],
+            }
+        )
+
+
+class CourseQualityViewSet(viewsets.ViewSet):
+    """`?ids=1,2,3` → quality score per course (what the catalogue sorts by)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def list(self, request):
+        raw = request.query_params.get("ids", "")
+        ids = [int(x) for x in raw.split(",") if x.strip().isdigit()][:200]
+        scores = selectors.course_quality_scores(ids)
+        return Response({str(k): str(v) for k, v in scores.items()})

@@ -9,7 +9,7 @@ class CommerceConfig(AppConfig):
     def ready(self) -> None:
         from payments.signals import status_changed
 
-        from . import registry
+        from . import checks, registry  # noqa: F401 (checks register themselves)
         from .signals import on_payment_status_changed
 
         registry.autodiscover()

@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from payments.urls import process_data, static_callback
+from payments.urls import process_data
 
 from . import views
 
@@ -23,7 +23,7 @@ urlpatterns = [
     path("payments/process/<uuid:token>/", process_data, name="process_payment"),
     re_path(
         r"^payments/process/(?P<variant>[a-z-]+)/$",
-        static_callback,
+        views.provider_webhook,
         name="static_process_payment",
     ),
 ]

@@ -7,17 +7,36 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from payments import RedirectNeeded
+from payments import PaymentError, RedirectNeeded
+from payments.urls import static_callback
 
 from . import registry, selectors, services
 from .forms import CouponForm, PayoutRequestForm, RefundRequestForm
 from .models import Order, OrderItem, Payment, SubscriptionPlan
 from .revenue import revenue_by_course, revenue_by_month, revenue_rows
+
+
+@csrf_exempt
+def provider_webhook(request: HttpRequest, variant: str) -> HttpResponse:
+    """A provider's webhook (Stripe): verified by the provider, or refused (400)."""
+    try:
+        return static_callback(request, variant)
+    except PaymentError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    except Exception as exc:
+        # Signature or payload errors of the provider's SDK (e.g. Stripe's
+        # SignatureVerificationError): a forged or broken callback.
+        if isinstance(exc, ValueError) or type(exc).__name__ == (
+            "SignatureVerificationError"
+        ):
+            return JsonResponse({"error": "invalid callback"}, status=400)
+        raise
 
 
 def _back(request: HttpRequest, fallback: str = "home") -> HttpResponse:

@@ -84,7 +84,7 @@ def _post_link(post: Post) -> str:
     return format_html(
         '<a href="{}" target="_blank">{}</a>',
         post.get_absolute_url(),
-        post.body[:80] or "—",
+        post.body[:60] or "—",
     )
 
 

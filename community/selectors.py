@@ -130,10 +130,20 @@ def thread_list(
         threads = threads.filter(is_featured=True)
     elif filter == "following":
         if _authenticated(user):
+            # Threads followed, threads carrying a followed tag, threads by followed people.
+            follows = Follow.objects.filter(user=user)
             threads = threads.filter(
                 Exists(
-                    Follow.objects.filter(
-                        user=user, target=Follow.Target.THREAD, thread=OuterRef("pk")
+                    follows.filter(target=Follow.Target.THREAD, thread=OuterRef("pk"))
+                )
+                | Exists(
+                    follows.filter(
+                        target=Follow.Target.TAG, tag__threads=OuterRef("pk")
+                    )
+                )
+                | Exists(
+                    follows.filter(
+                        target=Follow.Target.USER, followed_user=OuterRef("author_id")
                     )
                 )
             )

@@ -247,6 +247,9 @@ def _ensure_may_post(author) -> None:
         )
     if author.is_staff:
         return
+    # Serialise one author's posts (two tabs, a script) so that the counts
+    # below cannot be read by two requests at once: lock the user's row.
+    User.objects.select_for_update().filter(pk=author.pk).first()
     now = timezone.now()
     per_minute = _setting("COMMUNITY_POSTS_PER_MINUTE", 6)
     recent = Post.objects.filter(
@@ -830,9 +833,32 @@ def _require_staff(moderator) -> None:
 
 
 def _resolve_reports(post: Post, moderator, status: str) -> None:
-    Report.objects.filter(post=post, status=Report.Status.OPEN).update(
+    """Close the open reports on a post and tell each reporter the outcome."""
+    open_reports = list(
+        Report.objects.filter(post=post, status=Report.Status.OPEN).select_related(
+            "reporter"
+        )
+    )
+    if not open_reports:
+        return
+    Report.objects.filter(pk__in=[r.pk for r in open_reports]).update(
         status=status, resolved_by=moderator, resolved_at=timezone.now()
     )
+    if status == Report.Status.RESOLVED:
+        title = _("Thank you: the post you reported in “%(title)s” was handled") % {
+            "title": post.thread.title
+        }
+    else:
+        title = _(
+            "The post you reported in “%(title)s” was reviewed and left as it is"
+        ) % {"title": post.thread.title}
+    for report in open_reports:
+        notification_create(
+            user=report.reporter,
+            kind=Notification.Kind.MODERATION,
+            title=title,
+            actor=None,
+        )
 
 
 @transaction.atomic

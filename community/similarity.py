@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 import time
 
+import numpy as np
 from django.core.cache import cache
-from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 INDEX_KEY = "community:similarity:index:v1"
+VERSION_KEY = "community:similarity:version:v1"
 PENDING_KEY = "community:similarity:rebuild-pending"
 INDEX_TIMEOUT = 60 * 60 * 24
 REBUILD_DEBOUNCE_SECONDS = 30
@@ -62,16 +63,25 @@ def build_index() -> dict:
             for pk, _space, _kind, title in rows
         ]
         vectorizer = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 3), min_df=1, sublinear_tf=True
+            analyzer="char_wb",
+            ngram_range=(2, 3),
+            min_df=1,
+            sublinear_tf=True,
+            dtype=np.float32,
         )
         matrix = vectorizer.fit_transform(texts)
+        # Not needed to transform queries, and large once pickled (sklearn docs).
+        vectorizer.stop_words_ = None
         index = {
             "ids": [r[0] for r in rows],
             "kinds": [r[2] for r in rows],
             "vectorizer": vectorizer,
             "matrix": matrix,
         }
+    index["version"] = time.time_ns()
     cache.set(INDEX_KEY, index, INDEX_TIMEOUT)
+    cache.set(VERSION_KEY, index["version"], INDEX_TIMEOUT)
+    _local["index"] = index
     logger.info(
         "community similarity index: %d threads in %.2fs",
         len(index["ids"]),
@@ -80,11 +90,21 @@ def build_index() -> dict:
     return index
 
 
+#: This process's copy of the index, so that a keystroke does not unpickle the
+#: whole matrix from the cache: only the small version stamp is read each time.
+_local: dict = {}
+
+
 def get_index() -> dict:
-    index = cache.get(INDEX_KEY)
+    version = cache.get(VERSION_KEY)
+    local = _local.get("index")
+    if local is not None and version is not None and local["version"] == version:
+        return local
+    index = cache.get(INDEX_KEY) if version is not None else None
     if index is None:
         # First use after a cache flush: build once here, then the task keeps it.
         index = build_index()
+    _local["index"] = index
     return index
 
 
@@ -93,7 +113,8 @@ def schedule_rebuild() -> None:
     from .tasks import rebuild_similarity_index
 
     if cache.add(PENDING_KEY, 1, REBUILD_DEBOUNCE_SECONDS):
-        rebuild_similarity_index.apply_async(countdown=0)
+        # Run at the end of the window, so that it includes every thread of it.
+        rebuild_similarity_index.apply_async(countdown=REBUILD_DEBOUNCE_SECONDS)
 
 
 def similar_thread_ids(
@@ -110,9 +131,11 @@ def similar_thread_ids(
         return []
     query = index["vectorizer"].transform([text])
     scores = linear_kernel(query, index["matrix"]).ravel()
-    order = scores.argsort()[::-1]
+    wanted = min(len(scores), limit * 6)
+    top = np.argpartition(-scores, wanted - 1)[:wanted]
+    order = top[np.argsort(-scores[top])]
     found: list[tuple[int, float]] = []
-    for position in order[: limit * 6]:
+    for position in order:
         score = float(scores[position])
         if score < MIN_SCORE:
             break
@@ -159,6 +182,3 @@ def related_threads(*, user, thread, limit: int = 5):
 def rebuild_now() -> int:
     cache.delete(PENDING_KEY)
     return len(build_index()["ids"])
-
-
-__all__ = ["build_index", "schedule_rebuild", "similar_threads", "transaction"]

@@ -170,7 +170,7 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@handles_missing("space")
+@handles_missing("tag")
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     current_filter, sort = _list_params(request)

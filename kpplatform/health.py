@@ -3,6 +3,7 @@
 import dataclasses
 import datetime
 
+from django.conf import settings
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
 
@@ -19,7 +20,9 @@ class Broker(HealthCheck):
 
     def run(self) -> None:
         try:
-            with app.connection_for_write() as connection:
+            # The URL is read from the settings at each check (not the copy
+            # Celery took at start-up), so a changed setting is what is probed.
+            with app.connection_for_write(url=settings.CELERY_BROKER_URL) as connection:
                 connection.ensure_connection(
                     max_retries=1, timeout=self.timeout.total_seconds()
                 )

@@ -81,11 +81,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.DailyVisitMiddleware",
     # Axes last: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kpplatform.urls"
+# `{{ form }}` renders Bootstrap markup (kpplatform/templates/includes/forms/).
+FORM_RENDERER = "kpplatform.forms.BootstrapFormRenderer"
 WSGI_APPLICATION = "kpplatform.wsgi.application"
 
 TEMPLATES = [
@@ -182,6 +185,7 @@ ACCOUNT_RATE_LIMITS = {
 
 # The admin login is not covered by allauth's limits: django-axes locks it.
 AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "accounts.axes_handler.AdminOnlyDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
@@ -311,6 +315,13 @@ REFUND_WINDOW_DAYS = env.int("REFUND_WINDOW_DAYS", default=7)
 REFUND_MAX_PROGRESS_PERCENT = env.int("REFUND_MAX_PROGRESS_PERCENT", default=30)
 PAYOUT_MINIMUM = Decimal(env.str("PAYOUT_MINIMUM", default="100.00"))
 ORDER_EXPIRY_MINUTES = env.int("ORDER_EXPIRY_MINUTES", default=30)
+
+# --- Community (posting limits and automatic holds; see docs/community.md) ---
+COMMUNITY_POSTS_PER_MINUTE = env.int("COMMUNITY_POSTS_PER_MINUTE", default=6)
+COMMUNITY_POSTS_PER_DAY = env.int("COMMUNITY_POSTS_PER_DAY", default=200)
+COMMUNITY_MAX_LINKS = env.int("COMMUNITY_MAX_LINKS", default=5)
+COMMUNITY_NEW_ACCOUNT_DAYS = env.int("COMMUNITY_NEW_ACCOUNT_DAYS", default=2)
+COMMUNITY_NEW_ACCOUNT_BURST = env.int("COMMUNITY_NEW_ACCOUNT_BURST", default=3)
 
 # --- Recommendations -------------------------------------------------------
 RECOMMENDATIONS_TOP_N = env.int("RECOMMENDATIONS_TOP_N", default=20)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = _("Learning")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the system checks)

@@ -2,7 +2,12 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from .models import Assignment, Choice, Question, Quiz
 from .services import MAX_POSITION_SECONDS
+
+MAX_ASSIGNMENT_FILE_MB = 100
+# Files a browser would run or render as a page: never accepted as homework.
+BLOCKED_EXTENSIONS = {"html", "htm", "svg", "js", "exe", "bat", "cmd", "sh", "php"}
 
 
 class ProgressForm(forms.Form):
@@ -55,3 +60,135 @@ class GradeForm(forms.Form):
         self.fields["score"].max_value = max_score
         self.fields["score"].validators.append(MaxValueValidator(max_score))
         self.fields["score"].widget.attrs["max"] = max_score
+
+
+class QuizSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Quiz
+        fields = ["intro", "pass_mark_percent", "max_attempts"]
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            "pass_mark_percent": forms.NumberInput(attrs={"class": "form-control"}),
+            "max_attempts": forms.NumberInput(attrs={"class": "form-control"}),
+        }
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["kind", "prompt", "accepted_answers", "explanation", "points"]
+        widgets = {
+            "kind": forms.Select(attrs={"class": "form-select"}),
+            "prompt": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            "accepted_answers": forms.Textarea(
+                attrs={"rows": 2, "class": "form-control"}
+            ),
+            "explanation": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            "points": forms.NumberInput(attrs={"class": "form-control", "min": 1}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("kind") == Question.Kind.TEXT
+            and not (data.get("accepted_answers") or "").strip()
+        ):
+            self.add_error("accepted_answers", _("Give at least one accepted answer."))
+        return data
+
+    def clean_points(self):
+        points = self.cleaned_data["points"]
+        if not points:
+            raise forms.ValidationError(_("A question is worth at least one point."))
+        return points
+
+
+class BaseChoiceFormSet(forms.BaseInlineFormSet):
+    """The choices must make sense for the question's kind."""
+
+    kind = None
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.kind is None:
+            return
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("text", "").strip()
+        ]
+        correct = sum(1 for data in kept if data.get("is_correct"))
+        if self.kind == Question.Kind.TEXT:
+            return
+        if len(kept) < 2:
+            raise forms.ValidationError(_("Give at least two choices."))
+        if self.kind == Question.Kind.SINGLE and correct != 1:
+            raise forms.ValidationError(
+                _("A single-choice question needs exactly one correct choice.")
+            )
+        if self.kind == Question.Kind.MULTIPLE and correct < 1:
+            raise forms.ValidationError(_("Mark at least one choice as correct."))
+
+
+ChoiceFormSet = forms.inlineformset_factory(
+    Question,
+    Choice,
+    formset=BaseChoiceFormSet,
+    fields=["text", "is_correct", "position"],
+    extra=3,
+    can_delete=True,
+    widgets={
+        "text": forms.TextInput(attrs={"class": "form-control"}),
+        "position": forms.NumberInput(attrs={"class": "form-control", "min": 0}),
+        "is_correct": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    },
+)
+
+
+class AssignmentForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = [
+            "instructions",
+            "max_score",
+            "allowed_extensions",
+            "max_file_mb",
+            "resubmission",
+            "counts_when",
+        ]
+        widgets = {
+            "instructions": forms.Textarea(attrs={"rows": 8, "class": "form-control"}),
+            "max_score": forms.NumberInput(attrs={"class": "form-control", "min": 1}),
+            "allowed_extensions": forms.TextInput(attrs={"class": "form-control"}),
+            "max_file_mb": forms.NumberInput(attrs={"class": "form-control", "min": 1}),
+            "resubmission": forms.Select(attrs={"class": "form-select"}),
+            "counts_when": forms.Select(attrs={"class": "form-select"}),
+        }
+
+    def clean_max_score(self):
+        value = self.cleaned_data["max_score"]
+        if not value:
+            raise forms.ValidationError(_("The maximum score must be at least 1."))
+        return value
+
+    def clean_max_file_mb(self):
+        value = self.cleaned_data["max_file_mb"]
+        if not value or value > MAX_ASSIGNMENT_FILE_MB:
+            raise forms.ValidationError(
+                _("Between 1 and %(max)d MB.") % {"max": MAX_ASSIGNMENT_FILE_MB}
+            )
+        return value
+
+    def clean_allowed_extensions(self):
+        raw = self.cleaned_data["allowed_extensions"]
+        extensions = sorted(
+            {e.strip().lower().lstrip(".") for e in raw.split(",") if e.strip()}
+        )
+        bad = [e for e in extensions if not e.isalnum() or e in BLOCKED_EXTENSIONS]
+        if bad:
+            raise forms.ValidationError(
+                _("Not allowed: %(ext)s.") % {"ext": ", ".join(bad)}
+            )
+        return ",".join(extensions)

@@ -14,6 +14,7 @@ from accounts.models import User
 from courses.models import Course, Lesson
 from kpplatform import events
 
+from .markdown import render_markdown
 from .models import (
     Assignment,
     Attempt,
@@ -533,3 +534,50 @@ def enrollment_join_free(*, user, course: Course) -> Enrollment:
             _("This course is paid: buy it to enrol."), code="paid_course"
         )
     return enrollment_create(user=user, course=course, source=Enrollment.Source.FREE)
+
+
+# --- Authoring quizzes and assignments (the course's creator, staff) ----------
+
+
+@transaction.atomic
+def quiz_for_lesson(*, lesson: Lesson) -> Quiz:
+    """The quiz behind a quiz lesson, created empty on first use."""
+    if lesson.kind != Lesson.Kind.QUIZ:
+        raise ValidationError(_("This lesson is not a quiz."), code="not_quiz")
+    quiz, _created = Quiz.objects.get_or_create(lesson=lesson)
+    return quiz
+
+
+@transaction.atomic
+def question_save(*, quiz: Quiz, form, choices) -> Question:
+    """Save a question form and its choice formset together (both validated)."""
+    question = form.save(commit=False)
+    question.quiz = quiz
+    if question.pk is None:
+        last = quiz.questions.order_by("-position").values_list("position", flat=True)
+        question.position = (last.first() or 0) + 1
+    question.save()
+    choices.instance = question
+    if question.kind == Question.Kind.TEXT:
+        question.choices.all().delete()
+    else:
+        for choice in choices.save(commit=False):
+            choice.question = question
+            choice.save()
+        for choice in choices.deleted_objects:
+            choice.delete()
+    return question
+
+
+@transaction.atomic
+def assignment_save(*, lesson: Lesson, form) -> Assignment:
+    """Save an assignment's settings; the instructions are rendered and sanitized."""
+    if lesson.kind != Lesson.Kind.ASSIGNMENT:
+        raise ValidationError(
+            _("This lesson is not an assignment."), code="not_assignment"
+        )
+    assignment = form.save(commit=False)
+    assignment.lesson = lesson
+    assignment.instructions_html = render_markdown(assignment.instructions)
+    assignment.save()
+    return assignment

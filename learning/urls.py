@@ -47,6 +47,27 @@ urlpatterns = [
         views.studio_grade,
         name="studio_grade",
     ),
+    path("studio/quiz/<int:lesson_id>/", views.studio_quiz, name="studio_quiz"),
+    path(
+        "studio/quiz/<int:lesson_id>/questions/new/",
+        views.studio_question,
+        name="studio_question_add",
+    ),
+    path(
+        "studio/quiz/<int:lesson_id>/questions/<int:question_id>/",
+        views.studio_question,
+        name="studio_question",
+    ),
+    path(
+        "studio/quiz/<int:lesson_id>/questions/<int:question_id>/delete/",
+        views.studio_question_delete,
+        name="studio_question_delete",
+    ),
+    path(
+        "studio/assignment/<int:lesson_id>/",
+        views.studio_assignment,
+        name="studio_assignment",
+    ),
     path(
         "studio/courses/<str:slug>/learners/",
         views.studio_learners,

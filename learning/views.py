@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -22,8 +22,17 @@ from courses.models import Course, Lesson, LessonAttachment
 
 from . import selectors, services
 from .access import can_manage_course, can_open_lesson, can_open_submission
-from .forms import GradeForm, ProgressForm, SubmissionForm
+from .forms import (
+    AssignmentForm,
+    ChoiceFormSet,
+    GradeForm,
+    ProgressForm,
+    QuestionForm,
+    QuizSettingsForm,
+    SubmissionForm,
+)
 from .grading import suggest_score
+from .markdown import render_markdown
 from .media import serve_protected
 from .models import (
     Assignment,
@@ -82,10 +91,14 @@ def enroll(request, slug: str):
     return redirect("learning:course_home", slug=course.slug)
 
 
+class HttpResponseTemporaryRedirect(HttpResponseRedirect):
+    """307: the browser repeats the POST (with its CSRF token) at the new URL."""
+
+    status_code = 307
+
+
 def redirect_307(url: str) -> HttpResponse:
-    response = HttpResponse(status=307)
-    response["Location"] = url
-    return response
+    return HttpResponseTemporaryRedirect(url)
 
 
 def course_home(request, slug: str):
@@ -250,6 +263,11 @@ def lesson(request, lesson_id: int, *, submission_form=None):
         "attachments": list(LessonAttachment.objects.filter(lesson=current)),
         "course_url": _course_page_url(course),
         "can_save_progress": request.user.is_authenticated,
+        "can_manage": can_manage_course(request.user, course),
+        # body_html is rendered when the lesson is saved; older rows may lack it.
+        "body_html": current.body_html or render_markdown(current.body),
+        "is_hls": not current.video_file
+        and ".m3u8" in current.video_url.split("?", 1)[0].lower(),
     }
     if current.kind == Lesson.Kind.QUIZ:
         context.update(_quiz_context(request, current))
@@ -546,3 +564,105 @@ def studio_learners(request, slug: str):
         raise PermissionDenied
     data = selectors.course_learners(course)
     return render(request, "learning/studio/learners.html", {"course": course, **data})
+
+
+# --- Creator pages: authoring quizzes and assignments --------------------------------
+
+
+def _managed_lesson(request, lesson_id: int, kind: str) -> Lesson:
+    try:
+        current = selectors.lesson_for_player(lesson_id)
+    except Lesson.DoesNotExist as error:
+        raise Http404 from error
+    if not can_manage_course(request.user, current.section.course):
+        raise PermissionDenied
+    if current.kind != kind:
+        raise Http404("wrong kind of lesson")
+    return current
+
+
+@login_required
+def studio_quiz(request, lesson_id: int):
+    """Quiz settings and its questions, for the course's creator."""
+    current = _managed_lesson(request, lesson_id, Lesson.Kind.QUIZ)
+    quiz = services.quiz_for_lesson(lesson=current)
+    form = QuizSettingsForm(request.POST or None, instance=quiz)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Quiz settings saved."))
+        return redirect("learning:studio_quiz", lesson_id=current.pk)
+    questions = quiz.questions.prefetch_related("choices")
+    return render(
+        request,
+        "learning/studio/quiz.html",
+        {
+            "lesson": current,
+            "course": current.section.course,
+            "quiz": quiz,
+            "form": form,
+            "questions": questions,
+            "attempt_count": quiz.attempts.count(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def studio_question(request, lesson_id: int, question_id: int | None = None):
+    current = _managed_lesson(request, lesson_id, Lesson.Kind.QUIZ)
+    quiz = services.quiz_for_lesson(lesson=current)
+    question = (
+        get_object_or_404(Question, pk=question_id, quiz=quiz)
+        if question_id
+        else Question(quiz=quiz)
+    )
+    form = QuestionForm(request.POST or None, instance=question)
+    choices = ChoiceFormSet(request.POST or None, instance=question, prefix="choices")
+    if request.method == "POST":
+        choices.kind = request.POST.get("kind")
+        if form.is_valid() and choices.is_valid():
+            services.question_save(quiz=quiz, form=form, choices=choices)
+            messages.success(request, _("Question saved."))
+            return redirect("learning:studio_quiz", lesson_id=current.pk)
+    return render(
+        request,
+        "learning/studio/question.html",
+        {
+            "lesson": current,
+            "course": current.section.course,
+            "quiz": quiz,
+            "question": question,
+            "form": form,
+            "choices": choices,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+def studio_question_delete(request, lesson_id: int, question_id: int):
+    current = _managed_lesson(request, lesson_id, Lesson.Kind.QUIZ)
+    question = get_object_or_404(Question, pk=question_id, quiz__lesson=current)
+    question.delete()
+    messages.success(request, _("Question deleted."))
+    return redirect("learning:studio_quiz", lesson_id=current.pk)
+
+
+@login_required
+def studio_assignment(request, lesson_id: int):
+    current = _managed_lesson(request, lesson_id, Lesson.Kind.ASSIGNMENT)
+    assignment = Assignment.objects.filter(lesson=current).first() or Assignment(
+        lesson=current
+    )
+    form = AssignmentForm(request.POST or None, instance=assignment)
+    if request.method == "POST" and form.is_valid():
+        services.assignment_save(lesson=current, form=form)
+        messages.success(request, _("Assignment saved."))
+        return redirect("learning:studio_assignment", lesson_id=current.pk)
+    return render(
+        request,
+        "learning/studio/assignment.html",
+        {"lesson": current, "course": current.section.course, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -2,6 +2,9 @@
 
 from rest_framework.routers import DefaultRouter
 
+from .views import OrderViewSet
+
 router = DefaultRouter(trailing_slash=True)
+router.register("orders", OrderViewSet, basename="order")
 
 urlpatterns = router.urls

@@ -84,6 +84,13 @@ class PostSerializer(serializers.ModelSerializer):
     def get_my_vote(self, post) -> int:
         return self.context.get("my_votes", {}).get(post.pk, 0)
 
+    def to_representation(self, post):
+        data = super().to_representation(post)
+        if post.is_deleted:
+            # A deleted post stays as a placeholder; its text is gone for readers.
+            data["body"] = data["body_html"] = ""
+        return data
+
 
 class PostCreateSerializer(serializers.Serializer):
     thread = serializers.IntegerField()

@@ -43,3 +43,12 @@ def community_activity(context, profile_user, limit: int = 5):
         "answers": answers,
         "request": context.get("request"),
     }
+
+
+@register.inclusion_tag("community/partials/course_space_link.html", takes_context=True)
+def course_space_link(context, course):
+    """On a course page: a link to the course's discussion space (one query)."""
+    from community.models import Space
+
+    space = Space.objects.filter(course=course, is_active=True).first()
+    return {"space": space}

@@ -27,3 +27,44 @@ def slot(context, name: str) -> str:
     from django.utils.safestring import mark_safe
 
     return mark_safe("".join(parts))  # noqa: S308 (rendered by Django templates, escaped there)
+
+
+def _widget_css(bound_field) -> str:
+    from django import forms
+
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+        css = "form-check-input"
+    elif isinstance(widget, forms.CheckboxSelectMultiple):
+        css = ""
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if bound_field.errors and css:
+        css += " is-invalid"
+    return css
+
+
+@register.simple_tag
+def bootstrap_widget(bound_field) -> str:
+    """Render a field's widget with Bootstrap's classes added to its own."""
+    css = _widget_css(bound_field)
+    existing = bound_field.field.widget.attrs.get("class", "")
+    attrs = {"class": f"{existing} {css}".strip()} if css or existing else {}
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def widget_kind(bound_field) -> str:
+    """ "check", "multicheck" or "" to pick the Bootstrap layout of a field."""
+    from django import forms
+
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "multicheck"
+    if isinstance(widget, forms.CheckboxInput):
+        return "check"
+    return ""

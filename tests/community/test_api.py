@@ -162,3 +162,14 @@ def test_posts_list_query_count(client, member, space, django_assert_max_num_que
             client.get(f"{API}/posts/", {"thread": thread.pk}).json()["count"] == 12
         )  # with the opening post
     assert Thread.objects.count() == 1
+
+
+def test_deleted_post_text_is_not_served(client, member, space):
+    post = PostFactory(
+        thread=ThreadFactory(space=space), author=member, body="secret words"
+    )
+    services.post_delete(post=post, user=member)
+    data = client.get(f"{API}/posts/{post.pk}/").json()
+    assert data["is_deleted"] and data["body"] == "" and data["body_html"] == ""
+    page = client.get(post.thread.get_absolute_url()).content.decode()
+    assert "secret words" not in page

@@ -17,9 +17,32 @@ from community.models import (
 from kpplatform import events
 from tests.factories import StaffFactory, UserFactory
 
-from .factories import PostFactory, ThreadFactory
+from .factories import PostFactory, SpaceFactory, ThreadFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English here (the site default is Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_messages_are_translated_to_chinese(member):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        services.thread_create(
+            author=member,
+            space=SpaceFactory(),
+            kind="question",
+            title="标题标题",
+            body="",
+        )
+    assert "请先写点内容再发布" in error.value.messages[0]
 
 
 def _ask(

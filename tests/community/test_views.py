@@ -297,3 +297,55 @@ def test_thread_page_query_count_is_constant(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(thread.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_following_filter_covers_threads_tags_and_people(client, member, space):
+    from community.models import Tag
+
+    followed_thread = ThreadFactory(space=space, title="Followed thread itself")
+    tagged = ThreadFactory(space=space, title="Thread with a followed tag")
+    tag = Tag.objects.create(slug="django", name="django")
+    tagged.tags.add(tag)
+    by_person = ThreadFactory(space=space, title="Thread by a followed person")
+    ThreadFactory(space=space, title="Thread nobody follows")
+    services.follow_set(user=member, follow=True, thread=followed_thread)
+    services.follow_set(user=member, follow=True, tag=tag)
+    services.follow_set(user=member, follow=True, followed_user=by_person.author)
+    client.force_login(member)
+    page = client.get(
+        space.get_absolute_url(), {"filter": "following"}
+    ).content.decode()
+    assert "Followed thread itself" in page
+    assert "followed tag" in page and "followed person" in page
+    assert "nobody follows" not in page
+
+
+def test_profile_slot_shows_activity_respecting_privacy(rf, member, space):
+    from django.template import Context, Template
+
+    ThreadFactory(space=space, author=member, title="My public question")
+    private = services.space_ensure_for_course(course=CourseFactory(price="5.00"))
+    ThreadFactory(space=private, author=member, title="My private question")
+    request = rf.get("/")
+    request.user = UserFactory()
+    html = Template('{% load platform_tags %}{% slot "profile" %}').render(
+        Context({"profile_user": member, "request": request})
+    )
+    assert "My public question" in html and "My private question" not in html
+
+
+def test_home_block_and_bell_for_anonymous(client):
+    assert client.get(reverse("community:notifications_bell")).content == b""
+    assert client.get("/").status_code == 200
+
+
+def test_course_page_slot_links_the_course_space(rf):
+    from django.template import Context, Template
+
+    course = CourseFactory()
+    space = services.space_ensure_for_course(course=course)
+    request = rf.get("/")
+    html = Template('{% load platform_tags %}{% slot "course_page" %}').render(
+        Context({"course": course, "request": request})
+    )
+    assert space.get_absolute_url() in html

@@ -100,3 +100,14 @@ def test_refused_user_gets_no_sendfile_header(paid_course, people, settings):
         _get_sendfile.cache_clear()
     assert response.status_code == 403
     assert "X-Accel-Redirect" not in response
+
+
+def test_system_check_refuses_protected_media_inside_media_root(settings, tmp_path):
+    from learning.checks import protected_media_is_private
+
+    assert protected_media_is_private() == []
+    settings.MEDIA_ROOT = tmp_path
+    settings.PROTECTED_MEDIA_ROOT = tmp_path / "protected"
+    settings.SENDFILE_ROOT = str(tmp_path / "protected")
+    ids = [error.id for error in protected_media_is_private()]
+    assert ids == ["learning.E001"]

@@ -398,3 +398,30 @@ def test_admin_lists_open(staff_user, name, user):
         client.get(reverse("admin:learning_quiz_change", args=[quiz.pk])).status_code
         == 200
     )
+
+
+def test_article_without_stored_html_is_rendered_safely(user):
+    course, (lesson,) = course_with_lessons(n=1)
+    lesson.body = "# Title\n\n<script>alert(1)</script> **bold**"
+    lesson.body_html = ""
+    lesson.save()
+    services.enrollment_create(user=user, course=course, source="free")
+    html = logged_in(user).get(reverse("learning:lesson", args=[lesson.pk]))
+    content = html.content.decode()
+    assert "<strong>bold</strong>" in content
+    assert "<script>alert(1)</script>" not in content
+
+
+def test_hls_lessons_load_the_vendored_player(user):
+    course, (lesson,) = course_with_lessons(kinds=[Lesson.Kind.VIDEO])
+    lesson.video_url = "https://cdn.example.com/live/master.m3u8?token=1"
+    lesson.save()
+    services.enrollment_create(user=user, course=course, source="free")
+    html = logged_in(user).get(reverse("learning:lesson", args=[lesson.pk]))
+    content = html.content.decode()
+    assert 'data-hls-src="https://cdn.example.com/live/master.m3u8?token=1"' in content
+    assert "learning/vendor/hls/hls.light.min.js" in content
+    lesson.video_url = "https://cdn.example.com/intro.mp4"
+    lesson.save()
+    content = logged_in(user).get(reverse("learning:lesson", args=[lesson.pk]))
+    assert "hls.light.min.js" not in content.content.decode()

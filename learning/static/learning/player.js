@@ -16,6 +16,20 @@
   var status = document.getElementById("player-status");
   var csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value ||
     (JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"]);
+  // External HLS streams: hls.js where Media Source Extensions exist (the
+  // order hls.js recommends), the browser's own HLS otherwise (iOS Safari).
+  var hlsSource = video.dataset.hlsSrc;
+  if (hlsSource) {
+    if (window.Hls && window.Hls.isSupported()) {
+      var hls = new window.Hls();
+      hls.loadSource(hlsSource);
+      hls.attachMedia(video);
+    } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
+      video.src = hlsSource;
+    } else if (status) {
+      status.textContent = video.dataset.hlsUnsupported || "";
+    }
+  }
   var lastSent = -1;
   var lastSentAt = 0;
   var completedSent = false;

@@ -1,0 +1,260 @@
+"""The people console: users, profiles and the creator application queue."""
+
+from allauth.account.models import EmailAddress
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .forms import RejectionForm
+from .models import CreatorApplication, Profile, User
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+class VerifiedEmailFilter(admin.SimpleListFilter):
+    title = _("verified email")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+        if self.value() == "yes":
+            return queryset.filter(Exists(verified))
+        if self.value() == "no":
+            return queryset.exclude(Exists(verified))
+        return queryset
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    fields = [
+        "display_name",
+        "avatar",
+        "bio",
+        "interests",
+        "personalization_enabled",
+        "onboarded_at",
+    ]
+    readonly_fields = ["onboarded_at"]
+    filter_horizontal = ["interests"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    inlines = [ProfileInline]
+    list_display = [
+        "email",
+        "name",
+        "role",
+        "is_active",
+        "verified",
+        "date_joined",
+        "last_login",
+    ]
+    list_filter = [
+        "role",
+        "is_active",
+        VerifiedEmailFilter,
+        "is_staff",
+        ("date_joined", admin.DateFieldListFilter),
+    ]
+    search_fields = ["email", "profile__display_name"]
+    ordering = ["-date_joined"]
+    date_hierarchy = "date_joined"
+    list_select_related = ["profile"]
+    readonly_fields = ["date_joined", "last_login"]
+    actions = ["deactivate", "approve_creator_application"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Role"), {"fields": ["role"]}),
+        (
+            _("Permissions"),
+            {
+                "fields": [
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "email",
+                    "role",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        )
+    ]
+
+    def get_inlines(self, request, obj):
+        # The profile is created with the user (post_save): edit it afterwards.
+        return self.inlines if obj is not None else []
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _verified=Exists(
+                    EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+                )
+            )
+        )
+
+    @admin.display(description=_("name"), ordering="profile__display_name")
+    def name(self, obj: User) -> str:
+        return obj.display_name
+
+    @admin.display(description=_("verified"), boolean=True, ordering="_verified")
+    def verified(self, obj: User) -> bool:
+        return obj._verified
+
+    @admin.action(description=_("Deactivate the selected users"))
+    def deactivate(self, request, queryset):
+        count = sum(
+            services.user_deactivate(user=user, by=request.user)
+            for user in queryset.exclude(pk=request.user.pk).order_by("pk")
+        )
+        self.message_user(
+            request,
+            ngettext("%d user deactivated.", "%d users deactivated.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Approve their pending creator application"))
+    def approve_creator_application(self, request, queryset):
+        pending = CreatorApplication.objects.filter(
+            user__in=queryset, status=CreatorApplication.Status.PENDING
+        ).order_by("pk")
+        _approve(self, request, pending)
+
+
+def _approve(model_admin, request, applications) -> None:
+    done = 0
+    for application in applications:
+        try:
+            services.creator_application_approve(
+                application=application, decided_by=request.user
+            )
+            done += 1
+        except ValidationError as error:
+            model_admin.message_user(
+                request, f"{application}: {error.messages[0]}", messages.WARNING
+            )
+    model_admin.message_user(
+        request,
+        ngettext("%d application approved.", "%d applications approved.", done) % done,
+        messages.SUCCESS if done else messages.WARNING,
+    )
+
+
+@admin.register(CreatorApplication)
+class CreatorApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "expertise",
+        "status",
+        "created_at",
+        "decided_at",
+        "decided_by",
+    ]
+    list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["user__email", "user__profile__display_name", "expertise"]
+    list_select_related = ["user", "decided_by"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["user"]
+    readonly_fields = [
+        "status",
+        "created_at",
+        "decided_at",
+        "decided_by",
+        "rejection_reason",
+    ]
+    actions = ["approve", "reject"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:  # decisions go through the actions only
+            return [*self.readonly_fields, "user"]
+        return self.readonly_fields
+
+    @admin.action(description=_("Approve the selected applications"))
+    def approve(self, request, queryset):
+        _approve(self, request, queryset.order_by("pk"))
+
+    @admin.action(description=_("Reject the selected applications (reason required)"))
+    def reject(self, request, queryset):
+        queryset = queryset.filter(status=CreatorApplication.Status.PENDING)
+        if "apply" in request.POST:
+            form = RejectionForm(request.POST)
+            if form.is_valid():
+                done = 0
+                for application in queryset.order_by("pk"):
+                    try:
+                        services.creator_application_reject(
+                            application=application,
+                            decided_by=request.user,
+                            reason=form.cleaned_data["reason"],
+                        )
+                        done += 1
+                    except ValidationError as error:
+                        self.message_user(
+                            request,
+                            f"{application}: {error.messages[0]}",
+                            messages.WARNING,
+                        )
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%d application rejected.", "%d applications rejected.", done
+                    )
+                    % done,
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = RejectionForm()
+        return render(
+            request,
+            "admin/accounts/creatorapplication/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject creator applications"),
+                "applications": queryset.select_related("user"),
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

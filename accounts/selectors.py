@@ -1,0 +1,38 @@
+"""Reads about people used by several views."""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from courses.models import Category
+
+from .models import CreatorApplication, Profile, User
+
+
+def profile_get_or_create(*, user: User) -> Profile:
+    """The user's profile (created empty when an old account has none)."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def public_profile_user(*, user_id: int) -> User:
+    """An active user with profile and interests loaded, or 404."""
+    return get_object_or_404(
+        User.objects.filter(is_active=True)
+        .select_related("profile")
+        .prefetch_related(
+            Prefetch(
+                "profile__interests",
+                queryset=Category.objects.select_related("parent"),
+            )
+        ),
+        pk=user_id,
+    )
+
+
+def interest_choices() -> QuerySet[Category]:
+    """Top-level categories, each with its children, for the interest pickers."""
+    return Category.objects.filter(parent__isnull=True).prefetch_related("children")
+
+
+def creator_application_latest(*, user: User) -> CreatorApplication | None:
+    return CreatorApplication.objects.filter(user=user).order_by("-created_at").first()

@@ -1,0 +1,151 @@
+"""Writes about people: profiles, interests, creator applications, deactivation."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import Category
+from kpplatform import events
+
+from .models import CreatorApplication, Profile, User
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    display_name: str,
+    bio: str,
+    personalization_enabled: bool,
+    interests: Iterable[Category] | None = None,
+    avatar: ContentFile | None = None,
+    remove_avatar: bool = False,
+) -> Profile:
+    """Change the public profile; `avatar` is an already processed image."""
+    profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+    old_avatar = profile.avatar.name if profile.avatar else ""
+    profile.display_name = display_name.strip()
+    profile.bio = bio.strip()
+    profile.personalization_enabled = personalization_enabled
+    if avatar is not None:
+        profile.avatar.save(avatar.name, avatar, save=False)
+    elif remove_avatar:
+        profile.avatar = ""
+    profile.save()
+    if interests is not None:
+        profile.interests.set(interests)
+    new_avatar = profile.avatar.name if profile.avatar else ""
+    if old_avatar and old_avatar != new_avatar:
+        storage = profile.avatar.storage
+        transaction.on_commit(lambda: storage.delete(old_avatar))
+    return profile
+
+
+@transaction.atomic
+def profile_set_interests(*, user: User, categories: Iterable[Category]) -> Profile:
+    """Onboarding: store the chosen interests and mark onboarding as done."""
+    profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+    profile.interests.set(categories)
+    if profile.onboarded_at is None:
+        profile.onboarded_at = timezone.now()
+        profile.save(update_fields=["onboarded_at"])
+    return profile
+
+
+@transaction.atomic
+def creator_application_submit(
+    *, user: User, motivation: str, expertise: str, sample_url: str = ""
+) -> CreatorApplication:
+    """A learner asks to become a creator (one open application at a time)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_creator:
+        raise ValidationError(_("You are a creator already."), code="already_creator")
+    if CreatorApplication.objects.filter(
+        user=user, status=CreatorApplication.Status.PENDING
+    ).exists():
+        raise ValidationError(
+            _("Your application is already waiting for a decision."), code="pending"
+        )
+    try:
+        with transaction.atomic():
+            return CreatorApplication.objects.create(
+                user=user,
+                motivation=motivation.strip(),
+                expertise=expertise.strip(),
+                sample_url=sample_url.strip(),
+            )
+    except IntegrityError as error:  # a concurrent double submit
+        raise ValidationError(
+            _("Your application is already waiting for a decision."), code="pending"
+        ) from error
+
+
+def _lock_pending(application: CreatorApplication) -> CreatorApplication:
+    locked = CreatorApplication.objects.select_for_update().get(pk=application.pk)
+    if locked.status != CreatorApplication.Status.PENDING:
+        raise ValidationError(
+            _("This application was already decided."), code="decided"
+        )
+    return locked
+
+
+@transaction.atomic
+def creator_application_approve(
+    *, application: CreatorApplication, decided_by: User
+) -> CreatorApplication:
+    """Staff approve: the applicant becomes a creator and is told so."""
+    application = _lock_pending(application)
+    user = User.objects.select_for_update().get(pk=application.user_id)
+    application.status = CreatorApplication.Status.APPROVED
+    application.decided_at = timezone.now()
+    application.decided_by = decided_by
+    application.save(update_fields=["status", "decided_at", "decided_by"])
+    if user.role == User.Role.LEARNER:
+        user.role = User.Role.CREATOR
+        user.save(update_fields=["role"])
+    events.send_on_commit(events.creator_approved, sender=User, user_id=user.pk)
+    _email_on_commit(application.pk)
+    return application
+
+
+@transaction.atomic
+def creator_application_reject(
+    *, application: CreatorApplication, decided_by: User, reason: str
+) -> CreatorApplication:
+    """Staff reject with a reason that the applicant reads."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for the rejection."), code="no_reason")
+    application = _lock_pending(application)
+    application.status = CreatorApplication.Status.REJECTED
+    application.decided_at = timezone.now()
+    application.decided_by = decided_by
+    application.rejection_reason = reason
+    application.save(
+        update_fields=["status", "decided_at", "decided_by", "rejection_reason"]
+    )
+    _email_on_commit(application.pk)
+    return application
+
+
+def _email_on_commit(application_id: int) -> None:
+    from .tasks import creator_application_notify
+
+    transaction.on_commit(
+        lambda: creator_application_notify.delay(application_id=application_id)
+    )
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User | None = None) -> bool:
+    """Block a user from logging in; returns False when already inactive."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not locked.is_active:
+        return False
+    locked.is_active = False
+    locked.save(update_fields=["is_active"])
+    return True

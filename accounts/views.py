@@ -1,0 +1,129 @@
+"""Profile pages, onboarding and the creator application; thin views."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from . import selectors, services
+from .forms import CreatorApplicationForm, OnboardingForm, ProfileForm
+
+
+def _safe_next(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def profile(request, user_id: int):
+    """Public profile: name, avatar, bio, interests, and other apps' blocks."""
+    profile_user = selectors.public_profile_user(user_id=user_id)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "profile_user": profile_user,
+            "profile": getattr(profile_user, "profile", None),
+            "is_own": request.user.pk == profile_user.pk,
+        },
+    )
+
+
+@login_required
+def profile_edit(request):
+    profile = selectors.profile_get_or_create(user=request.user)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.profile_update(
+                user=request.user,
+                display_name=data["display_name"],
+                bio=data["bio"],
+                personalization_enabled=data["personalization_enabled"],
+                interests=data["interests"],
+                avatar=data["avatar"] or None,
+                remove_avatar=data["avatar"] is False,
+            )
+            messages.success(request, _("Your profile was saved."))
+            return redirect("accounts:profile_edit")
+        messages.error(request, _("Please correct the errors below."))
+    else:
+        form = ProfileForm(
+            initial={
+                "display_name": profile.display_name,
+                "bio": profile.bio,
+                "interests": list(profile.interests.all()),
+                "personalization_enabled": profile.personalization_enabled,
+                "avatar": profile.avatar or None,
+            }
+        )
+    return render(
+        request, "accounts/profile_edit.html", {"form": form, "profile": profile}
+    )
+
+
+@login_required
+def onboarding(request):
+    """Right after sign-up: choose interests for cold-start recommendations."""
+    done_url = _safe_next(request, "/")
+    profile = selectors.profile_get_or_create(user=request.user)
+    if request.method == "POST":
+        if "skip" in request.POST:
+            services.profile_set_interests(user=request.user, categories=[])
+            return redirect(done_url)
+        form = OnboardingForm(request.POST)
+        if form.is_valid():
+            services.profile_set_interests(
+                user=request.user, categories=form.cleaned_data["interests"]
+            )
+            messages.success(
+                request, _("Thank you! We will suggest courses on these topics.")
+            )
+            return redirect(done_url)
+    else:
+        form = OnboardingForm(initial={"interests": list(profile.interests.all())})
+    if form.is_bound:
+        selected = {int(v) for v in request.POST.getlist("interests") if v.isdigit()}
+    else:
+        selected = {c.pk for c in form.initial["interests"]}
+    return render(
+        request,
+        "accounts/onboarding.html",
+        {
+            "form": form,
+            "selected": selected,
+            "categories": selectors.interest_choices(),
+            "next": done_url,
+        },
+    )
+
+
+@login_required
+def creator_apply(request):
+    latest = selectors.creator_application_latest(user=request.user)
+    can_apply = not request.user.is_creator and (
+        latest is None or latest.status != latest.Status.PENDING
+    )
+    form = CreatorApplicationForm(request.POST or None) if can_apply else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.creator_application_submit(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you! Our team will review your application soon."),
+            )
+            return redirect("accounts:creator_apply")
+    return render(
+        request,
+        "accounts/creator_apply.html",
+        {"form": form, "latest": latest, "can_apply": can_apply},
+    )

@@ -1,0 +1,137 @@
+"""Catalogue facets, search and sorts (django-filter), shared by pages and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
+from django.db import connection
+from django.db.models import F, FloatField, Q, Value
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, Course
+
+SORTS = {
+    "popular": ("-learner_count", "-rating_average", "-id"),
+    "newest": ("-published_at", "-id"),
+    "rating": ("-rating_average", "-rating_count", "-id"),
+    "price_asc": ("price", "-learner_count", "id"),
+    "price_desc": ("-price", "-learner_count", "id"),
+}
+SORT_CHOICES = [
+    ("relevance", _("Best match")),
+    ("popular", _("Most popular")),
+    ("newest", _("Newest")),
+    ("rating", _("Best rated")),
+    ("price_asc", _("Price: low to high")),
+    ("price_desc", _("Price: high to low")),
+]
+RATING_CHOICES = [("4.5", "4.5+"), ("4", "4.0+"), ("3.5", "3.5+"), ("3", "3.0+")]
+MAX_QUERY_LENGTH = 100
+
+
+def search_courses(queryset, query: str):
+    """Courses matching `query`, annotated with `relevance`, best first.
+
+    Chinese has no spaces between words, so every whitespace-separated term is
+    matched as a substring of the lower-cased search document (an index scan
+    through the pg_trgm GIN index on PostgreSQL). On PostgreSQL English
+    stemming (full-text over the weighted tsvector) and trigram word
+    similarity (typos) widen the match and rank it; elsewhere substring
+    matching alone is the working fallback.
+    """
+    query = " ".join((query or "").split())[:MAX_QUERY_LENGTH]
+    if not query:
+        return queryset
+    terms = query.lower().split()
+    substring = Q()
+    for term in terms:
+        substring &= Q(search_document__contains=term)
+    if connection.vendor != "postgresql":
+        return queryset.filter(substring).annotate(
+            relevance=Value(1.0, output_field=FloatField())
+        )
+    ts_query = SearchQuery(query, config="english", search_type="websearch")
+    return queryset.filter(
+        substring
+        | Q(search_vector=ts_query)
+        | Q(search_document__trigram_word_similar=query.lower())
+    ).annotate(
+        relevance=SearchRank(F("search_vector"), ts_query)
+        + TrigramWordSimilarity(query.lower(), "search_document")
+    )
+
+
+class CourseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    category = django_filters.CharFilter(method="filter_category", label=_("Category"))
+    level = django_filters.MultipleChoiceFilter(
+        choices=Course.Level.choices, label=_("Level")
+    )
+    language = django_filters.ChoiceFilter(
+        choices=Course.Language.choices, label=_("Language")
+    )
+    price_type = django_filters.ChoiceFilter(
+        choices=[("free", _("Free")), ("paid", _("Paid"))],
+        method="filter_price_type",
+        label=_("Price"),
+    )
+    price_min = django_filters.NumberFilter(
+        field_name="price", lookup_expr="gte", label=_("Minimum price")
+    )
+    price_max = django_filters.NumberFilter(
+        field_name="price", lookup_expr="lte", label=_("Maximum price")
+    )
+    rating = django_filters.ChoiceFilter(
+        choices=RATING_CHOICES,
+        method="filter_rating",
+        label=_("Minimum rating"),
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="filter_sort", label=_("Sort by")
+    )
+
+    class Meta:
+        model = Course
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        return search_courses(queryset, value)
+
+    def filter_category(self, queryset, name, value):
+        # A top category includes its subcategories.
+        return queryset.filter(
+            Q(category__slug=value) | Q(category__parent__slug=value)
+        )
+
+    def filter_price_type(self, queryset, name, value):
+        if value == "free":
+            return queryset.filter(price=0)
+        if value == "paid":
+            return queryset.filter(price__gt=0)
+        return queryset
+
+    def filter_rating(self, queryset, name, value):
+        return queryset.filter(rating_average__gte=value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # applied in `qs` once every filter has run
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        sort = data.get("sort") or ""
+        searching = bool((data.get("q") or "").strip())
+        if sort == "relevance" or (not sort and searching):
+            if searching:
+                return queryset.order_by("-relevance", *SORTS["popular"])
+            sort = "popular"
+        return queryset.order_by(*SORTS.get(sort or "popular", SORTS["popular"]))
+
+
+def category_choices() -> list[Category]:
+    return list(Category.objects.select_related("parent"))

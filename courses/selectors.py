@@ -1,0 +1,120 @@
+"""Reads of the courses app used by pages, the API and other apps."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from .models import Category, Course, Lesson, Review, Section, Wishlist
+
+
+def catalogue_queryset() -> QuerySet[Course]:
+    """Published courses with what a course card shows, in one query per page."""
+    return (
+        Course.objects.filter(status=Course.Status.PUBLISHED)
+        .select_related("category", "creator__profile")
+        .defer("description", "description_html", "search_document", "search_vector")
+    )
+
+
+def category_tree() -> list[Category]:
+    """Top categories with `.subcategories` attached (one query)."""
+    categories = list(Category.objects.all())
+    tops = [c for c in categories if c.parent_id is None]
+    for top in tops:
+        top.subcategories = [c for c in categories if c.parent_id == top.pk]
+    return tops
+
+
+def course_visible_to(user, course: Course) -> bool:
+    if course.status in (Course.Status.PUBLISHED, Course.Status.ARCHIVED):
+        return True
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and (user.is_staff or user.pk == course.creator_id)
+    )
+
+
+def course_for_page(*, slug: str, user) -> Course:
+    """The course with creator and category, or 404 if `user` may not see it."""
+    course = (
+        Course.objects.select_related("category__parent", "creator__profile")
+        .filter(slug=slug)
+        .first()
+    )
+    if course is None or not course_visible_to(user, course):
+        raise Http404("No such course")
+    return course
+
+
+def course_syllabus(course: Course) -> list[Section]:
+    """Sections with their lessons, in order (two queries)."""
+    lessons = Lesson.objects.defer("body", "body_html").order_by("position", "id")
+    return list(
+        course.sections.order_by("position", "id").prefetch_related(
+            Prefetch("lessons", queryset=lessons)
+        )
+    )
+
+
+def course_rating_distribution(course: Course) -> list[dict]:
+    """Stars 5 to 1 with their count and share of visible reviews (one query)."""
+    counts = dict(
+        Review.objects.filter(course=course, is_hidden=False)
+        .values_list("rating")
+        .annotate(n=Count("id"))
+        .values_list("rating", "n")
+    )
+    total = sum(counts.values())
+    return [
+        {
+            "stars": stars,
+            "count": counts.get(stars, 0),
+            "percent": round(100 * counts.get(stars, 0) / total) if total else 0,
+        }
+        for stars in range(5, 0, -1)
+    ]
+
+
+def course_reviews(course: Course, *, limit: int = 20) -> list[Review]:
+    return list(
+        Review.objects.filter(course=course, is_hidden=False)
+        .select_related("user__profile")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def wishlisted_ids(user, course_ids) -> set[int]:
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(
+        Wishlist.objects.filter(user=user, course_id__in=list(course_ids)).values_list(
+            "course_id", flat=True
+        )
+    )
+
+
+def user_wishlist(user) -> QuerySet[Course]:
+    return (
+        catalogue_queryset()
+        .filter(wishlisted_by__user=user)
+        .order_by("-wishlisted_by__created_at")
+    )
+
+
+def studio_courses(user) -> QuerySet[Course]:
+    return (
+        Course.objects.filter(creator=user)
+        .select_related("category")
+        .annotate(section_count=Count("sections", distinct=True))
+        .order_by("-updated_at")
+    )
+
+
+def course_for_studio(*, pk: int, user) -> Course:
+    """A course its creator (or staff) may edit; 404 for anyone else's."""
+    course = Course.objects.select_related("category", "creator").filter(pk=pk).first()
+    if course is None or not (user.is_staff or course.creator_id == user.pk):
+        raise Http404("No such course")
+    return course

@@ -1,0 +1,511 @@
+"""Pages of the courses app: catalogue, course page, wishlist, creator studio."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .filters import SORT_CHOICES, CourseFilter
+from .forms import (
+    AttachmentForm,
+    CourseForm,
+    LessonForm,
+    ReplyForm,
+    ReviewForm,
+    SectionForm,
+)
+from .models import Course, Lesson, LessonAttachment, Review, Section
+
+CATALOGUE_PAGE_SIZE = 12
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _flash_errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- catalogue -----------------------------------------------------------------
+
+
+@require_GET
+def catalogue(request):
+    course_filter = CourseFilter(request.GET, queryset=selectors.catalogue_queryset())
+    paginator = Paginator(course_filter.qs, CATALOGUE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    courses = list(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": course_filter,
+        "page_obj": page,
+        "courses": courses,
+        "wishlisted": selectors.wishlisted_ids(request.user, [c.pk for c in courses]),
+        "categories": selectors.category_tree(),
+        "sort_choices": SORT_CHOICES,
+        "querystring": query.urlencode(),
+        "current": {
+            key: request.GET.get(key, "")
+            for key in (
+                "q",
+                "category",
+                "language",
+                "price_type",
+                "price_min",
+                "price_max",
+                "rating",
+                "sort",
+            )
+        },
+        "current_levels": request.GET.getlist("level"),
+        "level_choices": Course.Level.choices,
+        "language_choices": Course.Language.choices,
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "courses/_catalogue_results.html", context)
+    return render(request, "courses/catalogue.html", context)
+
+
+# --- course page -----------------------------------------------------------------
+
+
+@require_GET
+def course_detail(request, slug: str):
+    course = selectors.course_for_page(slug=slug, user=request.user)
+    user = request.user
+    is_owner = user.is_authenticated and course.creator_id == user.pk
+    as_learner = is_owner and request.GET.get("as") == "learner"
+    enrolled = services.is_enrolled(user=user, course=course)
+    my_review_exists = (
+        user.is_authenticated and course.reviews.filter(user=user).exists()
+    )
+    services.course_view_record(course=course, user=user)
+    context = {
+        "course": course,
+        "sections": selectors.course_syllabus(course),
+        "distribution": selectors.course_rating_distribution(course),
+        "reviews": selectors.course_reviews(course),
+        "enrolled": enrolled,
+        "is_owner": is_owner and not as_learner,
+        "as_learner": as_learner,
+        "in_wishlist": bool(selectors.wishlisted_ids(user, [course.pk])),
+        "review_form": ReviewForm() if enrolled and not my_review_exists else None,
+        "reply_form": ReplyForm() if is_owner and not as_learner else None,
+    }
+    return render(request, "courses/detail.html", context)
+
+
+@login_required
+@require_POST
+def review_create(request, slug: str):
+    course = selectors.course_for_page(slug=slug, user=request.user)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_create(
+                course=course,
+                user=request.user,
+                rating=form.cleaned_data["rating"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, _("Thank you for your review."))
+    else:
+        messages.error(request, _("Choose 1 to 5 stars."))
+    return redirect(course.get_absolute_url() + "#reviews")
+
+
+@login_required
+@require_POST
+def review_reply(request, pk: int):
+    review = get_object_or_404(Review.objects.select_related("course"), pk=pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a reply."))
+    else:
+        try:
+            services.review_reply(
+                review=review, actor=request.user, text=form.cleaned_data["text"]
+            )
+        except PermissionDenied as error:
+            return HttpResponseForbidden(str(error))
+        except ValidationError as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, _("Your reply is published."))
+    return redirect(review.course.get_absolute_url() + "#reviews")
+
+
+# --- wishlist --------------------------------------------------------------------
+
+
+@require_POST
+def wishlist_toggle(request, slug: str):
+    if not request.user.is_authenticated:
+        login = (
+            reverse(settings.LOGIN_URL)
+            + "?next="
+            + reverse("courses:detail", kwargs={"slug": slug})
+        )
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = login
+            return response
+        return redirect(login)
+    course = selectors.course_for_page(slug=slug, user=request.user)
+    added = services.wishlist_toggle(user=request.user, course=course)
+    if request.htmx:
+        return render(
+            request,
+            "courses/_wishlist_button.html",
+            {"course": course, "in_wishlist": added},
+        )
+    messages.success(
+        request,
+        _("Added to your wishlist.") if added else _("Removed from your wishlist."),
+    )
+    return redirect(request.POST.get("next") or course.get_absolute_url())
+
+
+@login_required
+def wishlist(request):
+    paginator = Paginator(selectors.user_wishlist(request.user), CATALOGUE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    courses = list(page.object_list)
+    return render(
+        request,
+        "courses/wishlist.html",
+        {
+            "page_obj": page,
+            "courses": courses,
+            "wishlisted": {c.pk for c in courses},
+            "querystring": "",
+        },
+    )
+
+
+# --- creator studio ----------------------------------------------------------------
+
+
+def creator_required(view):
+    """Signed-in creators (or staff) only; others get a 403 page that says why."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_creator:
+            return render(request, "courses/studio/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@creator_required
+def studio(request):
+    courses = list(selectors.studio_courses(request.user))
+    return render(request, "courses/studio/index.html", {"courses": courses})
+
+
+@creator_required
+def studio_course_create(request):
+    form = CourseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            course = services.course_create(creator=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Course created. Now add sections and lessons.")
+            )
+            return redirect("courses:studio_course", pk=course.pk)
+    return render(request, "courses/studio/course_form.html", {"form": form})
+
+
+@creator_required
+def studio_course(request, pk: int):
+    course = selectors.course_for_studio(pk=pk, user=request.user)
+    form = CourseForm(
+        request.POST or None, request.FILES or None, instance=course, prefix="course"
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.get("cover") is None or data.get("cover") == course.cover:
+            data.pop("cover", None)
+        elif data.get("cover") is False:
+            data["cover"] = ""
+        if not data.get("slug"):
+            data.pop("slug", None)
+        try:
+            services.course_update(course=course, actor=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Course saved."))
+            return redirect("courses:studio_course", pk=course.pk)
+    return render(
+        request,
+        "courses/studio/course_edit.html",
+        {
+            "course": course,
+            "form": form,
+            "sections": selectors.course_syllabus(course),
+            "section_form": SectionForm(),
+            "history": course.status_changes.select_related("actor")[:10],
+        },
+    )
+
+
+def _syllabus_response(request, course: Course):
+    if request.htmx:
+        return render(
+            request,
+            "courses/studio/_syllabus.html",
+            {"course": course, "sections": selectors.course_syllabus(course)},
+        )
+    return redirect(
+        reverse("courses:studio_course", kwargs={"pk": course.pk}) + "#syllabus"
+    )
+
+
+@creator_required
+@require_POST
+def studio_section_create(request, pk: int):
+    course = selectors.course_for_studio(pk=pk, user=request.user)
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.section_create(
+                course=course, actor=request.user, title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            _flash_errors(request, error)
+    else:
+        messages.error(request, _("A section needs a title."))
+    return _syllabus_response(request, course)
+
+
+def _section_for(request, pk: int) -> Section:
+    section = get_object_or_404(Section.objects.select_related("course"), pk=pk)
+    selectors.course_for_studio(pk=section.course_id, user=request.user)
+    return section
+
+
+def _lesson_for(request, pk: int) -> Lesson:
+    lesson = get_object_or_404(Lesson.objects.select_related("section__course"), pk=pk)
+    selectors.course_for_studio(pk=lesson.section.course_id, user=request.user)
+    return lesson
+
+
+@creator_required
+@require_POST
+def studio_section_update(request, pk: int):
+    section = _section_for(request, pk)
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        services.section_update(
+            section=section, actor=request.user, title=form.cleaned_data["title"]
+        )
+    return _syllabus_response(request, section.course)
+
+
+@creator_required
+@require_POST
+def studio_section_delete(request, pk: int):
+    section = _section_for(request, pk)
+    course = section.course
+    services.section_delete(section=section, actor=request.user)
+    return _syllabus_response(request, course)
+
+
+@creator_required
+@require_POST
+def studio_section_move(request, pk: int, direction: str):
+    section = _section_for(request, pk)
+    services.section_move(section=section, actor=request.user, direction=direction)
+    return _syllabus_response(request, section.course)
+
+
+@creator_required
+@require_POST
+def studio_lesson_move(request, pk: int, direction: str):
+    lesson = _lesson_for(request, pk)
+    services.lesson_move(lesson=lesson, actor=request.user, direction=direction)
+    return _syllabus_response(request, lesson.section.course)
+
+
+@creator_required
+@require_POST
+def studio_lesson_delete(request, pk: int):
+    lesson = _lesson_for(request, pk)
+    course = lesson.section.course
+    services.lesson_delete(lesson=lesson, actor=request.user)
+    messages.success(request, _("Lesson deleted."))
+    return _syllabus_response(request, course)
+
+
+@creator_required
+def studio_lesson_create(request, section_pk: int):
+    section = _section_for(request, section_pk)
+    form = LessonForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            lesson = services.lesson_create(section=section, actor=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Lesson added."))
+            return redirect("courses:studio_lesson", pk=lesson.pk)
+    return render(
+        request,
+        "courses/studio/lesson_form.html",
+        {
+            "form": form,
+            "section": section,
+            "course": section.course,
+            "video_max_bytes": settings.VIDEO_MAX_BYTES,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@creator_required
+def studio_lesson(request, pk: int):
+    lesson = _lesson_for(request, pk)
+    form = LessonForm(request.POST or None, request.FILES or None, instance=lesson)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        video_file = data.pop("video_file", None)
+        try:
+            services.lesson_update(
+                lesson=lesson, actor=request.user, video_file=video_file, **data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Lesson saved."))
+            return redirect("courses:studio_lesson", pk=lesson.pk)
+    return render(
+        request,
+        "courses/studio/lesson_form.html",
+        {
+            "form": form,
+            "lesson": lesson,
+            "section": lesson.section,
+            "course": lesson.section.course,
+            "attachments": lesson.attachments.all(),
+            "attachment_form": AttachmentForm(),
+            "video_max_bytes": settings.VIDEO_MAX_BYTES,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@creator_required
+@require_POST
+def studio_attachment_create(request, pk: int):
+    lesson = _lesson_for(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.attachment_create(
+            lesson=lesson,
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            file=form.cleaned_data["file"],
+        )
+        messages.success(request, _("Attachment added."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("courses:studio_lesson", pk=lesson.pk)
+
+
+@creator_required
+@require_POST
+def studio_attachment_delete(request, pk: int):
+    attachment = get_object_or_404(
+        LessonAttachment.objects.select_related("lesson__section__course"), pk=pk
+    )
+    selectors.course_for_studio(
+        pk=attachment.lesson.section.course_id, user=request.user
+    )
+    lesson_pk = attachment.lesson_id
+    services.attachment_delete(attachment=attachment, actor=request.user)
+    return redirect("courses:studio_lesson", pk=lesson_pk)
+
+
+@creator_required
+@require_POST
+def studio_course_submit(request, pk: int):
+    course = selectors.course_for_studio(pk=pk, user=request.user)
+    try:
+        services.course_submit_for_review(course=course, actor=request.user)
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(
+            request, _("Submitted for review. Staff will look at it soon.")
+        )
+    return redirect("courses:studio_course", pk=course.pk)
+
+
+@creator_required
+@require_POST
+def studio_course_archive(request, pk: int):
+    course = selectors.course_for_studio(pk=pk, user=request.user)
+    try:
+        services.course_archive(course=course, actor=request.user)
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, _("Course archived."))
+    return redirect("courses:studio_course", pk=course.pk)
+
+
+@creator_required
+def studio_learners(request, pk: int):
+    course = selectors.course_for_studio(pk=pk, user=request.user)
+    enrollments = course.enrollments.select_related("user__profile").order_by(
+        "-created_at"
+    )
+    paginator = Paginator(enrollments, 50)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "courses/studio/learners.html",
+        {"course": course, "page_obj": page, "enrollments": list(page.object_list)},
+    )
+
+
+# --- benchmark helper ---------------------------------------------------------------
+
+
+def bench_nodb(request):
+    """A view that touches no database: the baseline of bench/bench_pages.py."""
+    return HttpResponse(
+        render_to_string("courses/bench_nodb.html"), content_type="text/html"
+    )

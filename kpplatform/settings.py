@@ -291,6 +291,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind" choice set: name the community ones.
+    "ENUM_NAME_OVERRIDES": {
+        "CommunitySpaceKindEnum": "community.models.Space.Kind",
+        "CommunityThreadKindEnum": "community.models.Thread.Kind",
+        "CommunityPostKindEnum": "community.models.Post.Kind",
+    },
 }
 
 # --- Payments (django-payments) ---------------------------------------------

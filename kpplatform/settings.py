@@ -297,6 +297,12 @@ SPECTACULAR_SETTINGS = {
     # Schema quality is not a deployment-security matter: keep `check --deploy`
     # about security (schema warnings show in `spectacular --validate`).
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # Several models have a "kind" choice set: name the community ones.
+    "ENUM_NAME_OVERRIDES": {
+        "CommunitySpaceKindEnum": "community.models.Space.Kind",
+        "CommunityThreadKindEnum": "community.models.Thread.Kind",
+        "CommunityPostKindEnum": "community.models.Post.Kind",
+    },
 }
 
 # --- Payments (django-payments) ---------------------------------------------

@@ -27,7 +27,7 @@ from django.utils.translation import override
 
 from kpplatform import events
 
-from .markdown import render_markdown
+from .markdown import render_markdown  # noqa: F401 (re-exported for the admin)
 from .models import (
     Category,
     Course,

@@ -1,0 +1,21 @@
+"""Settings for bench/bench_pages.py: production-like (DEBUG off) over plain HTTP,
+with the DB-free baseline view switched on."""
+
+import os
+
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
+
+from kpplatform.settings import *  # noqa: E402,F403
+from kpplatform.settings import STORAGES  # noqa: E402
+
+BENCH_VIEWS = True
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+# No collectstatic needed to render pages.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -21,7 +21,7 @@ def retrain(algorithm: str | None = None) -> list[int]:
 @shared_task(name="recommendations.refresh_interest_circles", ignore_result=True)
 def refresh_interest_circles() -> int:
     """People and threads to follow: recompute the community interest graph."""
-    from .community import interest_circles_refresh
+    from .circles import interest_circles_refresh
 
     return interest_circles_refresh()
 

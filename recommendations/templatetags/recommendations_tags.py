@@ -24,10 +24,13 @@ def recommended_for_you(context, limit: int = 6):
             request._recommendations_cache = cache
     if limit in cache:
         return cache[limit]
-    assignment = selectors.active_assignment(user) if user else None
+    personal = bool(
+        user and user.is_authenticated and selectors.personalization_enabled(user)
+    )
+    assignment = selectors.active_assignment(user) if personal else None
     items = selectors.recommendations_for(user, limit=limit, assignment=assignment)
     variant_id = None
-    if assignment and items and selectors.personalization_enabled(user):
+    if assignment and items:
         variant_id = assignment.variant.pk
         services.experiment_events_record(
             variant_id=variant_id,
@@ -35,7 +38,7 @@ def recommended_for_you(context, limit: int = 6):
             course_ids=[s.course.pk for s in items],
             kind=ExperimentEvent.Kind.IMPRESSION,
         )
-    result = {"items": items, "variant_id": variant_id}
+    result = {"items": items, "variant_id": variant_id, "personal": personal}
     cache[limit] = result
     return result
 
@@ -47,7 +50,7 @@ def learners_also_took(course, limit: int = 6):
 
 @register.simple_tag(takes_context=True)
 def community_suggestions(context, limit: int = 5):
-    from ..community import community_suggestions as suggest
+    from ..circles import community_suggestions as suggest
 
     request = context.get("request")
     return suggest(getattr(request, "user", None), limit=limit)

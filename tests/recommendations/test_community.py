@@ -5,7 +5,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from community.models import Follow, Post, Vote
-from recommendations.community import community_suggestions, interest_circles_refresh
+from recommendations.circles import community_suggestions, interest_circles_refresh
 from recommendations.models import InterestCircle
 from tests.community.factories import PostFactory, SpaceFactory, ThreadFactory
 from tests.factories import UserFactory

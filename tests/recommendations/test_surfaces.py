@@ -211,3 +211,29 @@ def test_course_page_slot_learners_also_took(client, world):
     )
     assert 'data-testid="learners-also-took"' in html
     assert "Python" in html
+
+
+def test_opted_out_learner_sees_a_non_personal_list(client, world):
+    from accounts.models import Profile
+
+    _run()
+    learner = world["coders"][0]
+    Profile.objects.filter(user=learner).update(personalization_enabled=False)
+    client.force_login(learner)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Popular courses" in html
+    assert "Recommended for you" not in html
+    assert "Because you took" not in html
+    assert "/recommendations/dismiss/" not in html
+
+
+def test_admin_lists_have_pinned_query_counts(
+    admin_client, world, django_assert_max_num_queries
+):
+    for _ in range(3):
+        _run()
+    for name in ["modelrun", "recommendation", "experiment", "signalweight"]:
+        url = reverse(f"admin:recommendations_{name}_changelist")
+        admin_client.get(url)
+        with django_assert_max_num_queries(15):
+            assert admin_client.get(url).status_code == 200

@@ -109,11 +109,12 @@ def model_run_create(
     algorithm = algorithm or default_algorithm()
     if algorithm not in ALGORITHMS:
         raise ValueError(f"Unknown algorithm {algorithm!r}")
-    # validate the parameters now rather than in the worker
-    get_algorithm(algorithm, **(parameters or {}))
+    # validate the parameters now rather than in the worker, and record the
+    # effective ones (defaults included) so that the run is reproducible
+    model = get_algorithm(algorithm, **(parameters or {}))
     return ModelRun.objects.create(
         algorithm=algorithm,
-        parameters=parameters or {},
+        parameters=model.params,
         triggered_by=triggered_by,
     )
 

@@ -1,5 +1,6 @@
 """The zh-hans catalogues owned by the foundation are complete and compiled."""
 
+import gettext
 import re
 from pathlib import Path
 
@@ -9,33 +10,77 @@ from django.urls import reverse
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGUES = [
-    ROOT / "locale/zh_Hans/LC_MESSAGES/django.po",
-    ROOT / "accounts/locale/zh_Hans/LC_MESSAGES/django.po",
-]
+# Every zh-hans catalogue of the project: the top-level one and each app's.
+CATALOGUES = sorted(
+    path
+    for path in ROOT.glob("*/locale/zh_Hans/LC_MESSAGES/django.po")
+    if ".venv" not in path.parts
+) + [ROOT / "locale/zh_Hans/LC_MESSAGES/django.po"]
 
 
-def _entries(text: str):
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _unquote(lines: list[str]) -> str:
+    """Join the quoted pieces of a .po field and resolve its C escapes."""
+    return "".join(
+        re.sub(
+            r"\\(.)",
+            lambda m: _ESCAPES.get(m.group(1), m.group(0)),
+            line[line.index('"') + 1 : line.rindex('"')],
+        )
+        for line in lines
+    )
+
+
+def _po_entries(text: str):
+    """Yield (msgctxt, msgid, [msgstr...], fuzzy) for every entry of a .po file."""
     for block in text.split("\n\n"):
-        if "#, fuzzy" in block and 'msgid ""\nmsgstr ""\n"' not in block:
-            yield block, True
+        lines = [line for line in block.strip().splitlines() if line.strip()]
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+        fields: dict[str, list[str]] = {}
+        current = None
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            if line.startswith('"'):
+                fields[current].append(line)
+                continue
+            key, _, rest = line.partition(" ")
+            current = key
+            fields[current] = [rest]
+        if "msgid" not in fields:
             continue
-        msgid = re.search(r'^msgid "(.*)"', block, re.M)
-        if not msgid or (msgid.group(1) == "" and "\nmsgid_plural" not in block):
-            continue
-        empty = re.search(
-            r'^msgstr(\[0\])? ""\s*$', block.strip(), re.M
-        ) and not re.search(r'^msgstr(\[0\])? ""\n"', block, re.M)
-        yield block, bool(empty)
+        msgid = _unquote(fields["msgid"])
+        if msgid == "" and "msgctxt" not in fields:
+            continue  # the header
+        strs = [
+            _unquote(v) for k, v in sorted(fields.items()) if k.startswith("msgstr")
+        ]
+        context = _unquote(fields["msgctxt"]) if "msgctxt" in fields else None
+        yield context, msgid, strs, fuzzy
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_catalogue_is_complete_and_compiled(path):
-    text = path.read_text(encoding="utf-8")
-    untranslated = [block for block, bad in _entries(text) if bad]
-    assert not untranslated, "\n\n".join(untranslated[:5])
-    mo = path.with_suffix(".mo")
-    assert mo.exists() and mo.stat().st_mtime >= path.stat().st_mtime - 1
+    """No empty or fuzzy entry, and the committed .mo holds every translation."""
+    entries = list(_po_entries(path.read_text(encoding="utf-8")))
+    assert entries, f"{path} is empty"
+    bad = [msgid for _, msgid, strs, fuzzy in entries if fuzzy or not all(strs)]
+    assert not bad, f"untranslated or fuzzy in {path}: {bad[:10]}"
+    with path.with_suffix(".mo").open("rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)._catalog
+    stale = []
+    for context, msgid, strs, _ in entries:
+        key = f"{context}\x04{msgid}" if context else msgid
+        if key in catalog:
+            if catalog[key] != strs[0]:
+                stale.append(msgid)
+        elif (key, 0) not in catalog:
+            stale.append(msgid)
+    assert not stale, (
+        f"{path.with_suffix('.mo')} is stale (run compilemessages): {stale[:10]}"
+    )
 
 
 def test_strings_translate_at_run_time():

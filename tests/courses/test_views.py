@@ -321,3 +321,10 @@ def test_studio_learners_page(client):
     response = client.get(reverse("courses:studio_learners", args=[course.pk]))
     assert response.status_code == 200
     assert "40%" in response.content.decode()
+
+
+def test_home_page_shows_featured_courses(client):
+    CourseFactory(title="Featured one", is_featured=True)
+    CourseFactory(title="Hidden draft", status=Course.Status.DRAFT, is_featured=True)
+    html = client.get("/").content.decode()
+    assert "Featured one" in html and "Hidden draft" not in html

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.files.storage import storages
+from django.db import connection
 from django.db.models import (
     Avg,
     Count,
@@ -179,6 +180,10 @@ def seed_courses(ctx: SeedContext) -> None:
     course_search_vectors_refresh(
         queryset=Course.objects.filter(pk__in=[c.pk for c in created])
     )
+    if connection.vendor == "postgresql":
+        # Bulk inserts leave the planner blind until autovacuum passes.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE courses_course, courses_section, courses_lesson")
     ctx.log(f"  courses: {len(created)} new, {len(existing)} already there")
 
 

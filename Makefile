@@ -50,8 +50,11 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# pytest exits 5 when it collected no test: that is a failure, not a pass.
 test: install-dev lint
-	$(VENV)/bin/pytest --ds=kpplatform.settings_test $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --ds=kpplatform.settings_test $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; \
+	exit $$status
 
 test-fast: install-dev
 	$(VENV)/bin/pytest --ds=kpplatform.settings_test -x -q -m "not browser" $(PYTEST_ARGS)

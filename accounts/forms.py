@@ -76,13 +76,19 @@ class ProfileForm(forms.Form):
 
 
 class CreatorApplicationForm(forms.ModelForm):
+    sample_url = forms.URLField(
+        label=_("link to your work"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("A talk, an article, a channel: anything we can look at."),
+    )
+
     class Meta:
         model = CreatorApplication
-        fields = ["expertise", "motivation", "sample_url"]
+        fields = ["expertise", "motivation"]  # sample_url is declared above
         widgets = {"motivation": forms.Textarea(attrs={"rows": 6})}
         help_texts = {
             "motivation": _("Which courses would you publish, and for whom?"),
-            "sample_url": _("A talk, an article, a channel: anything we can look at."),
         }
 
 

@@ -34,7 +34,7 @@ class DummyGatewayForm(PaymentForm):
         label=_("Simulated outcome"),
         choices=OUTCOMES,
         initial="success",
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
 
 

@@ -492,12 +492,42 @@ def order_capture(*, payment_id: int) -> Order:
 
 
 def _refund_stray_payment(payment: Payment) -> None:
+    """Give back a payment the order cannot keep, once this transaction commits.
+
+    After commit, because a provider's callback (Stripe's) saves its own copy
+    of the payment after sending the status signal; the reconciliation task
+    refunds any stray payment this missed.
+    """
+    payment_id = payment.pk
+    transaction.on_commit(
+        lambda: payment_refund_stray(payment_id=payment_id), robust=True
+    )
+
+
+@transaction.atomic
+def payment_refund_stray(*, payment_id: int) -> bool:
+    """Refund a confirmed payment that did not pay its order; True if done."""
+    order_id = Payment.objects.values_list("order_id", flat=True).get(pk=payment_id)
+    order = Order.objects.select_for_update().get(pk=order_id)
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if payment.status != PaymentStatus.CONFIRMED or order.paid_payment_id == payment.pk:
+        return False
+    if (
+        order.state == Order.State.PENDING
+        and order.paid_payment_id is None
+        and payment.total == order.total
+        and payment.currency == order.currency
+    ):
+        return False  # it may still pay the order: order_capture decides
     try:
         payment.refund()
     except (PaymentError, ValueError):
         logger.exception("could not refund stray payment %s", payment.pk)
         payment.message = "stray payment: refund by hand"
         payment.save(update_fields=["message"])
+        return False
+    logger.warning("refunded stray payment %s of order %s", payment.pk, order.number)
+    return True
 
 
 def _order_mark_paid(*, order: Order, payment: Payment | None, provider: str) -> None:
@@ -609,19 +639,27 @@ def reconcile_orders() -> dict[str, int]:
     ).values_list("pk", flat=True)[:500]:
         order_capture(payment_id=payment_id)
         captured += 1
+    strays = Payment.objects.filter(
+        status=PaymentStatus.CONFIRMED, paid_order__isnull=True
+    ).exclude(order__state=Order.State.PENDING, order__paid_payment__isnull=True)
+    refunded = sum(
+        payment_refund_stray(payment_id=pk)
+        for pk in strays.values_list("pk", flat=True)[:500]
+    )
     fulfilled = 0
     order_ids = (
-        Order.objects.filter(
-            state__in=[Order.State.PAID, Order.State.PARTIALLY_REFUNDED],
-            items__fulfilment__isnull=True,
+        OrderItem.objects.filter(
+            order__state__in=[Order.State.PAID, Order.State.PARTIALLY_REFUNDED],
+            fulfilment__isnull=True,
         )
-        .exclude(items__refunds__status=Refund.Status.REFUNDED)
-        .values_list("pk", flat=True)
+        .exclude(refunds__status=Refund.Status.REFUNDED)
+        .order_by("order_id")
+        .values_list("order_id", flat=True)
         .distinct()
     )
     for order_id in list(order_ids[:500]):
         fulfilled += len(order_fulfil(order_id=order_id))
-    return {"captured": captured, "fulfilled": fulfilled}
+    return {"captured": captured, "fulfilled": fulfilled, "refunded": refunded}
 
 
 # --- refunds -------------------------------------------------------------------

@@ -290,6 +290,20 @@ def unfeature_threads(modeladmin, request, queryset):
     modeladmin.message_user(request, _("Done."), messages.SUCCESS)
 
 
+@admin.action(description=_("Lock the threads (no new replies)"))
+def lock_threads(modeladmin, request, queryset):
+    for thread in queryset:
+        services.thread_lock(thread=thread, user=request.user, locked=True)
+    modeladmin.message_user(request, _("Done."), messages.SUCCESS)
+
+
+@admin.action(description=_("Unlock the threads"))
+def unlock_threads(modeladmin, request, queryset):
+    for thread in queryset:
+        services.thread_lock(thread=thread, user=request.user, locked=False)
+    modeladmin.message_user(request, _("Done."), messages.SUCCESS)
+
+
 @admin.register(Thread)
 class ThreadAdmin(admin.ModelAdmin):
     list_display = [
@@ -305,7 +319,14 @@ class ThreadAdmin(admin.ModelAdmin):
         "score",
         "last_activity_at",
     ]
-    list_filter = ["kind", "status", "is_featured", "is_deleted", "space__kind"]
+    list_filter = [
+        "kind",
+        "status",
+        "is_featured",
+        "is_locked",
+        "is_deleted",
+        "space__kind",
+    ]
     search_fields = ["title", "author__email"]
     date_hierarchy = "created_at"
     list_select_related = ["space", "author"]
@@ -320,7 +341,7 @@ class ThreadAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     filter_horizontal = ["tags"]
-    actions = [feature_threads, unfeature_threads]
+    actions = [feature_threads, unfeature_threads, lock_threads, unlock_threads]
 
 
 @admin.register(Space)

@@ -74,6 +74,13 @@ class EditForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     body = _body_field(_("Text"))
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=200,
+        help_text=_("Up to 5, separated by commas or spaces."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
 
 class ReportForm(forms.Form):

@@ -639,6 +639,8 @@ class ModerationAction(models.Model):
         FEATURE = "feature", _("Featured")
         UNFEATURE = "unfeature", _("Unfeatured")
         DISMISS = "dismiss", _("Reports dismissed")
+        LOCK = "lock", _("Locked")
+        UNLOCK = "unlock", _("Unlocked")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

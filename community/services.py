@@ -310,6 +310,17 @@ def _tags_from_names(names: list[str]) -> list[Tag]:
     return tags
 
 
+def _thread_tags_set(thread: Thread, names: list[str]) -> None:
+    """Replace a thread's tags, keeping the tags' thread counters right."""
+    new_tags = _tags_from_names(names)
+    live = thread.status == Visibility.VISIBLE and not thread.is_deleted
+    if live:
+        _adjust_tag_counts(thread, -1)
+    thread.tags.set(new_tags)
+    if live:
+        _adjust_tag_counts(thread, +1)
+
+
 def parse_tags(text: str) -> list[str]:
     return [t for t in re.split(r"[,，\s]+", text or "") if t.strip()]
 
@@ -356,9 +367,6 @@ def thread_create(
     tag_objects = _tags_from_names(tags or [])
     if tag_objects:
         thread.tags.set(tag_objects)
-        Tag.objects.filter(pk__in=[t.pk for t in tag_objects]).update(
-            thread_count=F("thread_count") + 1
-        )
     Follow.objects.get_or_create(
         user=author, target=Follow.Target.THREAD, thread=thread
     )
@@ -368,8 +376,16 @@ def thread_create(
     Space.objects.filter(pk=space.pk).update(
         thread_count=F("thread_count") + 1, last_activity_at=timezone.now()
     )
+    _adjust_tag_counts(thread, +1)
     _announce_thread(thread, post)
     return thread
+
+
+def _adjust_tag_counts(thread: Thread, delta: int) -> None:
+    tags = Tag.objects.filter(threads=thread)
+    if delta < 0:
+        tags = tags.filter(thread_count__gte=-delta)
+    tags.update(thread_count=F("thread_count") + delta)
 
 
 def _announce_thread(thread: Thread, post: Post) -> None:
@@ -465,8 +481,15 @@ def can_edit_post(user, post: Post) -> bool:
 
 
 @transaction.atomic
-def post_edit(*, post: Post, editor, body: str, title: str | None = None) -> Post:
-    """Change a post's text (and the thread title for an opening post), keeping history."""
+def post_edit(
+    *,
+    post: Post,
+    editor,
+    body: str,
+    title: str | None = None,
+    tags: list[str] | None = None,
+) -> Post:
+    """Change a post's text (and title and tags for an opening post), keeping history."""
     # Thread before post, the order answer_accept uses, so that they never deadlock.
     Thread.objects.select_for_update(of=("self",)).filter(pk=post.thread_id).first()
     post = (
@@ -487,6 +510,8 @@ def post_edit(*, post: Post, editor, body: str, title: str | None = None) -> Pos
     new_title = None
     if post.kind == Post.Kind.OPENING and title is not None:
         new_title = _clean_title(title)
+    if post.kind == Post.Kind.OPENING and tags is not None:
+        _thread_tags_set(thread, tags)
     if body == post.body and (new_title is None or new_title == thread.title):
         return post
     PostRevision.objects.create(
@@ -533,6 +558,7 @@ def post_delete(*, post: Post, user, reason: str = "") -> Post:
             Space.objects.filter(pk=thread.space_id, thread_count__gt=0).update(
                 thread_count=F("thread_count") - 1
             )
+            _adjust_tag_counts(thread, -1)
         _schedule_index_rebuild()
         events.send_on_commit(
             events.post_removed,
@@ -805,6 +831,33 @@ def thread_feature(
     return thread
 
 
+@transaction.atomic
+def thread_lock(
+    *, thread: Thread, user, locked: bool = True, reason: str = ""
+) -> Thread:
+    """Close a thread to new replies (or reopen it): staff or space moderators."""
+    thread = (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("space", "space__course")
+        .get(pk=thread.pk)
+    )
+    if not selectors.can_moderate_space(user, thread.space):
+        raise PermissionDenied(_("Only moderators can lock threads."))
+    if thread.is_locked != locked:
+        thread.is_locked = locked
+        thread.save(update_fields=["is_locked", "updated_at"])
+        ModerationAction.objects.create(
+            moderator=user,
+            action=ModerationAction.Action.LOCK
+            if locked
+            else ModerationAction.Action.UNLOCK,
+            target_user=thread.author,
+            thread=thread,
+            reason=reason,
+        )
+    return thread
+
+
 # --- reports and moderation -------------------------------------------------------------
 
 
@@ -882,6 +935,7 @@ def post_hide(*, post: Post, moderator, reason: str) -> Post:
             Space.objects.filter(pk=thread.space_id, thread_count__gt=0).update(
                 thread_count=F("thread_count") - 1
             )
+            _adjust_tag_counts(thread, -1)
         _schedule_index_rebuild()
     else:
         if post.is_accepted:
@@ -944,6 +998,7 @@ def post_restore(*, post: Post, moderator, reason: str = "") -> Post:
             thread_count=F("thread_count") + 1
         )
         thread.refresh_from_db()
+        _adjust_tag_counts(thread, +1)
         if was_held:
             _announce_thread(thread, post)
         else:

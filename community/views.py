@@ -142,6 +142,11 @@ def index(request: HttpRequest) -> HttpResponse:
             "page_obj": _page(request, threads),
             "current_filter": current_filter,
             "sort": sort,
+            "popular_tags": list(
+                Tag.objects.filter(thread_count__gt=0).order_by(
+                    "-thread_count", "slug"
+                )[:20]
+            ),
         },
     )
 
@@ -370,7 +375,13 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     is_opening = post.kind == Post.Kind.OPENING
     form = EditForm(
         request.POST or None,
-        initial={"body": post.body, "title": post.thread.title if is_opening else ""},
+        initial={
+            "body": post.body,
+            "title": post.thread.title if is_opening else "",
+            "tags": " ".join(t.name for t in post.thread.tags.all())
+            if is_opening
+            else "",
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -379,6 +390,9 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 editor=request.user,
                 body=form.cleaned_data["body"],
                 title=form.cleaned_data["title"] if is_opening else None,
+                tags=services.parse_tags(form.cleaned_data["tags"])
+                if is_opening
+                else None,
             )
         except ValidationError as error:
             form.add_error(None, _error_text(error))

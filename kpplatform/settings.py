@@ -254,6 +254,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_BROKER_DIR / "out"),
         "data_folder_out": str(_BROKER_DIR / "out"),
         "processed_folder": str(_BROKER_DIR / "processed"),
+        # Exchange tables (worker control, broadcast); by default kombu puts
+        # them in a "control" folder in the current directory.
+        "control_folder": str(_BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="django-db")
@@ -291,6 +294,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Schema quality is not a deployment-security matter: keep `check --deploy`
+    # about security (schema warnings show in `spectacular --validate`).
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # Several models have a "kind" choice set: name the community ones.
+    "ENUM_NAME_OVERRIDES": {
+        "CommunitySpaceKindEnum": "community.models.Space.Kind",
+        "CommunityThreadKindEnum": "community.models.Thread.Kind",
+        "CommunityPostKindEnum": "community.models.Post.Kind",
+    },
 }
 
 # --- Payments (django-payments) ---------------------------------------------

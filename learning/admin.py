@@ -77,9 +77,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
             user=obj.user, course=obj.course, source=Enrollment.Source.STAFF
         )
         obj.pk = enrollment.pk
-        obj.__dict__.update(
-            {k: v for k, v in enrollment.__dict__.items() if not k.startswith("_")}
-        )
+        obj._state.adding = False
 
     @admin.action(description=_("Grant access (staff grant)"))
     def grant_access(self, request, queryset):

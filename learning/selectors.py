@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from courses.models import Course, Lesson, Section
 
@@ -139,19 +140,25 @@ def ungraded_count(user) -> int:
 class LearnerRow:
     enrollment: Enrollment
     quiz_scores: list[int | None]
-    assignment_grades: list[tuple[Submission | None, int | None]]
+    assignment_grades: list[Submission | None]
 
 
-def course_learners(course: Course) -> dict:
-    """Enrolments with progress, best quiz scores and assignment grades.
+LEARNERS_PER_PAGE = 50
 
-    Five queries whatever the number of learners, quizzes and assignments.
+
+def course_learners(course: Course, *, page_number=None) -> dict:
+    """One page of enrolments with progress, best quiz scores and assignment grades.
+
+    Seven queries whatever the number of learners, quizzes and assignments.
     """
-    enrollments = list(
+    enrollments = (
         Enrollment.objects.filter(course=course)
         .select_related("user__profile", "certificate")
-        .order_by("-is_active", "-last_activity_at", "-created_at")
+        .order_by("-is_active", F("last_activity_at").desc(nulls_last=True), "-pk")
     )
+    page = Paginator(enrollments, LEARNERS_PER_PAGE).get_page(page_number)
+    rows_on_page = list(page.object_list)
+    user_ids = [e.user_id for e in rows_on_page]
     quizzes = list(
         Quiz.objects.filter(lesson__section__course=course)
         .select_related("lesson")
@@ -164,27 +171,27 @@ def course_learners(course: Course) -> dict:
     )
     best: dict[tuple[int, int], int] = {
         (row["user_id"], row["quiz_id"]): row["best"]
-        for row in Attempt.objects.filter(quiz__in=quizzes)
+        for row in Attempt.objects.filter(quiz__in=quizzes, user_id__in=user_ids)
         .values("user_id", "quiz_id")
         .annotate(best=Max("score_percent"))
     }
     latest: dict[tuple[int, int], Submission] = {
         (s.user_id, s.assignment_id): s
         for s in Submission.objects.filter(
-            assignment__in=assignments, is_latest=True
+            assignment__in=assignments, is_latest=True, user_id__in=user_ids
         ).select_related("grade")
     }
-    rows = []
-    for enrollment in enrollments:
-        uid = enrollment.user_id
-        rows.append(
-            LearnerRow(
-                enrollment=enrollment,
-                quiz_scores=[best.get((uid, q.pk)) for q in quizzes],
-                assignment_grades=[latest.get((uid, a.pk)) for a in assignments],
-            )
+    rows = [
+        LearnerRow(
+            enrollment=enrollment,
+            quiz_scores=[best.get((enrollment.user_id, q.pk)) for q in quizzes],
+            assignment_grades=[
+                latest.get((enrollment.user_id, a.pk)) for a in assignments
+            ],
         )
-    return {"rows": rows, "quizzes": quizzes, "assignments": assignments}
+        for enrollment in rows_on_page
+    ]
+    return {"rows": rows, "quizzes": quizzes, "assignments": assignments, "page": page}
 
 
 def creator_course_stats(user) -> QuerySet[Course]:

@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -242,7 +243,9 @@ def lesson(request, lesson_id: int, *, submission_form=None):
     progress = selectors.progress_by_lesson(request.user, course)
     enrollment = selectors.enrollment_for(request.user, course)
     if enrollment is not None and enrollment.last_lesson_id != current.pk:
-        Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=current)
+        Enrollment.objects.filter(pk=enrollment.pk).update(
+            last_lesson=current, last_activity_at=timezone.now()
+        )
     ids = [lesson.pk for lesson in lessons]
     index = ids.index(current.pk) if current.pk in ids else 0
     mine = progress.get(current.pk)
@@ -562,7 +565,7 @@ def studio_learners(request, slug: str):
     course = get_object_or_404(Course, slug=slug)
     if not can_manage_course(request.user, course):
         raise PermissionDenied
-    data = selectors.course_learners(course)
+    data = selectors.course_learners(course, page_number=request.GET.get("page"))
     return render(request, "learning/studio/learners.html", {"course": course, **data})
 
 

@@ -153,8 +153,12 @@ def _recommendation_rows(
     *,
     n: int,
     on_batch: Callable[[float], None],
-) -> Iterable[tuple]:
-    """Yield storage rows (top N per user, reasons attached), batch by batch."""
+) -> Iterable[list[tuple]]:
+    """Yield lists of storage rows (top N per user, reasons attached), per batch.
+
+    Lists, not single rows: each is written (one COPY) before the next batch
+    is scored, and progress is reported in between, never during a COPY.
+    """
     skip = personalization_disabled_user_ids()
     users = np.array(
         [u for u, raw in enumerate(data.user_ids.tolist()) if raw not in skip],
@@ -166,6 +170,7 @@ def _recommendation_rows(
     interests = data.user_interests
     done = 0
     for chunk, items, scores in top_n(model, users, n, exclude=exclude):
+        batch: list[tuple] = []
         for u, row, srow in zip(chunk.tolist(), items, scores, strict=True):
             valid = row >= 0
             picked = row[valid]
@@ -199,16 +204,19 @@ def _recommendation_rows(
                         None,
                         category,
                     )
-                yield (
-                    run.pk,
-                    int(user_ids[u]),
-                    course_id,
-                    rank,
-                    float(s),
-                    str(reason),
-                    reason_course,
-                    reason_category,
+                batch.append(
+                    (
+                        run.pk,
+                        int(user_ids[u]),
+                        course_id,
+                        rank,
+                        float(s),
+                        str(reason),
+                        reason_course,
+                        reason_category,
+                    )
                 )
+        yield batch
         done += len(chunk)
         on_batch(done / max(len(users), 1))
 
@@ -313,7 +321,7 @@ def _related_rows(run: ModelRun, model, data: InteractionData) -> list[tuple]:
 def _evaluate(data: InteractionData, run: ModelRun, frame) -> dict:
     from .evaluation import evaluate
 
-    if len(frame) < 50:
+    if len(frame) < 20:
         return {}
     eval_frame = frame[frame["weight"] > 0]
     results = evaluate(
@@ -382,10 +390,11 @@ def model_run_execute(
                 _heartbeat(run, stage="score+store", progress=25 + int(55 * fraction))
 
         started = time.perf_counter()
-        rows = _recommendation_rows(
+        written = 0
+        for rows in _recommendation_rows(
             run, model, data, extra["categories"], n=n, on_batch=on_batch
-        )
-        written = store(rows)
+        ):
+            written += store(rows)
         timings["score_store"] = round(time.perf_counter() - started, 3)
 
         _heartbeat(run, stage="related", progress=82)

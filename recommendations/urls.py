@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "recommendations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("dismiss/<int:course_id>/", views.dismiss, name="dismiss"),
+    path("go/<int:course_id>/", views.click, name="click"),
+]

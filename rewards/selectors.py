@@ -234,3 +234,22 @@ def challenge_leaderboard(challenge, *, limit: int = 50):
         .select_related("user__profile")
         .order_by("-check_ins", "-best_streak", "joined_at")[:limit]
     )
+
+
+HOME_CACHE_KEY = "rewards:home:week"
+
+
+def weekly_top(*, limit: int = 5) -> list[dict]:
+    """This week's top earners as plain data, cached for the home page."""
+    rows = cache.get(HOME_CACHE_KEY)
+    if rows is None:
+        rows = [
+            {
+                "user_id": r["user"].pk,
+                "name": r["user"].display_name,
+                "points": r["points"],
+            }
+            for r in leaderboard(period="week", limit=limit)
+        ]
+        cache.set(HOME_CACHE_KEY, rows, timeout=300)
+    return rows

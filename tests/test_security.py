@@ -26,6 +26,11 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "SITE_URL": "https://kp.example.com",
         "USE_X_FORWARDED_PROTO": "1",
         "VAR_DIR": str(tmp_path / "var"),
+        "PAYMENT_PROVIDER": "stripe",
+        "STRIPE_API_KEY": "sk_live_" + secrets.token_hex(12),
+        "STRIPE_ENDPOINT_SECRET": "whsec_" + secrets.token_hex(12),
+        "PAYMENT_HOST": "kp.example.com",
+        "PAYMENT_USES_SSL": "1",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def tiny_scale(monkeypatch):
-    monkeypatch.setitem(SCALES, "small", {**SCALES["small"], "learners": 30, "creators": 4})
+    monkeypatch.setitem(
+        SCALES, "small", {**SCALES["small"], "learners": 30, "creators": 4}
+    )
 
 
 def _snapshot():
@@ -31,7 +33,13 @@ def _snapshot():
 
 def _seed(**kwargs):
     out = io.StringIO()
-    call_command("seed_demo", "--only", "courses.categories,accounts.people", stdout=out, **kwargs)
+    call_command(
+        "seed_demo",
+        "--only",
+        "courses.categories,accounts.people",
+        stdout=out,
+        **kwargs,
+    )
     return out.getvalue()
 
 
@@ -60,7 +68,9 @@ def test_seed_is_deterministic_for_a_seed(tiny_scale, django_db_blocker):
 def test_learner_interests_follow_the_planted_clusters(tiny_scale):
     _seed()
     clusters = [set(c) for c in INTEREST_CLUSTERS]
-    learners = Profile.objects.filter(user__role="learner").prefetch_related("interests")
+    learners = Profile.objects.filter(user__role="learner").prefetch_related(
+        "interests"
+    )
     for profile in learners:
         chosen = {c.slug for c in profile.interests.all()}
         assert any(cluster <= chosen for cluster in clusters), chosen

@@ -137,13 +137,23 @@ class SurpriseKNNItem(_SurpriseModel):
     def fit(self, data: InteractionData) -> SurpriseKNNItem:
         from surprise import KNNWithMeans
 
-        algo = KNNWithMeans(
-            k=int(self.params["k"]),
-            min_k=int(self.params["min_k"]),
-            sim_options={"name": self.params["similarity"], "user_based": False},
-            verbose=False,
-        )
-        self._fit_surprise(data, algo)
+        def make(similarity: str) -> KNNWithMeans:
+            return KNNWithMeans(
+                k=int(self.params["k"]),
+                min_k=int(self.params["min_k"]),
+                sim_options={"name": similarity, "user_based": False},
+                verbose=False,
+            )
+
+        self.similarity_used = self.params["similarity"]
+        try:
+            self._fit_surprise(data, make(self.similarity_used))
+        except ZeroDivisionError:
+            # Surprise's pearson_baseline divides by zero when the ratings have
+            # no spread at all (e.g. every derived rating equal); MSD is defined.
+            self.similarity_used = "msd"
+            self._fit_surprise(data, make("msd"))
+        algo = self.algo
         ts = self.trainset
         known = self.item_known
         inner = self.inner_item[known]
@@ -164,6 +174,9 @@ class SurpriseKNNItem(_SurpriseModel):
                     np.asarray(rs, dtype=np.float64),
                 )
         return self
+
+    def params_for_storage(self):
+        return {**self.params, "similarity_used": self.similarity_used}
 
     def _score_rows(self, users, items):
         n_items = self.data.n_items

@@ -46,3 +46,8 @@ def rewards_course(course, user=None):
         and selectors.is_certified_expert(user)
     )
     return info
+
+
+@register.simple_tag
+def rewards_weekly_top(limit=5):
+    return selectors.weekly_top(limit=limit)

@@ -153,7 +153,12 @@ def test_admin_reject_goes_through_a_reason_page(client, staff_user, user):
     # Empty reason: the page comes back, nothing is decided.
     page = client.post(
         url,
-        {"action": "reject", "apply": "1", "reason": "", ACTION_CHECKBOX_NAME: [application.pk]},
+        {
+            "action": "reject",
+            "apply": "1",
+            "reason": "",
+            ACTION_CHECKBOX_NAME: [application.pk],
+        },
     )
     assert page.status_code == 200
     application.refresh_from_db()

@@ -284,3 +284,33 @@ def test_api_other_users_order_is_not_found(learner_client):
     )
     assert learner_client.get(f"/api/v1/orders/{other.number}/").status_code == 404
     assert learner_client.get("/api/v1/orders/").json()["count"] == 0
+
+
+def test_order_page_query_count_does_not_grow_with_items(
+    learner_client, django_assert_max_num_queries
+):
+    def order_with(n):
+        return services.order_create(
+            user=learner_client.user,
+            offers=[("course", PaidCourseFactory().pk) for _ in range(n)],
+            reuse_pending=False,
+        )
+
+    small, large = order_with(1), order_with(8)
+    for order in (small, large):
+        with django_assert_max_num_queries(10):
+            response = learner_client.get(order.get_absolute_url())
+        assert response.status_code == 200
+
+
+def test_pending_gateway_answer_shows_waiting_and_refreshes(learner_client):
+    order = services.order_create(
+        user=learner_client.user, offers=[("course", PaidCourseFactory().pk)]
+    )
+    payment = services.payment_create(order=order, user=learner_client.user)
+    learner_client.post(
+        reverse("commerce:payment", args=[payment.token]), {"outcome": "pending"}
+    )
+    response = learner_client.get(order.get_absolute_url() + "?payment=done")
+    assert response.context["waiting"] is True
+    assert 'http-equiv="refresh"' in response.content.decode()

@@ -135,31 +135,59 @@ def test_dummy_gateway_page_success_failure_pending(
     assert can_open_course(buyer_client.user, course)
 
 
-def test_tampered_payment_amount_is_not_accepted(buyer_client, pay):
+def test_tampered_payment_amount_is_not_accepted(
+    buyer_client, pay, django_capture_on_commit_callbacks
+):
     order = _order(buyer_client.user, ("course", PaidCourseFactory().pk))
     payment = services.payment_create(order=order, user=buyer_client.user)
     type(payment).objects.filter(pk=payment.pk).update(total=Decimal("0.01"))
     payment.refresh_from_db()
-    response = buyer_client.get(
-        payment.get_process_url()
-        + "?sig="
-        + sign_callback(token=payment.token, status="confirmed")
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = buyer_client.get(
+            payment.get_process_url()
+            + "?sig="
+            + sign_callback(token=payment.token, status="confirmed")
+        )
     assert response.status_code == 302
     order.refresh_from_db()
+    payment.refresh_from_db()
     assert order.state == Order.State.PENDING
+    assert payment.status == PaymentStatus.REFUNDED  # the wrong amount went back
     assert not Enrollment.objects.exists()
 
 
-def test_payment_after_cancellation_is_refunded_not_kept(buyer_client):
+def test_reconciliation_refunds_a_stray_payment_left_behind(buyer_client):
+    order = _order(buyer_client.user, ("course", PaidCourseFactory().pk))
+    first = services.payment_create(order=order, user=buyer_client.user)
+    second = type(first).objects.create(
+        order=order, variant="dummy", currency=order.currency, total=order.total
+    )
+    # Both confirmed (two tabs); the second's immediate refund was lost
+    # (on-commit hooks are not run here, as if the process died).
+    services.payment_callback(payment_id=first.pk, status=PaymentStatus.CONFIRMED)
+    services.payment_callback(payment_id=second.pk, status=PaymentStatus.CONFIRMED)
+    second.refresh_from_db()
+    assert second.status == PaymentStatus.CONFIRMED
+    result = services.reconcile_orders()
+    assert result["refunded"] == 1
+    second.refresh_from_db()
+    assert second.status == PaymentStatus.REFUNDED
+    order.refresh_from_db()
+    assert order.paid_payment_id == first.pk
+
+
+def test_payment_after_cancellation_is_refunded_not_kept(
+    buyer_client, django_capture_on_commit_callbacks
+):
     order = _order(buyer_client.user, ("course", PaidCourseFactory().pk))
     payment = services.payment_create(order=order, user=buyer_client.user)
     services.order_cancel(order=order, user=buyer_client.user)
-    buyer_client.get(
-        payment.get_process_url()
-        + "?sig="
-        + sign_callback(token=payment.token, status="confirmed")
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        buyer_client.get(
+            payment.get_process_url()
+            + "?sig="
+            + sign_callback(token=payment.token, status="confirmed")
+        )
     payment.refresh_from_db()
     order.refresh_from_db()
     assert order.state == Order.State.CANCELLED
@@ -189,8 +217,16 @@ def test_failure_during_fulfilment_is_repaired_by_reconciliation(
     monkeypatch.setitem(registry._offer_types, "course", real)
     from commerce.tasks import reconcile_orders_task
 
-    assert reconcile_orders_task.delay().get() == {"captured": 0, "fulfilled": 1}
-    assert reconcile_orders_task.delay().get() == {"captured": 0, "fulfilled": 0}
+    assert reconcile_orders_task.delay().get() == {
+        "captured": 0,
+        "fulfilled": 1,
+        "refunded": 0,
+    }
+    assert reconcile_orders_task.delay().get() == {
+        "captured": 0,
+        "fulfilled": 0,
+        "refunded": 0,
+    }
     assert Enrollment.objects.filter(user=buyer_client.user, course=course).count() == 1
     assert CreatorEarning.objects.count() == 1
 

@@ -313,3 +313,32 @@ def test_post_voted_event(
     finally:
         events.post_voted.disconnect(dispatch_uid="v1")
     assert len(received) == 1 and received[0]["author_id"] == member.pk
+
+
+def test_locked_thread_refuses_replies(member, other_member, space):
+    thread = _ask(member, space)
+    with pytest.raises(PermissionDenied):
+        services.thread_lock(thread=thread, user=other_member)
+    services.thread_lock(thread=thread, user=StaffFactory(), reason="resolved")
+    with pytest.raises(ValidationError, match="locked"):
+        services.post_create(author=other_member, thread=thread, body="late")
+    assert ModerationAction.objects.filter(action="lock", thread=thread).exists()
+
+
+def test_counters_follow_hide_restore_and_delete(member, space):
+    from community.models import Tag
+
+    staff = StaffFactory()
+    thread = _ask(member, space)
+    opening = thread.posts.get()
+    counts = lambda: (  # noqa: E731
+        type(space).objects.get(pk=space.pk).thread_count,
+        Tag.objects.get(slug="python").thread_count,
+    )
+    assert counts() == (1, 1)
+    services.post_hide(post=opening, moderator=staff, reason="spam")
+    assert counts() == (0, 0)
+    services.post_restore(post=opening, moderator=staff)
+    assert counts() == (1, 1)
+    services.post_delete(post=opening, user=member)
+    assert counts() == (0, 0)

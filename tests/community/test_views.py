@@ -349,3 +349,29 @@ def test_course_page_slot_links_the_course_space(rf):
         Context({"course": course, "request": request})
     )
     assert space.get_absolute_url() in html
+
+
+def test_edit_page_changes_title_body_and_tags(client, member, space):
+    thread = services.thread_create(
+        author=member,
+        space=space,
+        kind="question",
+        title="Old title here",
+        body="old",
+        tags=["python"],
+    )
+    opening = thread.posts.get()
+    client.force_login(member)
+    response = client.post(
+        reverse("community:post_edit", args=[opening.pk]),
+        {"title": "New title here", "body": "new **body**", "tags": "django, orm"},
+    )
+    assert response.status_code == 302
+    thread.refresh_from_db()
+    assert thread.title == "New title here"
+    assert sorted(t.slug for t in thread.tags.all()) == ["django", "orm"]
+    from community.models import Tag
+
+    assert Tag.objects.get(slug="python").thread_count == 0
+    assert Tag.objects.get(slug="django").thread_count == 1
+    assert opening.revisions.count() == 1

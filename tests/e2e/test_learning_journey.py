@@ -59,7 +59,10 @@ def test_enrol_watch_resume_pass_and_verify(page, browser, live_server):
         start = reverse("learning:lesson", args=[video.pk])
     page.goto(start)
     enroll_url = reverse("learning:enroll", args=[course.slug])
-    page.locator(f"form[action='{enroll_url}'] button[type=submit]").first.click()
+    enrol_button = page.locator(f"form[action='{enroll_url}'] button")
+    if not enrol_button.count():  # a course page without the learning form
+        page.goto(reverse("learning:lesson", args=[video.pk]))
+    enrol_button.first.click()
     page.wait_for_url(re.compile(rf".*/learn/lesson/{video.pk}/$"))
 
     # Watch: seek to 3 s and wait for the player to save the position.

@@ -23,9 +23,9 @@ LESSON_PAGE_MAX = 10
 MY_LEARNING_MAX = 8
 # Session, user, count, page of enrolments.
 API_ENROLLMENTS_MAX = 4
-# Session, user, course, enrolments, quizzes, assignments, best scores,
-# latest submissions with grades.
-LEARNERS_PAGE_MAX = 8
+# Session, user, course, count, page of enrolments, quizzes, assignments,
+# best scores, latest submissions with grades.
+LEARNERS_PAGE_MAX = 9
 # Session, user, count, page of submissions, course stats.
 GRADING_PAGE_MAX = 6
 

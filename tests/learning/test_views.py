@@ -425,3 +425,30 @@ def test_hls_lessons_load_the_vendored_player(user):
     lesson.save()
     content = logged_in(user).get(reverse("learning:lesson", args=[lesson.pk]))
     assert "hls.light.min.js" not in content.content.decode()
+
+
+@pytest.mark.parametrize("state", ["anonymous", "stranger", "enrolled", "creator"])
+def test_course_cta_tag(state, rf, user):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    course, _ = course_with_lessons(n=1)
+    viewer = {
+        "anonymous": AnonymousUser(),
+        "stranger": user,
+        "enrolled": user,
+        "creator": course.creator,
+    }[state]
+    if state == "enrolled":
+        services.enrollment_create(user=user, course=course, source="free")
+    request = rf.get("/")
+    request.user = viewer
+    html = Template("{% load learning_tags %}{% course_cta course %}").render(
+        Context({"request": request, "course": course, "csrf_token": "t"})
+    )
+    enrol = reverse("learning:enroll", args=[course.slug])
+    home = reverse("learning:course_home", args=[course.slug])
+    if state in ("anonymous", "stranger"):
+        assert enrol in html and home not in html
+    else:
+        assert home in html and enrol not in html

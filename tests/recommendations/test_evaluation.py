@@ -109,7 +109,12 @@ def test_rating_models_report_rmse_and_mae(tmp_path):
 
     frame = pd.read_csv(_csv(tmp_path))
     frame = pd.DataFrame(
-        {"user": frame.user, "item": frame["item"], "weight": 1.0, "stars": frame.rating}
+        {
+            "user": frame.user,
+            "item": frame["item"],
+            "weight": 1.0,
+            "stars": frame.rating,
+        }
     )
     (svd,) = evaluate(frame, algorithms=["svd"], test_size=0.25, seed=2, k=2)
     # with so little data SVD predicts close to the global train mean

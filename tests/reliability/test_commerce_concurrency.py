@@ -154,5 +154,9 @@ def test_crash_between_capture_and_fulfilment_is_repaired_by_retrying_task(
     )
     assert CreatorEarning.objects.count() == 1
     # A second run finds nothing to do: nothing doubled.
-    assert reconcile_orders_task.apply().get() == {"captured": 0, "fulfilled": 0}
+    assert reconcile_orders_task.apply().get() == {
+        "captured": 0,
+        "fulfilled": 0,
+        "refunded": 0,
+    }
     assert CreatorEarning.objects.count() == 1

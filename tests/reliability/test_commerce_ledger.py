@@ -34,7 +34,12 @@ def _sum(queryset, field):
 
 @pytest.mark.parametrize("seed", [7, 2026])
 def test_payments_minus_refunds_equal_earnings_plus_commission(seed, monkeypatch):
-    call_command("seed_demo", scale="small", seed=42, verbosity=0)
+    # The demo data up to and including commerce's step (orders 5-40): people,
+    # catalogue, enrolments, demo orders; the later steps only read them.
+    from kpplatform.management.commands.seed_demo import collect_steps
+
+    wanted = ",".join(step.name for step in collect_steps() if step.order <= 40)
+    call_command("seed_demo", scale="small", seed=42, only=wanted, verbosity=0)
     rng = random.Random(seed)
     # Odd prices and rates so that rounding is exercised.
     from commerce import registry

@@ -33,3 +33,12 @@ def old_user(db):
         return UserFactory(date_joined=timezone.now() - timedelta(days=90), **kwargs)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are asserted in English (pages test both languages)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -232,3 +232,16 @@ def test_admin_changelists_load(client, staff_user, name):
     populate(2)
     client.force_login(staff_user)
     assert client.get(reverse(f"admin:rewards_{name}_changelist")).status_code == 200
+
+
+def test_home_block_shows_weekly_top_and_is_cached(
+    client, django_assert_max_num_queries
+):
+    users = populate(3)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert users[0].display_name in response.content.decode()
+    from django.template.loader import get_template
+
+    with django_assert_max_num_queries(0):
+        get_template("rewards/home_block.html").render({})

@@ -90,3 +90,35 @@ def test_redemption_issues_a_commerce_coupon(
     # Running the task again issues no second coupon.
     services.redemption_fulfil(redemption_id=redemption.pk)
     assert Coupon.objects.filter(pk=redemption.coupon_id).count() == 1
+
+
+def test_coupon_failure_after_retries_refunds_the_points(rate, rich, monkeypatch):
+    from rewards import integrations as integ
+    from rewards.tasks import redemption_fulfil_task
+
+    def broken(**kwargs):
+        raise RuntimeError("coupon service down")
+
+    monkeypatch.setattr(integ, "coupons_available", lambda: True)
+    monkeypatch.setattr(integ, "coupon_issue", broken)
+    redemption = services.redemption_create(user=rich, points=400)
+    # An early attempt fails and asks to be retried: still pending, points held.
+    with pytest.raises(Exception, match="coupon service down"):
+        redemption_fulfil_task.apply(kwargs={"redemption_id": redemption.pk})
+    redemption.refresh_from_db()
+    assert redemption.status == Redemption.Status.PENDING
+    assert selectors.balance_of(rich.pk) == 600
+    # The last attempt gives up and returns the points.
+    last = redemption_fulfil_task.apply(
+        kwargs={"redemption_id": redemption.pk},
+        retries=redemption_fulfil_task.max_retries,
+    )
+    assert last.result == "failed"
+    redemption.refresh_from_db()
+    assert redemption.status == Redemption.Status.FAILED
+    assert selectors.balance_of(rich.pk) == 1000 == selectors.ledger_sum(rich.pk)
+    assert list(
+        PointEntry.objects.filter(source_key=f"redemption:{redemption.pk}")
+        .order_by("pk")
+        .values_list("kind", "points")
+    ) == [("redemption", -400), ("refund", 400)]

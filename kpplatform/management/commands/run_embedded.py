@@ -5,6 +5,7 @@ child process on the configured broker (kombu's filesystem broker by default)
 and stops with the web server.
 """
 
+import signal
 import subprocess
 import sys
 
@@ -45,8 +46,16 @@ class Command(BaseCommand):
             + f"Demo logins, password {DEMO_PASSWORD}:\n"
             + "  staff@demo.kp (staff) · creator1@demo.kp (creator) · learner1@demo.kp (learner)\n"
         )
+
+        def stop(signum, frame):
+            raise KeyboardInterrupt
+
+        # `kill` (SIGTERM) stops the worker too, not only Ctrl-C.
+        signal.signal(signal.SIGTERM, stop)
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False)
+        except KeyboardInterrupt:
+            self.stdout.write("Stopping the worker…")
         finally:
             worker.terminate()
             try:

@@ -23,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--test-size", type=float, default=0.2)
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--k", type=int, default=10)
-        parser.add_argument("--json", dest="json_path", help="also write the results here")
+        parser.add_argument(
+            "--json", dest="json_path", help="also write the results here"
+        )
         parser.add_argument(
             "--algorithms",
             help="comma-separated subset (default: all that apply to the data)",

@@ -1,0 +1,36 @@
+"""Template helpers other apps' pages may use without importing learning code.
+
+`{% load learning_tags %}{% course_cta course %}` renders the right call to
+action for the viewer: continue (enrolled, creator, staff), enrol for free,
+or buy (through commerce when it is installed). One query at most.
+"""
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from learning.access import can_manage_course
+
+register = template.Library()
+
+
+@register.inclusion_tag("learning/tags/course_cta.html", takes_context=True)
+def course_cta(context, course):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    enrollment = None
+    if user is not None and user.is_authenticated:
+        enrollment = course.enrollments.filter(user=user, is_active=True).first()
+    try:
+        buy_url = reverse(
+            "commerce:buy", kwargs={"offer_type": "course", "offer_id": course.pk}
+        )
+    except NoReverseMatch:
+        buy_url = None
+    return {
+        "course": course,
+        "enrollment": enrollment,
+        "can_manage": can_manage_course(user, course),
+        "buy_url": buy_url,
+        "csrf_token": context.get("csrf_token"),
+        "user": user,
+    }

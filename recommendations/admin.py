@@ -1,0 +1,298 @@
+"""The recommender's operations console: weights, runs (retrain now + progress), experiments."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors, services
+from .algorithms import ALGORITHMS
+from .models import (
+    ActiveRun,
+    CourseView,
+    Dismissal,
+    Experiment,
+    ModelRun,
+    Recommendation,
+    SignalWeight,
+    Variant,
+)
+
+
+def _algorithm_choices():
+    return [(name, f"{name} — {cls.label}") for name, cls in ALGORITHMS.items()]
+
+
+@admin.register(SignalWeight)
+class SignalWeightAdmin(admin.ModelAdmin):
+    list_display = ["signal", "weight", "updated_at"]
+    list_editable = ["weight"]
+    ordering = ["signal"]
+
+
+class RetrainForm(forms.Form):
+    algorithm = forms.ChoiceField(label=_("algorithm"), choices=_algorithm_choices)
+
+
+def _start_run(request, algorithm: str) -> ModelRun:
+    from .tasks import execute_run
+
+    run = services.model_run_create(algorithm=algorithm, triggered_by=request.user)
+    transaction.on_commit(lambda: execute_run.delay(run.pk))
+    return run
+
+
+@admin.register(ModelRun)
+class ModelRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "algorithm",
+        "status",
+        "progress_bar",
+        "is_active_run",
+        "n_users",
+        "n_items",
+        "n_interactions",
+        "n_recommendations",
+        "ndcg",
+        "created_at",
+        "triggered_by",
+    ]
+    list_filter = ["status", "algorithm"]
+    date_hierarchy = "created_at"
+    list_select_related = ["triggered_by"]
+    readonly_fields = [f.name for f in ModelRun._meta.fields if f.name not in ("id",)]
+    actions = ["retrain_now"]
+    change_list_template = "admin/recommendations/modelrun/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        self._active = set(ActiveRun.objects.values_list("run_id", flat=True))
+        return super().get_queryset(request)
+
+    @admin.display(description=_("serving"), boolean=True)
+    def is_active_run(self, obj):
+        return obj.pk in getattr(self, "_active", set())
+
+    @admin.display(description=_("progress"))
+    def progress_bar(self, obj):
+        url = reverse("admin:recommendations_modelrun_progress", args=[obj.pk])
+        return format_html(
+            '<a href="{}"><progress max="100" value="{}"></progress> {}%</a>',
+            url,
+            obj.progress,
+            obj.progress,
+        )
+
+    @admin.display(description="NDCG@10")
+    def ndcg(self, obj):
+        value = (obj.metrics or {}).get("ndcg@10")
+        return f"{value:.3f}" if isinstance(value, float) else "–"
+
+    @admin.action(description=_("Retrain now with the same algorithm"))
+    def retrain_now(self, request, queryset):
+        algorithms = sorted(set(queryset.values_list("algorithm", flat=True)))
+        runs = [_start_run(request, name) for name in algorithms]
+        if len(runs) == 1:
+            return HttpResponseRedirect(
+                reverse("admin:recommendations_modelrun_progress", args=[runs[0].pk])
+            )
+        self.message_user(
+            request, _("%(n)d retrains started.") % {"n": len(runs)}, messages.SUCCESS
+        )
+        return None
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "retrain/",
+                view(self.retrain_view),
+                name="recommendations_modelrun_retrain",
+            ),
+            path(
+                "<int:run_id>/progress/",
+                view(self.progress_view),
+                name="recommendations_modelrun_progress",
+            ),
+            path(
+                "<int:run_id>/progress/status/",
+                view(self.progress_status_view),
+                name="recommendations_modelrun_progress_status",
+            ),
+            *super().get_urls(),
+        ]
+
+    def retrain_view(self, request):
+        if not self.has_view_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        form = RetrainForm(
+            request.POST or None,
+            initial={"algorithm": services.default_algorithm()},
+        )
+        if request.method == "POST" and form.is_valid():
+            run = _start_run(request, form.cleaned_data["algorithm"])
+            return HttpResponseRedirect(
+                reverse("admin:recommendations_modelrun_progress", args=[run.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Retrain recommendations now"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/recommendations/modelrun/retrain.html", context
+        )
+
+    def progress_view(self, request, run_id: int):
+        run = get_object_or_404(ModelRun, pk=run_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Run #%(id)s: %(algorithm)s")
+            % {"id": run.pk, "algorithm": run.algorithm},
+            "run": run,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/recommendations/modelrun/progress.html", context
+        )
+
+    def progress_status_view(self, request, run_id: int):
+        """The htmx fragment (or JSON) the progress page polls."""
+        run = get_object_or_404(ModelRun, pk=run_id)
+        if request.headers.get("HX-Request"):
+            return TemplateResponse(
+                request,
+                "admin/recommendations/modelrun/_progress.html",
+                {"run": run},
+            )
+        return JsonResponse(
+            {
+                "status": run.status,
+                "stage": run.stage,
+                "progress": run.progress,
+                "error": run.error,
+            }
+        )
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["user", "rank", "course", "score", "reason", "reason_course", "run"]
+    list_filter = ["reason", "run__algorithm"]
+    search_fields = ["user__email", "course__title"]
+    list_select_related = ["user", "course", "reason_course", "run"]
+    raw_id_fields = ["run", "user", "course", "reason_course", "reason_category"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Dismissal)
+class DismissalAdmin(admin.ModelAdmin):
+    list_display = ["user", "course", "created_at"]
+    search_fields = ["user__email", "course__title"]
+    list_select_related = ["user", "course"]
+    raw_id_fields = ["user", "course"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(CourseView)
+class CourseViewAdmin(admin.ModelAdmin):
+    list_display = ["user", "course", "count", "last_viewed_at"]
+    search_fields = ["user__email", "course__title"]
+    list_select_related = ["user", "course"]
+    raw_id_fields = ["user", "course"]
+    show_full_result_count = False
+
+
+class VariantForm(forms.ModelForm):
+    algorithm = forms.ChoiceField(label=_("algorithm"), choices=_algorithm_choices)
+
+    class Meta:
+        model = Variant
+        fields = ["name", "algorithm", "weight"]
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    form = VariantForm
+    extra = 2
+    min_num = 2
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_active", "started_at", "results_link"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["is_active", "started_at"]
+    inlines = [VariantInline]
+    actions = ["start", "stop"]
+
+    @admin.display(description=_("results"))
+    def results_link(self, obj):
+        url = reverse("admin:recommendations_experiment_results", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Results"))
+
+    @admin.action(description=_("Start the selected experiment (stops any other)"))
+    def start(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Select exactly one experiment to start."), messages.ERROR
+            )
+            return
+        experiment = services.experiment_start(experiment=queryset.get())
+        self.message_user(
+            request,
+            _(
+                "%(name)s is running. Its algorithms are trained by the next "
+                "retrain (or use Retrain now)."
+            )
+            % {"name": experiment.name},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Stop the selected experiments"))
+    def stop(self, request, queryset):
+        for experiment in queryset:
+            services.experiment_stop(experiment=experiment)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:experiment_id>/results/",
+                self.admin_site.admin_view(self.results_view),
+                name="recommendations_experiment_results",
+            ),
+            *super().get_urls(),
+        ]
+
+    def results_view(self, request, experiment_id: int):
+        experiment = get_object_or_404(Experiment, pk=experiment_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Results of %(name)s") % {"name": experiment.name},
+            "experiment": experiment,
+            "results": selectors.experiment_results(experiment),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/recommendations/experiment/results.html", context
+        )

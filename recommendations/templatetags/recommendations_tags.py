@@ -1,0 +1,45 @@
+"""Template tags that fill the home block and the slots with stored lists."""
+
+from django import template
+
+from .. import selectors, services
+from ..models import ExperimentEvent
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def recommended_for_you(context, limit: int = 6):
+    """The learner's list (personal, or non-personal when opted out), once per page.
+
+    Records impressions when an experiment is running, so that click-through
+    and conversion per variant can be computed.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    cache = getattr(request, "_recommendations_cache", None)
+    if cache is None:
+        cache = {}
+        if request is not None:
+            request._recommendations_cache = cache
+    if limit in cache:
+        return cache[limit]
+    assignment = selectors.active_assignment(user) if user else None
+    items = selectors.recommendations_for(user, limit=limit, assignment=assignment)
+    variant_id = None
+    if assignment and items and selectors.personalization_enabled(user):
+        variant_id = assignment.variant.pk
+        services.experiment_events_record(
+            variant_id=variant_id,
+            user_id=user.pk,
+            course_ids=[s.course.pk for s in items],
+            kind=ExperimentEvent.Kind.IMPRESSION,
+        )
+    result = {"items": items, "variant_id": variant_id}
+    cache[limit] = result
+    return result
+
+
+@register.simple_tag
+def learners_also_took(course, limit: int = 6):
+    return selectors.related_courses(course, limit=limit)

@@ -1,0 +1,45 @@
+"""Learner-facing endpoints: dismiss ("not interested") and tracked clicks."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from courses.models import Course
+
+from . import services
+from .models import ExperimentEvent, Variant
+
+
+@login_required
+@require_POST
+def dismiss(request, course_id: int):
+    course = get_object_or_404(Course, pk=course_id)
+    services.dismissal_create(user=request.user, course=course)
+    if request.headers.get("HX-Request"):
+        return HttpResponse("")  # htmx swaps the card out
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    return HttpResponseRedirect(target)
+
+
+def click(request, course_id: int):
+    """Record a click on a recommended course (for experiments), then open it."""
+    course = get_object_or_404(Course, pk=course_id, status=Course.Status.PUBLISHED)
+    variant_id = request.GET.get("v", "")
+    if request.user.is_authenticated and variant_id.isdigit():
+        variant = Variant.objects.filter(
+            pk=int(variant_id), experiment__is_active=True
+        ).first()
+        if variant is not None:
+            services.experiment_events_record(
+                variant_id=variant.pk,
+                user_id=request.user.pk,
+                course_ids=[course.pk],
+                kind=ExperimentEvent.Kind.CLICK,
+            )
+    return HttpResponseRedirect(course.get_absolute_url())

@@ -10,6 +10,7 @@ counters refreshed. `--scale bench` creates 10,000 courses with bulk inserts.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -250,7 +251,6 @@ def seed_reviews(ctx: SeedContext) -> None:
     from accounts.models import Profile
     from learning.models import Enrollment
 
-    rng = ctx.rng("courses.reviews")
     cluster_of = {}
     for cluster in INTEREST_CLUSTERS:
         for slug in cluster:
@@ -275,18 +275,22 @@ def seed_reviews(ctx: SeedContext) -> None:
     now = timezone.now()
     reviews = []
     for user_id, course_id, cat_slug, parent_slug in enrollments.iterator():
-        roll = rng.random()
-        inside = (parent_slug or cat_slug) in interests.get(user_id, set())
-        stars = _stars(rng, inside)
-        if roll > 0.4 or (user_id, course_id) in reviewed:
+        if (user_id, course_id) in reviewed:
             continue
+        # One generator per pair: the choice does not depend on which other
+        # enrolments exist, so a second run (or new enrolments) changes nothing.
+        pair_rng = random.Random(f"{ctx.seed}:review:{user_id}:{course_id}")
+        if pair_rng.random() > 0.4:
+            continue
+        inside = (parent_slug or cat_slug) in interests.get(user_id, set())
+        stars = _stars(pair_rng, inside)
         band = "high" if stars >= 4 else "mid" if stars == 3 else "low"
         reviews.append(
             Review(
                 user_id=user_id,
                 course_id=course_id,
                 rating=stars,
-                text=rng.choice(REVIEW_TEXTS[band]),
+                text=pair_rng.choice(REVIEW_TEXTS[band]),
             )
         )
     Review.objects.bulk_create(reviews, batch_size=2000, ignore_conflicts=True)

@@ -125,8 +125,20 @@ def main() -> None:
         started = time.monotonic()
         manage("seed_demo", "--scale", "bench", "--only", SEED_STEPS, "-v0", env=env)
         print(f"  seeded in {time.monotonic() - started:.0f}s", flush=True)
+    # Fresh planner statistics, as autovacuum would have them in production.
+    manage(
+        "shell",
+        "--no-imports",
+        "-v0",
+        "-c",
+        "from django.db import connection\n"
+        "connection.cursor().execute('VACUUM ANALYZE')",
+        env=env,
+    )
     targets = manage(
         "shell",
+        "--no-imports",
+        "-v0",
         "-c",
         "from courses.models import Course, Lesson\n"
         "from django.urls import NoReverseMatch, reverse\n"

@@ -165,6 +165,15 @@ def _record_status(course: Course, *, old: str, actor, reason: str = "") -> None
     )
 
 
+def _require_editable(course: Course, actor) -> None:
+    """Creators change content, but not while staff are reviewing it."""
+    _require_owner(course, actor)
+    if not course.is_editable and not actor.is_staff:
+        raise ValidationError(
+            _("A course in review cannot be changed until staff have decided.")
+        )
+
+
 def _lock(course: Course) -> Course:
     return (
         Course.objects.select_for_update().select_related("creator").get(pk=course.pk)
@@ -428,7 +437,7 @@ def course_feature(*, course: Course, actor, featured: bool) -> Course:
 @transaction.atomic
 def section_create(*, course: Course, actor, title: str) -> Section:
     course = _lock(course)
-    _require_owner(course, actor)
+    _require_editable(course, actor)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("A section needs a title.")})
@@ -440,7 +449,7 @@ def section_create(*, course: Course, actor, title: str) -> Section:
 
 @transaction.atomic
 def section_update(*, section: Section, actor, title: str) -> Section:
-    _require_owner(_lock(section.course), actor)
+    _require_editable(_lock(section.course), actor)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("A section needs a title.")})
@@ -451,7 +460,7 @@ def section_update(*, section: Section, actor, title: str) -> Section:
 
 @transaction.atomic
 def section_delete(*, section: Section, actor) -> None:
-    _require_owner(_lock(section.course), actor)
+    _require_editable(_lock(section.course), actor)
     section.delete()
 
 
@@ -468,7 +477,7 @@ def _renumber(queryset, ordered_ids: list[int]) -> None:
 @transaction.atomic
 def section_reorder(*, course: Course, actor, ordered_ids: list[int]) -> None:
     course = _lock(course)
-    _require_owner(course, actor)
+    _require_editable(course, actor)
     _renumber(course.sections.select_for_update().order_by("pk"), ordered_ids)
 
 
@@ -485,7 +494,7 @@ def _move(items: list, item, direction: str) -> list[int]:
 def section_move(*, section: Section, actor, direction: str) -> None:
     """Move a section one place up or down."""
     course = _lock(section.course)
-    _require_owner(course, actor)
+    _require_editable(course, actor)
     sections = list(course.sections.select_for_update().order_by("position", "id"))
     _renumber(
         course.sections.select_for_update().order_by("pk"),
@@ -569,7 +578,7 @@ def lesson_create(
     video_file: UploadedFile | None = None,
 ) -> Lesson:
     course = _lock(section.course)
-    _require_owner(course, actor)
+    _require_editable(course, actor)
     if video_file:
         validate_video_file(video_file)
     last = section.lessons.aggregate(m=Max("position"))["m"]
@@ -602,7 +611,7 @@ def lesson_update(
     if unknown:
         raise TypeError(f"lesson_update got unknown fields: {sorted(unknown)}")
     course = _lock(lesson.section.course)
-    _require_owner(course, actor)
+    _require_editable(course, actor)
     if video_file:
         validate_video_file(video_file)
         lesson.video_file = video_file
@@ -620,13 +629,13 @@ def lesson_update(
 
 @transaction.atomic
 def lesson_delete(*, lesson: Lesson, actor) -> None:
-    _require_owner(_lock(lesson.section.course), actor)
+    _require_editable(_lock(lesson.section.course), actor)
     lesson.delete()
 
 
 @transaction.atomic
 def lesson_reorder(*, section: Section, actor, ordered_ids: list[int]) -> None:
-    _require_owner(_lock(section.course), actor)
+    _require_editable(_lock(section.course), actor)
     _renumber(section.lessons.select_for_update().order_by("pk"), ordered_ids)
 
 
@@ -634,7 +643,7 @@ def lesson_reorder(*, section: Section, actor, ordered_ids: list[int]) -> None:
 def lesson_move(*, lesson: Lesson, actor, direction: str) -> None:
     """Move a lesson one place up or down inside its section."""
     section = lesson.section
-    _require_owner(_lock(section.course), actor)
+    _require_editable(_lock(section.course), actor)
     lessons = list(section.lessons.order_by("position", "id"))
     _renumber(
         section.lessons.select_for_update().order_by("pk"),
@@ -646,7 +655,7 @@ def lesson_move(*, lesson: Lesson, actor, direction: str) -> None:
 def attachment_create(
     *, lesson: Lesson, actor, title: str, file: UploadedFile
 ) -> LessonAttachment:
-    _require_owner(_lock(lesson.section.course), actor)
+    _require_editable(_lock(lesson.section.course), actor)
     validate_attachment_file(file)
     return LessonAttachment.objects.create(
         lesson=lesson,
@@ -658,7 +667,7 @@ def attachment_create(
 
 @transaction.atomic
 def attachment_delete(*, attachment: LessonAttachment, actor) -> None:
-    _require_owner(_lock(attachment.lesson.section.course), actor)
+    _require_editable(_lock(attachment.lesson.section.course), actor)
     attachment.file.delete(save=False)
     attachment.delete()
 

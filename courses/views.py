@@ -278,6 +278,25 @@ def studio_course(request, pk: int):
     )
 
 
+def studio_action(view):
+    """Studio POSTs: a refused change becomes a message, never a 500."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ValidationError as error:
+            _flash_errors(request, error)
+            target = request.META.get("HTTP_REFERER") or reverse("courses:studio")
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            return redirect(target)
+
+    return wrapper
+
+
 def _syllabus_response(request, course: Course):
     if request.htmx:
         return render(
@@ -292,6 +311,7 @@ def _syllabus_response(request, course: Course):
 
 @creator_required
 @require_POST
+@studio_action
 def studio_section_create(request, pk: int):
     course = selectors.course_for_studio(pk=pk, user=request.user)
     form = SectionForm(request.POST)
@@ -321,6 +341,7 @@ def _lesson_for(request, pk: int) -> Lesson:
 
 @creator_required
 @require_POST
+@studio_action
 def studio_section_update(request, pk: int):
     section = _section_for(request, pk)
     form = SectionForm(request.POST)
@@ -333,6 +354,7 @@ def studio_section_update(request, pk: int):
 
 @creator_required
 @require_POST
+@studio_action
 def studio_section_delete(request, pk: int):
     section = _section_for(request, pk)
     course = section.course
@@ -342,6 +364,7 @@ def studio_section_delete(request, pk: int):
 
 @creator_required
 @require_POST
+@studio_action
 def studio_section_move(request, pk: int, direction: str):
     section = _section_for(request, pk)
     services.section_move(section=section, actor=request.user, direction=direction)
@@ -350,6 +373,7 @@ def studio_section_move(request, pk: int, direction: str):
 
 @creator_required
 @require_POST
+@studio_action
 def studio_lesson_move(request, pk: int, direction: str):
     lesson = _lesson_for(request, pk)
     services.lesson_move(lesson=lesson, actor=request.user, direction=direction)
@@ -358,6 +382,7 @@ def studio_lesson_move(request, pk: int, direction: str):
 
 @creator_required
 @require_POST
+@studio_action
 def studio_lesson_delete(request, pk: int):
     lesson = _lesson_for(request, pk)
     course = lesson.section.course
@@ -426,6 +451,7 @@ def studio_lesson(request, pk: int):
 
 @creator_required
 @require_POST
+@studio_action
 def studio_attachment_create(request, pk: int):
     lesson = _lesson_for(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
@@ -446,6 +472,7 @@ def studio_attachment_create(request, pk: int):
 
 @creator_required
 @require_POST
+@studio_action
 def studio_attachment_delete(request, pk: int):
     attachment = get_object_or_404(
         LessonAttachment.objects.select_related("lesson__section__course"), pk=pk

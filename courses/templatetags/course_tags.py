@@ -41,3 +41,13 @@ def duration(seconds) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.simple_tag
+def featured_courses(limit: int = 8) -> list:
+    """Featured published courses first, then the most popular (one query)."""
+    from courses.selectors import catalogue_queryset
+
+    return list(
+        catalogue_queryset().order_by("-is_featured", "-learner_count", "-id")[:limit]
+    )

@@ -76,7 +76,7 @@ def test_duplicate_slug_gets_a_clear_message_and_saves_nothing(creator):
         services.course_create(
             creator=creator, title="B", category=category, slug="same"
         )
-    assert "already used" in str(error.value.message_dict["slug"])
+    assert "已被其他课程使用" in str(error.value.message_dict["slug"])
     assert Course.objects.count() == 1
 
 
@@ -233,7 +233,7 @@ def test_video_lesson_accepts_an_mp4_and_refuses_other_files(settings):
             kind="video",
             video_file=fake,
         )
-    assert "not a video" in str(error.value.message_dict["video_file"])
+    assert "不是视频" in str(error.value.message_dict["video_file"])
 
     settings.VIDEO_MAX_BYTES = 10
     big = SimpleUploadedFile("big.mp4", MP4_HEAD, content_type="video/mp4")
@@ -245,7 +245,7 @@ def test_video_lesson_accepts_an_mp4_and_refuses_other_files(settings):
             kind="video",
             video_file=big,
         )
-    assert "too large" in str(error.value.message_dict["video_file"])
+    assert "太大" in str(error.value.message_dict["video_file"])
     assert Lesson.objects.filter(section=section).count() == 1
 
 
@@ -301,14 +301,14 @@ def test_review_only_for_enrolled_once_and_counters(
     learner = UserFactory()
     with pytest.raises(ValidationError) as error:
         services.review_create(course=course, user=learner, rating=5)
-    assert "enrolled" in error.value.messages[0]
+    assert "报名" in error.value.messages[0]
     EnrollmentFactory(user=learner, course=course)
     created = record(events.review_created)
     with django_capture_on_commit_callbacks(execute=True):
         services.review_create(course=course, user=learner, rating=4, text="好")
     with pytest.raises(ValidationError) as error:
         services.review_create(course=course, user=learner, rating=5)
-    assert "already" in error.value.messages[0]
+    assert "已经评价过" in error.value.messages[0]
     other = UserFactory()
     EnrollmentFactory(user=other, course=course)
     services.review_create(course=course, user=other, rating=5)

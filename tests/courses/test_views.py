@@ -321,3 +321,27 @@ def test_studio_learners_page(client):
     response = client.get(reverse("courses:studio_learners", args=[course.pk]))
     assert response.status_code == 200
     assert "40%" in response.content.decode()
+
+
+def test_home_page_shows_featured_courses(client):
+    CourseFactory(title="Featured one", is_featured=True)
+    CourseFactory(title="Hidden draft", status=Course.Status.DRAFT, is_featured=True)
+    html = client.get("/").content.decode()
+    assert "Featured one" in html and "Hidden draft" not in html
+
+
+def test_in_review_content_is_frozen_with_a_message_not_a_500(client):
+    course = CourseFactory(status=Course.Status.IN_REVIEW)
+    section = SectionFactory(course=course, title="A")
+    SectionFactory(course=course, title="B")
+    client.force_login(course.creator)
+    response = client.post(
+        reverse("courses:studio_section_move", args=[section.pk, "down"]),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 204 and response["HX-Redirect"]
+    response = client.post(
+        reverse("courses:studio_section_create", args=[course.pk]), {"title": "C"}
+    )
+    assert response.status_code == 302
+    assert list(course.sections.values_list("title", flat=True)) == ["A", "B"]

@@ -294,14 +294,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Schema quality is not a deployment-security matter: keep `check --deploy`
-    # about security (schema warnings show in `spectacular --validate`).
-    "ENABLE_DJANGO_DEPLOY_CHECK": False,
     # Several models have a "kind" choice set: name the community ones.
     "ENUM_NAME_OVERRIDES": {
         "CommunitySpaceKindEnum": "community.models.Space.Kind",
         "CommunityThreadKindEnum": "community.models.Thread.Kind",
         "CommunityPostKindEnum": "community.models.Post.Kind",
+        "LessonKindEnum": "courses.models.Lesson.Kind",
     },
 }
 

@@ -25,6 +25,8 @@ class OrderViewSet(
     lookup_value_regex = "[A-Z0-9]+"
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Order.objects.none()
         return (
             Order.objects.filter(user=self.request.user)
             .select_related("coupon")

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from courses.models import Course
 
 
-class CourseBriefSerializer(serializers.ModelSerializer):
+class RecommendedCourseSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.name", read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -13,7 +13,7 @@ class CourseBriefSerializer(serializers.ModelSerializer):
 
 
 class SuggestionSerializer(serializers.Serializer):
-    course = CourseBriefSerializer()
+    course = RecommendedCourseSerializer()
     reason = serializers.CharField()
     reason_kind = serializers.CharField()
     reason_course_id = serializers.SerializerMethodField()

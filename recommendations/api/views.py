@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 from courses.models import Course
 
 from .. import selectors
-from .serializers import CourseBriefSerializer, SuggestionSerializer
+from .serializers import RecommendedCourseSerializer, SuggestionSerializer
 
 MAX_LIMIT = 50
 
@@ -39,8 +39,8 @@ class RelatedCoursesView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=CourseBriefSerializer(many=True))
+    @extend_schema(responses=RecommendedCourseSerializer(many=True))
     def get(self, request, course_id: int):
         course = get_object_or_404(Course, pk=course_id, status=Course.Status.PUBLISHED)
         related = selectors.related_courses(course, limit=_limit(request, 6))
-        return Response(CourseBriefSerializer(related, many=True).data)
+        return Response(RecommendedCourseSerializer(related, many=True).data)

@@ -31,3 +31,17 @@ class PointEntrySerializer(serializers.ModelSerializer):
 
 class RedeemSerializer(serializers.Serializer):
     points = serializers.IntegerField(min_value=1)
+
+
+class LeaderboardRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    user_id = serializers.IntegerField()
+    name = serializers.CharField()
+    points = serializers.IntegerField()
+
+
+class LeaderboardSerializer(serializers.Serializer):
+    """Shape of the leaderboard response (documentation for the schema)."""
+
+    period = serializers.CharField()
+    results = LeaderboardRowSerializer(many=True)

@@ -162,14 +162,13 @@ def _with_parent(courses):
 
 
 def personalization_enabled(user) -> bool:
+    """The learner's setting; read through the user's cached profile when loaded."""
     from accounts.models import Profile
 
-    enabled = (
-        Profile.objects.filter(user=user)
-        .values_list("personalization_enabled", flat=True)
-        .first()
-    )
-    return enabled is not False
+    try:
+        return user.profile.personalization_enabled
+    except Profile.DoesNotExist:
+        return True
 
 
 def recommendations_for(

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 # update when the learner moves to another lesson.
 LESSON_PAGE_MAX = 10
 # Session, user, count, enrolments (+course, creator, certificate), first
-# lessons = 5, plus 3 for the "my_learning" slot that other apps fill.
-MY_LEARNING_MAX = 8
+# lessons = 5, plus the "my_learning" slot that other apps fill (recommendations:
+# profile, experiment, active run, courses = 4-5).
+MY_LEARNING_MAX = 10
 # Session, user, count, page of enrolments.
 API_ENROLLMENTS_MAX = 4
 # Session, user, course, count, page of enrolments, quizzes, assignments,

@@ -238,6 +238,7 @@ def test_personalisation_off_gives_only_non_personal_lists(world):
     _run()
     learner = world["coders"][0]
     Profile.objects.filter(user=learner).update(personalization_enabled=False)
+    learner = type(learner).objects.get(pk=learner.pk)  # as on the next request
     with override("en"):
         items = recommendations_for(learner, limit=3)
         assert {s.reason for s in items} == {"Popular on the platform"}

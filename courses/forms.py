@@ -69,6 +69,11 @@ class SectionForm(forms.Form):
 
 
 class LessonForm(forms.ModelForm):
+    video_url = forms.URLField(
+        label=Lesson._meta.get_field("video_url").verbose_name,
+        required=False,
+        assume_scheme="https",
+    )
     video_file = forms.FileField(
         label=_("Video file"),
         required=False,

@@ -24,9 +24,20 @@ ARTIFACTS = Path("test-artifacts")
 
 
 def pytest_collection_modifyitems(items):
+    """Mark browser tests and run them last.
+
+    Playwright's sync API keeps an event loop running in the main thread for
+    the whole session once the browser has started; Django's async views (the
+    health check) cannot be called through the test client after that.
+    """
+    browser_items, others = [], []
     for item in items:
         if "/e2e/" in str(item.path).replace("\\", "/"):
             item.add_marker(pytest.mark.browser)
+            browser_items.append(item)
+        else:
+            others.append(item)
+    items[:] = others + browser_items
 
 
 @pytest.hookimpl(wrapper=True)

@@ -681,8 +681,21 @@ def can_accept(user, thread: Thread) -> bool:
 
 
 def _unaccept(thread: Thread) -> None:
+    previously = list(
+        Post.objects.filter(thread=thread, is_accepted=True).values_list(
+            "pk", "author_id"
+        )
+    )
     Post.objects.filter(thread=thread, is_accepted=True).update(is_accepted=False)
     Thread.objects.filter(pk=thread.pk).update(accepted_post=None)
+    for post_id, author_id in previously:
+        events.send_on_commit(
+            events.answer_unaccepted,
+            sender=Post,
+            post_id=post_id,
+            thread_id=thread.pk,
+            author_id=author_id,
+        )
 
 
 @transaction.atomic

@@ -71,6 +71,9 @@ post_created = Signal()
 post_removed = Signal()
 #: kwargs: post_id, thread_id, author_id (of the answer), accepted_by_id
 answer_accepted = Signal()
+#: An accepted answer lost its mark (another answer accepted, or it was removed).
+#: kwargs: post_id, thread_id, author_id (of the answer)
+answer_unaccepted = Signal()
 #: kwargs: vote_id, post_id, author_id (of the post), voter_id, value (+1/-1)
 post_voted = Signal()
 #: kwargs: vote_id, post_id, author_id, voter_id

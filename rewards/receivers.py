@@ -34,6 +34,15 @@ def on_answer_accepted(sender, *, post_id, thread_id, author_id, accepted_by_id,
     )
 
 
+def on_answer_unaccepted(sender, *, post_id, **kw):
+    _later(
+        tasks.points_reverse_task,
+        source_key=f"post:{post_id}",
+        reason="answer no longer accepted",
+        rule_events=[Event.ANSWER_ACCEPTED],
+    )
+
+
 def on_post_voted(sender, *, vote_id, post_id, author_id, voter_id, value, **kw):
     if value is None or int(value) <= 0:
         # A downvote earns nothing; an upvote turned into a downvote (same
@@ -176,6 +185,7 @@ def on_daily_visit(sender, *, user_id, date, **kw):
 
 CONNECTIONS = [
     (events.answer_accepted, on_answer_accepted),
+    (events.answer_unaccepted, on_answer_unaccepted),
     (events.post_voted, on_post_voted),
     (events.vote_withdrawn, on_vote_withdrawn),
     (events.thread_featured, on_thread_featured),

@@ -58,10 +58,18 @@ def points_award_task(
 
 @shared_task(**RETRY)
 def points_reverse_task(
-    *, source_key: str = "", object_key: str = "", reason: str = ""
+    *,
+    source_key: str = "",
+    object_key: str = "",
+    reason: str = "",
+    rule_events: list[str] | None = None,
 ) -> int:
     if source_key:
-        return len(services.points_reverse_source(source_key=source_key, reason=reason))
+        return len(
+            services.points_reverse_source(
+                source_key=source_key, reason=reason, rule_events=rule_events
+            )
+        )
     if object_key:
         return len(services.points_reverse_object(object_key=object_key, reason=reason))
     return 0

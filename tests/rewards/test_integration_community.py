@@ -37,3 +37,24 @@ def test_votes_accept_and_removal_through_community(django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         community.post_delete(post=answer, user=helper)
     assert selectors.balance_of(helper.pk) == 0 == selectors.ledger_sum(helper.pk)
+
+
+def test_accepting_another_answer_takes_the_first_answers_points_back(
+    django_capture_on_commit_callbacks,
+):
+    PointRuleFactory(event=Event.ANSWER_ACCEPTED, points=30)
+    asker, first, second = old(), old(), old()
+    thread = ThreadFactory(author=asker)
+    first_answer = PostFactory(thread=thread, author=first)
+    second_answer = PostFactory(thread=thread, author=second)
+    with django_capture_on_commit_callbacks(execute=True):
+        community.answer_accept(post=first_answer, user=asker)
+    assert selectors.balance_of(first.pk) == 30
+    with django_capture_on_commit_callbacks(execute=True):
+        community.answer_accept(post=second_answer, user=asker)
+    assert selectors.balance_of(first.pk) == 0 == selectors.ledger_sum(first.pk)
+    assert selectors.balance_of(second.pk) == 30
+    # Accepting the first answer again cannot farm points: the source counted once.
+    with django_capture_on_commit_callbacks(execute=True):
+        community.answer_accept(post=first_answer, user=asker)
+    assert selectors.balance_of(first.pk) == 0

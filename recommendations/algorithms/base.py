@@ -61,11 +61,21 @@ class Recommender:
         norm_b = np.sqrt(np.asarray(cols_b.multiply(cols_b).sum(axis=0))).ravel()
         return dot / np.maximum(np.outer(norm_a, norm_b), 1e-12)
 
+    #: Below this cosine (of the two courses' learners) a history item does not
+    #: explain a recommendation.
+    MIN_EXPLAIN_SUPPORT = 0.05
+    #: A history item of another category must support an item this many times
+    #: more strongly than one of the same category to be named as the reason.
+    CROSS_CATEGORY_PENALTY = 0.25
+
     def explain(self, user: int, items: np.ndarray) -> np.ndarray:
         """For each item, the index of the user's history item that best supports it.
 
-        -1 where nothing in the history supports it (then the reason is
-        popularity in the item's category).
+        A history item in the recommended item's own category is preferred
+        (`CROSS_CATEGORY_PENALTY`), and weak support (`MIN_EXPLAIN_SUPPORT`)
+        explains nothing: -1 then, and the reason becomes popularity in the
+        item's category. "Because you took X" should read as a reason to a
+        learner, not as an accident of co-occurrence.
         """
         items = np.asarray(items, dtype=np.int64)
         h = self._history
@@ -74,9 +84,21 @@ class Recommender:
         if len(history) == 0 or len(items) == 0:
             return np.full(len(items), -1, dtype=np.int64)
         support = self.item_similarity(items, history)
+        categories = getattr(self.data, "item_category", None)
+        if categories is not None:
+            same = categories[history][:, None] == categories[items][None, :]
+            known = categories[items][None, :] >= 0
+            support = np.where(
+                same | ~known, support, support * self.CROSS_CATEGORY_PENALTY
+            )
         best = support.argmax(axis=0)
         out = history[best]
-        out[support.max(axis=0) <= 0] = -1
+        # The model's own support has a model-specific scale; whether the
+        # pair is really taken together is judged on one scale for all
+        # models: the cosine of their interaction columns.
+        cosine = Recommender.item_similarity(self, items, history)
+        together = cosine[best, np.arange(len(items))]
+        out[(support.max(axis=0) <= 0) | (together < self.MIN_EXPLAIN_SUPPORT)] = -1
         return out
 
     def params_for_storage(self) -> dict[str, Any]:

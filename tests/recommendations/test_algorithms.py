@@ -165,3 +165,27 @@ def test_unknown_parameter_is_refused():
         get_algorithm("ease", lambda_=3)
     with pytest.raises(ValueError, match="Unknown algorithm"):
         get_algorithm("magic")
+
+
+def test_explanations_prefer_a_course_of_the_same_category():
+    # The learner took A (category 1) and X (category 2); B (category 1) is
+    # co-taken with both, a little more with X: A is still the better reason.
+    rows = [(u, "A") for u in range(0, 10)] + [(u, "B") for u in range(0, 20)]
+    rows += [(u, "X") for u in range(8, 20)] + [(99, "A"), (99, "X")]
+    frame = pd.DataFrame(rows, columns=["user", "item"])
+    data = InteractionData.from_frame(frame, item_category={"A": 1, "B": 1, "X": 2})
+    model = get_algorithm("ease", l2=1.0, popularity_damping=0.0).fit(data)
+    u = int(np.flatnonzero(data.user_ids == 99)[0])
+    b, a = (int(np.flatnonzero(data.item_ids == name)[0]) for name in ("B", "A"))
+    assert model.explain(u, np.array([b]))[0] == a
+
+
+def test_weak_support_explains_nothing():
+    rows = [(u, "A") for u in range(50)] + [(u, "B") for u in range(50, 100)]
+    rows += [(0, "B"), (200, "A")]
+    frame = pd.DataFrame(rows, columns=["user", "item"])
+    data = InteractionData.from_frame(frame)
+    model = get_algorithm("ease", l2=1.0, popularity_damping=0.0).fit(data)
+    u = int(np.flatnonzero(data.user_ids == 200)[0])
+    b = int(np.flatnonzero(data.item_ids == "B")[0])
+    assert model.explain(u, np.array([b]))[0] == -1

@@ -25,6 +25,9 @@ class OrderViewSet(
     lookup_value_regex = "[A-Z0-9]+"
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            # Schema generation runs with an anonymous request.
+            return Order.objects.none()
         return (
             Order.objects.filter(user=self.request.user)
             .select_related("coupon")

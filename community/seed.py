@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from kpplatform.seeding import SeedContext, SeedStep
@@ -381,7 +381,17 @@ def seed_community(ctx: SeedContext) -> None:
     updates = []
     for thread in thread_objs:
         thread.reply_count = reply_counts.get(thread.pk, 0)
+        # Backdate the demo history: fresh timestamps would make every demo
+        # account look like a new account posting fast (its posts get held).
+        thread.created_at = thread.last_activity_at
         updates.append(thread)
+    Post.objects.filter(thread__in=thread_objs).update(
+        created_at=Subquery(
+            Thread.objects.filter(pk=OuterRef("thread_id")).values("last_activity_at")[
+                :1
+            ]
+        )
+    )
     for pk, score in opening_scores.items():
         for thread in updates:
             if thread.pk == thread_of_opening[pk]:

@@ -36,3 +36,30 @@ def test_seed_is_plausible_deterministic_and_idempotent():
         Post.objects.count(),
         Vote.objects.count(),
     ) == counts
+
+
+def test_seeded_history_is_backdated_so_demo_posts_are_not_held():
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from community import services
+
+    ctx = SeedContext(scale="small", seed=7, stdout=io.StringIO(), quiet=True)
+    seed_categories(ctx)
+    seed_people(ctx)
+    seed_community(ctx)
+    recent = timezone.now() - datetime.timedelta(minutes=10)
+    assert not Post.objects.filter(created_at__gte=recent).exists()
+    assert not Thread.objects.filter(created_at__gte=recent).exists()
+    # A demo learner's first question goes live at once.
+    author = Post.objects.values_list("author_id", flat=True).first()
+    thread = services.thread_create(
+        author=User.objects.get(pk=author),
+        space=Space.objects.filter(kind="category").first(),
+        kind="question",
+        title="演示账号提问",
+        body="演示数据之后的第一个问题不应被扣留。",
+    )
+    assert thread.status == "visible"

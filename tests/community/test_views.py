@@ -375,3 +375,18 @@ def test_edit_page_changes_title_body_and_tags(client, member, space):
     assert Tag.objects.get(slug="python").thread_count == 0
     assert Tag.objects.get(slug="django").thread_count == 1
     assert opening.revisions.count() == 1
+
+
+def test_community_pages_keep_site_layout_and_sidebar(client, member, space):
+    # community/base.html's inner block must not share a name with the site
+    # base.html's "main" block, or the container, flash messages and the
+    # community sidebar all disappear.
+    client.force_login(member)
+    for url in (
+        reverse("community:index"),
+        reverse("community:notifications"),
+        space.get_absolute_url(),
+    ):
+        html = client.get(url).content.decode()
+        assert 'class="container"' in html, url
+        assert f'action="{reverse("community:search")}"' in html, url

@@ -35,8 +35,10 @@ from .markdown import render_markdown
 from .models import Category, Course, Lesson, Review, Section
 from .seed_content import (
     ARTICLE,
+    ASSIGNMENT_TITLE,
     DESCRIPTION,
     LESSON_TITLES,
+    QUIZ_TITLE,
     REVIEW_TEXTS,
     SECTION_TITLES,
     TOPICS,
@@ -215,9 +217,18 @@ def _seed_syllabus(ctx, courses: list[Course], *, video_name: str, bench: bool) 
             ]
             first = section.position == 0 and position == 0
             is_video = bool(video_name) and position == 0
+            last = position == lessons_per_section - 1
+            kind = Lesson.Kind.VIDEO if is_video else Lesson.Kind.ARTICLE
+            # Practice closes some sections: a quiz after the last section, an
+            # assignment after the first one.
+            if last and not first and section.position == sections_per_course - 1:
+                kind, lesson_title = Lesson.Kind.QUIZ, QUIZ_TITLE[course.language]
+            elif last and not first and section.position == 0 and not bench:
+                kind = Lesson.Kind.ASSIGNMENT
+                lesson_title = ASSIGNMENT_TITLE[course.language]
             body = ""
             body_html = ""
-            if not is_video:
+            if kind == Lesson.Kind.ARTICLE:
                 key = (course.language, lesson_title, course.title)
                 body = ARTICLE[course.language].format(
                     lesson=lesson_title, title=course.title
@@ -229,7 +240,7 @@ def _seed_syllabus(ctx, courses: list[Course], *, video_name: str, bench: bool) 
                 Lesson(
                     section=section,
                     title=lesson_title,
-                    kind=Lesson.Kind.VIDEO if is_video else Lesson.Kind.ARTICLE,
+                    kind=kind,
                     position=position,
                     is_free_preview=first or (section.position == 1 and position == 1),
                     duration_seconds=SAMPLE_VIDEO_SECONDS if is_video else 300,

@@ -479,9 +479,7 @@ Anyone who wants a structured path through "{title}": students, new professional
 }
 
 ARTICLE = {
-    "zh-hans": """# {lesson}
-
-本节是「{title}」的一部分。先读一遍要点，再动手练习。
+    "zh-hans": """本节是「{title}」的一部分。先读一遍要点，再动手练习。
 
 ## 要点
 
@@ -505,9 +503,7 @@ print(practice(21))
 - 用自己的话复述本节内容
 - 找一个身边的例子应用它
 """,
-    "en": """# {lesson}
-
-This lesson is part of "{title}". Read the key points first, then practise.
+    "en": """This lesson is part of "{title}". Read the key points first, then practise.
 
 ## Key points
 
@@ -532,6 +528,11 @@ print(practice(21))
 - Apply it to an example from your own life
 """,
 }
+
+# Titles of the practice lessons that close some sections (the learning seed
+# writes their questions and instructions).
+QUIZ_TITLE = {"zh-hans": "本章小测验", "en": "Section quiz"}
+ASSIGNMENT_TITLE = {"zh-hans": "课后作业", "en": "Assignment"}
 
 REVIEW_TEXTS = {
     "high": [

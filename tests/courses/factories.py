@@ -3,17 +3,8 @@
 import factory
 
 from courses.models import Review, Wishlist
-from learning.models import Enrollment
 from tests.factories import CourseFactory, UserFactory
-
-
-class EnrollmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Enrollment
-
-    user = factory.SubFactory(UserFactory)
-    course = factory.SubFactory(CourseFactory)
-    source = Enrollment.Source.FREE
+from tests.learning.factories import EnrollmentFactory  # noqa: F401 (re-exported)
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

@@ -79,3 +79,25 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+def logged_in_page(browser, live_server, user, locale="zh-CN"):
+    """A new browser context signed in as `user` (session cookie), and its page."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(
+        base_url=live_server.url, locale=locale, viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15000)
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context, context.new_page()

@@ -6,10 +6,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
 from commerce.models import Coupon, Order, Refund
 from tests.commerce.factories import CouponFactory
+from tests.e2e.conftest import logged_in_page
 from tests.factories import (
     CourseFactory,
     CreatorFactory,
@@ -21,25 +21,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path("test-artifacts")
-
-
-def _login(browser, live_server, user, locale="zh-CN"):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url, locale=locale, viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15000)
-    context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context, context.new_page()
 
 
 def test_buy_with_coupon_learn_refund_and_revenue(browser, live_server):
@@ -55,7 +36,7 @@ def test_buy_with_coupon_learn_refund_and_revenue(browser, live_server):
     staff = StaffFactory()
     SHOTS.mkdir(exist_ok=True)
 
-    context, page = _login(browser, live_server, learner)
+    context, page = logged_in_page(browser, live_server, learner)
     lesson_url = f"/learn/lesson/{lesson.pk}/"
     page.goto(lesson_url)
     page.get_by_role("button", name="199.00").click()
@@ -96,7 +77,7 @@ def test_buy_with_coupon_learn_refund_and_revenue(browser, live_server):
     context.close()
 
     # Staff approve it in the admin.
-    staff_context, admin_page = _login(browser, live_server, staff)
+    staff_context, admin_page = logged_in_page(browser, live_server, staff)
     admin_page.goto("/admin/commerce/refund/?status__exact=requested")
     admin_page.check(f"input[name=_selected_action][value='{refund.pk}']")
     admin_page.select_option("select[name=action]", "approve")
@@ -107,13 +88,15 @@ def test_buy_with_coupon_learn_refund_and_revenue(browser, live_server):
     staff_context.close()
 
     # Access is gone.
-    context, page = _login(browser, live_server, learner)
+    context, page = logged_in_page(browser, live_server, learner)
     response = page.goto(lesson_url)
     assert response.status == 403
     context.close()
 
     # The creator sees the sale and the reversal.
-    creator_context, studio = _login(browser, live_server, creator, locale="en-US")
+    creator_context, studio = logged_in_page(
+        browser, live_server, creator, locale="en-US"
+    )
     studio.goto("/shop/studio/revenue/?language=en")
     rows = studio.locator("#ledger tbody tr")
     assert rows.count() == 2

@@ -5,10 +5,10 @@ the admin and it appears in the catalogue."""
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
 from courses.models import Course
 from courses.services import _save_search
+from tests.e2e.conftest import logged_in_page
 from tests.factories import (
     CategoryFactory,
     CourseFactory,
@@ -20,25 +20,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path("test-artifacts")
-
-
-def _login(browser, live_server, user, locale="zh-CN"):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url, locale=locale, viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15000)
-    context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context, context.new_page()
 
 
 def test_learner_searches_in_chinese_and_opens_the_course(page):
@@ -76,7 +57,7 @@ def test_creator_builds_submits_and_staff_approve(browser, live_server):
     creator = CreatorFactory()
     staff = StaffFactory()
 
-    context, page = _login(browser, live_server, creator)
+    context, page = logged_in_page(browser, live_server, creator)
     page.goto("/courses/studio/")
     page.get_by_role("link", name="新建课程").first.click()
     page.get_by_label("标题", exact=True).fill("Python 小白入门营")
@@ -103,7 +84,7 @@ def test_creator_builds_submits_and_staff_approve(browser, live_server):
     page.screenshot(path=str(SHOTS / "courses-studio-zh.png"), full_page=True)
     context.close()
 
-    context, page = _login(browser, live_server, staff)
+    context, page = logged_in_page(browser, live_server, staff)
     page.goto("/admin/courses/course/")
     row = page.locator("#result_list tbody tr").first
     assert "Python 小白入门营" in row.inner_text()
@@ -115,7 +96,7 @@ def test_creator_builds_submits_and_staff_approve(browser, live_server):
     assert course.status == Course.Status.PUBLISHED
     context.close()
 
-    context, page = _login(browser, live_server, CreatorFactory())
+    context, page = logged_in_page(browser, live_server, CreatorFactory())
     page.goto("/courses/?q=小白")
     assert page.get_by_test_id("course-card").count() == 1
     assert page.get_by_role("link", name="Python 小白入门营").is_visible()

@@ -81,8 +81,9 @@ def page(browser, live_server):
     context.close()
 
 
-def logged_in_page(browser, live_server, user, locale="zh-CN"):
-    """A new browser context signed in as `user` (session cookie), and its page."""
+def logged_in_context(browser, live_server, user, locale="zh-CN"):
+    """A new browser context signed in as `user` (session cookie, no login form)."""
+    from django.conf import settings
     from django.test import Client
 
     client = Client()
@@ -91,13 +92,20 @@ def logged_in_page(browser, live_server, user, locale="zh-CN"):
         base_url=live_server.url, locale=locale, viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(15000)
+    cookie = settings.SESSION_COOKIE_NAME
     context.add_cookies(
         [
             {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
+                "name": cookie,
+                "value": client.cookies[cookie].value,
                 "url": live_server.url,
             }
         ]
     )
+    return context
+
+
+def logged_in_page(browser, live_server, user, locale="zh-CN"):
+    """`logged_in_context` and a page in it."""
+    context = logged_in_context(browser, live_server, user, locale)
     return context, context.new_page()

@@ -4,8 +4,6 @@ import datetime
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -14,6 +12,7 @@ from community.models import Notification, Post, Thread
 from community.similarity import rebuild_now
 from tests.community.factories import SpaceFactory, ThreadFactory
 from tests.community.xss_payloads import XSS_PAYLOADS
+from tests.e2e.conftest import logged_in_context
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,28 +23,6 @@ def _member():
     user.date_joined = timezone.now() - datetime.timedelta(days=30)
     user.save(update_fields=["date_joined"])
     return user
-
-
-def _log_in(browser, live_server, user):
-    """A browser context with the user's session cookie (no login form needed)."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        viewport={"width": 1280, "height": 900},
-    )
-    context.set_default_timeout(15000)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context
 
 
 def test_ask_see_similar_get_answer_accept_both_notified(browser, live_server):
@@ -59,7 +36,7 @@ def test_ask_see_similar_get_answer_accept_both_notified(browser, live_server):
     rebuild_now()
     asker, answerer = _member(), _member()
 
-    asker_context = _log_in(browser, live_server, asker)
+    asker_context = logged_in_context(browser, live_server, asker)
     page = asker_context.new_page()
     page.goto("/community/s/python-space/new/?kind=question")
     page.locator("input[name=title]").press_sequentially(
@@ -76,7 +53,7 @@ def test_ask_see_similar_get_answer_accept_both_notified(browser, live_server):
     thread = Thread.objects.get(title="Python 读取 CSV 文件乱码")
     thread_url = thread.get_absolute_url()
 
-    answer_context = _log_in(browser, live_server, answerer)
+    answer_context = logged_in_context(browser, live_server, answerer)
     answer_page = answer_context.new_page()
     answer_page.goto(thread_url)
     answer_page.locator("[data-testid=reply-form] textarea[name=body]").fill(
@@ -123,7 +100,7 @@ def test_xss_payloads_never_fire_in_the_browser(browser, live_server):
     services.post_create(
         author=author, thread=thread, body=XSS_PAYLOADS[2], parent=answer
     )
-    context = _log_in(browser, live_server, other)
+    context = logged_in_context(browser, live_server, other)
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -1,35 +1,13 @@
 """Browser: a learner redeems points for a coupon and sees the result."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from rewards import selectors, services
 from rewards.models import RedemptionRate
+from tests.e2e.conftest import logged_in_context
 from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _log_in(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        viewport={"width": 1280, "height": 900},
-    )
-    context.set_default_timeout(15000)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context
 
 
 def test_redeem_too_much_then_enough(browser, live_server):
@@ -40,7 +18,7 @@ def test_redeem_too_much_then_enough(browser, live_server):
     services.points_adjust(
         user=learner, points=700, reason="活动奖励", by=StaffFactory()
     )
-    context = _log_in(browser, live_server, learner)
+    context = logged_in_context(browser, live_server, learner)
     page = context.new_page()
     try:
         page.goto("/rewards/points/")

@@ -172,12 +172,16 @@ def _recommendation_rows(
     done = 0
     for chunk, items, scores in top_n(model, users, n, exclude=exclude):
         batch: list[tuple] = []
-        for u, row, srow in zip(chunk.tolist(), items, scores, strict=True):
+        # reasons for the whole batch at once (one vectorised pass)
+        explained = model.explain_batch(chunk, items)
+        for u, row, srow, brow in zip(
+            chunk.tolist(), items, scores, explained, strict=True
+        ):
             valid = row >= 0
             picked = row[valid]
             if len(picked) == 0:
                 continue
-            because = model.explain(u, picked)
+            because = brow[valid]
             mine = set(interests.get(u, ()))
             for rank, (i, s, b) in enumerate(
                 zip(

@@ -530,6 +530,12 @@ def dismissal_create(*, user, course) -> Dismissal:
     return dismissal
 
 
+def dismissal_delete(*, user, course) -> bool:
+    """Undo "not interested": the course may be recommended again."""
+    deleted, _ = Dismissal.objects.filter(user=user, course=course).delete()
+    return bool(deleted)
+
+
 def course_view_record(*, user_id: int, course_id: int) -> None:
     """Count a course page view: one UPDATE, an INSERT the first time."""
     updated = CourseView.objects.filter(user_id=user_id, course_id=course_id).update(

@@ -61,7 +61,8 @@ def undismiss(request, course_id: int):
             },
         )
     messages.success(
-        request, _("“%(title)s” is back in your recommendations.") % {"title": course.title}
+        request,
+        _("“%(title)s” is back in your recommendations.") % {"title": course.title},
     )
     return _back(request)
 

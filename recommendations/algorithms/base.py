@@ -178,7 +178,9 @@ class Recommender:
         if categories is not None:
             cat_item = categories[pair_item]
             different = (categories[pair_hist] != cat_item) & (cat_item >= 0)
-            support = np.where(different, support * self.CROSS_CATEGORY_PENALTY, support)
+            support = np.where(
+                different, support * self.CROSS_CATEGORY_PENALTY, support
+            )
         key = pair_row * n_slots + pair_slot
         # best support first within each slot, then the lower history index
         order = np.lexsort((pair_hist, -support, key))

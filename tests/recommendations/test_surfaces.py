@@ -68,9 +68,10 @@ def test_dismiss_without_htmx_says_what_happened(client, world):
     assert not Dismissal.objects.filter(user=learner, course=course).exists()
     # undoing twice, or a course never dismissed, is harmless
     assert client.post(undo).status_code == 302
-    assert client.post(
-        reverse("recommendations:undismiss", args=[999999])
-    ).status_code == 404
+    assert (
+        client.post(reverse("recommendations:undismiss", args=[999999])).status_code
+        == 404
+    )
 
 
 def test_home_block_query_count_does_not_grow(

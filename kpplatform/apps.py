@@ -6,3 +6,6 @@ class KpplatformConfig(AppConfig):
 
     name = "kpplatform"
     verbose_name = "Platform"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the production checks)

@@ -9,8 +9,10 @@ the README lists every variable.
 
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,11 +26,14 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env.bool("DEBUG", default=True)
 _INSECURE_DEV_KEY = "django-insecure-dev-only-change-me-in-production-0123456789abcdef"
 SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_DEV_KEY)
+# Production (DEBUG=0) must name its hosts: no default there (see
+# kpplatform/checks.py, which refuses to start without them).
 ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
+    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+_SITE = urlsplit(SITE_URL)
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -68,10 +73,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "payments",
     "health_check",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -306,8 +313,12 @@ SPECTACULAR_SETTINGS = {
 
 # --- Payments (django-payments) ---------------------------------------------
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="dummy")
-PAYMENT_HOST = env.str("PAYMENT_HOST", default="127.0.0.1:8000")
-PAYMENT_USES_SSL = env.bool("PAYMENT_USES_SSL", default=False)
+# Callback URLs follow SITE_URL (host and scheme) unless set on their own.
+PAYMENT_HOST = env.str("PAYMENT_HOST", default=_SITE.netloc or "127.0.0.1:8000")
+PAYMENT_USES_SSL = env.bool("PAYMENT_USES_SSL", default=_SITE.scheme == "https")
+# The dummy gateway marks orders paid without money: refused in production
+# unless a staging site says so explicitly.
+ALLOW_TEST_PAYMENTS = env.bool("ALLOW_TEST_PAYMENTS", default=False)
 PAYMENT_MODEL = "commerce.Payment"
 PAYMENT_VARIANTS = {
     "dummy": ("commerce.payment_providers.DummyProvider", {}),
@@ -320,6 +331,10 @@ PAYMENT_VARIANTS = {
         },
     ),
 }
+# Hosted payment pages that a checkout form may post to (CSP form-action).
+_PAYMENT_FORM_ACTIONS = env.list(
+    "PAYMENT_FORM_ACTIONS", default=["https://checkout.stripe.com"]
+)
 CURRENCY = env.str("CURRENCY", default="CNY")
 PLATFORM_COMMISSION_RATE = Decimal(env.str("PLATFORM_COMMISSION_RATE", default="0.30"))
 REFUND_WINDOW_DAYS = env.int("REFUND_WINDOW_DAYS", default=7)
@@ -369,6 +384,27 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from our own static files
+# (no inline <script>, no on*= attributes: tests/security/test_headers.py
+# fails on them). Inline style attributes stay allowed (progress bars, the
+# admin). Lesson videos and HLS streams may come from other https hosts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "https:"],
+        "font-src": [SELF, "data:"],
+        "media-src": [SELF, "https:", "blob:"],
+        "connect-src": [SELF, "https:"],
+        "worker-src": [SELF, "blob:"],
+        "frame-src": [NONE],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF] + _PAYMENT_FORM_ACTIONS,
+    }
+}
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz/ must answer plain HTTP probes from the load balancer.

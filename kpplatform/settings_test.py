@@ -27,7 +27,9 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-ALLOWED_HOSTS = ["*"]
+# The test client's host and the live server's: test settings only.
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "[::1]"]
+ALLOW_TEST_PAYMENTS = True
 if REDIS_URL:
     # Keep test keys apart from a development server sharing the same Redis.
     CACHES["default"]["KEY_PREFIX"] = f"kp-test-{os.getpid()}"

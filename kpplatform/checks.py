@@ -66,10 +66,10 @@ def production_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]
             )
         )
     elif hosts & TEST_HOSTS:
+        found = ", ".join(sorted(hosts & TEST_HOSTS))
         errors.append(
             checks.Error(
-                "ALLOWED_HOSTS contains %s, which belongs to test settings."
-                % ", ".join(sorted(hosts & TEST_HOSTS)),
+                f"ALLOWED_HOSTS contains {found}, which belongs to test settings.",
                 hint="List only the real host names of the site.",
                 id="kp.E004",
             )

@@ -58,7 +58,9 @@ def test_no_template_has_an_inline_script_or_event_handler():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/courses/", "/accounts/login/", "/admin/login/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/courses/", "/accounts/login/", "/admin/login/"]
+)
 def test_pages_carry_the_security_headers(client, path):
     response = client.get(path)
     assert response.status_code == 200

@@ -4,20 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from core.params import parse_ids
+from core.redirects import safe_next
 
 from . import selectors, services
 from .forms import CreatorApplicationForm, OnboardingForm, ProfileForm
 
 
 def _safe_next(request, default: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
+    return safe_next(request, default)
 
 
 def profile(request, user_id: int):
@@ -89,7 +86,7 @@ def onboarding(request):
     else:
         form = OnboardingForm(initial={"interests": list(profile.interests.all())})
     if form.is_bound:
-        selected = {int(v) for v in request.POST.getlist("interests") if v.isdigit()}
+        selected = set(parse_ids(request.POST.getlist("interests"), limit=100))
     else:
         selected = {c.pk for c in form.initial["interests"]}
     return render(

@@ -69,6 +69,20 @@ class DummyProvider(BasicProvider):
             raise RedirectNeeded(signed_callback_url(payment, status))
         return form
 
+    def get_token_from_request(self, payment, request) -> str | None:
+        """The payment a signed callback names (None when unsigned or forged).
+
+        Used by the static callback URL (/shop/payments/process/dummy/): an
+        anonymous POST there without a valid signature gets a 400.
+        """
+        raw = request.GET.get("sig") or request.POST.get("sig") or ""
+        try:
+            data = signing.loads(raw, salt=SIGNING_SALT, max_age=CALLBACK_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        token = data.get("t") if isinstance(data, dict) else None
+        return token if isinstance(token, str) else None
+
     def process_data(self, payment, request):
         from .services import payment_callback
 

@@ -9,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from payments import PaymentError, RedirectNeeded
 from payments.urls import static_callback
+
+from core.redirects import safe_next
 
 from . import registry, selectors, services
 from .forms import CouponForm, PayoutRequestForm, RefundRequestForm
@@ -32,7 +34,7 @@ def provider_webhook(request: HttpRequest, variant: str) -> HttpResponse:
     except Exception as exc:
         # Signature or payload errors of the provider's SDK (e.g. Stripe's
         # SignatureVerificationError): a forged or broken callback.
-        if isinstance(exc, ValueError) or type(exc).__name__ == (
+        if isinstance(exc, ValueError | NotImplementedError) or type(exc).__name__ == (
             "SignatureVerificationError"
         ):
             return JsonResponse({"error": "invalid callback"}, status=400)
@@ -40,12 +42,7 @@ def provider_webhook(request: HttpRequest, variant: str) -> HttpResponse:
 
 
 def _back(request: HttpRequest, fallback: str = "home") -> HttpResponse:
-    target = request.POST.get("next") or request.META.get("HTTP_REFERER", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}
-    ):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(safe_next(request, reverse(fallback), use_referer=True))
 
 
 def plans(request: HttpRequest) -> HttpResponse:

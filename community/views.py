@@ -15,6 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.redirects import safe_next
+
 from . import selectors, services, similarity
 from .forms import (
     CommentForm,
@@ -38,12 +40,7 @@ def _error_text(error: ValidationError) -> str:
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+    return safe_next(request, fallback, use_referer=True)
 
 
 def _not_found(request: HttpRequest, message: str) -> HttpResponse:

@@ -7,12 +7,13 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from health_check.views import HealthCheckView
+
+from core.redirects import safe_next
 
 HOME_BLOCK_APPS = ["recommendations", "courses", "live", "community", "rewards"]
 
@@ -66,12 +67,5 @@ def set_language(request):
             _("The language “%(code)s” is not available. Choose one from the list.")
             % {"code": code[:20]},
         )
-        target = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
-        if not url_has_allowed_host_and_scheme(
-            target,
-            allowed_hosts={request.get_host()},
-            require_https=request.is_secure(),
-        ):
-            target = "/"
-        return HttpResponseRedirect(target)
+        return HttpResponseRedirect(safe_next(request, "/", use_referer=True))
     return django_set_language(request)

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.redirects import safe_next
+
 from . import selectors, services
 from .filters import SORT_CHOICES, CourseFilter
 from .forms import (
@@ -185,7 +187,7 @@ def wishlist_toggle(request, slug: str):
         request,
         _("Added to your wishlist.") if added else _("Removed from your wishlist."),
     )
-    return redirect(request.POST.get("next") or course.get_absolute_url())
+    return redirect(safe_next(request, course.get_absolute_url()))
 
 
 @login_required
@@ -287,7 +289,7 @@ def studio_action(view):
             return view(request, *args, **kwargs)
         except ValidationError as error:
             _flash_errors(request, error)
-            target = request.META.get("HTTP_REFERER") or reverse("courses:studio")
+            target = safe_next(request, reverse("courses:studio"), use_referer=True)
             if request.htmx:
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = target

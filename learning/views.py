@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.params import parse_id
 from courses.models import Course, Lesson, LessonAttachment
+from courses.selectors import course_visible_to
 
 from . import selectors, services
 from .access import can_manage_course, can_open_lesson, can_open_submission
@@ -105,6 +107,9 @@ def redirect_307(url: str) -> HttpResponse:
 def course_home(request, slug: str):
     """Continue where the learner left off (first unfinished lesson otherwise)."""
     course = get_object_or_404(Course.objects.select_related("creator"), slug=slug)
+    if not course_visible_to(request.user, course):
+        # An unpublished course is named to no one but its creator and staff.
+        raise Http404
     sections = selectors.course_syllabus(course)
     lessons = selectors.ordered_lessons(sections)
     enrollment = selectors.enrollment_for(request.user, course)
@@ -163,8 +168,9 @@ def _quiz_context(request, lesson: Lesson) -> dict:
         )
     shown = None
     wanted = request.GET.get("attempt")
-    if wanted and wanted.isdigit():
-        shown = next((a for a in attempts if a.pk == int(wanted)), None)
+    wanted_id = parse_id(wanted)
+    if wanted_id is not None:
+        shown = next((a for a in attempts if a.pk == wanted_id), None)
     feedback = []
     if shown is not None:
         answers = {
@@ -235,6 +241,9 @@ def lesson(request, lesson_id: int, *, submission_form=None):
         current = selectors.lesson_for_player(lesson_id)
     except Lesson.DoesNotExist as error:
         raise Http404 from error
+    if not course_visible_to(request.user, current.section.course):
+        # The locked page names the course and the lesson: not for a draft.
+        raise Http404
     if not can_open_lesson(request.user, current):
         return _refuse(request, current)
     course = current.section.course
@@ -333,9 +342,9 @@ def lesson_complete(request, lesson_id: int):
         messages.error(request, _error_text(error))
         return redirect("learning:lesson", lesson_id=current.pk)
     messages.success(request, _("Marked as completed."))
-    following = request.POST.get("next_lesson")
-    if following and following.isdigit():
-        return redirect("learning:lesson", lesson_id=int(following))
+    following = parse_id(request.POST.get("next_lesson"))
+    if following is not None:
+        return redirect("learning:lesson", lesson_id=following)
     return redirect("learning:lesson", lesson_id=current.pk)
 
 

@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.params import parse_id
+from core.redirects import safe_next
 from courses.models import Course
 
 from . import selectors, services
@@ -16,12 +17,7 @@ from .models import ExperimentEvent, Variant
 
 
 def _back(request) -> HttpResponseRedirect:
-    target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(safe_next(request, "/"))
 
 
 @login_required
@@ -70,10 +66,10 @@ def undismiss(request, course_id: int):
 def click(request, course_id: int):
     """Record a click on a recommended course (for experiments), then open it."""
     course = get_object_or_404(Course, pk=course_id, status=Course.Status.PUBLISHED)
-    variant_id = request.GET.get("v", "")
-    if request.user.is_authenticated and variant_id.isdigit():
+    variant_id = parse_id(request.GET.get("v"))
+    if request.user.is_authenticated and variant_id is not None:
         variant = Variant.objects.filter(
-            pk=int(variant_id), experiment__is_active=True
+            pk=variant_id, experiment__is_active=True
         ).first()
         if variant is not None:
             services.experiment_events_record(

@@ -4,6 +4,7 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.params import parse_int
 from courses.models import Course
 
 from .. import selectors
@@ -13,11 +14,9 @@ MAX_LIMIT = 50
 
 
 def _limit(request, default: int) -> int:
-    try:
-        value = int(request.query_params.get("limit", default))
-    except ValueError:
-        value = default
-    return max(1, min(value, MAX_LIMIT))
+    return parse_int(
+        request.query_params.get("limit"), default=default, low=1, high=MAX_LIMIT
+    )
 
 
 class MyRecommendationsView(APIView):

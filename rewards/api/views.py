@@ -8,6 +8,8 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.params import parse_id, parse_ids
+
 from .. import selectors, services
 from ..models import Badge, PointEntry
 from .serializers import (
@@ -91,7 +93,7 @@ class LeaderboardViewSet(viewsets.ViewSet):
         category = request.query_params.get("category")
         rows = selectors.leaderboard(
             period=period,
-            category_id=int(category) if category and category.isdigit() else None,
+            category_id=parse_id(category),
         )
         return Response(
             {
@@ -122,6 +124,6 @@ class CourseQualityViewSet(viewsets.ViewSet):
     )
     def list(self, request):
         raw = request.query_params.get("ids", "")
-        ids = [int(x) for x in raw.split(",") if x.strip().isdigit()][:200]
+        ids = parse_ids(raw, limit=200)
         scores = selectors.course_quality_scores(ids)
         return Response({str(k): str(v) for k, v in scores.items()})

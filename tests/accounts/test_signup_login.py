@@ -45,18 +45,44 @@ def test_signup_sends_a_verification_link_that_logs_in_and_leads_to_onboarding(
 
 
 @pytest.mark.parametrize("variant", ["taken@example.com", "TAKEN@Example.COM"])
-def test_duplicate_email_in_any_case_is_refused_with_a_clear_message(client, variant):
+def test_signup_with_a_registered_email_reveals_nothing_and_tells_the_owner(
+    client, variant
+):
+    """No account enumeration: the page answers as for a new address; the owner
+    of the address gets an email saying an account already exists."""
     UserFactory(email="taken@example.com")
-    response = _signup(client, variant, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
-    assert "already registered" in response.content.decode()
-    assert User.objects.count() == 1
+    taken = _signup(client, variant, HTTP_ACCEPT_LANGUAGE="en")
+    fresh = _signup(
+        client.__class__(), "nobody-yet@example.com", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert taken.status_code == fresh.status_code == 302
+    assert taken.url == reverse("account_email_verification_sent")
+    assert taken.url == fresh.url
+    assert User.objects.filter(email__iexact="taken@example.com").count() == 1
+    to_owner = [m for m in mail.outbox if m.to == ["taken@example.com"]]
+    assert len(to_owner) == 1
+    assert "already" in to_owner[0].body.lower()
+    assert "already registered" not in client.get(taken.url).content.decode()
 
 
-def test_duplicate_email_message_is_in_chinese_by_default(client):
-    UserFactory(email="taken@example.com")
-    response = _signup(client, "Taken@example.com")
-    assert "此电子邮件地址已被其他用户注册" in response.content.decode()
+def test_password_reset_answers_the_same_for_unknown_addresses(client):
+    UserFactory(email="known@example.com")
+    known = client.post(
+        reverse("account_reset_password"), {"email": "known@example.com"}
+    )
+    unknown = client.post(
+        reverse("account_reset_password"), {"email": "unknown@example.com"}
+    )
+    assert known.status_code == unknown.status_code == 302
+    assert known.url == unknown.url
+    # The known address gets a reset link, the unknown one a note that no
+    # account uses it (it may be a typo of its owner, or someone else's probe).
+    assert [m.to for m in mail.outbox] == [
+        ["known@example.com"],
+        ["unknown@example.com"],
+    ]
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+    assert "/accounts/password/reset/key/" not in mail.outbox[1].body
 
 
 def test_weak_password_is_refused_and_nothing_is_saved(client):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import events
+from core.tasks import enqueue
 from courses.models import Category
 
 from .models import CreatorApplication, Profile, User
@@ -135,9 +136,7 @@ def creator_application_reject(
 def _email_on_commit(application_id: int) -> None:
     from .tasks import creator_application_notify
 
-    transaction.on_commit(
-        lambda: creator_application_notify.delay(application_id=application_id)
-    )
+    enqueue(creator_application_notify, application_id=application_id)
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ import logging
 
 from celery import shared_task
 
+from core.tasks import IDEMPOTENT
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -16,6 +18,7 @@ logger = logging.getLogger(__name__)
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=8,
+    **IDEMPOTENT,
 )
 def reconcile_orders_task() -> dict[str, int]:
     """Capture confirmed payments and fulfil paid items that a crash left behind.
@@ -29,7 +32,9 @@ def reconcile_orders_task() -> dict[str, int]:
     return result
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+@shared_task(
+    autoretry_for=(Exception,), retry_backoff=True, max_retries=5, **IDEMPOTENT
+)
 def order_fulfil_task(*, order_id: int) -> list[int]:
     return services.order_fulfil(order_id=order_id)
 

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     """Shared code every app uses: events, schedules, template tags, health, base views.
 
-    No models: core owns no data of its own.
+    One model only: the task outbox (core/tasks.py), shared infrastructure.
     """
 
     name = "core"

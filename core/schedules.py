@@ -19,3 +19,13 @@ class Schedule:
     day_of_month: str = "*"
     month_of_year: str = "*"
     description: str = ""
+
+
+SCHEDULES = [
+    Schedule(
+        name="core: send queued tasks",
+        task="core.tasks.outbox_drain",
+        minute="*",
+        description="Publish tasks kept in the outbox while the broker was down.",
+    ),
+]

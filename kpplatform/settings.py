@@ -282,10 +282,36 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True
+# Acknowledge on receipt by default: a task that is not idempotent (an email)
+# must not run twice after a redelivery. Idempotent tasks (fulfilment, awards,
+# retrain, reconciliation) opt in with core.tasks.IDEMPOTENT: acks_late and
+# reject_on_worker_lost, so a killed worker's task runs again on the next one.
+CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
+# A broker that does not answer must not hang a web request (celery#4556):
+# connect and publish give up within seconds; core.tasks.enqueue keeps the
+# task in the database outbox and the worker sends it when the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", 2.0)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        # An unacknowledged (acks_late) task of a worker that vanished is
+        # delivered again after this long: longer than the longest task.
+        "visibility_timeout": env.int(
+            "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 600
+        ),
+    }
 
 # --- API -------------------------------------------------------------------
 REST_FRAMEWORK = {

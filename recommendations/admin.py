@@ -2,13 +2,14 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from core.tasks import enqueue
 
 from . import selectors, services
 from .algorithms import ALGORITHMS
@@ -43,7 +44,7 @@ def _start_run(request, algorithm: str) -> ModelRun:
     from .tasks import execute_run
 
     run = services.model_run_create(algorithm=algorithm, triggered_by=request.user)
-    transaction.on_commit(lambda: execute_run.delay(run.pk))
+    enqueue(execute_run, run.pk)
     return run
 
 

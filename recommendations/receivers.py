@@ -1,8 +1,7 @@
 """Receivers of domain events: quick, handing the work to tasks that take ids."""
 
-from django.db import transaction
-
 from core import events
+from core.tasks import enqueue
 
 
 def on_course_viewed(sender, *, course_id, user_id=None, **kwargs):
@@ -17,13 +16,13 @@ def on_course_viewed(sender, *, course_id, user_id=None, **kwargs):
 def on_course_published(sender, *, course_id, **kwargs):
     from .tasks import refresh_related
 
-    transaction.on_commit(lambda: refresh_related.delay(course_id))
+    enqueue(refresh_related, course_id)
 
 
 def on_enrollment_created(sender, *, course_id, user_id, **kwargs):
     from .tasks import record_enrollment
 
-    transaction.on_commit(lambda: record_enrollment.delay(user_id, course_id))
+    enqueue(record_enrollment, user_id, course_id)
 
 
 def connect() -> None:

@@ -366,6 +366,11 @@ def model_run_execute(
         )
         run.refresh_from_db()
         return run
+    if run.status == ModelRun.Status.RUNNING:
+        # A worker died in the middle of this run (its task was delivered
+        # again): start over from a clean slate, so no row is written twice.
+        Recommendation.objects.filter(run=run).delete()
+        RelatedCourse.objects.filter(run=run).delete()
     store = store or store_recommendations
     timings: dict[str, float] = {}
     try:

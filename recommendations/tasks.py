@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from core.tasks import IDEMPOTENT
+
 from . import services
 
 
@@ -26,7 +28,7 @@ def refresh_interest_circles() -> int:
     return interest_circles_refresh()
 
 
-@shared_task(name="recommendations.execute_run", acks_late=True)
+@shared_task(name="recommendations.execute_run", **IDEMPOTENT)
 def execute_run(run_id: int) -> int:
     """Run one prepared ModelRun (the admin's "retrain now")."""
     return services.model_run_execute(run_id=run_id).pk

@@ -7,16 +7,15 @@ a signal delivered twice awards once.
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from core import events
+from core.tasks import enqueue
 
 from . import tasks
 from .models import Event
 
 
 def _later(task, **kwargs) -> None:
-    transaction.on_commit(lambda: task.delay(**kwargs))
+    enqueue(task, **kwargs)
 
 
 def _award(event: str, **kwargs) -> None:

@@ -25,6 +25,8 @@ from django.db.models import F as Fx
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tasks import enqueue
+
 from . import integrations
 from .models import (
     LEVEL_ORDER,
@@ -189,14 +191,14 @@ def points_award(
             user_id=user_id,
             kind=PointEntry.Kind.AWARD,
         )
-    transaction.on_commit(lambda: _evaluate_badges_later(user_id))
+    _evaluate_badges_later(user_id)
     return entry
 
 
 def _evaluate_badges_later(user_id: int) -> None:
     from .tasks import badges_evaluate_task
 
-    badges_evaluate_task.delay(user_id=user_id)
+    enqueue(badges_evaluate_task, user_id=user_id)
 
 
 @transaction.atomic
@@ -338,9 +340,11 @@ def redemption_create(*, user, points: int) -> Redemption:
     def issue_later():
         from .tasks import redemption_fulfil_task
 
-        redemption_fulfil_task.delay(redemption_id=redemption.pk, valid_days=valid_days)
+        enqueue(
+            redemption_fulfil_task, redemption_id=redemption.pk, valid_days=valid_days
+        )
 
-    transaction.on_commit(issue_later)
+    issue_later()
     return redemption
 
 
@@ -712,8 +716,9 @@ def quality_review_save(
     def later():
         from .tasks import course_quality_recompute_task, points_award_task
 
-        course_quality_recompute_task.delay(course_id=course_id)
-        points_award_task.delay(
+        enqueue(course_quality_recompute_task, course_id=course_id)
+        enqueue(
+            points_award_task,
             event=Event.QUALITY_REVIEW_WRITTEN,
             user_id=expert_id,
             source_key=f"quality_review:{review.pk}",
@@ -722,9 +727,9 @@ def quality_review_save(
         )
         from .tasks import creator_level_recompute_task
 
-        creator_level_recompute_task.delay(creator_id=creator_id)
+        enqueue(creator_level_recompute_task, creator_id=creator_id)
 
-    transaction.on_commit(later)
+    later()
     return review
 
 
@@ -834,7 +839,8 @@ def _challenge_finished(participant: ChallengeParticipant) -> None:
     def later():
         from .tasks import points_award_task
 
-        points_award_task.delay(
+        enqueue(
+            points_award_task,
             event=Event.CHALLENGE_COMPLETED,
             user_id=user_id,
             source_key=f"challenge:{challenge_id}",
@@ -842,4 +848,4 @@ def _challenge_finished(participant: ChallengeParticipant) -> None:
             category_id=category_id,
         )
 
-    transaction.on_commit(later)
+    later()

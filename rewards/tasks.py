@@ -13,6 +13,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.tasks import IDEMPOTENT
+
 from . import integrations, services
 from .models import BadgeAward, Level, PointEntry, Redemption
 
@@ -22,9 +24,12 @@ RETRY = {
     "retry_backoff": True,
     "max_retries": 5,
 }
+# Awards are idempotent (one ledger entry per rule and source, unique keys):
+# run again after a lost worker. Notifications are not (see notify_*).
+AWARD = {**RETRY, **IDEMPOTENT}
 
 
-@shared_task(**RETRY)
+@shared_task(**AWARD)
 def points_award_task(
     *,
     event: str,
@@ -56,7 +61,7 @@ def points_award_task(
     return entry.pk if entry else None
 
 
-@shared_task(**RETRY)
+@shared_task(**AWARD)
 def points_reverse_task(
     *,
     source_key: str = "",
@@ -75,7 +80,7 @@ def points_reverse_task(
     return 0
 
 
-@shared_task(**RETRY)
+@shared_task(**AWARD)
 def suspension_record_task(*, user_id: int, until: str | None, reason: str = ""):
     from django.utils.dateparse import parse_datetime
 
@@ -86,7 +91,7 @@ def suspension_record_task(*, user_id: int, until: str | None, reason: str = "")
     return len(reversed_entries)
 
 
-@shared_task(**RETRY)
+@shared_task(**AWARD)
 def badges_evaluate_task(*, user_id: int) -> int:
     return len(services.badges_evaluate(user_id=user_id))
 
@@ -107,13 +112,13 @@ def badges_evaluate_recent_task(days: int = 2) -> int:
     return count
 
 
-@shared_task(**RETRY)
+@shared_task(**AWARD)
 def course_quality_recompute_task(*, course_id: int) -> str | None:
     quality = services.course_quality_recompute(course_id=course_id)
     return str(quality.score) if quality else None
 
 
-@shared_task
+@shared_task(**IDEMPOTENT)
 def course_quality_recompute_all_task() -> int:
     from courses.models import Course
 
@@ -127,13 +132,13 @@ def course_quality_recompute_all_task() -> int:
     return count
 
 
-@shared_task(**RETRY)
+@shared_task(**AWARD)
 def creator_level_recompute_task(*, creator_id: int) -> str | None:
     level = services.creator_level_recompute(creator_id=creator_id)
     return level.level if level else None
 
 
-@shared_task
+@shared_task(**IDEMPOTENT)
 def creator_levels_recompute_all_task() -> int:
     """Nightly: every creator with a course (after quality is recomputed)."""
     from courses.models import Course
@@ -146,7 +151,7 @@ def creator_levels_recompute_all_task() -> int:
     return count
 
 
-@shared_task(**RETRY)
+@shared_task(**AWARD)
 def challenge_check_in_task(*, user_id: int, course_id: int, lesson_id: int) -> int:
     return len(
         services.challenge_check_in(

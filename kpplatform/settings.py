@@ -34,7 +34,6 @@ SITE_ID = 1
 INSTALLED_APPS = [
     # Project apps first so that their templates override third-party ones.
     "core",
-    "kpplatform",
     "accounts",
     "courses",
     "learning",
@@ -44,6 +43,7 @@ INSTALLED_APPS = [
     "rewards",
     "recommendations",
     "analytics",
+    "demo",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from kpplatform import events
+from core import events
 
 from .models import Event
 from .recording import event_record
@@ -250,8 +250,7 @@ def on_recommendation_clicked(sender, *, user_id, course_id, **kwargs):
     )
 
 
-#: signal name in the events module → receiver. Signals that the events module
-#: does not define (yet) are skipped, so analytics never breaks start-up.
+#: signal name in the events module → receiver.
 RECEIVERS = {
     "daily_visit": on_daily_visit,
     "course_viewed": on_course_viewed,
@@ -283,6 +282,4 @@ RECEIVERS = {
 
 def connect() -> None:
     for name, receiver in RECEIVERS.items():
-        signal = getattr(events, name, None)
-        if signal is not None:
-            signal.connect(receiver, dispatch_uid=f"analytics_{name}")
+        getattr(events, name).connect(receiver, dispatch_uid=f"analytics_{name}")

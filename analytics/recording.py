@@ -68,12 +68,7 @@ def _row(occurred_at: dt.datetime, fields: dict[str, Any]) -> Event:
 
 
 def _insert(event: Event) -> None:
-    if transaction.get_connection().in_atomic_block:
-        # A savepoint: a failed insert must not break the caller's transaction.
-        with transaction.atomic():
-            event.save(force_insert=True)
-    else:
-        event.save(force_insert=True)
+    event.save(force_insert=True)
 
 
 def _push_redis(occurred_at: dt.datetime, fields: dict[str, Any]) -> None:
@@ -95,7 +90,11 @@ def event_record(
     data: dict | None = None,
     occurred_at: dt.datetime | None = None,
 ) -> bool:
-    """Record one event; True if it was handed over, False if it was dropped."""
+    """Record one event; False if it was dropped (it never raises).
+
+    Inside a transaction the event is handed over when that transaction
+    commits (and forgotten if it rolls back).
+    """
     if not getattr(settings, "ANALYTICS_ENABLED", True):
         return False
     occurred_at = occurred_at or timezone.now()
@@ -108,6 +107,15 @@ def event_record(
         "value": value,
         "data": data or {},
     }
+    if transaction.get_connection().in_atomic_block:
+        # Inside someone's transaction: write after it commits, outside it, so
+        # that a failed write can never break (or be rolled back with) it.
+        transaction.on_commit(lambda: _hand_over(occurred_at, fields))
+        return True
+    return _hand_over(occurred_at, fields)
+
+
+def _hand_over(occurred_at: dt.datetime, fields: dict[str, Any]) -> bool:
     try:
         if buffer_name() == "redis":
             try:
@@ -118,7 +126,9 @@ def event_record(
         _insert(_row(occurred_at, fields))
         return True
     except Exception:
-        logger.warning("analytics: event %s not recorded", kind, exc_info=True)
+        logger.warning(
+            "analytics: event %s not recorded", fields["kind"], exc_info=True
+        )
         return False
 
 

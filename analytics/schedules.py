@@ -1,7 +1,7 @@
 """Periodic jobs of analytics (turned into django-celery-beat rows by
 setup_schedules; staff may change the times in the admin)."""
 
-from kpplatform.schedules import Schedule
+from core.schedules import Schedule
 
 SCHEDULES = [
     Schedule(

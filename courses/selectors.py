@@ -153,7 +153,9 @@ def lessons_in_order(course_ids) -> dict[int, list[dict]]:
     result: dict[int, list[dict]] = {}
     rows = (
         Lesson.objects.filter(section__course_id__in=list(course_ids))
-        .order_by("section__course_id", "section__position", "section_id", "position", "id")
+        .order_by(
+            "section__course_id", "section__position", "section_id", "position", "id"
+        )
         .values("pk", "title", "kind", "duration_seconds", "section__course_id")
     )
     for row in rows:

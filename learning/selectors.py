@@ -221,9 +221,7 @@ def question_answers_by_day(*, start, end) -> list[dict]:
             attempt__created_at__gte=start, attempt__created_at__lt=end
         )
         .annotate(
-            day=TruncDate(
-                "attempt__created_at", tzinfo=timezone.get_current_timezone()
-            )
+            day=TruncDate("attempt__created_at", tzinfo=timezone.get_current_timezone())
         )
         .values(
             "day",
@@ -268,6 +266,4 @@ def enrollment_facts(*, since=None, course_ids=None, only_active: bool = False):
         rows = rows.filter(course_id__in=list(course_ids))
     if only_active:
         rows = rows.filter(is_active=True, completed_at__isnull=True)
-    return rows.order_by("pk").values(*ENROLLMENT_FACT_FIELDS).iterator(
-        chunk_size=5000
-    )
+    return rows.order_by("pk").values(*ENROLLMENT_FACT_FIELDS).iterator(chunk_size=5000)

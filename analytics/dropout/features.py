@@ -128,8 +128,8 @@ def _assignment_features(
     out["submissions_14"] = _count(subs[subs["age"] < 14], index)
     out["submitted_ahead"] = _count(subs[subs["due_day"] > subs["as_of"]], index)
     scored = subs[subs["score"].notna()]
-    out["submission_mean"] = scored.groupby("enrolment_id")["score"].mean().reindex(
-        index
+    out["submission_mean"] = (
+        scored.groupby("enrolment_id")["score"].mean().reindex(index)
     )
     out["submission_min"] = scored.groupby("enrolment_id")["score"].min().reindex(index)
     out["submission_last"] = (
@@ -142,8 +142,8 @@ def _assignment_features(
     with_due = subs[subs["due_day"].notna()]
     lateness = with_due["day"] - with_due["due_day"]
     out["late_submissions"] = _count(with_due[lateness > 0], index)
-    out["lateness_mean"] = lateness.groupby(with_due["enrolment_id"]).mean().reindex(
-        index
+    out["lateness_mean"] = (
+        lateness.groupby(with_due["enrolment_id"]).mean().reindex(index)
     )
     last_sub = subs.groupby("enrolment_id")["day"].max().reindex(index)
     out["days_since_submission"] = (as_of - last_sub).fillna(since_enrolled)
@@ -176,9 +176,7 @@ def _assignment_features(
     )
     streak = latest_first.groupby("enrolment_id")["missed"].cumprod()
     out["missed_in_a_row"] = (
-        streak.groupby(latest_first["enrolment_id"])
-        .sum()
-        .reindex(index, fill_value=0)
+        streak.groupby(latest_first["enrolment_id"]).sum().reindex(index, fill_value=0)
     )
 
 

@@ -32,7 +32,13 @@ def _int(value) -> int:
 REASONS = (
     Reason(
         code="never_started",
-        columns=("never_active", "active_days", "lessons", "visits", "days_since_active"),
+        columns=(
+            "never_active",
+            "active_days",
+            "lessons",
+            "visits",
+            "days_since_active",
+        ),
         applies=lambda f: f.get("never_active", 0) >= 1,
         params=lambda f: {"days": _int(f.get("days_since_active"))},
     ),
@@ -47,15 +53,18 @@ REASONS = (
             "peer_rank_active_days_14",
             "active_14_vs_peers",
         ),
-        applies=lambda f: f.get("never_active", 0) < 1
-        and f.get("days_since_active", 0) >= 5,
+        applies=lambda f: (
+            f.get("never_active", 0) < 1 and f.get("days_since_active", 0) >= 5
+        ),
         params=lambda f: {"days": _int(f.get("days_since_active"))},
     ),
     Reason(
         code="slowing_down",
         columns=("active_trend", "active_days_prev_14", "active_days_28"),
-        applies=lambda f: f.get("active_days_prev_14", 0) >= 3
-        and f.get("active_days_14", 0) <= f.get("active_days_prev_14", 0) / 2,
+        applies=lambda f: (
+            f.get("active_days_prev_14", 0) >= 3
+            and f.get("active_days_14", 0) <= f.get("active_days_prev_14", 0) / 2
+        ),
         params=lambda f: {
             "recent": _int(f.get("active_days_14")),
             "before": _int(f.get("active_days_prev_14")),
@@ -77,8 +86,9 @@ REASONS = (
     Reason(
         code="quiz_scores_falling",
         columns=("quiz_trend", "quiz_last", "quiz_mean", "peer_rank_quiz_mean"),
-        applies=lambda f: not pd.isna(f.get("quiz_trend"))
-        and f.get("quiz_trend", 0) <= -10,
+        applies=lambda f: (
+            not pd.isna(f.get("quiz_trend")) and f.get("quiz_trend", 0) <= -10
+        ),
         params=lambda f: {
             "before": _int(f.get("quiz_last", 0) - f.get("quiz_trend", 0)),
             "now": _int(f.get("quiz_last")),
@@ -87,22 +97,30 @@ REASONS = (
     Reason(
         code="low_quiz_scores",
         columns=("quiz_mean", "quiz_last", "peer_rank_quiz_mean"),
-        applies=lambda f: not pd.isna(f.get("quiz_mean"))
-        and f.get("quiz_mean", 100) < 60,
+        applies=lambda f: (
+            not pd.isna(f.get("quiz_mean")) and f.get("quiz_mean", 100) < 60
+        ),
         params=lambda f: {"score": _int(f.get("quiz_mean"))},
     ),
     Reason(
         code="low_assignment_scores",
         columns=("submission_mean", "submission_last", "peer_rank_submission_mean"),
-        applies=lambda f: not pd.isna(f.get("submission_mean"))
-        and f.get("submission_mean", 100) < 50,
+        applies=lambda f: (
+            not pd.isna(f.get("submission_mean")) and f.get("submission_mean", 100) < 50
+        ),
         params=lambda f: {"score": _int(f.get("submission_mean"))},
     ),
     Reason(
         code="behind_peers",
-        columns=("peer_rank_lessons", "lessons", "peer_rank_active_days", "active_rate"),
-        applies=lambda f: f.get("peer_size", 0) >= 5
-        and f.get("peer_rank_lessons", 1) <= 0.25,
+        columns=(
+            "peer_rank_lessons",
+            "lessons",
+            "peer_rank_active_days",
+            "active_rate",
+        ),
+        applies=lambda f: (
+            f.get("peer_size", 0) >= 5 and f.get("peer_rank_lessons", 1) <= 0.25
+        ),
         params=lambda f: {},
     ),
 )

@@ -202,9 +202,7 @@ def simulate(
     cohort = np.array([runs[r][1] for r in run_of])
     latest = {course.code: max(course.cohorts) for course in plan}
     code = np.array([runs[r][0].code for r in run_of])
-    split = np.where(
-        cohort == np.array([latest[c] for c in code]), "test", "train"
-    )
+    split = np.where(cohort == np.array([latest[c] for c in code]), "test", "train")
     # A few who left have no recorded date, as in real registries.
     unknown_date = leaves & (rng.random(n) < 0.05)
     enrolments_frame = pd.DataFrame(

@@ -40,6 +40,8 @@ def events_purge(*, before: dt.date | None = None, batch: int = PURGE_BATCH) -> 
 def rollup_runs_prune(*, days: int = RUN_LOG_DAYS) -> int:
     """Forget the log of finished rollup runs older than ``days``."""
     limit = timezone.now() - dt.timedelta(days=days)
-    return RollupRun.objects.filter(started_at__lt=limit).exclude(
-        status=RollupRun.Status.RUNNING
-    ).delete()[0]
+    return (
+        RollupRun.objects.filter(started_at__lt=limit)
+        .exclude(status=RollupRun.Status.RUNNING)
+        .delete()[0]
+    )

@@ -376,7 +376,9 @@ def _execute(run: RiskModelRun, today: dt.date) -> None:
         old = RiskModelRun.objects.filter(status=RiskModelRun.Status.DONE).order_by(
             "-created_at", "-id"
         )[KEEP_RUNS - 1 :]
-        RiskScore.objects.filter(run__in=list(old.values_list("pk", flat=True))).delete()
+        RiskScore.objects.filter(
+            run__in=list(old.values_list("pk", flat=True))
+        ).delete()
 
 
 def _importance(model, table: pd.DataFrame, limit: int = 12) -> dict:

@@ -242,7 +242,9 @@ def _video_buckets(events: pd.DataFrame, day: dt.date) -> list[DailyVideoBucket]
         start=pd.to_numeric(_data(seeks, "from"), errors="coerce"),
         dur=pd.to_numeric(_data(seeks, "dur"), errors="coerce"),
     )
-    back = seeks[((seeks["start"] - seeks["value"]) > REWIND_SECONDS) & (seeks["dur"] > 0)]
+    back = seeks[
+        ((seeks["start"] - seeks["value"]) > REWIND_SECONDS) & (seeks["dur"] > 0)
+    ]
     back = back.assign(bucket=_bucket(back["value"], back["dur"]))
     rewinds = back.groupby(["lesson_id", "bucket"]).size()
     course_of = pd.concat([course_of, back.groupby("lesson_id")["course_id"].first()])
@@ -403,9 +405,7 @@ def _money(day: dt.date) -> tuple[pd.DataFrame, dict, dict]:
     """Money per course, per category (items without a course), and the site."""
     start, end = day_bounds(day)
     per_course: dict[int, dict] = defaultdict(lambda: dict.fromkeys(MONEY_COUNTS, 0))
-    per_category: dict[int, dict] = defaultdict(
-        lambda: dict.fromkeys(MONEY_COUNTS, 0)
-    )
+    per_category: dict[int, dict] = defaultdict(lambda: dict.fromkeys(MONEY_COUNTS, 0))
     site = dict.fromkeys(MONEY_COUNTS, 0)
     for row in commerce_selectors.earnings_by_day(start=start, end=end):
         gross = to_cents(row["gross"] or Decimal(0))
@@ -454,7 +454,9 @@ def _windowed_active(day: dt.date, course_categories: dict[int, list[int]]):
     rows = LearnerCourseDay.objects.filter(day__gte=first, day__lte=day).values_list(
         "day", "user_id", "course_id"
     )
-    frame = pd.DataFrame.from_records(list(rows), columns=["day", "user_id", "course_id"])
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["day", "user_id", "course_id"]
+    )
     result: dict[str, dict[int, int]] = {"d1": {}, "d7": {}, "d30": {}}
     site: dict[str, int] = {"d1": 0, "d7": 0, "d30": 0}
     if frame.empty:
@@ -715,9 +717,7 @@ def rollup_range(
 
 
 def first_event_day() -> dt.date | None:
-    return (
-        Event.objects.order_by("day").values_list("day", flat=True).first()
-    )
+    return Event.objects.order_by("day").values_list("day", flat=True).first()
 
 
 def community_health_settle(*, first_day: dt.date, last_day: dt.date) -> int:

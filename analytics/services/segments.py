@@ -78,7 +78,9 @@ def learner_features(*, day: dt.date) -> pd.DataFrame:
         columns=["user_id", "day"],
     )
     learned["week"] = learned["day"].map(lambda d: (day - d).days // 7)
-    frame["active_days"] = learned.groupby("user_id").size().reindex(frame.index).fillna(0)
+    frame["active_days"] = (
+        learned.groupby("user_id").size().reindex(frame.index).fillna(0)
+    )
     frame["active_weeks"] = (
         learned.groupby("user_id")["week"].nunique().reindex(frame.index).fillna(0)
     )
@@ -102,9 +104,7 @@ def learner_features(*, day: dt.date) -> pd.DataFrame:
         for u in frame.index
     ]
     purchases = dict(
-        Event.objects.filter(
-            kind=Event.Kind.PURCHASE, day__gte=lookback, day__lte=day
-        )
+        Event.objects.filter(kind=Event.Kind.PURCHASE, day__gte=lookback, day__lte=day)
         .values("user_id")
         .annotate(n=Count("id"))
         .values_list("user_id", "n")
@@ -168,7 +168,9 @@ def _execute(run: SegmentRun, day: dt.date, seed: int) -> None:
     labels = model.labels_
     sample = min(len(raw), 5000)
     run.silhouette = float(
-        silhouette_score(scaled.to_numpy(), labels, sample_size=sample, random_state=seed)
+        silhouette_score(
+            scaled.to_numpy(), labels, sample_size=sample, random_state=seed
+        )
     )
     run.learners = len(raw)
     run.clusters = k
@@ -193,12 +195,16 @@ def _execute(run: SegmentRun, day: dt.date, seed: int) -> None:
             )
         SegmentMembership.objects.bulk_create(
             [
-                SegmentMembership(run=run, user_id=int(user_id), segment=segments[label])
+                SegmentMembership(
+                    run=run, user_id=int(user_id), segment=segments[label]
+                )
                 for user_id, label in zip(raw.index, labels, strict=True)
             ],
             batch_size=5000,
         )
-        run.movement = _movement(previous, run, dict(zip(raw.index, labels, strict=True)), names)
+        run.movement = _movement(
+            previous, run, dict(zip(raw.index, labels, strict=True)), names
+        )
         old = SegmentRun.objects.order_by("-created_at", "-id")[KEEP_MEMBERSHIP_RUNS:]
         SegmentMembership.objects.filter(
             run__in=list(old.values_list("pk", flat=True))

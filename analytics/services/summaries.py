@@ -30,7 +30,9 @@ def lesson_drop_offs(lessons: list[dict], completions: dict, starts: int) -> lis
         drop = None
         if previous >= MIN_LEARNERS_FOR_DROP:
             drop = max(0.0, 1 - done / previous)
-        rows.append({**lesson, "completed": done, "reached_before": previous, "drop": drop})
+        rows.append(
+            {**lesson, "completed": done, "reached_before": previous, "drop": drop}
+        )
         previous = done
     return rows
 
@@ -101,7 +103,9 @@ def cohorts_refresh() -> int:
     for row in commerce_selectors.revenue_by_signup_month():
         if row["cohort"] is None or row["month"] is None:
             continue
-        cohort = row["cohort"].date() if hasattr(row["cohort"], "date") else row["cohort"]
+        cohort = (
+            row["cohort"].date() if hasattr(row["cohort"], "date") else row["cohort"]
+        )
         month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
         offset = _months_between(cohort, month)
         if offset < 0:

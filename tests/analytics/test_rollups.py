@@ -37,7 +37,9 @@ def world(db):
         CourseFactory(category=child),
         CourseFactory(category=parent),
     ]
-    lessons = {c.pk: [LessonFactory(section__course=c).pk for _ in range(2)] for c in courses}
+    lessons = {
+        c.pk: [LessonFactory(section__course=c).pk for _ in range(2)] for c in courses
+    }
     users = [UserFactory() for _ in range(3)]
     for user in users[:2]:
         for course in courses:
@@ -60,18 +62,36 @@ def _event_strategy(world):
         lesson_id = world["lessons"][course_id][value % 2]
         base = {"kind": kind, "user_id": u}
         if kind == K.STUDY:
-            return {**base, "course_id": course_id, "lesson_id": lesson_id, "value": value}
+            return {
+                **base,
+                "course_id": course_id,
+                "lesson_id": lesson_id,
+                "value": value,
+            }
         if kind in (K.LESSON_VIEW, K.LESSON_START, K.LESSON_COMPLETE):
             return {**base, "course_id": course_id, "lesson_id": lesson_id}
         if kind == K.QUIZ_ATTEMPT:
-            return {**base, "course_id": course_id, "lesson_id": lesson_id, "value": value}
+            return {
+                **base,
+                "course_id": course_id,
+                "lesson_id": lesson_id,
+                "value": value,
+            }
         if kind == K.SEARCH:
-            return {**base, "value": value % 3, "data": {"q": query, "scope": "courses"}}
+            return {
+                **base,
+                "value": value % 3,
+                "data": {"q": query, "scope": "courses"},
+            }
         if kind == K.REVIEW:
             return {**base, "course_id": course_id, "value": 1 + value % 5}
         if kind == K.COURSE_PROGRESS:
-            return {**base, "course_id": course_id, "value": value % 101,
-                    "data": {"from": (value * 7) % 101}}
+            return {
+                **base,
+                "course_id": course_id,
+                "value": value % 101,
+                "data": {"from": (value * 7) % 101},
+            }
         return {**base, "course_id": course_id}
 
     return st.builds(
@@ -158,8 +178,7 @@ def test_rollup_totals_equal_counts_over_raw_events(world):
         halfway = sum(
             1
             for e in raw
-            if e["kind"] == K.COURSE_PROGRESS
-            and e["data"]["from"] < 50 <= e["value"]
+            if e["kind"] == K.COURSE_PROGRESS and e["data"]["from"] < 50 <= e["value"]
         )
         assert site.halfway == halfway
         for course_id in world["courses"]:
@@ -167,7 +186,9 @@ def test_rollup_totals_equal_counts_over_raw_events(world):
             views = _count(raw, K.COURSE_VIEW, course_id=course_id)
             assert (row.course_views if row else 0) == views
         # The parent category holds its own course and the child's two.
-        parent = DailyCategoryStat.objects.filter(day=DAY, category_id=world["parent"]).first()
+        parent = DailyCategoryStat.objects.filter(
+            day=DAY, category_id=world["parent"]
+        ).first()
         assert (parent.course_views if parent else 0) == _count(raw, K.COURSE_VIEW)
         lessons = DailyLessonStat.objects.filter(day=DAY)
         assert (lessons.aggregate(s=Sum("completions"))["s"] or 0) == _count(
@@ -206,14 +227,22 @@ def test_a_course_start_counts_once_and_only_for_enrolled_learners(world):
         at = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
         Event.objects.bulk_create(
             [
-                Event(occurred_at=at, day=day, kind=K.LESSON_VIEW, user_id=u,
-                      course_id=course, lesson_id=lesson)
+                Event(
+                    occurred_at=at,
+                    day=day,
+                    kind=K.LESSON_VIEW,
+                    user_id=u,
+                    course_id=course,
+                    lesson_id=lesson,
+                )
                 for u in (user, stranger)
             ]
         )
         rollup_day(day=day)
     first = DailyCourseStat.objects.get(day=DAY, course_id=course)
-    second = DailyCourseStat.objects.get(day=DAY + dt.timedelta(days=1), course_id=course)
+    second = DailyCourseStat.objects.get(
+        day=DAY + dt.timedelta(days=1), course_id=course
+    )
     assert first.starts == 1  # the stranger is not enrolled
     assert second.starts == 0  # the learner started the day before
     assert second.active_learners == 2

@@ -39,9 +39,7 @@ class Command(BaseCommand):
         if first_day > last_day:
             raise CommandError(f"--from {first_day} is after --to {last_day}")
         total = (last_day - first_day).days + 1
-        bar = tqdm(
-            total=total, unit="day", file=self.stdout, disable=verbosity == 0
-        )
+        bar = tqdm(total=total, unit="day", file=self.stdout, disable=verbosity == 0)
 
         def advance(day, summary):
             bar.set_postfix_str(f"{day} · {summary['events']} events")

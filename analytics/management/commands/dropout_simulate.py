@@ -21,7 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, out, enrolments, seed, no_visits, **options):
         if enrolments < 100:
             raise CommandError("--enrolments must be at least 100")
-        frame, activity = simulate(enrolments=enrolments, seed=seed, visits=not no_visits)
+        frame, activity = simulate(
+            enrolments=enrolments, seed=seed, visits=not no_visits
+        )
         write_csv(frame, activity, out)
         self.stdout.write(
             f"{len(frame)} enrolments, {len(activity)} activity rows → {out}"

@@ -33,6 +33,7 @@ SITE_ID = 1
 
 INSTALLED_APPS = [
     # Project apps first so that their templates override third-party ones.
+    "core",
     "kpplatform",
     "notifications",
     "accounts",
@@ -88,8 +89,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kpplatform.urls"
-# `{{ form }}` renders Bootstrap markup (kpplatform/templates/includes/forms/).
-FORM_RENDERER = "kpplatform.forms.BootstrapFormRenderer"
+# `{{ form }}` renders Bootstrap markup (core/templates/includes/forms/).
+FORM_RENDERER = "core.forms.BootstrapFormRenderer"
 WSGI_APPLICATION = "kpplatform.wsgi.application"
 
 TEMPLATES = [
@@ -103,7 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kpplatform.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },

@@ -1,6 +1,6 @@
 """Periodic jobs of notifications (rows of django-celery-beat; see setup_schedules)."""
 
-from kpplatform.schedules import Schedule
+from core.schedules import Schedule
 
 SCHEDULES = [
     Schedule(

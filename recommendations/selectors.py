@@ -226,6 +226,31 @@ def recommendations_for(
     return suggestions
 
 
+def suggestion_for(user, course: Course) -> Suggestion:
+    """One course as it appears in the learner's list (its stored reason if any).
+
+    Used to put a card back after "not interested" is undone.
+    """
+    assignment = active_assignment(user)
+    run_id = active_run_id(assignment.variant.algorithm if assignment else None)
+    row = (
+        Recommendation.objects.filter(run_id=run_id, user=user, course=course)
+        .select_related("reason_course", "reason_category")
+        .first()
+        if run_id is not None
+        else None
+    )
+    if row is None:
+        return Suggestion(course=course, reason_kind=Reason.POPULAR)
+    return Suggestion(
+        course=course,
+        reason_kind=row.reason,
+        reason_course=row.reason_course,
+        reason_category=row.reason_category,
+        score=row.score,
+    )
+
+
 def related_courses(course: Course, *, limit: int = 6) -> list[Course]:
     """ "Learners also took": from the active run, else content, else the category."""
     run_id = active_run_id()

@@ -172,12 +172,16 @@ def _recommendation_rows(
     done = 0
     for chunk, items, scores in top_n(model, users, n, exclude=exclude):
         batch: list[tuple] = []
-        for u, row, srow in zip(chunk.tolist(), items, scores, strict=True):
+        # reasons for the whole batch at once (one vectorised pass)
+        explained = model.explain_batch(chunk, items)
+        for u, row, srow, brow in zip(
+            chunk.tolist(), items, scores, explained, strict=True
+        ):
             valid = row >= 0
             picked = row[valid]
             if len(picked) == 0:
                 continue
-            because = model.explain(u, picked)
+            because = brow[valid]
             mine = set(interests.get(u, ()))
             for rank, (i, s, b) in enumerate(
                 zip(
@@ -524,6 +528,12 @@ def dismissal_create(*, user, course) -> Dismissal:
     """ "Not interested": hidden at once, a negative signal at the next retrain."""
     dismissal, _ = Dismissal.objects.get_or_create(user=user, course=course)
     return dismissal
+
+
+def dismissal_delete(*, user, course) -> bool:
+    """Undo "not interested": the course may be recommended again."""
+    deleted, _ = Dismissal.objects.filter(user=user, course=course).delete()
+    return bool(deleted)
 
 
 def course_view_record(*, user_id: int, course_id: int) -> None:

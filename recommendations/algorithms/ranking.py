@@ -59,6 +59,9 @@ class EASE(Recommender):
     def item_similarity(self, items: np.ndarray, history: np.ndarray) -> np.ndarray:
         return self.B[np.ix_(history, items)]
 
+    def pair_support(self, history: np.ndarray, items: np.ndarray) -> np.ndarray:
+        return self.B[history, items]
+
 
 class ALS(Recommender):
     """implicit's alternating least squares on confidence-weighted feedback."""
@@ -99,3 +102,6 @@ class ALS(Recommender):
 
     def item_similarity(self, items: np.ndarray, history: np.ndarray) -> np.ndarray:
         return self._unit[history] @ self._unit[items].T
+
+    def pair_support(self, history: np.ndarray, items: np.ndarray) -> np.ndarray:
+        return np.einsum("ij,ij->i", self._unit[history], self._unit[items])

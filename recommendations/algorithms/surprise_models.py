@@ -137,6 +137,9 @@ class SurpriseSVD(_SurpriseModel):
     def item_similarity(self, items, history):
         return self._unit[history] @ self._unit[items].T
 
+    def pair_support(self, history, items):
+        return np.einsum("ij,ij->i", self._unit[history], self._unit[items])
+
 
 class SurpriseSVDImplicit(SurpriseSVD):
     name = "svd_implicit"
@@ -277,6 +280,11 @@ class SurpriseKNNItem(_SurpriseModel):
         sims[a < 0] = 0
         sims[:, b < 0] = 0
         return sims
+
+    def pair_support(self, history, items):
+        a, b = self.inner_item[history], self.inner_item[items]
+        sims = self.sim[np.maximum(a, 0), np.maximum(b, 0)]
+        return np.where((a >= 0) & (b >= 0), sims, 0.0)
 
 
 class SurpriseKNNItemImplicit(SurpriseKNNItem):

@@ -13,7 +13,7 @@ from community.models import (
     Visibility,
     Vote,
 )
-from kpplatform import events
+from core import events
 from notifications.models import Notification
 from tests.factories import StaffFactory, UserFactory
 

@@ -189,3 +189,57 @@ def test_weak_support_explains_nothing():
     u = int(np.flatnonzero(data.user_ids == 200)[0])
     b = int(np.flatnonzero(data.item_ids == "B")[0])
     assert model.explain(u, np.array([b]))[0] == -1
+
+
+def _explain_one_by_one(model, user, items):
+    """The reference: one learner at a time, from dense similarity blocks."""
+    from recommendations.algorithms.base import Recommender
+
+    h = model._history
+    start, end = h.indptr[user], h.indptr[user + 1]
+    history = h.indices[start:end][h.data[start:end] > 0]
+    if len(history) == 0 or len(items) == 0:
+        return np.full(len(items), -1)
+    support = model.item_similarity(items, history)
+    cats = model.data.item_category
+    if cats is not None:
+        same = cats[history][:, None] == cats[items][None, :]
+        known = cats[items][None, :] >= 0
+        support = np.where(
+            same | ~known, support, support * Recommender.CROSS_CATEGORY_PENALTY
+        )
+    best = support.argmax(axis=0)
+    out = history[best].copy()
+    cosine = Recommender.item_similarity(model, items, history)
+    together = cosine[best, np.arange(len(items))]
+    weak = (support.max(axis=0) <= 0) | (together < Recommender.MIN_EXPLAIN_SUPPORT)
+    out[weak] = -1
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("ease", {"l2": 5.0}),
+        ("als", {"factors": 8, "iterations": 3}),
+        ("svd", {"n_factors": 8}),
+        ("knn_item", {"k": 5}),
+    ],
+)
+def test_batched_reasons_equal_the_reasons_of_each_learner(name, params):
+    frame = _ratings(n_users=80, n_items=40, n_rows=1500, seed=9)
+    cats = {item: item % 4 for item in frame["item"].unique()}
+    data = InteractionData.from_frame(frame, item_category=cats)
+    model = get_algorithm(name, **params).fit(data)
+    users = np.arange(data.n_users)
+    checked = named = 0
+    for chunk, items, _ in top_n(model, users, 6, exclude=data.seen(), batch=17):
+        batched = model.explain_batch(chunk, items)
+        for u, row, got in zip(chunk.tolist(), items, batched, strict=True):
+            valid = row >= 0
+            expected = _explain_one_by_one(model, u, row[valid])
+            assert got[valid].tolist() == expected.tolist(), (name, u)
+            assert (got[~valid] == -1).all()
+            checked += int(valid.sum())
+            named += int((got >= 0).sum())
+    assert checked > 300 and named > 20  # the data exercises both outcomes

@@ -39,7 +39,7 @@ register(
     Kind(
         "level_up",
         topic="level_up",
-        title=_("Congratulations, you are now a %(level)s creator"),
+        title=_("Congratulations, your creator level is now %(level)s"),
         display=_level,
     ),
     Kind(

@@ -75,7 +75,7 @@ def test_stored_codes_become_words_of_the_reader(user):
         recipient=user, kind="level_up", params={"level": "advanced"}
     )
     with translation.override("en"):
-        assert n.title == "Congratulations, you are now a Advanced creator"
+        assert n.title == "Congratulations, your creator level is now Advanced"
     with translation.override("zh-hans"):
         assert "高级" in n.title
 

@@ -145,7 +145,11 @@ def test_experiment_records_impressions_clicks_enrolments(
         experiment=experiment, name="pop", algorithm="popularity", weight=1
     )
     services.experiment_start(experiment=experiment)
-    assert services.algorithms_to_train() == ["ease", "popularity"]
+    assert services.algorithms_to_train() == [
+        "ease",
+        "popularity",
+        *services.DEFAULT_RATING_ALGORITHMS,
+    ]
     _run("ease")
     _run("popularity")
     learner = world["coders"][0]

@@ -454,9 +454,7 @@ def model_run_execute(
         if hasattr(model, "factor_rows"):
             _heartbeat(run, stage="parameters", progress=86)
             started = time.perf_counter()
-            _bulk_insert(
-                RatingFactor, FACTOR_COLUMNS, _factor_rows(run, model, data)
-            )
+            _bulk_insert(RatingFactor, FACTOR_COLUMNS, _factor_rows(run, model, data))
             timings["parameters"] = round(time.perf_counter() - started, 3)
 
         metrics = {}

@@ -62,7 +62,7 @@ def test_dismiss_without_htmx_says_what_happened(client, world):
     )
     assert response.status_code == 302 and response["Location"] == "/"
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert f"“{course.title}”已隐藏" in page
+    assert f"《{course.title}》已隐藏" in page
     undo = reverse("recommendations:undismiss", args=[course.pk])
     client.post(undo, {"next": "/"})
     assert not Dismissal.objects.filter(user=learner, course=course).exists()

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from kpplatform.schedules import Schedule
+from core.schedules import Schedule
 
 
 def declared_schedules() -> list[Schedule]:

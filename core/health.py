@@ -7,7 +7,7 @@ from django.conf import settings
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
 
-from .celery import app
+from kpplatform.celery import app
 
 
 @dataclasses.dataclass

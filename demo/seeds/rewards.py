@@ -16,10 +16,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from kpplatform.seeding import SeedContext, SeedStep
-
-from . import services
-from .models import (
+from demo.seeding import SeedContext, SeedStep
+from rewards import services
+from rewards.models import (
     AntiGamingPolicy,
     Badge,
     Challenge,

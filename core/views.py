@@ -44,7 +44,7 @@ class HealthView(HealthCheckView):
     checks = (
         "health_check.checks.Database",
         "health_check.checks.Cache",
-        "kpplatform.health.Broker",
+        "core.health.Broker",
     )
 
     async def get(self, request, *args, **kwargs):

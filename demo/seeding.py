@@ -1,7 +1,8 @@
 """The demo-data framework behind `manage.py seed_demo`.
 
-Each app that has demo data defines `SEED_STEPS` in its `seed.py`: a list of
-`SeedStep(order, name, run)`. `run(ctx)` must be deterministic for a given
+Each app that has demo data has a module `demo/seeds/<app>.py` defining
+`SEED_STEPS`: a list of `SeedStep(order, name, run)`, registered in
+`demo/seeds/__init__.py`. `run(ctx)` must be deterministic for a given
 seed (use `ctx.rng(name)`) and idempotent (get-or-create on natural keys), so
 that a second run adds nothing. Steps run in `order`, each in one transaction.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any, TextIO
 
 from tqdm import tqdm
@@ -54,6 +56,19 @@ SCALES = {
 }
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (printed on purpose: demo accounts)
+
+#: Long demo content (texts, question banks, media) lives in data files here.
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def login_hint() -> str:
+    """The demo accounts to sign in with, as printed by `seed_demo` and `make run`."""
+    return (
+        f"Demo logins (password for all: {DEMO_PASSWORD}):\n"
+        "  staff:    staff@demo.kp\n"
+        "  creator:  creator1@demo.kp\n"
+        "  learner:  learner1@demo.kp"
+    )
 
 
 @dataclasses.dataclass

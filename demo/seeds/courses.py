@@ -29,11 +29,17 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from kpplatform.seeding import CATEGORIES, INTEREST_CLUSTERS, SeedContext, SeedStep
-
-from .markdown import render_markdown
-from .models import Category, Course, Lesson, Review, Section
-from .seed_content import (
+from courses.markdown import render_markdown
+from courses.models import Category, Course, Lesson, Review, Section
+from courses.services import course_search_vectors_refresh
+from demo.seeding import (
+    CATEGORIES,
+    DATA_DIR,
+    INTEREST_CLUSTERS,
+    SeedContext,
+    SeedStep,
+)
+from demo.seeds.courses_content import (
     ARTICLE,
     ASSIGNMENT_TITLE,
     DESCRIPTION,
@@ -43,9 +49,8 @@ from .seed_content import (
     SECTION_TITLES,
     TOPICS,
 )
-from .services import course_search_vectors_refresh
 
-SAMPLE_VIDEO = Path(__file__).parent / "seed_media" / "sample.mp4"
+SAMPLE_VIDEO = DATA_DIR / "media" / "sample.mp4"
 SAMPLE_VIDEO_NAME = "videos/seed/sample.mp4"
 SAMPLE_VIDEO_SECONDS = 5
 PRICES = [Decimal(p) for p in ("0", "0", "49", "99", "99", "129", "199", "299")]

@@ -13,9 +13,8 @@ import datetime
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from kpplatform.seeding import SeedContext, SeedStep
-
-from .markdown import render_markdown
+from community.markdown import render_markdown
+from demo.seeding import SeedContext, SeedStep
 
 # Per top category: (English topic, Chinese topic) pairs used in the templates.
 TOPICS: dict[str, list[tuple[str, str]]] = {
@@ -149,10 +148,9 @@ def _people_by_category():
 
 def seed_community(ctx: SeedContext) -> None:
     from accounts.models import User
+    from community import services
+    from community.models import Follow, Post, Space, Tag, Thread, Vote
     from courses.models import Category, Course
-
-    from . import services
-    from .models import Follow, Post, Space, Tag, Thread, Vote
 
     rng = ctx.rng("community")
     now = timezone.now()

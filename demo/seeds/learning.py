@@ -25,10 +25,9 @@ from django.utils import timezone
 
 from accounts.models import Profile, User
 from courses.models import Category, Course, Lesson
-from kpplatform.seeding import SeedContext, SeedStep
-
-from .markdown import render_markdown
-from .models import (
+from demo.seeding import SeedContext, SeedStep
+from learning.markdown import render_markdown
+from learning.models import (
     Assignment,
     Attempt,
     AttemptAnswer,
@@ -41,7 +40,7 @@ from .models import (
     Quiz,
     Submission,
 )
-from .services import certificate_code
+from learning.services import certificate_code
 
 BATCH = 5000
 

@@ -2,10 +2,10 @@ import io
 
 import pytest
 
-from kpplatform.seeding import SeedContext
+from demo.seeding import SeedContext
+from demo.seeds.rewards import SEED_STEPS
 from learning.models import Enrollment
 from rewards.models import Challenge, CourseQuality, PointBalance, PointEntry
-from rewards.seed import SEED_STEPS
 from tests.factories import CourseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,26 +1,11 @@
-"""Load deterministic, idempotent demo data from every app's `seed.py`."""
+"""Load deterministic, idempotent demo data from the steps in `demo/seeds/`."""
 
-from importlib import import_module
-
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from kpplatform.seeding import DEMO_PASSWORD, SCALES, SeedContext, SeedStep
-
-
-def collect_steps() -> list[SeedStep]:
-    steps: list[SeedStep] = []
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.seed")
-        except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.seed":
-                raise
-            continue
-        steps.extend(getattr(module, "SEED_STEPS", []))
-    return sorted(steps, key=lambda step: (step.order, step.name))
+from demo.seeding import SCALES, SeedContext, login_hint
+from demo.seeds import collect_steps
 
 
 class Command(BaseCommand):
@@ -52,10 +37,4 @@ class Command(BaseCommand):
                 step.run(ctx)
         if verbosity:
             self.stdout.write(self.style.SUCCESS("Demo data ready."))
-            self.stdout.write(
-                "Demo logins (password for all: "
-                f"{DEMO_PASSWORD}):\n"
-                "  staff:    staff@demo.kp\n"
-                "  creator:  creator1@demo.kp\n"
-                "  learner:  learner1@demo.kp"
-            )
+            self.stdout.write(login_hint())

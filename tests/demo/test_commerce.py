@@ -4,11 +4,10 @@ import pytest
 from django.db.models import Sum
 
 from commerce.models import Coupon, CreatorEarning, Order, Refund, SubscriptionPlan
-from commerce.seed import seed_commerce
-from kpplatform.seeding import SeedContext
+from demo.seeding import SeedContext
+from demo.seeds.commerce import seed_commerce
+from tests.commerce.factories import PaidCourseFactory
 from tests.factories import CreatorFactory, StaffFactory, UserFactory
-
-from .factories import PaidCourseFactory
 
 pytestmark = pytest.mark.django_db
 

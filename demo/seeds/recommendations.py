@@ -1,12 +1,11 @@
 """Demo data: the default signal weights and a first run, so the demo shows lists."""
 
-from kpplatform.seeding import SeedContext, SeedStep
-
-from .models import DEFAULT_WEIGHTS, ActiveRun, SignalWeight
+from demo.seeding import SeedContext, SeedStep
+from recommendations.models import DEFAULT_WEIGHTS, ActiveRun, SignalWeight
 
 
 def seed_recommendations(ctx: SeedContext) -> None:
-    from . import services
+    from recommendations import services
 
     created = 0
     for signal, weight in DEFAULT_WEIGHTS.items():

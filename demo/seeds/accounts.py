@@ -4,10 +4,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from accounts.models import Profile, User
 from courses.models import Category
-from kpplatform.seeding import DEMO_PASSWORD, INTEREST_CLUSTERS, SeedContext, SeedStep
-
-from .models import Profile, User
+from demo.seeding import DEMO_PASSWORD, INTEREST_CLUSTERS, SeedContext, SeedStep
 
 CREATOR_NAMES = [
     "林老师",

@@ -17,10 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from payments import PaymentStatus
 
-from kpplatform.seeding import SeedContext, SeedStep
-
-from . import services
-from .models import Coupon, CreatorEarning, Order, SubscriptionPlan
+from commerce import services
+from commerce.models import Coupon, CreatorEarning, Order, SubscriptionPlan
+from demo.seeding import SeedContext, SeedStep
 
 SEED_MARK = "demo-seed"
 ORDER_LIMITS = {"small": 150, "bench": 2000}

@@ -5,8 +5,8 @@ from django.core.files.storage import storages
 from django.core.management import call_command
 
 from courses.models import Category, Course, Lesson, Review
-from courses.seed import SAMPLE_VIDEO_NAME
-from kpplatform.seeding import SCALES
+from demo.seeding import SCALES
+from demo.seeds.courses import SAMPLE_VIDEO_NAME
 from learning.models import Enrollment
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from django.db.models import Count, Q
 
 from accounts.models import Profile, User
 from courses.models import Course, Lesson
-from kpplatform.seeding import SeedContext
-from learning import seed
+from demo.seeding import SeedContext
+from demo.seeds import learning as seed
 from learning.models import (
     Assignment,
     Attempt,

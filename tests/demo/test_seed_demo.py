@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from accounts.models import Profile, User
 from courses.models import Category
-from kpplatform.seeding import INTEREST_CLUSTERS, SCALES
+from demo.seeding import INTEREST_CLUSTERS, SCALES
 
 pytestmark = pytest.mark.django_db
 

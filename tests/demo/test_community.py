@@ -3,11 +3,11 @@ import io
 import pytest
 from django.db.models import Count, Q
 
-from accounts.seed import seed_people
 from community.models import Post, Space, Thread, Vote
-from community.seed import seed_community
-from courses.seed import seed_categories
-from kpplatform.seeding import SeedContext
+from demo.seeding import SeedContext
+from demo.seeds.accounts import seed_people
+from demo.seeds.community import seed_community
+from demo.seeds.courses import seed_categories
 
 pytestmark = pytest.mark.django_db
 

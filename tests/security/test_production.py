@@ -81,7 +81,7 @@ def test_unsafe_production_settings_are_errors_and_stop_the_server(tmp_path):
     ],
 )
 def test_each_unsafe_setting_is_named(settings, overrides, error):
-    from kpplatform.checks import production_settings
+    from core.checks import production_settings
 
     settings.DEBUG = False
     settings.SECRET_KEY = GOOD_KEY

@@ -62,6 +62,7 @@ def handles_missing(message_key: str):
                     "post": _(
                         "This post does not exist, was deleted, or you cannot see it."
                     ),
+                    "tag": _("This tag does not exist."),
                 }
                 return _not_found(request, messages_map[message_key])
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core import events
+from core.markdown import LESSON_ARTICLE, render_markdown
 from courses.models import Course, Lesson
 
-from .markdown import render_markdown
 from .models import (
     Assignment,
     Attempt,
@@ -578,6 +578,8 @@ def assignment_save(*, lesson: Lesson, form) -> Assignment:
         )
     assignment = form.save(commit=False)
     assignment.lesson = lesson
-    assignment.instructions_html = render_markdown(assignment.instructions)
+    assignment.instructions_html = render_markdown(
+        assignment.instructions, profile=LESSON_ARTICLE
+    )
     assignment.save()
     return assignment

@@ -179,6 +179,16 @@ class AssignmentForm(forms.ModelForm):
             "counts_when": forms.Select(attrs={"class": "form-select"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["auto_publish_confidence"].required = False
+
+    def clean_auto_publish_confidence(self):
+        value = self.cleaned_data.get("auto_publish_confidence")
+        if value is None:
+            return Assignment._meta.get_field("auto_publish_confidence").default
+        return value
+
     def clean(self):
         cleaned = super().clean()
         if (

@@ -117,10 +117,17 @@ def _word_analyzer(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
+# Chinese function characters: a bigram with one of them says little.
+_FUNCTION_CHARS = frozenset("的了是在和与及或而就都也还又被把对从向以之其这那个着所等为")
+
+
 def _char_grams(text: str) -> set[str]:
+    """Character bigrams (Chinese) or trigrams (other scripts) for coverage."""
     text = char_text(text).replace(" ", "")
-    n = 2 if has_cjk(text) else 3
-    return {text[i : i + n] for i in range(max(0, len(text) - n + 1))}
+    if has_cjk(text):
+        grams = {text[i : i + 2] for i in range(max(0, len(text) - 1))}
+        return {g for g in grams if not (set(g) & _FUNCTION_CHARS)}
+    return {text[i : i + 3] for i in range(max(0, len(text) - 2))}
 
 
 def _cosine(a, b) -> np.ndarray:
@@ -169,8 +176,8 @@ class QuestionModel:
         self.ref_tokens = tokens(data.reference)
         self.ref_token_set = set(self.ref_tokens)
         self.question_tokens = set(tokens(data.question))
-        self.kp_tokens = [set(tokens(k)) for k in self.key_points]
-        self.kp_grams = [_char_grams(k) for k in self.key_points]
+        self.kp_tokens = _distinctive([set(tokens(k)) for k in self.key_points])
+        self.kp_grams = _distinctive([_char_grams(k) for k in self.key_points])
         self.ref_char = self._char(data.reference)
         self.ref_word = self._word(data.reference)
         self.answer_tokens = [tokens(a) for a in self.answers]
@@ -211,8 +218,8 @@ class QuestionModel:
         for point, kp_words, kp_grams in zip(
             self.key_points, self.kp_tokens, self.kp_grams, strict=True
         ):
-            by_words = len(kp_words & words) / len(kp_words) if kp_words else 0.0
-            by_chars = len(kp_grams & grams) / len(kp_grams) if kp_grams else 0.0
+            by_words = _weighted_recall(kp_words, words)
+            by_chars = _weighted_recall(kp_grams, grams)
             result.append(KeyPointResult(point, max(by_words, 0.9 * by_chars)))
         return result
 
@@ -379,6 +386,23 @@ class QuestionModel:
         return np.clip(prediction, -0.2, 1.2)
 
 
+def _distinctive(sets: list[set[str]]) -> list[dict[str, float]]:
+    """Weights of each key point's words: 1 / (key points sharing the word)^2.
+
+    "first in first out" shares "first" and "out" with "last in first out": the
+    word that tells them apart ("queue", "stack") is what an answer must have.
+    """
+    counts = Counter(word for words in sets for word in words)
+    return [{word: 1.0 / counts[word] ** 2 for word in words} for words in sets]
+
+
+def _weighted_recall(weights: dict[str, float], present: set[str]) -> float:
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    return sum(w for word, w in weights.items() if word in present) / total
+
+
 def _knn(sims: np.ndarray, scores: np.ndarray, k: int = 3) -> tuple[float, float]:
     """Similarity-weighted mean score of the k nearest, and their disagreement."""
     k = min(k, len(sims))
@@ -422,7 +446,7 @@ class GlobalModel:
 
 
 def _estimators(n_rows: int) -> list:
-    ridge = make_pipeline(StandardScaler(), Ridge(alpha=10.0))
+    ridge = make_pipeline(StandardScaler(), Ridge(alpha=100.0))
     if n_rows < TREES_FROM_ROWS:
         return [ridge]
     # Extremely randomised trees: single-threaded, quick on a few thousand rows,

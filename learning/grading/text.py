@@ -133,8 +133,8 @@ def char_text(text: str) -> str:
 def split_key_points(reference: str, explicit: str = "") -> list[str]:
     """The reference's key points: the creator's lines, else its sentences.
 
-    A long sentence (over 60 characters) is cut further at commas, so that an
-    answer that covers only half of it is told what it missed.
+    A long sentence (over 60 characters, 24 in Chinese) is cut further at
+    commas, so that an answer that covers only half of it is told what it missed.
     """
     lines = [line.strip(" -*•\t") for line in (explicit or "").splitlines()]
     points = [line for line in lines if line]
@@ -145,7 +145,7 @@ def split_key_points(reference: str, explicit: str = "") -> list[str]:
     for sentence in sentences:
         if not sentence or not tokens(sentence):
             continue
-        if len(sentence) > 60:
+        if len(sentence) > (24 if has_cjk(sentence) else 60):
             parts = [p.strip() for p in re.split(r"(?<=[,，、:：])\s*", sentence)]
             merged: list[str] = []
             for part in parts:

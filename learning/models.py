@@ -696,7 +696,7 @@ class ScoreSuggestion(models.Model):
         return f"{self.submission} ≈ {self.score}"
 
     #: Below this confidence a suggestion is flagged for a careful look.
-    LOW_CONFIDENCE = 0.5
+    LOW_CONFIDENCE = 0.4
 
     @property
     def low_confidence(self) -> bool:

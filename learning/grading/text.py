@@ -159,4 +159,4 @@ def split_key_points(reference: str, explicit: str = "") -> list[str]:
             result.extend(m for m in merged if tokens(m))
         else:
             result.append(sentence)
-    return result[:12]
+    return [p.rstrip(",，、:：;； ") for p in result[:12]]

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from payments import PaymentError, PaymentStatus
 
-from kpplatform import events
+from core import events
 
 from . import registry
 from .models import (

@@ -560,14 +560,7 @@ def _issue_certificates(rows: list[tuple[Enrollment, int]]) -> None:
     )
 
 
-def _seed_grading(ctx: SeedContext) -> None:
-    from .grading.seed import seed_grading
-
-    seed_grading(ctx)
-
-
 SEED_STEPS = [
     SeedStep(order=30, name="learning.content", run=seed_content),
     SeedStep(order=30, name="learning.enrolments", run=seed_enrolments),
-    SeedStep(order=31, name="learning.grading", run=_seed_grading),
 ]

@@ -118,7 +118,9 @@ def _word_analyzer(text: str) -> list[str]:
 
 
 # Chinese function characters: a bigram with one of them says little.
-_FUNCTION_CHARS = frozenset("的了是在和与及或而就都也还又被把对从向以之其这那个着所等为")
+_FUNCTION_CHARS = frozenset(
+    "的了是在和与及或而就都也还又被把对从向以之其这那个着所等为"
+)
 
 
 def _char_grams(text: str) -> set[str]:

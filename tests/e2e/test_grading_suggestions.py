@@ -19,7 +19,9 @@ def test_creator_accepts_a_suggestion_in_one_click(browser, live_server):
     course, assignment = make_assignment(EN_REFERENCE, max_score=5)
     grade_all(course, assignment, EN_GRADED)
     grading.grading_train(reason="browser test")
-    submission = submit(assignment, "A stack is last in first out, push and pop on top.")
+    submission = submit(
+        assignment, "A stack is last in first out, push and pop on top."
+    )
     suggestion = grading.submission_suggest(submission_id=submission.pk)
     expected = grading.rounded_score(suggestion.score)
 

@@ -16,11 +16,10 @@ from django.db.models import Count, Q
 
 from accounts.models import User
 from courses.models import Course
-from kpplatform.seeding import SeedContext
-
-from ..markdown import render_markdown
-from ..models import Assignment, Enrollment, Grade, Submission
-from . import services, synthetic
+from demo.seeding import SeedContext, SeedStep
+from learning.grading import services, synthetic
+from learning.markdown import render_markdown
+from learning.models import Assignment, Enrollment, Grade, Submission
 
 GRADED = 16
 WAITING = 6
@@ -64,7 +63,7 @@ def _assignment_for(language: str, reference: str) -> Assignment | None:
 
 def _top_up_learners(course: Course, wanted: int) -> None:
     """Enrol demo learners (a staff grant) until the course has `wanted`."""
-    from ..services import enrollment_create
+    from learning.services import enrollment_create
 
     enrolled = set(
         Enrollment.objects.filter(course=course, is_active=True).values_list(
@@ -119,12 +118,9 @@ def seed_grading(ctx: SeedContext) -> None:
         )
         graded = len(learners) - WAITING
         for index, (user_id, row) in enumerate(zip(learners, rows, strict=True)):
-            submission = (
-                Submission.objects.filter(
-                    assignment=assignment, user_id=user_id, is_latest=True
-                ).first()
-                or Submission(assignment=assignment, user_id=user_id, number=1)
-            )
+            submission = Submission.objects.filter(
+                assignment=assignment, user_id=user_id, is_latest=True
+            ).first() or Submission(assignment=assignment, user_id=user_id, number=1)
             submission.text = row["student_answer"]
             submission.save()
             Submission.objects.filter(
@@ -154,3 +150,6 @@ def seed_grading(ctx: SeedContext) -> None:
         f"grading model: {run.get_status_display()}, {run.questions} questions, "
         f"{run.rows} graded answers, {run.seconds or 0:.1f} s"
     )
+
+
+SEED_STEPS = [SeedStep(order=31, name="learning.grading", run=seed_grading)]

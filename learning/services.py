@@ -163,7 +163,15 @@ def progress_record(
             _("This lesson is completed by passing its quiz or submitting its work."),
             code="not_self_completed",
         )
-    progress, _created = _progress_get_or_create(user=user, lesson=lesson)
+    progress, created = _progress_get_or_create(user=user, lesson=lesson)
+    if created:
+        events.send_on_commit(
+            events.lesson_started,
+            sender=LessonProgress,
+            lesson_id=lesson.pk,
+            course_id=lesson.section.course_id,
+            user_id=user.pk,
+        )
     now = timezone.now()
     if position_seconds is not None:
         position = max(0, min(int(position_seconds), MAX_POSITION_SECONDS))
@@ -177,6 +185,18 @@ def progress_record(
         _lesson_mark_completed(user=user, lesson=lesson)
     progress.refresh_from_db()
     return progress
+
+
+def lesson_view_record(*, lesson: Lesson, user) -> None:
+    """Announce that the player opened a lesson (analytics)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    events.send_on_commit(
+        events.lesson_viewed,
+        sender=Lesson,
+        lesson_id=lesson.pk,
+        course_id=lesson.section.course_id,
+        user_id=user_id,
+    )
 
 
 def course_progress_percent(*, user, course_id: int) -> int:
@@ -199,6 +219,15 @@ def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
     )
     fields = []
     if percent != enrollment.progress_percent:
+        events.send_on_commit(
+            events.enrollment_progressed,
+            sender=Enrollment,
+            enrollment_id=enrollment.pk,
+            course_id=enrollment.course_id,
+            user_id=enrollment.user_id,
+            percent=percent,
+            previous_percent=enrollment.progress_percent,
+        )
         enrollment.progress_percent = percent
         fields.append("progress_percent")
     if percent >= 100 and enrollment.completed_at is None:
@@ -370,6 +399,7 @@ def quiz_attempt_submit(*, user, quiz: Quiz, answers: Mapping[int, object]) -> A
         sender=Attempt,
         attempt_id=attempt.pk,
         quiz_id=quiz.pk,
+        lesson_id=lesson.pk,
         course_id=course_id,
         user_id=user.pk,
         score=score,
@@ -487,6 +517,16 @@ def submission_create(*, user, assignment: Assignment, text: str, file=None):
         if submission.file:
             submission.file.storage.delete(submission.file.name)
         raise
+    events.send_on_commit(
+        events.submission_created,
+        sender=Submission,
+        submission_id=submission.pk,
+        assignment_id=assignment.pk,
+        lesson_id=lesson.pk,
+        course_id=course_id,
+        user_id=user.pk,
+        number=submission.number,
+    )
     return submission
 
 

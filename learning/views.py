@@ -239,6 +239,8 @@ def lesson(request, lesson_id: int, *, submission_form=None):
         raise Http404 from error
     if not can_open_lesson(request.user, current):
         return _refuse(request, current)
+    if submission_form is None:
+        services.lesson_view_record(lesson=current, user=request.user)
     course = current.section.course
     sections = selectors.course_syllabus(course)
     lessons = selectors.ordered_lessons(sections)

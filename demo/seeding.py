@@ -2,52 +2,52 @@
 
 Each app that has demo data has a module `demo/seeds/<app>.py` defining
 `SEED_STEPS`: a list of `SeedStep(order, name, run)`, registered in
-`demo/seeds/__init__.py`. `run(ctx)` must be deterministic for a given
-seed (use `ctx.rng(name)`) and idempotent (get-or-create on natural keys), so
-that a second run adds nothing. Steps run in `order`, each in one transaction.
+`demo/seeds/__init__.py`. `run(ctx)` must be deterministic for a given seed
+(use `ctx.rng(name)`) and idempotent (get-or-create on natural keys), so that
+a second run adds nothing. Steps run in `order`, each in one transaction.
 
-The planted interest clusters below are shared by every app's seed, so that
-enrolments, reviews, threads and votes follow the same tastes and the
-recommender has structure to find.
+Long content (texts, question banks, the sample video) is data under
+`demo/data/`, read with `load_data`. The planted interest clusters are shared
+by every app's seed, so that enrolments, reviews, threads and votes follow the
+same tastes and the recommender has structure to find.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import random
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+import yaml
 from tqdm import tqdm
 
-# (slug, Chinese name, English name, parent slug or None)
+#: Long demo content (texts, question banks, media) lives in data files here.
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@functools.cache
+def load_data(name: str) -> Any:
+    """The parsed content of `demo/data/<name>`, read once.
+
+    YAML files (`.yaml`) give their data, other files (Markdown) their text.
+    The result is shared between callers: never change it in place.
+    """
+    path = DATA_DIR / name
+    text = path.read_text(encoding="utf-8")
+    return yaml.safe_load(text) if path.suffix == ".yaml" else text
+
+
+# (slug, Chinese name, English name, parent slug or None), parents first.
 CATEGORIES: list[tuple[str, str, str, str | None]] = [
-    ("programming", "编程开发", "Programming", None),
-    ("python", "Python", "Python", "programming"),
-    ("web", "Web 开发", "Web development", "programming"),
-    ("data-science", "数据科学", "Data science", None),
-    ("machine-learning", "机器学习", "Machine learning", "data-science"),
-    ("business", "商业管理", "Business", None),
-    ("marketing", "市场营销", "Marketing", "business"),
-    ("finance", "金融理财", "Finance", None),
-    ("investing", "投资入门", "Investing", "finance"),
-    ("design", "设计创意", "Design", None),
-    ("photography", "摄影", "Photography", "design"),
-    ("languages", "语言学习", "Languages", None),
-    ("english", "英语", "English", "languages"),
-    ("humanities", "人文历史", "Humanities", None),
-    ("psychology", "心理学", "Psychology", "humanities"),
-    ("health", "健康生活", "Health and fitness", None),
+    (row["slug"], row["zh"], row["en"], row["parent"])
+    for row in load_data("categories.yaml")["categories"]
 ]
 
 # Top-level category slugs that tend to go together.
-INTEREST_CLUSTERS: list[list[str]] = [
-    ["programming", "data-science"],
-    ["business", "finance"],
-    ["design", "humanities"],
-    ["languages", "humanities", "health"],
-]
+INTEREST_CLUSTERS: list[list[str]] = load_data("categories.yaml")["interest_clusters"]
 
 SCALES = {
     # learners, creators
@@ -56,9 +56,6 @@ SCALES = {
 }
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (printed on purpose: demo accounts)
-
-#: Long demo content (texts, question banks, media) lives in data files here.
-DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def login_hint() -> str:

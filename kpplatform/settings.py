@@ -34,6 +34,7 @@ SITE_ID = 1
 INSTALLED_APPS = [
     # Project apps first so that their templates override third-party ones.
     "core",
+    "notifications",
     "accounts",
     "courses",
     "learning",

@@ -14,121 +14,27 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from community.markdown import render_markdown
-from demo.seeding import SeedContext, SeedStep
+from demo.seeding import SeedContext, SeedStep, load_data
 
+# Topics, title, body and answer templates, comments and tags:
+# demo/data/community.yaml.
+_WORDS = load_data("community.yaml")
 # Per top category: (English topic, Chinese topic) pairs used in the templates.
 TOPICS: dict[str, list[tuple[str, str]]] = {
-    "programming": [
-        ("Python decorators", "Python 装饰器"),
-        ("asyncio", "asyncio 异步编程"),
-        ("Django ORM queries", "Django ORM 查询优化"),
-        ("list comprehensions", "列表推导式"),
-        ("Git rebase", "Git rebase 与 merge"),
-        ("unit tests with pytest", "用 pytest 写单元测试"),
-        ("type hints", "类型注解"),
-        ("REST API design", "REST API 设计"),
-    ],
-    "data-science": [
-        ("pandas groupby", "pandas 分组聚合"),
-        ("feature scaling", "特征缩放"),
-        ("overfitting", "过拟合"),
-        ("cross-validation", "交叉验证"),
-        ("TF-IDF", "TF-IDF 文本特征"),
-        ("SQL window functions", "SQL 窗口函数"),
-        ("gradient boosting", "梯度提升树"),
-    ],
-    "business": [
-        ("writing a business plan", "写商业计划书"),
-        ("OKRs for a small team", "小团队的 OKR"),
-        ("pricing a new product", "新产品定价"),
-        ("user interviews", "用户访谈"),
-        ("content marketing", "内容营销"),
-        ("a first hire", "第一个员工的招聘"),
-    ],
-    "finance": [
-        ("index funds", "指数基金定投"),
-        ("an emergency fund", "应急资金"),
-        ("reading a balance sheet", "看懂资产负债表"),
-        ("bond yields", "债券收益率"),
-        ("asset allocation", "资产配置"),
-        ("compound interest", "复利"),
-    ],
-    "design": [
-        ("color palettes", "配色方案"),
-        ("typography for the web", "网页字体排版"),
-        ("Figma auto layout", "Figma 自动布局"),
-        ("night photography", "夜景摄影"),
-        ("composition", "构图"),
-        ("a design portfolio", "设计作品集"),
-    ],
-    "humanities": [
-        ("the Song dynasty economy", "宋代经济"),
-        ("cognitive biases", "认知偏差"),
-        ("reading philosophy", "读哲学原著"),
-        ("the history of printing", "印刷术的历史"),
-        ("habit formation", "习惯养成"),
-    ],
-    "languages": [
-        ("English listening", "英语听力"),
-        ("IELTS writing", "雅思写作"),
-        ("memorising vocabulary", "背单词"),
-        ("pronunciation", "发音"),
-        ("reading English novels", "读英文小说"),
-    ],
-    "health": [
-        ("a beginner running plan", "新手跑步计划"),
-        ("sleep", "睡眠质量"),
-        ("desk posture", "久坐姿势"),
-        ("strength training at home", "居家力量训练"),
-        ("healthy breakfast", "健康早餐"),
-    ],
+    slug: [(topic["en"], topic["zh"]) for topic in topics]
+    for slug, topics in _WORDS["topics"].items()
 }
-
-QUESTION_TITLES_ZH = [
-    "{zh} 到底该怎么理解？",
-    "新手求助：{zh} 总是搞不明白",
-    "有没有系统学习 {zh} 的路线推荐？",
-    "{zh} 在实际工作中怎么用？",
-    "关于 {zh} 的一个常见误区",
-]
-QUESTION_TITLES_EN = [
-    "How do I get started with {en}?",
-    "What is the best way to learn {en}?",
-    "Common mistakes with {en}?",
-    "{en}: theory vs practice",
-]
-DISCUSSION_TITLES_ZH = ["分享一下我学习 {zh} 的笔记", "聊聊 {zh}：你们踩过哪些坑？"]
-DISCUSSION_TITLES_EN = ["My notes on {en} after a month", "Let's talk about {en}"]
-
-BODIES_ZH = [
-    "最近在学 {zh}，看了几遍课程还是有点模糊。\n\n具体来说：\n\n1. 基本概念是什么？\n2. 什么时候该用，什么时候不该用？\n\n谢谢大家！",
-    "我尝试了几种方法，效果都一般。想请教一下有经验的同学，{zh} 有没有比较好的入门资料？",
-    "工作中遇到了 {zh} 相关的问题，老板让我一周内搞定，求大佬指点 🙏",
-]
-BODIES_EN = [
-    "I have been studying {en} for a few weeks and I am still confused.\n\n- What is the core idea?\n- When should I *not* use it?\n\nThanks!",
-    "I tried a couple of tutorials on {en} but they skip the basics. Any **good resources**?",
-]
-CODE_BODY = "\n\n我的代码是这样的：\n\n```python\ndef main():\n    data = load()\n    print(process(data))\n```\n\n运行后结果不对。"
-ANSWERS_ZH = [
-    "我的经验是先把 {zh} 的基本概念弄清楚，再做两三个小练习。推荐课程里第二章的例子，讲得很清楚。",
-    "可以这样理解：{zh} 本质上是把复杂问题拆成小步骤。先别追求完美，动手最重要。",
-    "同意楼上。补充一点：遇到问题先看官方文档，再搜社区里的**精华帖**，大部分坑都有人踩过。",
-    "我整理过一份笔记：\n\n1. 先理解原理\n2. 再看例子\n3. 最后自己复现\n\n坚持一周就有感觉了。",
-]
-ANSWERS_EN = [
-    "Start with the fundamentals of {en}, then build a tiny project. The second chapter of the course has a great example.",
-    "Think of {en} as a way to break a big problem into small steps. Practice beats reading.",
-    "+1. Also: read the official docs first, then search the featured threads here.",
-]
-COMMENTS = [
-    "谢谢，很有帮助！",
-    "学到了 👍",
-    "Thanks, this helped!",
-    "请问有参考链接吗？",
-    "Great explanation.",
-]
-TAGS = {"programming": ["python", "入门"], "data-science": ["数据分析", "python"]}
+QUESTION_TITLES_ZH = _WORDS["question_titles"]["zh"]
+QUESTION_TITLES_EN = _WORDS["question_titles"]["en"]
+DISCUSSION_TITLES_ZH = _WORDS["discussion_titles"]["zh"]
+DISCUSSION_TITLES_EN = _WORDS["discussion_titles"]["en"]
+BODIES_ZH = _WORDS["bodies"]["zh"]
+BODIES_EN = _WORDS["bodies"]["en"]
+CODE_BODY = "\n\n" + _WORDS["code_body"]
+ANSWERS_ZH = _WORDS["answers"]["zh"]
+ANSWERS_EN = _WORDS["answers"]["en"]
+COMMENTS = _WORDS["comments"]
+TAGS = _WORDS["tags"]
 
 
 def _people_by_category():

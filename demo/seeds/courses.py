@@ -38,18 +38,15 @@ from demo.seeding import (
     INTEREST_CLUSTERS,
     SeedContext,
     SeedStep,
-)
-from demo.seeds.courses_content import (
-    ARTICLE,
-    ASSIGNMENT_TITLE,
-    DESCRIPTION,
-    LESSON_TITLES,
-    QUIZ_TITLE,
-    REVIEW_TEXTS,
-    SECTION_TITLES,
-    TOPICS,
+    load_data,
 )
 
+# Words of the catalogue (demo/data/courses.yaml) and the Markdown templates of
+# descriptions and articles (demo/data/courses/<kind>.<language>.md).
+WORDS = load_data("courses.yaml")
+LANGUAGES = ("zh-hans", "en")
+DESCRIPTION = {lang: load_data(f"courses/description.{lang}.md") for lang in LANGUAGES}
+ARTICLE = {lang: load_data(f"courses/article.{lang}.md") for lang in LANGUAGES}
 SAMPLE_VIDEO = DATA_DIR / "media" / "sample.mp4"
 SAMPLE_VIDEO_NAME = "videos/seed/sample.mp4"
 SAMPLE_VIDEO_SECONDS = 5
@@ -123,9 +120,11 @@ def seed_courses(ctx: SeedContext) -> None:
     for index in range(total):
         slug_cat = category_slugs[index % len(category_slugs)]
         category = categories[slug_cat]
-        topics = TOPICS[slug_cat]
+        topics = WORDS["topics"][slug_cat]
         round_, topic_index = divmod(index // len(category_slugs), len(topics))
-        zh_title, en_title, zh_sub, en_sub = topics[topic_index]
+        topic = topics[topic_index]
+        zh_title, en_title = topic["zh"], topic["en"]
+        zh_sub, en_sub = topic["zh_subtitle"], topic["en_subtitle"]
         language = "zh-hans" if (index // len(category_slugs)) % 3 != 2 else "en"
         title, subtitle = (
             (zh_title, zh_sub) if language == "zh-hans" else (en_title, en_sub)
@@ -200,7 +199,7 @@ def _seed_syllabus(ctx, courses: list[Course], *, video_name: str, bench: bool) 
     lessons_per_section = 2 if bench else 3
     sections = []
     for course in courses:
-        titles = SECTION_TITLES[course.language]
+        titles = WORDS["section_titles"][course.language]
         for position in range(sections_per_course):
             sections.append(
                 Section(course=course, title=titles[position], position=position)
@@ -215,7 +214,7 @@ def _seed_syllabus(ctx, courses: list[Course], *, video_name: str, bench: bool) 
     lessons = []
     for section in ctx.progress(sections, total=len(sections), desc="lessons"):
         course = section.course
-        titles = LESSON_TITLES[course.language]
+        titles = WORDS["lesson_titles"][course.language]
         for position in range(lessons_per_section):
             lesson_title = titles[
                 (section.position * lessons_per_section + position) % len(titles)
@@ -227,10 +226,11 @@ def _seed_syllabus(ctx, courses: list[Course], *, video_name: str, bench: bool) 
             # Practice closes some sections: a quiz after the last section, an
             # assignment after the first one.
             if last and not first and section.position == sections_per_course - 1:
-                kind, lesson_title = Lesson.Kind.QUIZ, QUIZ_TITLE[course.language]
+                kind = Lesson.Kind.QUIZ
+                lesson_title = WORDS["quiz_title"][course.language]
             elif last and not first and section.position == 0 and not bench:
                 kind = Lesson.Kind.ASSIGNMENT
-                lesson_title = ASSIGNMENT_TITLE[course.language]
+                lesson_title = WORDS["assignment_title"][course.language]
             body = ""
             body_html = ""
             if kind == Lesson.Kind.ARTICLE:
@@ -306,7 +306,7 @@ def seed_reviews(ctx: SeedContext) -> None:
                 user_id=user_id,
                 course_id=course_id,
                 rating=stars,
-                text=pair_rng.choice(REVIEW_TEXTS[band]),
+                text=pair_rng.choice(WORDS["review_texts"][band]),
             )
         )
     Review.objects.bulk_create(reviews, batch_size=2000, ignore_conflicts=True)

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import Profile, User
 from courses.models import Category, Course, Lesson
-from demo.seeding import SeedContext, SeedStep
+from demo.seeding import SeedContext, SeedStep, load_data
 from learning.markdown import render_markdown
 from learning.models import (
     Assignment,
@@ -44,70 +44,21 @@ from learning.services import certificate_code
 
 BATCH = 5000
 
+# Texts of quizzes and assignments, per language: demo/data/learning.yaml.
+_WORDS = load_data("learning.yaml")
 # (prompt, [(choice, correct)], explanation) per language: "several answers".
 MULTIPLE_BANK = {
-    "zh": [
+    lang: [
         (
-            "以下哪些是有效的学习方法？",
-            [("间隔重复", True), ("主动回忆", True), ("只看不练", False), ("考前通宵突击", False)],
-            "间隔重复和主动回忆都有大量研究支持。",
-        ),
-        (
-            "完成一门课程时，哪些做法有助于记忆？",
-            [("做笔记并复述", True), ("把知识用到小项目里", True), ("一次看完不复习", False)],
-            "输出和应用比被动输入更能巩固记忆。",
-        ),
-        (
-            "遇到不懂的概念时，应该怎么做？",
-            [("回看相关课时", True), ("在课程社区提问", True), ("直接跳过，以后也不管", False)],
-            "及时解决疑问，后面的内容才接得上。",
-        ),
-    ],
-    "en": [
-        (
-            "Which of these are effective ways to learn?",
-            [("Spaced repetition", True), ("Active recall", True), ("Re-reading only", False), ("Cramming the night before", False)],
-            "Spaced repetition and active recall are well supported by research.",
-        ),
-        (
-            "What helps you remember a course?",
-            [("Taking notes and explaining them", True), ("Using it in a small project", True), ("Watching once, never reviewing", False)],
-            "Producing and applying beats passive input.",
-        ),
-        (
-            "You meet a concept you do not understand. What should you do?",
-            [("Rewatch the related lesson", True), ("Ask in the course community", True), ("Skip it for good", False)],
-            "Clear up doubts early: later lessons build on them.",
-        ),
-    ],
-}  # fmt: skip
-
-TEXT = {
-    "zh": {
-        "category": "「{course}」属于哪个分类？",
-        "category_why": "课程页面的顶部标明了分类。",
-        "title": "请写出本课程的名称。",
-        "title_why": "名称见课程页面标题（大小写和空格不影响判分）。",
-        "quiz_intro": "检验一下本章所学：答对 {mark}% 即可通过。",
-        "assignment": "## 课后作业\n\n结合「{course}」本章内容，写一段 200 字以内的总结，"
-        "并举一个你自己的例子。可以附上 PDF 或图片。\n\n- 要点清楚\n- 有自己的例子",
-        "submission": "这是我对本章的总结：要点一、要点二，以及我自己的一个例子。",
-        "feedback": ["总结清楚，例子很好！", "要点齐全，例子可以更具体。", "不错，继续加油。"],
-    },
-    "en": {
-        "category": "Which category does “{course}” belong to?",
-        "category_why": "The category is shown at the top of the course page.",
-        "title": "Write the name of this course.",
-        "title_why": "See the course page title (case and spaces do not matter).",
-        "quiz_intro": "Check what you learned in this section: {mark}% passes.",
-        "assignment": "## Assignment\n\nSummarise this section of “{course}” in at most "
-        "150 words and give an example of your own. You may attach a PDF or an "
-        "image.\n\n- Clear key points\n- An example of your own",
-        "submission": "My summary of the section: point one, point two, and an "
-        "example from my own work.",
-        "feedback": ["Clear summary, great example!", "All key points; make the example more concrete.", "Good work, keep going."],
-    },
-}  # fmt: skip
+            question["prompt"],
+            [(choice["text"], choice["correct"]) for choice in question["choices"]],
+            question["explanation"],
+        )
+        for question in questions
+    ]
+    for lang, questions in _WORDS["multiple_choice"].items()
+}
+TEXT = _WORDS["text"]
 
 
 def _lang(course_language: str) -> str:

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from demo.seeding import SeedContext, SeedStep
+from demo.seeding import SeedContext, SeedStep, load_data
 from rewards import services
 from rewards.models import (
     AntiGamingPolicy,
@@ -31,188 +31,47 @@ from rewards.models import (
     RedemptionRate,
 )
 
-RULES = [
-    (Event.ANSWER_ACCEPTED, 30, 150, "被采纳的回答 / Accepted answer"),
-    (Event.POST_UPVOTED, 5, 100, "获得点赞 / Upvote or like received"),
-    (Event.THREAD_FEATURED, 50, None, "帖子被加精 / Thread featured"),
-    (Event.LESSON_COMPLETED, 2, 20, "完成一节课 / Lesson completed"),
-    (Event.COURSE_COMPLETED, 50, 200, "完成课程 / Course completed"),
-    (Event.REVIEW_WRITTEN, 10, 30, "撰写评价 / Review written"),
-    (Event.COURSE_PUBLISHED, 100, 300, "发布课程 / Course published"),
-    (Event.FIRST_SALE, 200, None, "首次售出 / First sale"),
-    (Event.ITEM_SOLD, 10, 200, "售出 / Item sold"),
-    (Event.DAILY_VISIT, 2, 2, "每日签到 / Daily visit"),
-    (Event.CHALLENGE_COMPLETED, 100, None, "完成打卡挑战 / Challenge finished"),
-    (Event.QUALITY_REVIEW_WRITTEN, 40, 120, "专家质量评审 / Expert quality review"),
-]
-
-# slug, zh, en, desc zh, desc en, icon, colour, criterion, event, threshold, days
-BADGES = [
-    (
-        "first-answer",
-        "热心解答",
-        "Helpful",
-        "回答第一次被采纳",
-        "First accepted answer",
-        "chat-heart",
-        "success",
-        "event_count",
-        Event.ANSWER_ACCEPTED,
-        1,
-        None,
-    ),
-    (
-        "problem-solver",
-        "解题高手",
-        "Problem solver",
-        "10 个回答被采纳",
-        "10 accepted answers",
-        "lightbulb",
-        "warning",
-        "event_count",
-        Event.ANSWER_ACCEPTED,
-        10,
-        None,
-    ),
-    (
-        "well-liked",
-        "人气之星",
-        "Well liked",
-        "获得 25 次点赞",
-        "25 upvotes received",
-        "hand-thumbs-up",
-        "primary",
-        "event_count",
-        Event.POST_UPVOTED,
-        25,
-        None,
-    ),
-    (
-        "graduate",
-        "结业学员",
-        "Graduate",
-        "完成第一门课程",
-        "Finished a first course",
-        "mortarboard",
-        "info",
-        "event_count",
-        Event.COURSE_COMPLETED,
-        1,
-        None,
-    ),
-    (
-        "critic",
-        "认真点评",
-        "Thoughtful critic",
-        "撰写 3 篇评价",
-        "Wrote 3 reviews",
-        "pencil-square",
-        "secondary",
-        "event_count",
-        Event.REVIEW_WRITTEN,
-        3,
-        None,
-    ),
-    (
-        "creator",
-        "初露锋芒",
-        "Creator",
-        "发布第一门课程",
-        "Published a first course",
-        "camera-video",
-        "danger",
-        "event_count",
-        Event.COURSE_PUBLISHED,
-        1,
-        None,
-    ),
-    (
-        "busy-month",
-        "月度活跃",
-        "Busy month",
-        "30 天内获得 300 积分",
-        "300 points within 30 days",
-        "lightning-charge",
-        "warning",
-        "points",
-        "",
-        300,
-        30,
-    ),
-    (
-        "streak-21",
-        "21 天坚持",
-        "21-day streak",
-        "完成 21 天学习打卡",
-        "Finished a 21-day check-in challenge",
-        "calendar-check",
-        "success",
-        "challenge",
-        "",
-        1,
-        None,
-    ),
-    (
-        "certified-expert",
-        "认证专家",
-        "Certified expert",
-        "通过平台专家认证",
-        "Certified by the platform",
-        "patch-check-fill",
-        "warning",
-        "expert",
-        "",
-        1,
-        None,
-    ),
-]
-
-THRESHOLDS = [
-    ("beginner", 0, 0, "0", "0", None),
-    ("intermediate", 1, 10, "3.5", "3.0", "0.280"),
-    ("advanced", 3, 50, "4.0", "3.5", "0.250"),
-    ("expert", 5, 200, "4.5", "4.0", "0.200"),
-]
+# Rules, badges and level thresholds: demo/data/rewards.yaml.
+_CONFIGURATION = load_data("rewards.yaml")
 
 
 def seed_configuration(ctx: SeedContext) -> None:
-    for event, points, cap, description in RULES:
+    rules = _CONFIGURATION["point_rules"]
+    badges = _CONFIGURATION["badges"]
+    thresholds = _CONFIGURATION["level_thresholds"]
+    for rule in rules:
         PointRule.objects.get_or_create(
-            event=event,
-            defaults={"points": points, "daily_cap": cap, "description": description},
-        )
-    for position, row in enumerate(BADGES):
-        slug, zh, en, dzh, den, icon, color, criterion, event, threshold, days = row
-        Badge.objects.get_or_create(
-            slug=slug,
+            event=Event(rule["event"]),
             defaults={
-                "name_zh": zh,
-                "name_en": en,
-                "description_zh": dzh,
-                "description_en": den,
-                "icon": icon,
-                "color": color,
-                "criterion": criterion,
-                "event": event,
-                "threshold": threshold,
-                "period_days": days,
+                "points": rule["points"],
+                "daily_cap": rule["daily_cap"],
+                "description": rule["description"],
+            },
+        )
+    for position, badge in enumerate(badges):
+        Badge.objects.get_or_create(
+            slug=badge["slug"],
+            defaults={
+                **{key: value for key, value in badge.items() if key != "slug"},
+                "event": Event(badge["event"]) if badge["event"] else "",
                 "position": position,
             },
         )
-    for level, courses, learners, rating, quality, rate in THRESHOLDS:
+    for row in thresholds:
+        rate = row["commission_rate"]
         LevelThreshold.objects.get_or_create(
-            level=level,
+            level=row["level"],
             defaults={
-                "min_published_courses": courses,
-                "min_learners": learners,
-                "min_average_rating": Decimal(rating),
-                "min_quality_score": Decimal(quality),
+                "min_published_courses": row["min_published_courses"],
+                "min_learners": row["min_learners"],
+                "min_average_rating": Decimal(row["min_average_rating"]),
+                "min_quality_score": Decimal(row["min_quality_score"]),
                 "commission_rate": Decimal(rate) if rate else None,
             },
         )
     AntiGamingPolicy.current()
     RedemptionRate.current()
-    ctx.log(f"  rules: {len(RULES)}, badges: {len(BADGES)}, levels: {len(THRESHOLDS)}")
+    ctx.log(f"  rules: {len(rules)}, badges: {len(badges)}, levels: {len(thresholds)}")
 
 
 def _rows_from_domain(ctx: SeedContext, rules: dict[str, PointRule]) -> list[dict]:

@@ -785,13 +785,43 @@ def report_create(*, post: Post, reporter, reason: str, detail: str = "") -> Rep
         raise ValidationError(_("You cannot report your own post."))
     if not post.is_public or not selectors.can_view_thread(reporter, post.thread):
         raise ValidationError(_("This post no longer exists."), code="gone")
-    report, _created = Report.objects.get_or_create(
+    report, created = Report.objects.get_or_create(
         post=post,
         reporter=reporter,
         status=Report.Status.OPEN,
         defaults={"reason": reason, "detail": (detail or "")[:1000]},
     )
+    if created:
+        events.send_on_commit(
+            events.post_reported,
+            sender=Report,
+            report_id=report.pk,
+            post_id=post.pk,
+            reporter_id=reporter.pk,
+            reason=reason,
+        )
     return report
+
+
+def thread_view_record(*, thread: Thread, user) -> None:
+    """Announce a thread page view (analytics)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    events.send_on_commit(
+        events.thread_viewed, sender=Thread, thread_id=thread.pk, user_id=user_id
+    )
+
+
+def search_record(*, query: str, results: int, user) -> None:
+    """Announce a community search and how many threads matched (analytics)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    events.send_on_commit(
+        events.search_performed,
+        sender=Thread,
+        query=query[:200],
+        results=results,
+        scope="community",
+        user_id=user_id,
+    )
 
 
 def _require_staff(moderator) -> None:

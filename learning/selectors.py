@@ -122,7 +122,10 @@ def first_lesson_ids(course_ids: list[int]) -> dict[int, int]:
 def grading_queue(user) -> QuerySet[Submission]:
     """Latest submissions of the creator's courses (staff: all), ungraded first."""
     qs = Submission.objects.filter(is_latest=True).select_related(
-        "user__profile", "assignment__lesson__section__course", "grade"
+        "user__profile",
+        "assignment__lesson__section__course",
+        "grade",
+        "score_suggestion",
     )
     if not user.is_staff:
         qs = qs.filter(assignment__lesson__section__course__creator=user)

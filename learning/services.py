@@ -4,6 +4,7 @@ import dataclasses
 import os
 import secrets
 from collections.abc import Mapping
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core import events
+from core.markdown import LESSON_ARTICLE, render_markdown
 from courses.models import Course, Lesson
 
-from .markdown import render_markdown
+from . import tasks
+from .grading.services import rounded_score
 from .models import (
     Assignment,
     Attempt,
@@ -25,6 +28,7 @@ from .models import (
     LessonProgress,
     Question,
     Quiz,
+    ScoreSuggestion,
     Submission,
 )
 
@@ -504,6 +508,10 @@ def submission_create(*, user, assignment: Assignment, text: str, file=None):
         ).update(last_lesson=lesson, last_activity_at=timezone.now())
         if assignment.counts_when == Assignment.CountsWhen.SUBMITTED:
             _lesson_mark_completed(user=user, lesson=lesson)
+        if text and assignment.reference_answer:
+            transaction.on_commit(
+                lambda: tasks.grading_suggest.delay(submission_id=submission.pk)
+            )
     except Exception:
         # The transaction rolls back: leave no orphan file in the storage.
         if submission.file:
@@ -524,9 +532,20 @@ def submission_create(*, user, assignment: Assignment, text: str, file=None):
 
 @transaction.atomic
 def submission_grade(
-    *, submission: Submission, grader, score: int, feedback: str = ""
+    *,
+    submission: Submission,
+    grader,
+    score: int,
+    feedback: str = "",
+    origin: str | None = None,
+    suggested_score: Decimal | None = None,
 ) -> Grade:
-    """Grade (or regrade) a submission; the creator's decision, with feedback."""
+    """Grade (or regrade) a submission; the creator's decision, with feedback.
+
+    `origin` None means a creator's grade: it counts as accepting the trained
+    suggestion shown if the score is the same, else as correcting it. Every
+    creator grade of a written answer can trigger the next training.
+    """
     submission = (
         Submission.objects.select_for_update()
         .select_related("assignment__lesson__section")
@@ -539,14 +558,22 @@ def submission_grade(
             % {"max": assignment.max_score},
             code="score_range",
         )
+    if origin is None:
+        origin, suggested_score = _grade_origin(submission, score)
     grade, _created = Grade.objects.update_or_create(
         submission=submission,
         defaults={
             "score": score,
             "feedback": (feedback or "").strip(),
             "grader": grader,
+            "origin": origin,
+            "suggested_score": suggested_score,
         },
     )
+    if assignment.reference_answer and origin != Grade.Origin.AUTOMATIC:
+        transaction.on_commit(
+            lambda: tasks.grading_maybe_retrain.delay(assignment_id=assignment.pk)
+        )
     if assignment.counts_when == Assignment.CountsWhen.GRADED:
         _lesson_mark_completed(user=submission.user, lesson=assignment.lesson)
     events.send_on_commit(
@@ -561,6 +588,17 @@ def submission_grade(
         max_score=assignment.max_score,
     )
     return grade
+
+
+def _grade_origin(submission: Submission, score: int) -> tuple[str, Decimal | None]:
+    suggestion = ScoreSuggestion.objects.filter(
+        submission=submission, reference_only=False
+    ).first()
+    if suggestion is None:
+        return Grade.Origin.MANUAL, None
+    if rounded_score(suggestion.score) == score:
+        return Grade.Origin.ACCEPTED, suggestion.score
+    return Grade.Origin.CORRECTED, suggestion.score
 
 
 def enrollment_join_free(*, user, course: Course) -> Enrollment:
@@ -618,6 +656,13 @@ def assignment_save(*, lesson: Lesson, form) -> Assignment:
         )
     assignment = form.save(commit=False)
     assignment.lesson = lesson
-    assignment.instructions_html = render_markdown(assignment.instructions)
+    assignment.instructions_html = render_markdown(
+        assignment.instructions, profile=LESSON_ARTICLE
+    )
     assignment.save()
+    if {"reference_answer", "key_points"} & set(form.changed_data):
+        # New reference: features change, so train again (and refresh).
+        transaction.on_commit(
+            lambda: tasks.grading_train_task.delay(reason="reference answer changed")
+        )
     return assignment

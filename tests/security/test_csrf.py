@@ -38,8 +38,10 @@ def test_every_post_without_a_csrf_token_is_refused(settings):
         role = _poster(row)
         if role is None:
             continue
-        url = row.name if row.name.startswith("/") else reverse(
-            row.name, kwargs=row.resolve_kwargs(world)
+        url = (
+            row.name
+            if row.name.startswith("/")
+            else reverse(row.name, kwargs=row.resolve_kwargs(world))
         )
         client = Client(enforce_csrf_checks=True, raise_request_exception=False)
         with transaction.atomic():

@@ -30,7 +30,9 @@ def test_deleting_another_users_post_is_refused(client, world):
     client.force_login(world.users["learner"])
     url = reverse("api:community-post-detail", kwargs={"pk": world.post.pk})
     assert client.delete(url).status_code == 403
-    response = client.post(reverse("community:post_delete", kwargs={"pk": world.post.pk}))
+    response = client.post(
+        reverse("community:post_delete", kwargs={"pk": world.post.pk})
+    )
     assert response.status_code == 403
     world.post.refresh_from_db()
     assert world.post.deleted_at is None

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 
-.PHONY: help install install-dev run web worker test test-fast lint format bench vendor messages clean
+.PHONY: help install install-dev run web worker test test-fast lint format bench vendor messages clean audit
 
 help:
 	@echo "make run     install, migrate, load demo data, serve on http://127.0.0.1:$(PORT) with a worker"
@@ -59,6 +59,9 @@ test: install-dev lint
 
 test-fast: install-dev
 	$(VENV)/bin/pytest --ds=kpplatform.settings_test -x -q -m "not browser" $(PYTEST_ARGS)
+
+audit: install-dev
+	$(PY) scripts/audit.py
 
 bench: install-dev
 	$(PY) bench/run.py

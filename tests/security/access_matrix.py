@@ -192,6 +192,10 @@ learning:certificate_verify                  code=certificate.code              
 learning:certificate_verify                  code=certificate.code                                POST   200 200 200 200 200 200 200
 learning:studio_grading                      -                                                    GET    L   403 403 403 200 200 200
 learning:studio_grading                      -                                                    POST   L   403 403 403 200 200 200
+learning:studio_grade_accept                 submission_id=submission.pk                          GET    L   405 405 405 405 405 405
+learning:studio_grade_accept                 submission_id=submission.pk                          POST   L   403 403 403 302 403 302
+learning:studio_grading_quality              -                                                    GET    L   403 403 403 200 200 200
+learning:studio_grading_quality              -                                                    POST   L   403 403 403 200 200 200
 learning:studio_grade                        submission_id=submission.pk                          GET    L   403 403 403 200 403 200
 learning:studio_grade                        submission_id=submission.pk                          POST   L   403 403 403 400 403 400
 learning:studio_quiz                         lesson_id=quiz_lesson.pk                             GET    L   403 403 403 200 403 200

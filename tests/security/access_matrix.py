@@ -196,6 +196,11 @@ learning:studio_grade_accept                 submission_id=submission.pk        
 learning:studio_grade_accept                 submission_id=submission.pk                          POST   L   403 403 403 302 403 302
 learning:studio_grading_quality              -                                                    GET    L   403 403 403 200 200 200
 learning:studio_grading_quality              -                                                    POST   L   403 403 403 200 200 200
+learning:studio_short_answers                -                                                    GET    L   403 403 403 200 200 200
+learning:studio_short_answers                -                                                    POST   L   403 403 403 200 200 200
+# TODO(world): a short answer of the enrolled learner instead of `missing`.
+learning:studio_short_answer_review          answer_id=missing                                    GET    L   405 405 405 405 405 405
+learning:studio_short_answer_review          answer_id=missing                                    POST   L   404 404 404 404 404 404
 learning:studio_grade                        submission_id=submission.pk                          GET    L   403 403 403 200 403 200
 learning:studio_grade                        submission_id=submission.pk                          POST   L   403 403 403 400 403 400
 learning:studio_quiz                         lesson_id=quiz_lesson.pk                             GET    L   403 403 403 200 403 200

@@ -19,6 +19,7 @@ from .progress import (
     SELF_COMPLETED_KINDS,
     course_progress_percent,
     enrollment_progress_refresh,
+    lesson_mark_completed,
     lesson_view_record,
     progress_record,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "enrollment_join_free",
     "enrollment_progress_refresh",
     "enrollment_revoke",
+    "lesson_mark_completed",
     "lesson_view_record",
     "normalise_text_answer",
     "progress_record",

@@ -777,6 +777,19 @@ def wishlist_toggle(*, user, course: Course) -> bool:
     return True
 
 
+def search_record(*, query: str, results: int, user) -> None:
+    """Announce a catalogue search and how many courses matched (analytics)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    events.send_on_commit(
+        events.search_performed,
+        sender=Course,
+        query=query[:200],
+        results=results,
+        scope="courses",
+        user_id=user_id,
+    )
+
+
 def course_view_record(*, course: Course, user) -> None:
     """Announce a course page view (analytics, recommendations)."""
     user_id = user.pk if user is not None and user.is_authenticated else None

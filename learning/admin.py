@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .grading import admin as grading_admin  # noqa: F401 (registers its pages)
 from .models import (
     Assignment,
     Attempt,
@@ -270,7 +271,7 @@ class GradeInline(admin.StackedInline):
     model = Grade
     extra = 0
     can_delete = False
-    fields = ["score", "feedback", "grader", "graded_at"]
+    fields = ["score", "feedback", "grader", "origin", "suggested_score", "graded_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

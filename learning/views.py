@@ -33,6 +33,7 @@ from .forms import (
     SubmissionForm,
 )
 from .grading import suggest_score
+from .grading.services import learner_feedback
 from .markdown import render_markdown
 from .media import serve_protected
 from .models import (
@@ -41,6 +42,7 @@ from .models import (
     Certificate,
     Choice,
     Enrollment,
+    Grade,
     Question,
     Quiz,
     Submission,
@@ -237,6 +239,8 @@ def lesson(request, lesson_id: int, *, submission_form=None):
         raise Http404 from error
     if not can_open_lesson(request.user, current):
         return _refuse(request, current)
+    if submission_form is None:
+        services.lesson_view_record(lesson=current, user=request.user)
     course = current.section.course
     sections = selectors.course_syllabus(course)
     lessons = selectors.ordered_lessons(sections)
@@ -495,6 +499,8 @@ def studio_grading(request):
     only = request.GET.get("show", "ungraded")
     if only == "ungraded":
         queue = queue.filter(grade__isnull=True)
+    elif only == "automatic":
+        queue = queue.filter(grade__origin=Grade.Origin.AUTOMATIC)
     page = Paginator(queue, 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -535,10 +541,20 @@ def studio_grade(request, submission_id: int):
             else:
                 messages.success(request, _("Grade saved."))
                 return redirect("learning:studio_grading")
-    else:
+    suggestion = suggest_score(submission)
+    if request.method != "POST":
         initial = {}
         if existing is not None:
             initial = {"score": existing.score, "feedback": existing.feedback}
+        elif suggestion is not None and suggestion.details is not None:
+            initial = {
+                "feedback": learner_feedback(
+                    course=course,
+                    covered=suggestion.details.covered,
+                    missed=suggestion.details.missed,
+                    automatic=False,
+                )
+            }
         form = GradeForm(initial=initial, max_score=assignment.max_score)
     history = list(
         Submission.objects.filter(assignment=assignment, user=submission.user)
@@ -553,7 +569,7 @@ def studio_grade(request, submission_id: int):
             "assignment": assignment,
             "course": course,
             "form": form,
-            "suggestion": suggest_score(submission),
+            "suggestion": suggestion,
             "history": history,
         },
         status=400 if request.method == "POST" else 200,

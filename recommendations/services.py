@@ -14,6 +14,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import events
+
 from .algorithms import ALGORITHMS, DEFAULT_ALGORITHM, get_algorithm, top_n
 from .algorithms.data import RATING_SCALE, InteractionData
 from .content import content_neighbours
@@ -655,3 +657,29 @@ def experiment_enrollment_record(*, user_id: int, course_id: int) -> bool:
             kind=ExperimentEvent.Kind.ENROLLMENT,
         )
     return bool(variant_ids)
+
+
+# --- Announcements for analytics ---------------------------------------------
+
+
+def recommendations_shown_announce(
+    *, user_id: int, course_ids: list[int], surface: str
+) -> None:
+    """A list was shown to a signed-in user (analytics counts impressions)."""
+    events.send_on_commit(
+        events.recommendations_shown,
+        sender=Recommendation,
+        user_id=user_id,
+        course_ids=list(course_ids),
+        surface=surface[:32],
+    )
+
+
+def recommendation_click_announce(*, user, course_id: int) -> None:
+    events.send_on_commit(
+        events.recommendation_clicked,
+        sender=Recommendation,
+        user_id=user.pk if user.is_authenticated else None,
+        course_id=course_id,
+        surface="",
+    )

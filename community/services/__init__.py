@@ -8,11 +8,12 @@ thread's accepted answer) are locked with ``select_for_update`` first, always
 thread before post, and every "only once" has a unique constraint behind it.
 
 Split by domain (``spaces``, ``posting``, ``reactions``, ``moderation``,
-``fanout``); the public names are re-exported here, so that callers write
+``fanout``, ``activity``); the public names are re-exported here, so that callers write
 ``from community import services`` and ``services.post_create(...)``.
 """
 
 from ._common import MAX_BODY_CHARS, MAX_TAGS, MAX_TITLE_CHARS
+from .activity import search_record, thread_view_record
 from .fanout import post_notify
 from .moderation import (
     post_hide,
@@ -57,6 +58,7 @@ __all__ = [
     "post_restore",
     "report_create",
     "reports_dismiss",
+    "search_record",
     "space_ensure_for_category",
     "space_ensure_for_course",
     "space_set_visibility",
@@ -64,6 +66,7 @@ __all__ = [
     "thread_create",
     "thread_feature",
     "thread_lock",
+    "thread_view_record",
     "user_suspend",
     "user_warn",
     "vote_cast",

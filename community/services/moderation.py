@@ -121,12 +121,21 @@ def report_create(*, post: Post, reporter, reason: str, detail: str = "") -> Rep
         raise ValidationError(_("You cannot report your own post."))
     if not post.is_public or not selectors.can_view_thread(reporter, post.thread):
         raise ValidationError(_("This post no longer exists."), code="gone")
-    report, _created = Report.objects.get_or_create(
+    report, created = Report.objects.get_or_create(
         post=post,
         reporter=reporter,
         status=Report.Status.OPEN,
         defaults={"reason": reason, "detail": (detail or "")[:1000]},
     )
+    if created:
+        events.send_on_commit(
+            events.post_reported,
+            sender=Report,
+            report_id=report.pk,
+            post_id=post.pk,
+            reporter_id=reporter.pk,
+            reason=reason,
+        )
     return report
 
 

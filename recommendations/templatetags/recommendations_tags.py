@@ -42,6 +42,13 @@ def recommended_for_you(context, limit: int = 6):
             course_ids=[s.course.pk for s in items],
             kind=ExperimentEvent.Kind.IMPRESSION,
         )
+    if items and user is not None and user.is_authenticated:
+        match = getattr(request, "resolver_match", None)
+        services.recommendations_shown_announce(
+            user_id=user.pk,
+            course_ids=[s.course.pk for s in items],
+            surface=(match.url_name if match else "") or "",
+        )
     result = {"items": items, "variant_id": variant_id, "personal": personal}
     cache[limit] = result
     return result

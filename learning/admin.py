@@ -6,6 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.markdown import LESSON_ARTICLE, render_markdown
+
 from . import services
 from .grading import admin as grading_admin  # noqa: F401 (registers its pages)
 from .models import (
@@ -261,9 +263,9 @@ class AssignmentAdmin(admin.ModelAdmin):
     raw_id_fields = ["lesson"]
 
     def save_model(self, request, obj, form, change):
-        from .markdown import render_markdown
-
-        obj.instructions_html = render_markdown(obj.instructions)
+        obj.instructions_html = render_markdown(
+            obj.instructions, profile=LESSON_ARTICLE
+        )
         super().save_model(request, obj, form, change)
 
 

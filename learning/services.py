@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core import events
+from core.markdown import LESSON_ARTICLE, render_markdown
 from courses.models import Course, Lesson
 
 from . import tasks
 from .grading.services import rounded_score
-from .markdown import render_markdown
 from .models import (
     Assignment,
     Attempt,
@@ -656,7 +656,9 @@ def assignment_save(*, lesson: Lesson, form) -> Assignment:
         )
     assignment = form.save(commit=False)
     assignment.lesson = lesson
-    assignment.instructions_html = render_markdown(assignment.instructions)
+    assignment.instructions_html = render_markdown(
+        assignment.instructions, profile=LESSON_ARTICLE
+    )
     assignment.save()
     if {"reference_answer", "key_points"} & set(form.changed_data):
         # New reference: features change, so train again (and refresh).

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.markdown import LESSON_ARTICLE, render_markdown
 from courses.models import Course, Lesson, LessonAttachment
 
 from . import selectors, services
@@ -34,7 +35,6 @@ from .forms import (
 )
 from .grading import suggest_score
 from .grading.services import learner_feedback
-from .markdown import render_markdown
 from .media import serve_protected
 from .models import (
     Assignment,
@@ -272,7 +272,8 @@ def lesson(request, lesson_id: int, *, submission_form=None):
         "can_save_progress": request.user.is_authenticated,
         "can_manage": can_manage_course(request.user, course),
         # body_html is rendered when the lesson is saved; older rows may lack it.
-        "body_html": current.body_html or render_markdown(current.body),
+        "body_html": current.body_html
+        or render_markdown(current.body, profile=LESSON_ARTICLE),
         "is_hls": not current.video_file
         and ".m3u8" in current.video_url.split("?", 1)[0].lower(),
     }

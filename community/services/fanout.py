@@ -7,7 +7,7 @@ from django.db.models import Q
 from notifications.services import notification_send
 
 from .. import selectors
-from ..markdown import extract_mentions
+from ..mentions import extract_mentions
 from ..models import (
     Follow,
     Post,

@@ -18,9 +18,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core import events
+from core.markdown import COMMUNITY_POST, render_markdown
 
 from .. import selectors
-from ..markdown import render_markdown
 from ..models import (
     Follow,
     ModerationAction,
@@ -190,7 +190,7 @@ def thread_create(
         author=author,
         kind=Post.Kind.OPENING,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_markdown(body, profile=COMMUNITY_POST),
         status=status,
         hold_reason=hold,
     )
@@ -257,7 +257,7 @@ def post_create(
         kind=kind,
         parent=parent,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_markdown(body, profile=COMMUNITY_POST),
         status=Visibility.HELD if hold else Visibility.VISIBLE,
         hold_reason=hold,
     )
@@ -327,7 +327,7 @@ def post_edit(
         title=thread.title if post.kind == Post.Kind.OPENING else "",
     )
     post.body = body
-    post.body_html = render_markdown(body)
+    post.body_html = render_markdown(body, profile=COMMUNITY_POST)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     if new_title is not None and new_title != thread.title:

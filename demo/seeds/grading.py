@@ -15,10 +15,10 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from accounts.models import User
+from core.markdown import LESSON_ARTICLE, render_markdown
 from courses.models import Course
 from demo.seeding import SeedContext, SeedStep
 from learning.grading import services, synthetic
-from learning.markdown import render_markdown
 from learning.models import Assignment, Enrollment, Grade, Submission
 
 GRADED = 16
@@ -92,7 +92,9 @@ def seed_grading(ctx: SeedContext) -> None:
         course = assignment.lesson.section.course
         _top_up_learners(course, GRADED + WAITING)
         assignment.instructions = item["question"]
-        assignment.instructions_html = render_markdown(item["question"])
+        assignment.instructions_html = render_markdown(
+            item["question"], profile=LESSON_ARTICLE
+        )
         assignment.reference_answer = item["reference"]
         assignment.save(
             update_fields=["instructions", "instructions_html", "reference_answer"]

@@ -73,3 +73,10 @@ def predicted_rating(context, course):
     request = context.get("request")
     user = getattr(request, "user", None)
     return selectors.predicted_ratings(user, [course.pk]).get(course.pk)
+
+
+@register.simple_tag(takes_context=True)
+def what_to_take_next(context, limit: int = 4):
+    """After the learner's latest completed course (None when there is none)."""
+    request = context.get("request")
+    return selectors.what_next(getattr(request, "user", None), limit=limit)

@@ -70,9 +70,9 @@ def space_set_visibility(*, space: Space, user, visibility: str) -> Space:
 
 
 def course_published_handle(*, course_id: int) -> Space | None:
-    from courses.models import Course
+    from courses.selectors import course_get
 
-    course = Course.objects.filter(pk=course_id).select_related("category").first()
+    course = course_get(course_id=course_id)
     if course is None:
         return None
     top = course.category.parent or course.category

@@ -17,7 +17,6 @@ from django.utils import timezone
 from .models import (
     Bookmark,
     Follow,
-    Notification,
     Post,
     Space,
     Suspension,
@@ -237,12 +236,6 @@ def active_suspension(user) -> Suspension | None:
         .order_by("-until")
         .first()
     )
-
-
-def unread_count(user) -> int:
-    if not _authenticated(user):
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 def search(*, user, query: str, limit: int = 50) -> QuerySet[Thread]:

@@ -15,17 +15,15 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, Max, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from core import events
+from notifications.services import notification_send
 
 from .markdown import render_markdown  # noqa: F401 (re-exported for the admin)
 from .models import (
@@ -338,6 +336,13 @@ def course_approve(*, course: Course, actor) -> Course:
         ]
     )
     _record_status(course, old=old, actor=actor)
+    notification_send(
+        recipient=course.creator,
+        kind="course_approved",
+        target=course,
+        params={"course": course.title},
+        actor=actor,
+    )
     events.send_on_commit(
         events.course_published,
         sender=Course,
@@ -349,7 +354,7 @@ def course_approve(*, course: Course, actor) -> Course:
 
 @transaction.atomic
 def course_reject(*, course: Course, actor, reason: str) -> Course:
-    """In review → rejected with a reason (staff); the creator gets an email."""
+    """In review → rejected with a reason (staff); the creator is told (and emailed)."""
     _require_staff(actor)
     reason = (reason or "").strip()
     if not reason:
@@ -373,7 +378,13 @@ def course_reject(*, course: Course, actor, reason: str) -> Course:
     )
     _record_status(course, old=old, actor=actor, reason=reason)
     course_id, creator_id = course.pk, course.creator_id
-    transaction.on_commit(lambda: _email_rejection(course_id=course_id))
+    notification_send(
+        recipient=course.creator,
+        kind="course_rejected",
+        target=course,
+        params={"course": course.title, "reason": reason},
+        actor=actor,
+    )
     events.send_on_commit(
         events.course_rejected,
         sender=Course,
@@ -382,31 +393,6 @@ def course_reject(*, course: Course, actor, reason: str) -> Course:
         reason=reason,
     )
     return course
-
-
-def _email_rejection(*, course_id: int) -> None:
-    course = Course.objects.select_related("creator").get(pk=course_id)
-    edit_path = reverse("courses:studio_course", kwargs={"pk": course.pk})
-    with override(settings.LANGUAGE_CODE):
-        subject = _("Your course “%(title)s” was not approved") % {
-            "title": course.title
-        }
-        body = _(
-            "Staff reviewed your course “%(title)s” and did not approve it.\n\n"
-            "Reason:\n%(reason)s\n\n"
-            "Edit it and submit it again: %(url)s"
-        ) % {
-            "title": course.title,
-            "reason": course.rejection_reason,
-            "url": settings.SITE_URL.rstrip("/") + edit_path,
-        }
-    send_mail(
-        subject,
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [course.creator.email],
-        fail_silently=True,
-    )
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ SITE_ID = 1
 INSTALLED_APPS = [
     # Project apps first so that their templates override third-party ones.
     "core",
-    "kpplatform",
+    "notifications",
     "accounts",
     "courses",
     "learning",
@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rewards",
     "recommendations",
     "analytics",
+    "demo",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",

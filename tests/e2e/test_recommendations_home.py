@@ -40,7 +40,7 @@ def test_dismiss_removes_the_card_and_it_stays_gone(page, settings):
     )
     # the learner is told what happened and can take it back
     notice = block.locator("[data-testid=dismissed]")
-    assert f"“{title}”已隐藏" in notice.inner_text()
+    assert f"《{title}》已隐藏" in notice.inner_text()
     notice.get_by_role("button", name="撤销").click()
     page.wait_for_function(
         "n => document.querySelectorAll('[data-testid=recommendation]').length == n",

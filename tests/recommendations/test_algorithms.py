@@ -243,3 +243,25 @@ def test_batched_reasons_equal_the_reasons_of_each_learner(name, params):
             checked += int(valid.sum())
             named += int((got >= 0).sum())
     assert checked > 300 and named > 20  # the data exercises both outcomes
+
+
+def test_ease_above_max_items_models_the_most_taken_courses_only():
+    frame = _ratings(n_users=80, n_items=40, n_rows=1500, seed=5)
+    data = InteractionData.from_frame(frame)
+    small = get_algorithm("ease", l2=5.0, max_items=10).fit(data)
+    kept = set(np.argsort(-data.popularity(), kind="stable")[:10].tolist())
+    seen = data.seen()
+    users = np.arange(data.n_users)
+    outside = 0
+    for chunk, items, _ in top_n(small, users, 5, exclude=seen):
+        for u, row in zip(chunk.tolist(), items, strict=True):
+            unseen_kept = len(kept - set(seen[u].indices.tolist()))
+            picked = row[row >= 0].tolist()
+            head = picked[: min(unseen_kept, len(picked))]
+            # every modelled course the learner has not taken comes first
+            assert set(head) <= kept
+            outside += len(picked) - len(head)
+    assert outside > 0  # learners who took most modelled courses exist here
+    assert small.B.shape == (10, 10)
+    explained = small.explain_batch(users[:10], np.tile(sorted(kept)[:3], (10, 1)))
+    assert explained.shape == (10, 3)

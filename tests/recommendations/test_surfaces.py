@@ -62,7 +62,7 @@ def test_dismiss_without_htmx_says_what_happened(client, world):
     )
     assert response.status_code == 302 and response["Location"] == "/"
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert f"“{course.title}”已隐藏" in page
+    assert f"《{course.title}》已隐藏" in page
     undo = reverse("recommendations:undismiss", args=[course.pk])
     client.post(undo, {"next": "/"})
     assert not Dismissal.objects.filter(user=learner, course=course).exists()
@@ -145,7 +145,11 @@ def test_experiment_records_impressions_clicks_enrolments(
         experiment=experiment, name="pop", algorithm="popularity", weight=1
     )
     services.experiment_start(experiment=experiment)
-    assert services.algorithms_to_train() == ["ease", "popularity"]
+    assert services.algorithms_to_train() == [
+        "ease",
+        "popularity",
+        *services.DEFAULT_RATING_ALGORITHMS,
+    ]
     _run("ease")
     _run("popularity")
     learner = world["coders"][0]

@@ -104,7 +104,9 @@ class LiveLectureAdmin(admin.ModelAdmin):
                     reason=str(_("Cancelled by the platform")),
                 )
             except (ValidationError, PermissionDenied) as error:
-                failed.append(f"{lecture}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+                failed.append(
+                    f"{lecture}: {' '.join(getattr(error, 'messages', [str(error)]))}"
+                )
             else:
                 done += 1
         _report(self, request, done, failed, _("%(count)s lectures cancelled."))
@@ -146,7 +148,8 @@ class LiveLectureAdmin(admin.ModelAdmin):
             day = date.fromisoformat(raw) if raw else timezone.localdate()
         except ValueError:
             self.message_user(
-                request, _("“%(day)s” is not a date (YYYY-MM-DD).") % {"day": raw[:20]},
+                request,
+                _("“%(day)s” is not a date (YYYY-MM-DD).") % {"day": raw[:20]},
                 messages.ERROR,
             )
             day = timezone.localdate()
@@ -165,7 +168,10 @@ class LiveLectureAdmin(admin.ModelAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "day_url": reverse("admin:live_day_schedule")}
+        extra_context = {
+            **(extra_context or {}),
+            "day_url": reverse("admin:live_day_schedule"),
+        }
         return super().changelist_view(request, extra_context)
 
 
@@ -214,7 +220,14 @@ class ReplayPassAdmin(admin.ModelAdmin):
 
 @admin.register(ExpertProfile)
 class ExpertProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "headline", "time_zone", "is_listed", "rating_count", "rating")
+    list_display = (
+        "user",
+        "headline",
+        "time_zone",
+        "is_listed",
+        "rating_count",
+        "rating",
+    )
     list_filter = ("is_listed", "topics")
     search_fields = ("user__email", "headline")
     list_select_related = ("user",)
@@ -326,10 +339,14 @@ class BookingAdmin(admin.ModelAdmin):
                     reason=str(_("Cancelled by the platform")),
                 )
             except (ValidationError, PermissionDenied) as error:
-                failed.append(f"{booking}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+                failed.append(
+                    f"{booking}: {' '.join(getattr(error, 'messages', [str(error)]))}"
+                )
             else:
                 done += 1
-        _report(self, request, done, failed, _("%(count)s bookings cancelled and refunded."))
+        _report(
+            self, request, done, failed, _("%(count)s bookings cancelled and refunded.")
+        )
 
 
 @admin.register(ReminderSent)
@@ -344,5 +361,3 @@ class ReminderSentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-

@@ -7,6 +7,7 @@ language and time zone when the notification is displayed.
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+
 from notifications.registry import EMAIL, IN_APP, Kind, Topic, register
 
 

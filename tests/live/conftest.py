@@ -15,3 +15,12 @@ def pay():
         return payment
 
     return _pay
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages are asserted in English (pages pick their own language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -11,18 +11,31 @@ from .factories import LectureFactory, SlotFactory, in_minutes
 pytestmark = pytest.mark.django_db
 
 
-def test_lists_render_with_few_queries(client, staff_user, django_assert_max_num_queries):
+def test_lists_render_with_few_queries(
+    client, staff_user, django_assert_max_num_queries
+):
     for _ in range(5):
         lecture = LectureFactory()
-        Ticket.objects.create(lecture=lecture, user=UserFactory(), status="active", source="free")
+        Ticket.objects.create(
+            lecture=lecture, user=UserFactory(), status="active", source="free"
+        )
         slot = SlotFactory()
         Booking.objects.create(slot=slot, learner=UserFactory(), status="confirmed")
     client.force_login(staff_user)
-    for name in ("livelecture", "ticket", "booking", "slot", "expertprofile", "availability"):
+    for name in (
+        "livelecture",
+        "ticket",
+        "booking",
+        "slot",
+        "expertprofile",
+        "availability",
+    ):
         with django_assert_max_num_queries(12):
             response = client.get(reverse(f"admin:live_{name}_changelist"))
         assert response.status_code == 200, name
-    response = client.get(reverse("admin:live_livelecture_changelist"), {"q": "Lecture"})
+    response = client.get(
+        reverse("admin:live_livelecture_changelist"), {"q": "Lecture"}
+    )
     assert response.status_code == 200
 
 

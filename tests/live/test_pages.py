@@ -106,7 +106,10 @@ def test_replay_upload_refuses_a_fake_file(client):
         follow=True,
     )
     assert response.status_code == 200
-    assert "not a video" in response.content.decode() or "不是" in response.content.decode()
+    assert (
+        "not a video" in response.content.decode()
+        or "不是" in response.content.decode()
+    )
     lecture.refresh_from_db()
     assert not lecture.replay_file
 
@@ -170,7 +173,9 @@ def test_learner_cannot_open_the_studio(client):
     client.force_login(UserFactory())
     assert client.get(reverse("live:studio")).status_code == 403
     lecture = LectureFactory()
-    assert client.get(reverse("live:studio_lecture", args=[lecture.pk])).status_code == 403
+    assert (
+        client.get(reverse("live:studio_lecture", args=[lecture.pk])).status_code == 403
+    )
 
 
 def test_expert_directory_and_page(client, django_assert_max_num_queries):
@@ -230,7 +235,9 @@ def test_booking_own_slot_via_the_page_says_why(client):
     )
     assert response.status_code == 200
     assert not Booking.objects.exists()
-    assert any("own" in str(m) or "自己" in str(m) for m in response.context["messages"])
+    assert any(
+        "own" in str(m) or "自己" in str(m) for m in response.context["messages"]
+    )
 
 
 def test_expert_studio_publishes_and_refuses_overlaps(client):
@@ -251,7 +258,8 @@ def test_expert_studio_publishes_and_refuses_overlaps(client):
     assert client.post(reverse("live:expert_studio"), data).status_code == 302
     assert Slot.objects.count() == 2
     response = client.post(
-        reverse("live:expert_studio"), {**data, "start_time": "10:00", "end_time": "12:00"}
+        reverse("live:expert_studio"),
+        {**data, "start_time": "10:00", "end_time": "12:00"},
     )
     assert response.status_code == 200
     assert Slot.objects.count() == 2
@@ -269,7 +277,10 @@ def test_set_timezone(client):
         reverse("live:set_timezone"), {"time_zone": "Moon/Base"}, follow=True
     )
     assert response.status_code == 200
-    assert "kp_tz" not in response.cookies or response.cookies["kp_tz"].value != "Moon/Base"
+    assert (
+        "kp_tz" not in response.cookies
+        or response.cookies["kp_tz"].value != "Moon/Base"
+    )
 
 
 def test_home_block_lists_upcoming_lectures(client):

@@ -162,7 +162,9 @@ def test_late_callbacks_racing_new_buyers_never_overbook():
         if i < 3:
             url = signed_callback_url(pending[i], PaymentStatus.CONFIRMED)
             return Client().get(url).status_code
-        order = commerce.order_create(user=fresh[i - 3], offers=[("lecture", lecture.pk)])
+        order = commerce.order_create(
+            user=fresh[i - 3], offers=[("lecture", lecture.pk)]
+        )
         pay(order)
         return order
 

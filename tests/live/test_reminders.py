@@ -79,7 +79,9 @@ def test_cancellation_tells_every_holder(django_capture_on_commit_callbacks):
     lecture = LectureFactory()
     holders = [UserFactory() for _ in range(3)]
     for user in holders:
-        Ticket.objects.create(lecture=lecture, user=user, status="active", source="free")
+        Ticket.objects.create(
+            lecture=lecture, user=user, status="active", source="free"
+        )
     with django_capture_on_commit_callbacks(execute=True):
         services.lecture_cancel(lecture=lecture, actor=lecture.creator, reason="Ill")
     for user in holders:

@@ -303,6 +303,11 @@ SPECTACULAR_SETTINGS = {
         "CommunityThreadKindEnum": "community.models.Thread.Kind",
         "CommunityPostKindEnum": "community.models.Post.Kind",
         "LessonKindEnum": "courses.models.Lesson.Kind",
+        "CommunityVisibilityEnum": "community.models.Visibility",
+        "LiveLectureStatusEnum": "live.models.LiveLecture.Status",
+        "LiveTicketStatusEnum": "live.models.Ticket.Status",
+        "LiveTicketSourceEnum": "live.models.Ticket.Source",
+        "LiveBookingStatusEnum": "live.models.Booking.Status",
     },
 }
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.forms import CategoryChoiceField
 from courses.models import Category
@@ -192,7 +193,11 @@ class LectureFilterForm(forms.Form):
     price = forms.ChoiceField(
         required=False,
         label=_("Price"),
-        choices=[("", _("Free or paid")), ("free", _("Free")), ("paid", _("Paid"))],
+        choices=[
+            ("", _("Free or paid")),
+            ("free", _("Free")),
+            ("paid", pgettext_lazy("price", "Paid")),
+        ],
     )
 
 

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from commerce.models import money_field
 
@@ -63,7 +64,7 @@ class LiveLecture(models.Model):
         verbose_name=_("category"),
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description (Markdown)"), blank=True)
+    description = models.TextField(_("lecture description (Markdown)"), blank=True)
     description_html = models.TextField(editable=False, blank=True)
     cover = models.ImageField(_("cover image"), upload_to=cover_upload_to, blank=True)
     starts_at = models.DateTimeField(_("starts"), db_index=True)
@@ -193,7 +194,7 @@ class Ticket(models.Model):
 
     class Status(models.TextChoices):
         HELD = "held", _("Awaiting payment")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("ticket status", "Active")
         RELEASED = "released", _("Released (not paid)")
         REFUNDED = "refunded", _("Refunded")
         CANCELLED = "cancelled", _("Cancelled")
@@ -365,8 +366,8 @@ class Availability(models.Model):
         verbose_name=_("expert"),
     )
     time_zone = models.CharField(_("time zone"), max_length=64)
-    first_day = models.DateField(_("from"))
-    last_day = models.DateField(_("until"))
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
     weekdays = models.JSONField(_("weekdays"), default=list)
     start_time = models.TimeField(_("from time"))
     end_time = models.TimeField(_("to time"))
@@ -394,7 +395,7 @@ class Availability(models.Model):
 
 class Slot(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("slot status", "Open")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     expert = models.ForeignKey(
@@ -539,7 +540,7 @@ class ReminderSent(models.Model):
     start time, so that moving a lecture sends fresh reminders.
     """
 
-    key = models.CharField(_("key"), max_length=120, unique=True)
+    key = models.CharField(_("reminder key"), max_length=120, unique=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

@@ -34,7 +34,7 @@ from .models import (
 )
 
 
-def _with_seats(queryset: QuerySet[LiveLecture], now=None) -> QuerySet[LiveLecture]:
+def with_seats(queryset: QuerySet[LiveLecture], now=None) -> QuerySet[LiveLecture]:
     taken = seat_holding_q(now, prefix="tickets__")
     return queryset.annotate(seats_taken=Count("tickets", filter=taken, distinct=True))
 
@@ -91,7 +91,7 @@ def upcoming_lectures(
     order = ["starts_at", "pk"]
     if featured_first:
         order = ["-is_featured", *order]
-    return _with_seats(queryset, now).order_by(*order)
+    return with_seats(queryset, now).order_by(*order)
 
 
 def past_lectures(*, limit: int = 12, now=None) -> list[LiveLecture]:
@@ -106,7 +106,7 @@ def past_lectures(*, limit: int = 12, now=None) -> list[LiveLecture]:
 
 def lecture_for_page(pk: int) -> LiveLecture:
     """The lecture with `seats_taken`; raises LiveLecture.DoesNotExist."""
-    return _with_seats(lecture_queryset().filter(pk=pk)).get()
+    return with_seats(lecture_queryset().filter(pk=pk)).get()
 
 
 def user_ticket(user, lecture: LiveLecture) -> Ticket | None:
@@ -227,6 +227,8 @@ def attach_next_slots(profiles: list[ExpertProfile], *, per_expert: int = 3, now
             by_expert[slot.expert_id].append(slot)
     for profile in profiles:
         profile.next_slots = by_expert.get(profile.pk, [])
+        for slot in profile.next_slots:
+            slot.expert = profile  # no query per slot for the expert's zone
     return profiles
 
 
@@ -355,7 +357,7 @@ def day_schedule(day: date) -> dict:
     start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
     end = start + timedelta(days=1)
     lectures = list(
-        _with_seats(
+        with_seats(
             lecture_queryset().filter(starts_at__gte=start, starts_at__lt=end)
         ).order_by("starts_at", "pk")[:200]
     )

@@ -13,6 +13,7 @@ from . import (
     community,
     courses,
     learning,
+    live,
     recommendations,
     rewards,
 )
@@ -24,6 +25,7 @@ SEED_MODULES = (
     commerce,
     community,
     rewards,
+    live,
     recommendations,
 )
 

@@ -287,3 +287,26 @@ def test_withdrawing_a_booked_slot_is_refused(pay, django_capture_on_commit_call
     services.slot_withdraw(slot=free, actor=slot.expert.user)
     free.refresh_from_db()
     assert free.status == Slot.Status.WITHDRAWN
+
+
+def test_a_good_rating_earns_the_expert_points(pay, django_capture_on_commit_callbacks):
+    from rewards.models import Event, PointEntry, PointRule
+
+    PointRule.objects.create(event=Event.CONSULTATION_RATED, points=30)
+    slots = [SlotFactory(), SlotFactory()]
+    expert_user = slots[0].expert.user
+    slots[1].expert = slots[0].expert
+    slots[1].save()
+    learner = UserFactory()
+    for slot, stars in zip(slots, (5, 2), strict=True):
+        booking = book_and_pay(learner, slot, pay, django_capture_on_commit_callbacks)
+        services.booking_confirm(booking=booking, expert_user=expert_user)
+        Slot.objects.filter(pk=slot.pk).update(
+            starts_at=in_minutes(-120), ends_at=in_minutes(-60)
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.booking_rate(booking=booking, learner=learner, rating=stars)
+    entries = PointEntry.objects.filter(
+        user=expert_user, rule__event="consultation_rated"
+    )
+    assert [e.points for e in entries] == [30]

@@ -291,3 +291,33 @@ def search(*, user, query: str, limit: int = 50) -> QuerySet[Thread]:
     return threads.select_related(
         "space", "author", "author__profile"
     ).prefetch_related("tags")[:limit]
+
+
+# --- Community health, for analytics ------------------------------------------
+
+
+def question_stats(*, start, end) -> list[dict]:
+    """Questions asked in [start, end) with when each got its first visible
+    answer and whether one was accepted (one query; at most a day's questions
+    per day, so the rows are few)."""
+    from django.db.models import Min
+
+    return list(
+        Thread.objects.filter(
+            kind=Thread.Kind.QUESTION,
+            is_deleted=False,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .annotate(
+            first_answer_at=Min(
+                "posts__created_at",
+                filter=Q(
+                    posts__kind=Post.Kind.ANSWER,
+                    posts__status=Visibility.VISIBLE,
+                    posts__is_deleted=False,
+                ),
+            )
+        )
+        .values("pk", "created_at", "first_answer_at", "accepted_post_id")
+    )

@@ -23,10 +23,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core import events
+from core.markdown import COMMUNITY_POST, render_markdown
 from notifications.services import notification_send
 
 from . import selectors
-from .markdown import extract_mentions, render_markdown
+from .mentions import extract_mentions
 from .models import (
     Bookmark,
     Follow,
@@ -262,7 +263,7 @@ def thread_create(
         author=author,
         kind=Post.Kind.OPENING,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_markdown(body, profile=COMMUNITY_POST),
         status=status,
         hold_reason=hold,
     )
@@ -348,7 +349,7 @@ def post_create(
         kind=kind,
         parent=parent,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_markdown(body, profile=COMMUNITY_POST),
         status=Visibility.HELD if hold else Visibility.VISIBLE,
         hold_reason=hold,
     )
@@ -423,7 +424,7 @@ def post_edit(
         title=thread.title if post.kind == Post.Kind.OPENING else "",
     )
     post.body = body
-    post.body_html = render_markdown(body)
+    post.body_html = render_markdown(body, profile=COMMUNITY_POST)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     if new_title is not None and new_title != thread.title:
@@ -785,13 +786,43 @@ def report_create(*, post: Post, reporter, reason: str, detail: str = "") -> Rep
         raise ValidationError(_("You cannot report your own post."))
     if not post.is_public or not selectors.can_view_thread(reporter, post.thread):
         raise ValidationError(_("This post no longer exists."), code="gone")
-    report, _created = Report.objects.get_or_create(
+    report, created = Report.objects.get_or_create(
         post=post,
         reporter=reporter,
         status=Report.Status.OPEN,
         defaults={"reason": reason, "detail": (detail or "")[:1000]},
     )
+    if created:
+        events.send_on_commit(
+            events.post_reported,
+            sender=Report,
+            report_id=report.pk,
+            post_id=post.pk,
+            reporter_id=reporter.pk,
+            reason=reason,
+        )
     return report
+
+
+def thread_view_record(*, thread: Thread, user) -> None:
+    """Announce a thread page view (analytics)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    events.send_on_commit(
+        events.thread_viewed, sender=Thread, thread_id=thread.pk, user_id=user_id
+    )
+
+
+def search_record(*, query: str, results: int, user) -> None:
+    """Announce a community search and how many threads matched (analytics)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    events.send_on_commit(
+        events.search_performed,
+        sender=Thread,
+        query=query[:200],
+        results=results,
+        scope="community",
+        user_id=user_id,
+    )
 
 
 def _require_staff(moderator) -> None:

@@ -210,6 +210,8 @@ def best_of(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     results = list(selectors.search(user=request.user, query=query)) if query else []
+    if query:
+        services.search_record(query=query, results=len(results), user=request.user)
     return render(
         request, "community/search.html", {"query": query, "results": results}
     )
@@ -237,6 +239,7 @@ def bookmarks(request: HttpRequest) -> HttpResponse:
 @handles_missing("thread")
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
+    services.thread_view_record(thread=thread, user=request.user)
     opening = selectors.opening_post(thread)
     posts = selectors.thread_posts(thread=thread, user=request.user)
     post_ids = [p.pk for p in posts] + ([opening.pk] if opening else [])

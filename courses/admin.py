@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.markdown import COURSE_TEXT, LESSON_ARTICLE, render_markdown
+
 from . import services
 from .forms import RejectForm
 from .models import (
@@ -189,7 +191,7 @@ class CourseAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        obj.description_html = services.render_markdown(obj.description)
+        obj.description_html = render_markdown(obj.description, profile=COURSE_TEXT)
         super().save_model(request, obj, form, change)
         services._save_search(obj)
 
@@ -294,7 +296,7 @@ class LessonAdmin(admin.ModelAdmin):
     inlines = (AttachmentInline,)
 
     def save_model(self, request, obj, form, change):
-        obj.body_html = services.render_markdown(obj.body)
+        obj.body_html = render_markdown(obj.body, profile=LESSON_ARTICLE)
         super().save_model(request, obj, form, change)
 
 

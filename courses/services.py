@@ -23,9 +23,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core import events
+from core.markdown import COURSE_TEXT, LESSON_ARTICLE, render_markdown
 from notifications.services import notification_send
 
-from .markdown import render_markdown  # noqa: F401 (re-exported for the admin)
 from .models import (
     Category,
     Course,
@@ -125,7 +125,10 @@ def course_search_document(course: Course) -> str:
     parts = [
         course.title,
         course.subtitle,
-        _plain(course.description_html or render_markdown(course.description)),
+        _plain(
+            course.description_html
+            or render_markdown(course.description, profile=COURSE_TEXT)
+        ),
         name,
     ]
     return " ".join(p for p in parts if p).lower()
@@ -224,7 +227,7 @@ def course_create(
         slug=slug,
         subtitle=subtitle.strip(),
         description=description,
-        description_html=render_markdown(description),
+        description_html=render_markdown(description, profile=COURSE_TEXT),
         level=level,
         language=language,
         price=price,
@@ -274,7 +277,7 @@ def course_update(*, course: Course, actor, **fields) -> Course:
         setattr(course, name, value)
     if cover is not None:
         course.cover = cover or ""
-    course.description_html = render_markdown(course.description)
+    course.description_html = render_markdown(course.description, profile=COURSE_TEXT)
     course.full_clean(exclude=["cover"])
     course.save()
     _save_search(course)
@@ -576,7 +579,7 @@ def lesson_create(
         duration_seconds=duration_seconds or 0,
         video_url=video_url or "",
         body=body or "",
-        body_html=render_markdown(body or ""),
+        body_html=render_markdown(body or "", profile=LESSON_ARTICLE),
         position=0 if last is None else last + 1,
     )
     if video_file:
@@ -606,7 +609,7 @@ def lesson_update(
     lesson.title = (lesson.title or "").strip()
     if not lesson.title:
         raise ValidationError({"title": _("A lesson needs a title.")})
-    lesson.body_html = render_markdown(lesson.body)
+    lesson.body_html = render_markdown(lesson.body, profile=LESSON_ARTICLE)
     _clean_lesson(lesson)
     lesson.full_clean(exclude=["video_file"])
     lesson.save()
@@ -775,6 +778,19 @@ def wishlist_toggle(*, user, course: Course) -> bool:
         events.course_wishlisted, sender=Wishlist, course_id=course.pk, user_id=user.pk
     )
     return True
+
+
+def search_record(*, query: str, results: int, user) -> None:
+    """Announce a catalogue search and how many courses matched (analytics)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    events.send_on_commit(
+        events.search_performed,
+        sender=Course,
+        query=query[:200],
+        results=results,
+        scope="courses",
+        user_id=user_id,
+    )
 
 
 def course_view_record(*, course: Course, user) -> None:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from commerce.registry import OfferUnavailable
 from core import events
-from courses.markdown import render_markdown
+from core.markdown import COURSE_TEXT, render_markdown
 
 from .. import experts, notices
 from ..models import (
@@ -71,7 +71,7 @@ def expert_profile_save(
         profile = ExpertProfile(user=user)
     profile.headline = headline[:160]
     profile.about = about or ""
-    profile.about_html = render_markdown(profile.about)
+    profile.about_html = render_markdown(profile.about, profile=COURSE_TEXT)
     profile.time_zone = time_zone
     profile.meeting_url = (meeting_url or "").strip()
     profile.is_listed = bool(is_listed)

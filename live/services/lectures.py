@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commerce.registry import OfferUnavailable
-from courses.markdown import render_markdown
+from core.markdown import COURSE_TEXT, render_markdown
 from courses.models import Category
 
 from .. import notices
@@ -168,7 +168,7 @@ def lecture_schedule(
         category=category,
         title=title[:200],
         description=description or "",
-        description_html=render_markdown(description or ""),
+        description_html=render_markdown(description or "", profile=COURSE_TEXT),
         starts_at=_clean_start(starts_at),
         duration_minutes=_clean_duration(duration_minutes),
         ends_at=starts_at + timedelta(minutes=_clean_duration(duration_minutes)),
@@ -222,7 +222,9 @@ def lecture_update(*, lecture: LiveLecture, actor, **fields) -> LiveLecture:
             )
     if "description" in fields:
         fields["description"] = fields["description"] or ""
-        lecture.description_html = render_markdown(fields["description"])
+        lecture.description_html = render_markdown(
+            fields["description"], profile=COURSE_TEXT
+        )
     for name, value in fields.items():
         setattr(lecture, name, value)
     lecture.full_clean(exclude=["cover", "replay_file"])

@@ -12,9 +12,9 @@ from community.models import Post, Thread
 from community.similarity import rebuild_now
 from notifications.models import Notification
 from tests.community.factories import SpaceFactory, ThreadFactory
-from tests.community.xss_payloads import XSS_PAYLOADS
 from tests.e2e.conftest import logged_in_context
 from tests.factories import UserFactory
+from tests.xss import XSS_PAYLOADS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,6 +1,9 @@
 """The one place where automatic grading plugs in.
 
-An automatic grader (its own issue) registers a *suggester*: a callable
+The platform's own grader (`learning.grading.selectors.grading_suggester`,
+registered by the app) suggests scores for written answers to assignments with a
+reference answer; its engine is `learning.grading.engine`. Another grader
+registers a *suggester*: a callable
 `(submission) -> SuggestedScore | None`. The grading page shows the first
 suggestion it gets next to the score field; the creator still decides, and
 nothing here writes a grade. Suggesters must be quick (the grading page calls
@@ -25,6 +28,8 @@ class SuggestedScore:
     max_score: int
     rationale: str = ""
     source: str = ""
+    #: Anything richer the grading page can show (our grader's feedback).
+    details: object | None = None
 
 
 Suggester = Callable[[object], SuggestedScore | None]

@@ -1,4 +1,12 @@
-"""Classic XSS payloads (OWASP cheat sheet and friends), Markdown variants included."""
+"""Classic XSS payloads (OWASP cheat sheet and friends), Markdown variants included.
+
+Shared by every test of user-written HTML: the Markdown profiles of
+`core.markdown` and the pages that show their output. `problems_in(html)` lists
+what a payload left behind (a dangerous tag, an event handler, a style, a URL
+with a scheme other than http, https or mailto).
+"""
+
+from html.parser import HTMLParser
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",
@@ -46,3 +54,40 @@ XSS_PAYLOADS = [
     "[x](  javascript:alert(1)  )",
     '<https://ok.example/?q="><script>alert(1)</script>>',
 ]
+
+DANGEROUS_TAGS = {
+    "script", "iframe", "object", "embed", "svg", "math", "form", "input", "style",
+    "meta", "link", "base", "body", "details", "video", "audio", "source", "marquee",
+}  # fmt: skip
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "background", "data", "srcdoc"}
+
+
+class _Checker(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in DANGEROUS_TAGS:
+            self.problems.append(f"tag <{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"handler {name}")
+            if name in ("style", "srcdoc"):
+                self.problems.append(f"attribute {name}")
+            if name in URL_ATTRIBUTES and value:
+                compact = "".join(value.split()).lower()
+                scheme = (
+                    compact.split(":", 1)[0] if ":" in compact.split("/", 1)[0] else ""
+                )
+                if scheme and scheme not in ("http", "https", "mailto"):
+                    self.problems.append(f"url {name}={value!r}")
+
+    handle_startendtag = handle_starttag
+
+
+def problems_in(html: str) -> list[str]:
+    """What is dangerous in `html`, as readable strings (empty when it is safe)."""
+    checker = _Checker()
+    checker.feed(html)
+    return checker.problems

@@ -35,7 +35,7 @@ from .forms import (
 )
 from .grading import suggest_score
 from .grading.services import learner_feedback
-from .media import serve_protected
+from core.media import serve_protected
 from .models import (
     Assignment,
     Attempt,

@@ -21,9 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from commerce.models import money_field
-
 ZERO = Decimal("0.00")
+
+
+def money_field(verbose_name, **kwargs):
+    """Amounts as commerce stores them (12 digits, 2 decimal places)."""
+    kwargs.setdefault("max_digits", 12)
+    kwargs.setdefault("decimal_places", 2)
+    return models.DecimalField(verbose_name, **kwargs)
 
 
 def protected_storage():

@@ -1,13 +1,13 @@
 """Writes of the live app, split by domain; every public name is re-exported.
 
-`lectures`: scheduling, moving, cancelling, replays, tickets and seats.
-`consultations`: expert profiles, availability and slots, bookings.
+`lectures`: scheduling, moving, cancelling, replays, seat counts.
+`tickets`: seats held while paying, free and members' tickets, replay passes.
+`consultations`: expert profiles, availability and slots.
+`bookings`: booking slots through commerce, confirmation, refunds, ratings.
 `reminders`: the day-before and starting-soon reminders, each sent once.
 """
 
-from .consultations import (
-    availability_publish,
-    availability_withdraw,
+from .bookings import (
     booking_cancel,
     booking_confirm,
     booking_confirm_hold,
@@ -22,6 +22,10 @@ from .consultations import (
     booking_start,
     bookings_expire_unconfirmed,
     bookings_refund_due,
+)
+from .consultations import (
+    availability_publish,
+    availability_withdraw,
     expert_profile_save,
     slot_withdraw,
 )
@@ -37,10 +41,13 @@ from .lectures import (
     lecture_tickets_refund,
     lecture_update,
     replay_kind_of,
-    replay_pass_fulfil,
-    replay_pass_revoke,
     seats_taken,
     seats_taken_q,
+)
+from .reminders import reminders_send
+from .tickets import (
+    replay_pass_fulfil,
+    replay_pass_revoke,
     ticket_claim,
     ticket_confirm_hold,
     ticket_fulfil,
@@ -49,7 +56,6 @@ from .lectures import (
     ticket_release,
     ticket_revoke,
 )
-from .reminders import reminders_send
 
 __all__ = [
     "LECTURE_FIELDS",

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from learning.media import serve_protected
+from core.media import serve_protected
 
 from .. import calendar, selectors, services
 from ..access import lecture_access

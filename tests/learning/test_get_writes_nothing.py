@@ -132,6 +132,7 @@ def test_deleting_a_question_of_another_lesson_deletes_nothing():
     response = client.post(
         reverse("learning:studio_question_delete", args=[lesson.pk, theirs.pk]),
         follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     assert "This question no longer exists." in response.content.decode()

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import (
@@ -142,10 +143,28 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Fulfil paid items not delivered yet"))
     def fulfil_now(self, request, queryset):
-        done = 0
-        for order_id in queryset.values_list("pk", flat=True):
-            done += len(services.order_fulfil(order_id=order_id))
-        self.message_user(request, _("%(count)d items fulfilled.") % {"count": done})
+        report = services.orders_fulfil(
+            order_ids=queryset.order_by("pk").values_list("pk", flat=True)
+        )
+        for number, error in report.failed.items():
+            self.message_user(
+                request,
+                _(
+                    "Order %(number)s could not be fulfilled: %(error)s. The error "
+                    "is logged and the reconciliation task will try again."
+                )
+                % {"number": number, "error": error},
+                level=messages.ERROR,
+            )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d item fulfilled.",
+                "%(count)d items fulfilled.",
+                report.fulfilled,
+            )
+            % {"count": report.fulfilled},
+        )
 
     def changelist_view(self, request, extra_context=None):
         today = timezone.localdate()

@@ -1,6 +1,7 @@
 """Orders, payments, coupons, refunds, memberships, creator earnings, payouts.
 
-Every amount is a Decimal written once: an order's items keep the price paid,
+Every amount is a Decimal (a `MoneyField`: whole cents in the database, so
+that sums and constraints are exact on SQLite too) written once: an order's items keep the price paid,
 a refund is a new row, a reversed earning is a new negative row. Unique
 constraints stand behind every "only once" (one captured payment per order,
 one fulfilment per item, one earning row per item line and kind).
@@ -21,13 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from payments import PurchasedItem
 from payments.models import BasePayment
 
-ZERO = Decimal("0.00")
-
-
-def money_field(verbose_name, **kwargs):
-    kwargs.setdefault("max_digits", 12)
-    kwargs.setdefault("decimal_places", 2)
-    return models.DecimalField(verbose_name, **kwargs)
+from core.money import ZERO, MoneyField
 
 
 def new_order_number() -> str:
@@ -61,9 +56,9 @@ class Order(models.Model):
         db_index=True,
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
-    subtotal = money_field(_("subtotal"), default=ZERO)
-    discount = money_field(_("discount"), default=ZERO)
-    total = money_field(_("total"), default=ZERO)
+    subtotal = MoneyField(_("subtotal"), default=ZERO)
+    discount = MoneyField(_("discount"), default=ZERO)
+    total = MoneyField(_("total"), default=ZERO)
     coupon = models.ForeignKey(
         "Coupon",
         on_delete=models.PROTECT,
@@ -138,9 +133,9 @@ class OrderItem(models.Model):
     )
     course_ids = models.JSONField(_("courses covered"), default=list, blank=True)
     revenue_lines = models.JSONField(_("revenue split"), default=list, blank=True)
-    list_price = money_field(_("list price"))
-    discount = money_field(_("discount"), default=ZERO)
-    price = money_field(_("price paid"))
+    list_price = MoneyField(_("list price"))
+    discount = MoneyField(_("discount"), default=ZERO)
+    price = MoneyField(_("price paid"))
 
     class Meta:
         verbose_name = _("order item")
@@ -192,6 +187,11 @@ class Payment(BasePayment):
         related_name="payments",
         verbose_name=_("order"),
     )
+    # django-payments' amounts, as exact as every other amount.
+    total = MoneyField(_("total"), max_digits=9, default=ZERO)
+    delivery = MoneyField(_("delivery"), max_digits=9, default=ZERO)
+    tax = MoneyField(_("tax"), max_digits=9, default=ZERO)
+    captured_amount = MoneyField(_("captured amount"), max_digits=9, default=ZERO)
 
     class Meta:
         verbose_name = _("payment")
@@ -246,7 +246,7 @@ class Coupon(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    value = money_field(
+    value = MoneyField(
         _("value"),
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Percent (1-100) or amount off."),
@@ -260,7 +260,7 @@ class Coupon(models.Model):
     max_uses_per_user = models.PositiveIntegerField(
         _("uses per user"), null=True, blank=True, default=1
     )
-    min_order_total = money_field(_("minimum order"), default=ZERO)
+    min_order_total = MoneyField(_("minimum order"), default=ZERO)
     # A personal coupon (issued for reward points) is usable by its owner only.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -328,7 +328,7 @@ class CouponRedemption(models.Model):
         related_name="redemption",
         verbose_name=_("order"),
     )
-    amount = money_field(_("discount"))
+    amount = MoneyField(_("discount"))
     created_at = models.DateTimeField(_("redeemed"), auto_now_add=True)
     released_at = models.DateTimeField(_("released"), null=True, blank=True)
 
@@ -360,7 +360,7 @@ class Refund(models.Model):
         related_name="refunds",
         verbose_name=_("learner"),
     )
-    amount = money_field(_("amount"), editable=False)
+    amount = MoneyField(_("amount"), editable=False)
     reason = models.TextField(_("reason"), max_length=2000, blank=True)
     status = models.CharField(
         _("status"),
@@ -419,7 +419,7 @@ class SubscriptionPlan(models.Model):
         verbose_name=_("creator (column)"),
     )
     period = models.CharField(_("period"), max_length=8, choices=Period.choices)
-    price = money_field(_("price"), validators=[MinValueValidator(ZERO)])
+    price = MoneyField(_("price"), validators=[MinValueValidator(ZERO)])
     is_active = models.BooleanField(_("on sale"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -512,12 +512,12 @@ class CreatorEarning(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     label = models.CharField(_("item"), max_length=250)
     course_id = models.PositiveBigIntegerField(null=True, blank=True)
-    gross = money_field(_("gross"))
+    gross = MoneyField(_("gross"))
     commission_rate = models.DecimalField(
         _("commission rate"), max_digits=5, decimal_places=4
     )
-    commission = money_field(_("platform commission"))
-    net = money_field(_("net to creator"))
+    commission = MoneyField(_("platform commission"))
+    net = MoneyField(_("net to creator"))
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -561,7 +561,7 @@ class Payout(models.Model):
         related_name="payouts",
         verbose_name=_("creator"),
     )
-    amount = money_field(_("amount"), editable=False)
+    amount = MoneyField(_("amount"), editable=False)
     status = models.CharField(
         _("status"),
         max_length=10,

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from payments import PaymentError, PaymentStatus
 
+from core.money import ZERO, money
 from kpplatform import events
 
 from . import registry
@@ -40,8 +42,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 PAID_STATES = (
     Order.State.PAID,
     Order.State.PARTIALLY_REFUNDED,
@@ -56,10 +56,6 @@ class CommerceError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
-
-
-def money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def split_pro_rata(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
@@ -629,16 +625,55 @@ def _earnings_record(*, item: OrderItem, paid_at) -> list[CreatorEarning]:
     return CreatorEarning.objects.bulk_create(rows)
 
 
+@dataclass
+class FulfilmentReport:
+    """What a batch of fulfilments did: items delivered, orders that failed."""
+
+    fulfilled: int = 0
+    failed: dict[str, str] = field(default_factory=dict)  # order number -> error
+
+
+def orders_fulfil(*, order_ids: Iterable[int]) -> FulfilmentReport:
+    """Fulfil each order in a transaction of its own.
+
+    One order that cannot be delivered (a handler error, a broken row) is
+    logged and reported; it never stops the others nor the caller (the
+    reconciliation task, the admin action).
+    """
+    report = FulfilmentReport()
+    for order_id in order_ids:
+        try:
+            report.fulfilled += len(order_fulfil(order_id=order_id))
+        except Exception as exc:
+            logger.exception("fulfilment of order %s failed", order_id)
+            number = (
+                Order.objects.filter(pk=order_id)
+                .values_list("number", flat=True)
+                .first()
+            )
+            report.failed[number or str(order_id)] = str(exc) or type(exc).__name__
+    return report
+
+
 def reconcile_orders() -> dict[str, int]:
-    """Repair what a crash left half done (beat task): capture and fulfil."""
-    captured = 0
+    """Repair what a crash left half done (beat task): capture and fulfil.
+
+    Each payment and order is repaired on its own: one that keeps failing is
+    counted in "failed" (and logged) while the others are completed.
+    """
+    captured = failed = 0
     for payment_id in Payment.objects.filter(
         status=PaymentStatus.CONFIRMED,
         order__state=Order.State.PENDING,
         order__paid_payment__isnull=True,
     ).values_list("pk", flat=True)[:500]:
-        order_capture(payment_id=payment_id)
-        captured += 1
+        try:
+            order_capture(payment_id=payment_id)
+        except Exception:
+            logger.exception("capture of payment %s failed", payment_id)
+            failed += 1
+        else:
+            captured += 1
     strays = Payment.objects.filter(
         status=PaymentStatus.CONFIRMED, paid_order__isnull=True
     ).exclude(order__state=Order.State.PENDING, order__paid_payment__isnull=True)
@@ -646,7 +681,6 @@ def reconcile_orders() -> dict[str, int]:
         payment_refund_stray(payment_id=pk)
         for pk in strays.values_list("pk", flat=True)[:500]
     )
-    fulfilled = 0
     order_ids = (
         OrderItem.objects.filter(
             order__state__in=[Order.State.PAID, Order.State.PARTIALLY_REFUNDED],
@@ -657,9 +691,13 @@ def reconcile_orders() -> dict[str, int]:
         .values_list("order_id", flat=True)
         .distinct()
     )
-    for order_id in list(order_ids[:500]):
-        fulfilled += len(order_fulfil(order_id=order_id))
-    return {"captured": captured, "fulfilled": fulfilled, "refunded": refunded}
+    report = orders_fulfil(order_ids=list(order_ids[:500]))
+    return {
+        "captured": captured,
+        "fulfilled": report.fulfilled,
+        "refunded": refunded,
+        "failed": failed + len(report.failed),
+    }
 
 
 # --- refunds -------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Shared code that every app uses; it imports no project app."""

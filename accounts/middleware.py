@@ -3,7 +3,7 @@
 from django.core.cache import cache
 from django.utils import timezone
 
-from kpplatform import events
+from core import events
 
 # A day and a bit, so that the key outlives the local day it stands for.
 _TTL = 26 * 60 * 60

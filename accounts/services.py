@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import events
 from courses.models import Category
-from kpplatform import events
 
 from .models import CreatorApplication, Profile, User
 

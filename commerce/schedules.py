@@ -1,6 +1,6 @@
 """Periodic jobs of commerce (crontab; `manage.py setup_schedules`)."""
 
-from kpplatform.schedules import Schedule
+from core.schedules import Schedule
 
 SCHEDULES = [
     Schedule(

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from payments import PaymentError, PaymentStatus
 
+from core import events
 from core.money import ZERO, money
-from kpplatform import events
 
 from . import registry
 from .models import (

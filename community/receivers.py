@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from kpplatform import events
+from core import events
 
 
 def on_course_published(sender, *, course_id, **kwargs):

@@ -1,6 +1,6 @@
 """Periodic jobs of the community (rows of django-celery-beat; see setup_schedules)."""
 
-from kpplatform.schedules import Schedule
+from core.schedules import Schedule
 
 SCHEDULES = [
     Schedule(

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from kpplatform import events
+from core import events
 
 from . import selectors
 from .markdown import extract_mentions, render_markdown

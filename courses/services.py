@@ -1,7 +1,7 @@
 """Writes of the courses app: the only place that changes catalogue state.
 
 Every function is keyword-only, runs in one transaction and announces what it
-did through `kpplatform.events` after commit. Bad input raises
+did through `core.events` after commit. Bad input raises
 `django.core.exceptions.ValidationError` with a message for the user;
 acting on someone else's course raises `PermissionDenied`.
 """
@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from kpplatform import events
+from core import events
 
 from .markdown import render_markdown  # noqa: F401 (re-exported for the admin)
 from .models import (

@@ -33,7 +33,7 @@ SITE_ID = 1
 
 INSTALLED_APPS = [
     # Project apps first so that their templates override third-party ones.
-    "kpplatform",
+    "core",
     "accounts",
     "courses",
     "learning",
@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rewards",
     "recommendations",
     "analytics",
+    "demo",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -87,8 +88,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kpplatform.urls"
-# `{{ form }}` renders Bootstrap markup (kpplatform/templates/includes/forms/).
-FORM_RENDERER = "kpplatform.forms.BootstrapFormRenderer"
+# `{{ form }}` renders Bootstrap markup (core/templates/includes/forms/).
+FORM_RENDERER = "core.forms.BootstrapFormRenderer"
 WSGI_APPLICATION = "kpplatform.wsgi.application"
 
 TEMPLATES = [
@@ -102,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kpplatform.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },

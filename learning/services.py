@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import events
 from courses.models import Course, Lesson
-from kpplatform import events
 
 from .markdown import render_markdown
 from .models import (

@@ -59,7 +59,10 @@ class ModelRunAdmin(admin.ModelAdmin):
         "n_items",
         "n_interactions",
         "n_recommendations",
+        "rmse",
         "ndcg",
+        "recall",
+        "coverage",
         "created_at",
         "triggered_by",
     ]
@@ -94,10 +97,27 @@ class ModelRunAdmin(admin.ModelAdmin):
             obj.progress,
         )
 
+    @staticmethod
+    def _metric(obj, key: str) -> str:
+        value = (obj.metrics or {}).get(key)
+        return f"{value:.3f}" if isinstance(value, float) else "–"
+
+    @admin.display(description="RMSE")
+    def rmse(self, obj):
+        """Rating models: error of the predicted stars on held-out reviews."""
+        return self._metric(obj, "rmse")
+
     @admin.display(description="NDCG@10")
     def ndcg(self, obj):
-        value = (obj.metrics or {}).get("ndcg@10")
-        return f"{value:.3f}" if isinstance(value, float) else "–"
+        return self._metric(obj, "ndcg@10")
+
+    @admin.display(description=_("recall@10"))
+    def recall(self, obj):
+        return self._metric(obj, "recall@10")
+
+    @admin.display(description=_("coverage@10"))
+    def coverage(self, obj):
+        return self._metric(obj, "coverage@10")
 
     @admin.action(description=_("Retrain now with the same algorithm"))
     def retrain_now(self, request, queryset):

@@ -305,6 +305,48 @@ class RelatedCourse(models.Model):
         return f"{self.course_id} → {self.related_id} #{self.rank}"
 
 
+class RatingFactor(models.Model):
+    """A learner's or a course's fitted parameters of a rating model (SVD), per run.
+
+    With the run's global mean they give the predicted rating of any
+    learner–course pair exactly as Surprise's `algo.predict()` does
+    (μ + b_u + b_i + q_i·p_u), so that the course page can show it for any
+    course without storing learners × courses rows. `n_ratings` (ratings
+    the model was fitted on) decides whether the model is sure enough.
+    Derived data written in bulk, like `Recommendation`: no FK constraints.
+    """
+
+    class Kind(models.TextChoices):
+        USER = "user", _("Learner")
+        ITEM = "item", _("Course")
+
+    run = models.ForeignKey(
+        ModelRun,
+        on_delete=models.CASCADE,
+        related_name="rating_factors",
+        db_constraint=False,
+        db_index=False,
+    )
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    bias = models.FloatField()
+    #: float32 little-endian, n_factors values
+    factors = models.BinaryField()
+    n_ratings = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rating model parameters")
+        verbose_name_plural = _("rating model parameters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "kind", "object_id"], name="recommendations_factor_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} (run {self.run_id})"
+
+
 class Experiment(models.Model):
     """An A/B test between algorithms; users are split by a hash of their id."""
 

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from kpplatform import events
+from core import events
 
 
 def on_course_viewed(sender, *, course_id, user_id=None, **kwargs):

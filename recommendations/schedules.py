@@ -1,6 +1,6 @@
 """Periodic jobs of this app (turned into django-celery-beat rows by setup_schedules)."""
 
-from kpplatform.schedules import Schedule
+from core.schedules import Schedule
 
 SCHEDULES = [
     Schedule(

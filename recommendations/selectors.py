@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 
+import numpy as np
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
@@ -20,6 +22,8 @@ from .models import (
     Dismissal,
     Experiment,
     ExperimentEvent,
+    ModelRun,
+    RatingFactor,
     Reason,
     Recommendation,
     RelatedCourse,
@@ -35,6 +39,8 @@ class Suggestion:
     reason_course: Course | None = None
     reason_category: Category | None = None
     score: float = 0.0
+    #: the stars the learner would give it (rating model), None when unsure
+    predicted_rating: float | None = None
 
     @property
     def reason(self) -> str:
@@ -224,6 +230,99 @@ def recommendations_for(
             ]
         ]
     return suggestions
+
+
+def suggestion_for(user, course: Course) -> Suggestion:
+    """One course as it appears in the learner's list (its stored reason if any).
+
+    Used to put a card back after "not interested" is undone.
+    """
+    assignment = active_assignment(user)
+    run_id = active_run_id(assignment.variant.algorithm if assignment else None)
+    row = (
+        Recommendation.objects.filter(run_id=run_id, user=user, course=course)
+        .select_related("reason_course", "reason_category")
+        .first()
+        if run_id is not None
+        else None
+    )
+    if row is None:
+        return Suggestion(course=course, reason_kind=Reason.POPULAR)
+    return Suggestion(
+        course=course,
+        reason_kind=row.reason,
+        reason_course=row.reason_course,
+        reason_category=row.reason_category,
+        score=row.score,
+    )
+
+
+#: Rating models whose stored parameters can predict any pair (SVD).
+PREDICTING_ALGORITHMS = ("svd", "svd_implicit")
+
+
+def prediction_run() -> ModelRun | None:
+    """The serving SVD run with the lowest RMSE on held-out stars (or the newest)."""
+    runs = [
+        a.run
+        for a in ActiveRun.objects.filter(
+            algorithm__in=PREDICTING_ALGORITHMS
+        ).select_related("run")
+    ]
+    if not runs:
+        return None
+
+    def key(run):
+        rmse = (run.metrics or {}).get("rmse")
+        return (rmse is None, rmse if rmse is not None else 0.0, -run.pk)
+
+    return min(runs, key=key)
+
+
+def min_ratings_to_predict() -> int:
+    return int(getattr(settings, "RECOMMENDATIONS_PREDICTION_MIN_RATINGS", 3))
+
+
+def predicted_ratings(user, course_ids) -> dict[int, float]:
+    """The stars the learner would give each course, where the model is sure.
+
+    Equal to the rating model's `algo.predict(user, course).est` (clipped to
+    1–5): μ + b_u + b_i + q_i·p_u from the run's stored parameters. Empty for
+    anonymous learners and those who switched personalisation off; a course
+    is left out when the learner or the course has fewer than
+    RECOMMENDATIONS_PREDICTION_MIN_RATINGS ratings in the model (it would be
+    a guess). Three queries whatever the number of courses.
+    """
+    course_ids = [int(c) for c in course_ids]
+    if (
+        not course_ids
+        or not getattr(user, "is_authenticated", False)
+        or not personalization_enabled(user)
+    ):
+        return {}
+    run = prediction_run()
+    if run is None or "global_mean" not in (run.metrics or {}):
+        return {}
+    rows = list(
+        RatingFactor.objects.filter(run=run).filter(
+            Q(kind=RatingFactor.Kind.USER, object_id=user.pk)
+            | Q(kind=RatingFactor.Kind.ITEM, object_id__in=course_ids)
+        )
+    )
+    minimum = min_ratings_to_predict()
+    me = next((r for r in rows if r.kind == RatingFactor.Kind.USER), None)
+    if me is None or me.n_ratings < minimum:
+        return {}
+    pu = np.frombuffer(bytes(me.factors), dtype="<f4").astype(np.float64)
+    mean = float(run.metrics["global_mean"])
+    out = {}
+    for row in rows:
+        if row.kind != RatingFactor.Kind.ITEM or row.n_ratings < minimum:
+            continue
+        qi = np.frombuffer(bytes(row.factors), dtype="<f4").astype(np.float64)
+        est = mean + me.bias + row.bias + float(qi @ pu)
+        out[row.object_id] = float(min(max(est, 1.0), 5.0))
+    return out
 
 
 def related_courses(course: Course, *, limit: int = 6) -> list[Course]:

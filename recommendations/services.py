@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .algorithms import ALGORITHMS, DEFAULT_ALGORITHM, get_algorithm, top_n
-from .algorithms.data import InteractionData
+from .algorithms.data import RATING_SCALE, InteractionData
 from .content import content_neighbours
 from .interactions import (
     build_interaction_frame,
@@ -31,6 +31,7 @@ from .models import (
     Experiment,
     ExperimentEvent,
     ModelRun,
+    RatingFactor,
     Reason,
     Recommendation,
     RelatedCourse,
@@ -119,14 +120,29 @@ def model_run_create(
     )
 
 
+#: Rating models retrained every night: Surprise SVD and KNNWithMeans, on the
+#: learners' stars and on stars plus ratings derived from behaviour. Their
+#: lists are stored like any run's; SVD's parameters also give the predicted
+#: rating shown on course pages.
+DEFAULT_RATING_ALGORITHMS = ("svd", "svd_implicit", "knn_item", "knn_item_implicit")
+
+
+def rating_algorithms() -> list[str]:
+    names = getattr(
+        settings, "RECOMMENDATIONS_RATING_ALGORITHMS", DEFAULT_RATING_ALGORITHMS
+    )
+    return [n for n in names if n in ALGORITHMS and ALGORITHMS[n].rating_model]
+
+
 def algorithms_to_train() -> list[str]:
-    """The default algorithm and every algorithm of the running experiment."""
+    """The default algorithm, the running experiment's, then the rating models."""
     names = [default_algorithm()]
     for algorithm in Variant.objects.filter(experiment__is_active=True).values_list(
         "algorithm", flat=True
     ):
         if algorithm not in names and algorithm in ALGORITHMS:
             names.append(algorithm)
+    names += [n for n in rating_algorithms() if n not in names]
     return names
 
 
@@ -172,12 +188,20 @@ def _recommendation_rows(
     done = 0
     for chunk, items, scores in top_n(model, users, n, exclude=exclude):
         batch: list[tuple] = []
-        for u, row, srow in zip(chunk.tolist(), items, scores, strict=True):
+        # reasons for the whole batch at once (one vectorised pass)
+        explained = model.explain_batch(chunk, items)
+        if model.rating_model:
+            # stored as the predicted rating, as algo.predict() gives it
+            # (clipped to the scale); ranked by the unclipped score
+            scores = np.clip(scores, *RATING_SCALE)
+        for u, row, srow, brow in zip(
+            chunk.tolist(), items, scores, explained, strict=True
+        ):
             valid = row >= 0
             picked = row[valid]
             if len(picked) == 0:
                 continue
-            because = model.explain(u, picked)
+            because = brow[valid]
             mine = set(interests.get(u, ()))
             for rank, (i, s, b) in enumerate(
                 zip(
@@ -319,6 +343,26 @@ def _related_rows(run: ModelRun, model, data: InteractionData) -> list[tuple]:
     return rows
 
 
+FACTOR_COLUMNS = ("run_id", "kind", "object_id", "bias", "factors", "n_ratings")
+
+
+def _factor_rows(run: ModelRun, model, data: InteractionData) -> Iterable[tuple]:
+    raw_ids = {"user": data.user_ids, "item": data.item_ids}
+    for kind, (index, bias, factors, n) in model.factor_rows().items():
+        ids = raw_ids[kind][index]
+        for raw, b, f, count in zip(
+            ids.tolist(), bias.tolist(), factors, n.tolist(), strict=True
+        ):
+            yield (
+                run.pk,
+                kind,
+                int(raw),
+                float(b),
+                np.ascontiguousarray(f, dtype="<f4").tobytes(),
+                int(count),
+            )
+
+
 def _evaluate(data: InteractionData, run: ModelRun, frame) -> dict:
     from .evaluation import evaluate
 
@@ -407,6 +451,12 @@ def model_run_execute(
         _bulk_insert(RelatedCourse, RELATED_COLUMNS, _related_rows(run, model, data))
         timings["related"] = round(time.perf_counter() - started, 3)
 
+        if hasattr(model, "factor_rows"):
+            _heartbeat(run, stage="parameters", progress=86)
+            started = time.perf_counter()
+            _bulk_insert(RatingFactor, FACTOR_COLUMNS, _factor_rows(run, model, data))
+            timings["parameters"] = round(time.perf_counter() - started, 3)
+
         metrics = {}
         if getattr(settings, "RECOMMENDATIONS_EVALUATE_RUNS", True):
             _heartbeat(run, stage="evaluate", progress=90)
@@ -414,6 +464,9 @@ def model_run_execute(
             metrics = _evaluate(data, run, extra["frame"])
             timings["evaluate"] = round(time.perf_counter() - started, 3)
 
+        if model.rating_model:
+            # what the stored parameters need to reproduce algo.predict()
+            metrics["global_mean"] = float(model.global_mean)
         _heartbeat(run, stage="swap", progress=98)
         model_run_activate(run=run, written=written, timings=timings, metrics=metrics)
     except Exception as exc:
@@ -488,6 +541,7 @@ def model_runs_prune(*, keep: int | None = None) -> int:
         return 0
     deleted, _ = Recommendation.objects.filter(run_id__in=drop).delete()
     RelatedCourse.objects.filter(run_id__in=drop).delete()
+    RatingFactor.objects.filter(run_id__in=drop).delete()
     return deleted
 
 
@@ -524,6 +578,12 @@ def dismissal_create(*, user, course) -> Dismissal:
     """ "Not interested": hidden at once, a negative signal at the next retrain."""
     dismissal, _ = Dismissal.objects.get_or_create(user=user, course=course)
     return dismissal
+
+
+def dismissal_delete(*, user, course) -> bool:
+    """Undo "not interested": the course may be recommended again."""
+    deleted, _ = Dismissal.objects.filter(user=user, course=course).delete()
+    return bool(deleted)
 
 
 def course_view_record(*, user_id: int, course_id: int) -> None:

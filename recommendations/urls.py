@@ -6,5 +6,6 @@ app_name = "recommendations"
 
 urlpatterns = [
     path("dismiss/<int:course_id>/", views.dismiss, name="dismiss"),
+    path("dismiss/<int:course_id>/undo/", views.undismiss, name="undismiss"),
     path("go/<int:course_id>/", views.click, name="click"),
 ]

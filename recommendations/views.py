@@ -1,30 +1,70 @@
-"""Learner-facing endpoints: dismiss ("not interested") and tracked clicks."""
+"""Learner-facing endpoints: dismiss ("not interested") with undo, tracked clicks."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.models import Course
 
-from . import services
+from . import selectors, services
 from .models import ExperimentEvent, Variant
 
 
-@login_required
-@require_POST
-def dismiss(request, course_id: int):
-    course = get_object_or_404(Course, pk=course_id)
-    services.dismissal_create(user=request.user, course=course)
-    if request.headers.get("HX-Request"):
-        return HttpResponse("")  # htmx swaps the card out
+def _back(request) -> HttpResponseRedirect:
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
     return HttpResponseRedirect(target)
+
+
+@login_required
+@require_POST
+def dismiss(request, course_id: int):
+    """ "Not interested": the card becomes a notice with an undo button."""
+    course = get_object_or_404(Course, pk=course_id)
+    services.dismissal_create(user=request.user, course=course)
+    if request.headers.get("HX-Request"):
+        return TemplateResponse(
+            request,
+            "recommendations/_dismissed.html",
+            {"course": course, "next": request.POST.get("next", "")},
+        )
+    messages.success(
+        request,
+        _("“%(title)s” is hidden. We will show you fewer courses like it.")
+        % {"title": course.title},
+    )
+    return _back(request)
+
+
+@login_required
+@require_POST
+def undismiss(request, course_id: int):
+    """Undo "not interested": the course comes back in the learner's list."""
+    course = get_object_or_404(Course, pk=course_id)
+    services.dismissal_delete(user=request.user, course=course)
+    if request.headers.get("HX-Request"):
+        return TemplateResponse(
+            request,
+            "recommendations/_card.html",
+            {
+                "item": selectors.suggestion_for(request.user, course),
+                "dismissable": True,
+                "next": request.POST.get("next", ""),
+            },
+        )
+    messages.success(
+        request,
+        _("“%(title)s” is back in your recommendations.") % {"title": course.title},
+    )
+    return _back(request)
 
 
 def click(request, course_id: int):

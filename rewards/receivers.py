@@ -1,4 +1,4 @@
-"""Receivers of the domain events (kpplatform/events.py).
+"""Receivers of the domain events (core/events.py).
 
 Each one is quick: it maps the event's ids to a task and queues it after the
 current transaction commits. The tasks are idempotent (unique ledger keys), so
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from kpplatform import events
+from core import events
 
 from . import tasks
 from .models import Event

@@ -9,6 +9,7 @@ from .base import DEFAULT_BATCH, Recommender, iter_batches, top_n
 from .baseline import PopularityInInterests
 from .data import InteractionData
 from .ranking import ALS, EASE
+from .sequence import NextCourse
 from .surprise_models import (
     SurpriseKNNItem,
     SurpriseKNNItemImplicit,
@@ -22,6 +23,7 @@ ALGORITHMS: dict[str, type[Recommender]] = {
         EASE,
         ALS,
         PopularityInInterests,
+        NextCourse,
         SurpriseSVD,
         SurpriseSVDImplicit,
         SurpriseKNNItem,

@@ -68,37 +68,131 @@ class Recommender:
     #: more strongly than one of the same category to be named as the reason.
     CROSS_CATEGORY_PENALTY = 0.25
 
+    def pair_support(self, history: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """How much history item `history[n]` supports item `items[n]`, per pair.
+
+        Elementwise (1-D in, 1-D out), so that a whole batch of learners is
+        explained at once. The default is the cosine of the two items'
+        interaction columns; models with their own neighbours override it.
+        """
+        return self.pair_cosine(history, items)
+
+    #: Item pairs whose cosine is below this are not stored in the sparse
+    #: co-occurrence table (the table stays small whatever the catalogue).
+    _COSINE_FLOOR = 0.01
+    #: Items per block when building that table (block × n_items dense floats).
+    _COSINE_BLOCK = 512
+
+    def pair_cosine(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Cosine of the interaction columns of items a[n] and b[n] (0 below 0.01).
+
+        Built once per fitted model as a sparse item × item table, block by
+        block, keeping only pairs at or above `_COSINE_FLOOR`: its cost is the
+        sum over learners of their history squared, never n_items².
+        """
+        table = getattr(self, "_cosine_table", None)
+        if table is None:
+            table = self._cosine_table = self._build_cosine_table()
+        if len(a) == 0:
+            return np.zeros(0, dtype=np.float32)
+        return np.asarray(table[a, b], dtype=np.float32).ravel()
+
+    def _build_cosine_table(self) -> sp.csr_matrix:
+        x = (self._history > 0).astype(np.float32)
+        xt = x.T.tocsr()
+        norms = np.sqrt(np.asarray(x.sum(axis=0), dtype=np.float64).ravel())
+        inv = np.where(norms > 0, 1.0 / np.maximum(norms, 1e-12), 0.0)
+        blocks = []
+        n_items = x.shape[1]
+        for start in range(0, n_items, self._COSINE_BLOCK):
+            stop = min(start + self._COSINE_BLOCK, n_items)
+            co = (xt[start:stop] @ x).tocoo()
+            cos = co.data * inv[co.row + start] * inv[co.col]
+            keep = cos >= self._COSINE_FLOOR
+            blocks.append(
+                sp.csr_matrix(
+                    (cos[keep].astype(np.float32), (co.row[keep], co.col[keep])),
+                    shape=(stop - start, n_items),
+                )
+            )
+        if not blocks:
+            return sp.csr_matrix((0, 0), dtype=np.float32)
+        table = sp.vstack(blocks, format="csr")
+        table.sort_indices()
+        return table
+
+    #: Below this cosine (of the two courses' learners) a history item does not
+    #: explain a recommendation.
+    MIN_EXPLAIN_SUPPORT = 0.05
+    #: A history item of another category must support an item this many times
+    #: more strongly than one of the same category to be named as the reason.
+    CROSS_CATEGORY_PENALTY = 0.25
+
     def explain(self, user: int, items: np.ndarray) -> np.ndarray:
         """For each item, the index of the user's history item that best supports it.
 
-        A history item in the recommended item's own category is preferred
-        (`CROSS_CATEGORY_PENALTY`), and weak support (`MIN_EXPLAIN_SUPPORT`)
-        explains nothing: -1 then, and the reason becomes popularity in the
-        item's category. "Because you took X" should read as a reason to a
-        learner, not as an accident of co-occurrence.
+        One learner's row of `explain_batch`.
         """
+        items = np.asarray(items, dtype=np.int64).reshape(1, -1)
+        return self.explain_batch(np.array([user], dtype=np.int64), items)[0]
+
+    def explain_batch(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """The history item that best supports each recommended item, per learner.
+
+        `items` is len(users) × n (item indexes, -1 for an empty slot); the
+        answer has the same shape, -1 where nothing explains the item. A
+        history item in the recommended item's own category is preferred
+        (`CROSS_CATEGORY_PENALTY`), and weak support (`MIN_EXPLAIN_SUPPORT`)
+        explains nothing: the reason becomes popularity in the item's
+        category. "Because you took X" should read as a reason to a learner,
+        not as an accident of co-occurrence.
+
+        Vectorised over the whole batch: every (history item, recommended
+        item) pair of every learner is one row of flat arrays, scored by
+        `pair_support`, and the best history item per slot is picked with
+        one sort (ties go to the lower history index).
+        """
+        users = np.asarray(users, dtype=np.int64)
         items = np.asarray(items, dtype=np.int64)
-        h = self._history
-        start, end = h.indptr[user], h.indptr[user + 1]
-        history = h.indices[start:end][h.data[start:end] > 0]
-        if len(history) == 0 or len(items) == 0:
-            return np.full(len(items), -1, dtype=np.int64)
-        support = self.item_similarity(items, history)
+        out = np.full(items.shape, -1, dtype=np.int64)
+        if items.size == 0:
+            return out
+        h = self._history[users]
+        h.eliminate_zeros()
+        n_slots = items.shape[1]
+        counts = np.diff(h.indptr)
+        row_of_entry = np.repeat(np.arange(len(users)), counts)
+        pair_hist = np.repeat(h.indices.astype(np.int64), n_slots)
+        pair_row = np.repeat(row_of_entry, n_slots)
+        pair_slot = np.tile(np.arange(n_slots), len(h.indices))
+        pair_item = items[pair_row, pair_slot]
+        valid = pair_item >= 0
+        pair_hist, pair_row = pair_hist[valid], pair_row[valid]
+        pair_slot, pair_item = pair_slot[valid], pair_item[valid]
+        if len(pair_item) == 0:
+            return out
+        support = np.asarray(
+            self.pair_support(pair_hist, pair_item), dtype=np.float64
+        ).ravel()
         categories = getattr(self.data, "item_category", None)
         if categories is not None:
-            same = categories[history][:, None] == categories[items][None, :]
-            known = categories[items][None, :] >= 0
+            cat_item = categories[pair_item]
+            different = (categories[pair_hist] != cat_item) & (cat_item >= 0)
             support = np.where(
-                same | ~known, support, support * self.CROSS_CATEGORY_PENALTY
+                different, support * self.CROSS_CATEGORY_PENALTY, support
             )
-        best = support.argmax(axis=0)
-        out = history[best]
-        # The model's own support has a model-specific scale; whether the
-        # pair is really taken together is judged on one scale for all
-        # models: the cosine of their interaction columns.
-        cosine = Recommender.item_similarity(self, items, history)
-        together = cosine[best, np.arange(len(items))]
-        out[(support.max(axis=0) <= 0) | (together < self.MIN_EXPLAIN_SUPPORT)] = -1
+        key = pair_row * n_slots + pair_slot
+        # best support first within each slot, then the lower history index
+        order = np.lexsort((pair_hist, -support, key))
+        key_sorted = key[order]
+        first = order[np.r_[True, key_sorted[1:] != key_sorted[:-1]]]
+        best_hist, best_item = pair_hist[first], pair_item[first]
+        # The model's own support has a model-specific scale; whether the pair
+        # is really taken together is judged on one scale for all models: the
+        # cosine of their interaction columns.
+        together = self.pair_cosine(best_hist, best_item)
+        ok = (support[first] > 0) & (together >= self.MIN_EXPLAIN_SUPPORT)
+        out[pair_row[first][ok], pair_slot[first][ok]] = best_hist[ok]
         return out
 
     def params_for_storage(self) -> dict[str, Any]:

@@ -60,5 +60,6 @@ class PopularityInInterests(Recommender):
             scores += self.params["interest_boost"] * in_interest
         return scores
 
-    def explain(self, user: int, items: np.ndarray) -> np.ndarray:
-        return np.full(len(items), -1, dtype=np.int64)
+    def explain_batch(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Popularity names no course as the reason: the category does."""
+        return np.full(np.shape(items), -1, dtype=np.int64)

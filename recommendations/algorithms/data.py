@@ -35,6 +35,9 @@ class InteractionData:
     item_category: np.ndarray | None = None  # category id per item, -1 if none
     user_interests: dict[int, list[int]] = dataclasses.field(default_factory=dict)
     has_implicit: bool = False  # weights carry more than "a row exists"
+    #: per row, when it happened (timestamp, else the row's position): the
+    #: order of each user's history for sequence models
+    order: np.ndarray | None = None
 
     @classmethod
     def from_frame(
@@ -48,6 +51,12 @@ class InteractionData:
     ) -> InteractionData:
         """Index a frame; `user_ids`/`item_ids` fix the universe (default: the frame's)."""
         frame = frame.drop_duplicates(["user", "item"], keep="last")
+        if "timestamp" in frame and frame["timestamp"].notna().any():
+            order = frame["timestamp"].to_numpy(dtype=np.float64)
+            # rows without a time go last, in row order
+            order = np.where(np.isnan(order), np.inf, order)
+        else:
+            order = np.arange(len(frame), dtype=np.float64)
         if user_ids is None:
             user_ids = np.unique(frame["user"].to_numpy())
         if item_ids is None:
@@ -89,6 +98,7 @@ class InteractionData:
             item_category=categories,
             user_interests=interests,
             has_implicit=bool(np.any(weight[keep] != 1.0)),
+            order=order[keep],
         )
 
     @property
@@ -165,3 +175,16 @@ class InteractionData:
         return np.bincount(self.item_index[positive], minlength=self.n_items).astype(
             np.float64
         )
+
+    def sequences(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Positive rows sorted by user then time: (users, items, row order)."""
+        positive = self.weight > 0
+        users = self.user_index[positive]
+        items = self.item_index[positive]
+        order = (
+            self.order[positive]
+            if self.order is not None
+            else np.arange(int(positive.sum()), dtype=np.float64)
+        )
+        rank = np.lexsort((np.arange(len(users)), order, users))
+        return users[rank], items[rank], order[rank]

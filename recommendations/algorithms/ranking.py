@@ -25,39 +25,72 @@ class EASE(Recommender):
 
     name = "ease"
     label = "EASE (closed-form item model) with popularity damping"
-    default_params = {"l2": 300.0, "popularity_damping": 0.2, "binary": True}
+    default_params = {
+        "l2": 300.0,
+        "popularity_damping": 0.2,
+        "binary": True,
+        "max_items": 20_000,
+    }
 
     def fit(self, data: InteractionData) -> EASE:
         super().fit(data)
-        x = self._history
+        pop = data.popularity()
+        # Above `max_items` the dense model covers the most taken courses only
+        # (memory 4·max_items² bytes); the others are left to the content
+        # neighbours and the popularity lists.
+        limit = int(self.params["max_items"])
+        if data.n_items > limit:
+            keep = np.sort(np.argsort(-pop, kind="stable")[:limit])
+        else:
+            keep = np.arange(data.n_items)
+        self.kept = keep
+        self.position = np.full(data.n_items, -1, dtype=np.int64)
+        self.position[keep] = np.arange(len(keep))
+        x = self._history[:, keep]
         if self.params["binary"]:
             x = (x > 0).astype(np.float32)
-        gram = (x.T @ x).toarray().astype(np.float64)
+        dtype = np.float64 if len(keep) <= 5_000 else np.float32
+        gram = (x.T @ x).toarray().astype(dtype)
         gram[np.diag_indices_from(gram)] += float(self.params["l2"])
         p = np.linalg.inv(gram)
         del gram
-        b = p / (-np.diag(p))
-        np.fill_diagonal(b, 0.0)
-        self.B = b.astype(np.float32)
+        p /= -np.diag(p)
+        np.fill_diagonal(p, 0.0)
+        self.B = p.astype(np.float32)
+        del p
         signed = data.matrix()
         if self.params["binary"]:
             signed.data = np.sign(signed.data)
-        self._signed = signed.astype(np.float32)
-        pop = data.popularity()
+        self._signed = signed[:, keep].astype(np.float32).tocsr()
         alpha = float(self.params["popularity_damping"])
-        self.damping = (1.0 / np.power(pop + 1.0, alpha)).astype(np.float32)
+        self.damping = (1.0 / np.power(pop[keep] + 1.0, alpha)).astype(np.float32)
         # Users with no history get popularity as a tie-breaker.
         self._pop = (pop / max(pop.max(), 1.0)).astype(np.float32)
         return self
 
     def score(self, users: np.ndarray) -> np.ndarray:
         raw = np.asarray(self._signed[users] @ self.B)
-        scores = raw * self.damping
+        if len(self.kept) == self.data.n_items:
+            scores = raw * self.damping
+        else:
+            # courses outside the model rank after every modelled one
+            scores = np.full((len(users), self.data.n_items), -1e6, dtype=np.float32)
+            scores[:, self.kept] = raw * self.damping
         scores += 1e-6 * self._pop
         return scores
 
+    def _gather(self, history: np.ndarray, items: np.ndarray) -> np.ndarray:
+        a, b = self.position[history], self.position[items]
+        values = self.B[np.maximum(a, 0), np.maximum(b, 0)]
+        return np.where((a >= 0) & (b >= 0), values, 0.0)
+
     def item_similarity(self, items: np.ndarray, history: np.ndarray) -> np.ndarray:
-        return self.B[np.ix_(history, items)]
+        items = np.asarray(items)
+        history = np.asarray(history)
+        return self._gather(history[:, None], items[None, :])
+
+    def pair_support(self, history: np.ndarray, items: np.ndarray) -> np.ndarray:
+        return self._gather(np.asarray(history), np.asarray(items))
 
 
 class ALS(Recommender):
@@ -99,3 +132,6 @@ class ALS(Recommender):
 
     def item_similarity(self, items: np.ndarray, history: np.ndarray) -> np.ndarray:
         return self._unit[history] @ self._unit[items].T
+
+    def pair_support(self, history: np.ndarray, items: np.ndarray) -> np.ndarray:
+        return np.einsum("ij,ij->i", self._unit[history], self._unit[items])

@@ -117,7 +117,43 @@ class SurpriseSVD(_SurpriseModel):
         self.item_factors[known] = self.qi[self.inner_item[known]]
         norms = np.linalg.norm(self.item_factors, axis=1, keepdims=True)
         self._unit = self.item_factors / np.maximum(norms, 1e-9)
+        self.our_user_of_inner = np.empty(self.trainset.n_users, dtype=np.int64)
+        self.our_user_of_inner[self.inner_user[self.inner_user >= 0]] = np.flatnonzero(
+            self.inner_user >= 0
+        )
+        self.our_item_of_inner_svd = np.empty(self.trainset.n_items, dtype=np.int64)
+        self.our_item_of_inner_svd[self.inner_item[known]] = np.flatnonzero(known)
         return self
+
+    def factor_rows(self) -> dict[str, tuple]:
+        """Per kind ("user", "item"): (indexes, biases, factors, n_ratings).
+
+        Only what the trainset knows; with `global_mean` these reproduce
+        `algo.predict()` for any pair (unknown sides contribute nothing).
+        """
+        ts = self.trainset
+        user_n = np.zeros(self.data.n_users, dtype=np.int64)
+        for inner_u, rated in ts.ur.items():
+            user_n[self.our_user_of_inner[inner_u]] = len(rated)
+        item_n = np.zeros(self.data.n_items, dtype=np.int64)
+        for inner_i, rated in ts.ir.items():
+            item_n[self.our_item_of_inner_svd[inner_i]] = len(rated)
+        users = np.flatnonzero(self.inner_user >= 0)
+        items = np.flatnonzero(self.item_known)
+        return {
+            "user": (
+                users,
+                self.bu[self.inner_user[users]],
+                self.pu[self.inner_user[users]].astype(np.float32),
+                user_n[users],
+            ),
+            "item": (
+                items,
+                self.item_bias[items],
+                self.item_factors[items].astype(np.float32),
+                item_n[items],
+            ),
+        }
 
     def _score_rows(self, users, items):
         # est = mu + bu + bi + qi·pu; unknown user -> no bu and no product;
@@ -136,6 +172,9 @@ class SurpriseSVD(_SurpriseModel):
 
     def item_similarity(self, items, history):
         return self._unit[history] @ self._unit[items].T
+
+    def pair_support(self, history, items):
+        return np.einsum("ij,ij->i", self._unit[history], self._unit[items])
 
 
 class SurpriseSVDImplicit(SurpriseSVD):
@@ -277,6 +316,11 @@ class SurpriseKNNItem(_SurpriseModel):
         sims[a < 0] = 0
         sims[:, b < 0] = 0
         return sims
+
+    def pair_support(self, history, items):
+        a, b = self.inner_item[history], self.inner_item[items]
+        sims = self.sim[np.maximum(a, 0), np.maximum(b, 0)]
+        return np.where((a >= 0) & (b >= 0), sims, 0.0)
 
 
 class SurpriseKNNItemImplicit(SurpriseKNNItem):

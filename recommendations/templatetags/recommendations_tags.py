@@ -29,6 +29,10 @@ def recommended_for_you(context, limit: int = 6):
     )
     assignment = selectors.active_assignment(user) if personal else None
     items = selectors.recommendations_for(user, limit=limit, assignment=assignment)
+    if personal and items:
+        stars = selectors.predicted_ratings(user, [s.course.pk for s in items])
+        for item in items:
+            item.predicted_rating = stars.get(item.course.pk)
     variant_id = None
     if assignment and items:
         variant_id = assignment.variant.pk
@@ -54,3 +58,11 @@ def community_suggestions(context, limit: int = 5):
 
     request = context.get("request")
     return suggest(getattr(request, "user", None), limit=limit)
+
+
+@register.simple_tag(takes_context=True)
+def predicted_rating(context, course):
+    """The stars this learner would give `course`, or None when unsure or opted out."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return selectors.predicted_ratings(user, [course.pk]).get(course.pk)

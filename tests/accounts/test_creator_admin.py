@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import CreatorApplication, User
-from kpplatform import events
+from core import events
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 from accounts.models import Profile
-from kpplatform import events
+from core import events
 from tests.factories import CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

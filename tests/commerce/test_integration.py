@@ -8,7 +8,7 @@ from payments import PaymentStatus
 
 from commerce import services
 from commerce.models import Order
-from kpplatform import events
+from core import events
 from tests.factories import StaffFactory, UserFactory
 
 from .factories import PaidCourseFactory

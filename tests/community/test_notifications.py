@@ -33,8 +33,8 @@ def test_nobody_is_notified_of_their_own_action(user):
 
 
 def test_course_rejected_event_notifies_the_creator(django_capture_on_commit_callbacks):
+    from core import events
     from courses.models import Course
-    from kpplatform import events
 
     course = CourseFactory(status="rejected")
     with django_capture_on_commit_callbacks(execute=True):

@@ -14,7 +14,7 @@ from community.models import (
     Visibility,
     Vote,
 )
-from kpplatform import events
+from core import events
 from tests.factories import StaffFactory, UserFactory
 
 from .factories import PostFactory, SpaceFactory, ThreadFactory

@@ -232,8 +232,8 @@ def test_private_space_notifications_skip_outsiders(
 
 
 def test_course_published_creates_spaces(django_capture_on_commit_callbacks):
+    from core import events
     from courses.models import Course
-    from kpplatform import events
 
     course = CourseFactory()
     with django_capture_on_commit_callbacks(execute=True):

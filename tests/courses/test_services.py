@@ -5,9 +5,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core import events
 from courses import services
 from courses.models import Course, CourseStatusChange, Lesson, Review
-from kpplatform import events
 from tests.courses.factories import EnrollmentFactory, ReviewFactory
 from tests.factories import (
     CategoryFactory,

@@ -166,7 +166,7 @@ def test_draft_course_page_only_for_creator_and_staff(client, staff_user):
 
 
 def test_course_page_emits_course_viewed(client, django_capture_on_commit_callbacks):
-    from kpplatform import events
+    from core import events
 
     seen = []
 

@@ -1,4 +1,4 @@
-"""A learner sees reasons on the home page and dismisses a course with htmx."""
+"""A learner sees reasons on the home page, dismisses a course with htmx, undoes it."""
 
 import pytest
 
@@ -38,5 +38,18 @@ def test_dismiss_removes_the_card_and_it_stays_gone(page, settings):
         "n => document.querySelectorAll('[data-testid=recommendation]').length < n",
         arg=before,
     )
+    # the learner is told what happened and can take it back
+    notice = block.locator("[data-testid=dismissed]")
+    assert f"《{title}》已隐藏" in notice.inner_text()
+    notice.get_by_role("button", name="撤销").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-testid=recommendation]').length == n",
+        arg=before,
+    )
+    assert title in block.inner_text()
+    block.locator("[data-testid=recommendation]", has_text=title).get_by_role(
+        "button", name="不感兴趣"
+    ).click()
+    notice.wait_for()
     page.reload()
     assert title not in page.locator("[data-testid=recommended-for-you]").inner_text()

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core import events
 from courses.models import Course, Lesson
-from kpplatform import events
 from learning import services
 from learning.models import (
     Assignment,

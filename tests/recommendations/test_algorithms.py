@@ -189,3 +189,79 @@ def test_weak_support_explains_nothing():
     u = int(np.flatnonzero(data.user_ids == 200)[0])
     b = int(np.flatnonzero(data.item_ids == "B")[0])
     assert model.explain(u, np.array([b]))[0] == -1
+
+
+def _explain_one_by_one(model, user, items):
+    """The reference: one learner at a time, from dense similarity blocks."""
+    from recommendations.algorithms.base import Recommender
+
+    h = model._history
+    start, end = h.indptr[user], h.indptr[user + 1]
+    history = h.indices[start:end][h.data[start:end] > 0]
+    if len(history) == 0 or len(items) == 0:
+        return np.full(len(items), -1)
+    support = model.item_similarity(items, history)
+    cats = model.data.item_category
+    if cats is not None:
+        same = cats[history][:, None] == cats[items][None, :]
+        known = cats[items][None, :] >= 0
+        support = np.where(
+            same | ~known, support, support * Recommender.CROSS_CATEGORY_PENALTY
+        )
+    best = support.argmax(axis=0)
+    out = history[best].copy()
+    cosine = Recommender.item_similarity(model, items, history)
+    together = cosine[best, np.arange(len(items))]
+    weak = (support.max(axis=0) <= 0) | (together < Recommender.MIN_EXPLAIN_SUPPORT)
+    out[weak] = -1
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("ease", {"l2": 5.0}),
+        ("als", {"factors": 8, "iterations": 3}),
+        ("svd", {"n_factors": 8}),
+        ("knn_item", {"k": 5}),
+    ],
+)
+def test_batched_reasons_equal_the_reasons_of_each_learner(name, params):
+    frame = _ratings(n_users=80, n_items=40, n_rows=1500, seed=9)
+    cats = {item: item % 4 for item in frame["item"].unique()}
+    data = InteractionData.from_frame(frame, item_category=cats)
+    model = get_algorithm(name, **params).fit(data)
+    users = np.arange(data.n_users)
+    checked = named = 0
+    for chunk, items, _ in top_n(model, users, 6, exclude=data.seen(), batch=17):
+        batched = model.explain_batch(chunk, items)
+        for u, row, got in zip(chunk.tolist(), items, batched, strict=True):
+            valid = row >= 0
+            expected = _explain_one_by_one(model, u, row[valid])
+            assert got[valid].tolist() == expected.tolist(), (name, u)
+            assert (got[~valid] == -1).all()
+            checked += int(valid.sum())
+            named += int((got >= 0).sum())
+    assert checked > 300 and named > 20  # the data exercises both outcomes
+
+
+def test_ease_above_max_items_models_the_most_taken_courses_only():
+    frame = _ratings(n_users=80, n_items=40, n_rows=1500, seed=5)
+    data = InteractionData.from_frame(frame)
+    small = get_algorithm("ease", l2=5.0, max_items=10).fit(data)
+    kept = set(np.argsort(-data.popularity(), kind="stable")[:10].tolist())
+    seen = data.seen()
+    users = np.arange(data.n_users)
+    outside = 0
+    for chunk, items, _ in top_n(small, users, 5, exclude=seen):
+        for u, row in zip(chunk.tolist(), items, strict=True):
+            unseen_kept = len(kept - set(seen[u].indices.tolist()))
+            picked = row[row >= 0].tolist()
+            head = picked[: min(unseen_kept, len(picked))]
+            # every modelled course the learner has not taken comes first
+            assert set(head) <= kept
+            outside += len(picked) - len(head)
+    assert outside > 0  # learners who took most modelled courses exist here
+    assert small.B.shape == (10, 10)
+    explained = small.explain_batch(users[:10], np.tile(sorted(kept)[:3], (10, 1)))
+    assert explained.shape == (10, 3)

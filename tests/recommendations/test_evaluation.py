@@ -131,3 +131,80 @@ def test_bad_file_is_a_clear_error(tmp_path):
         call_command("recommender_eval", ratings=str(path))
     with pytest.raises(CommandError, match="test-size"):
         call_command("recommender_eval", ratings=str(path), test_size=1.5)
+
+
+NEXT_ROWS = """user,item,timestamp
+u1,A,100
+u2,B,500
+u1,B,200
+u3,D,50
+u2,A,10
+u4,A,300
+u1,C,300
+u4,C,400
+"""
+
+
+def test_next_protocol_on_a_hand_made_file(tmp_path, capsys):
+    """Worked out by hand.
+
+    Held out (each learner's latest): u1 C, u2 B (timestamp 500, though
+    its row comes first), u4 C; u3 has one course and is not evaluated.
+    Train popularity: A=3, B=1, D=1, C=0 (ties go to the lower item).
+    u1 (took A, B) ranks D, C: hit at 2. u2 (took A) ranks B, D: hit at 1.
+    u4 (took A) ranks B, D: miss.
+    HR@2 = 2/3; NDCG@2 = (1/log2 3 + 1 + 0) / 3; coverage@2 = {B, C, D} / 4.
+    """
+    path = tmp_path / "enrolments.csv"
+    path.write_text(NEXT_ROWS)
+    out = tmp_path / "out.json"
+    call_command(
+        "recommender_eval",
+        ratings=str(path),
+        protocol="next",
+        k=2,
+        json_path=str(out),
+        algorithms="popularity,svd",
+    )
+    printed = capsys.readouterr().out
+    assert "svd" in printed and "skipped: needs star ratings" in printed
+    pop, svd = json.loads(out.read_text())["algorithms"]
+    assert pop["hr@2"] == pytest.approx(2 / 3)
+    assert pop["ndcg@2"] == pytest.approx((1 / math.log2(3) + 1) / 3)
+    assert pop["coverage@2"] == pytest.approx(3 / 4)
+    assert pop["fit_s"] >= 0 and pop["score_s"] >= 0
+    assert svd == {"algorithm": "svd", "skipped": svd["skipped"]}
+
+
+def test_next_protocol_without_timestamps_uses_row_order(tmp_path):
+    from recommendations.evaluation import load_ratings_csv, next_split
+
+    path = tmp_path / "enrolments.csv"
+    path.write_text("user,item\nu1,A\nu1,B\nu2,C\nu1,D\nu2,A\n")
+    held = next_split(load_ratings_csv(str(path)))
+    assert held.tolist() == [False, False, False, True, True]
+
+
+def test_the_sequence_model_learns_what_comes_next():
+    """Everyone takes A then B then C: after B, C is next (EASE ranks by co-occurrence)."""
+    import pandas as pd
+
+    from recommendations.evaluation import evaluate_next
+
+    rows = []
+    for u in range(40):
+        order = ["A", "B", "C"] if u < 30 else ["C", "X", "A"]
+        rows += [(u, item, n) for n, item in enumerate(order)]
+    rows += [(99, "A", 0), (99, "B", 1), (99, "C", 2)]
+    frame = pd.DataFrame(rows, columns=["user", "item", "timestamp"])
+    frame["weight"] = 1.0
+    frame["stars"] = np.nan
+    (nxt,) = evaluate_next(frame, algorithms=["next"], k=1)
+    assert nxt["hr@1"] > 0.7
+
+
+def test_unknown_algorithm_is_a_clear_error(tmp_path):
+    path = tmp_path / "enrolments.csv"
+    path.write_text(NEXT_ROWS)
+    with pytest.raises(CommandError, match="Unknown algorithm"):
+        call_command("recommender_eval", ratings=str(path), algorithms="magic")

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from accounts.models import Profile
+from core import events
 from courses.models import Course
-from kpplatform import events
 from learning.models import Enrollment
 from recommendations import services
 from recommendations.interactions import build_interaction_frame

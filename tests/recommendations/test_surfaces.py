@@ -30,11 +30,48 @@ def test_home_block_shows_reasons_and_dismiss_hides(client, world):
     top = selectors.recommendations_for(learner, limit=1)[0].course
     assert top.title in html
     url = reverse("recommendations:dismiss", args=[top.pk])
-    response = client.post(url, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and response.content == b""
+    response = client.post(url, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    notice = response.content.decode()
+    # the card becomes a notice that says what happened, with an undo button
+    assert f"“{top.title}” is hidden" in notice
+    assert f"recommendations/go/{top.pk}/" not in notice
+    undo = reverse("recommendations:undismiss", args=[top.pk])
+    assert f'hx-post="{undo}"' in notice
     assert Dismissal.objects.filter(user=learner, course=top).exists()
     html = client.get("/").content.decode()
     assert f"recommendations/go/{top.pk}/" not in html
+
+    # undo: the card comes back with its reason, and stays on the home page
+    response = client.post(undo, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en")
+    card = response.content.decode()
+    assert f"recommendations/go/{top.pk}/" in card
+    assert 'data-testid="recommendation"' in card
+    assert "Because you took" in card or "Popular in" in card
+    assert not Dismissal.objects.filter(user=learner, course=top).exists()
+    assert f"recommendations/go/{top.pk}/" in client.get("/").content.decode()
+
+
+def test_dismiss_without_htmx_says_what_happened(client, world):
+    learner = world["coders"][0]
+    course = world["py"][0]
+    client.force_login(learner)
+    url = reverse("recommendations:dismiss", args=[course.pk])
+    response = client.post(
+        url, {"next": "https://evil.example/"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"《{course.title}》已隐藏" in page
+    undo = reverse("recommendations:undismiss", args=[course.pk])
+    client.post(undo, {"next": "/"})
+    assert not Dismissal.objects.filter(user=learner, course=course).exists()
+    # undoing twice, or a course never dismissed, is harmless
+    assert client.post(undo).status_code == 302
+    assert (
+        client.post(reverse("recommendations:undismiss", args=[999999])).status_code
+        == 404
+    )
 
 
 def test_home_block_query_count_does_not_grow(
@@ -108,7 +145,11 @@ def test_experiment_records_impressions_clicks_enrolments(
         experiment=experiment, name="pop", algorithm="popularity", weight=1
     )
     services.experiment_start(experiment=experiment)
-    assert services.algorithms_to_train() == ["ease", "popularity"]
+    assert services.algorithms_to_train() == [
+        "ease",
+        "popularity",
+        *services.DEFAULT_RATING_ALGORITHMS,
+    ]
     _run("ease")
     _run("popularity")
     learner = world["coders"][0]

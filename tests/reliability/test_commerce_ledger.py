@@ -37,7 +37,7 @@ def _sum(queryset, field):
 def test_payments_minus_refunds_equal_earnings_plus_commission(seed, monkeypatch):
     # The demo data up to and including commerce's step (orders 5-40): people,
     # catalogue, enrolments, demo orders; the later steps only read them.
-    from kpplatform.management.commands.seed_demo import collect_steps
+    from demo.seeds import collect_steps
 
     wanted = ",".join(step.name for step in collect_steps() if step.order <= 40)
     call_command("seed_demo", scale="small", seed=42, only=wanted, verbosity=0)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kpplatform import events
+from core import events
 from rewards import selectors
 from rewards.models import AntiGamingPolicy, Event, PointEntry, Suspension
 from tests.factories import UserFactory

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
+from core import events
 from courses.models import Review
-from kpplatform import events
 from learning.models import Enrollment
 from rewards import selectors, services
 from rewards.models import (

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from kpplatform import events
+from core import events
 from rewards import selectors, services
 from rewards.models import (
     Badge,

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from kpplatform import events
+from core import events
 from rewards import selectors, services
 from rewards.models import Event, PointBalance, PointEntry
 from tests.factories import CourseFactory, UserFactory

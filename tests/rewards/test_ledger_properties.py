@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from kpplatform import events
+from core import events
 from rewards import selectors, services
 from rewards.models import AntiGamingPolicy, Event, PointEntry, PointRule
 from tests.factories import StaffFactory, UserFactory

@@ -17,8 +17,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--ratings",
-            help="CSV with a header and columns user,item,rating,timestamp "
+            help="CSV with a header and columns user,item[,rating][,timestamp] "
             "(default: the platform's own interactions)",
+        )
+        parser.add_argument(
+            "--protocol",
+            choices=["split", "next"],
+            default="split",
+            help="split: random test rows; next: each learner's last course "
+            "(by timestamp, else row order) held out",
         )
         parser.add_argument("--test-size", type=float, default=0.2)
         parser.add_argument("--seed", type=int, default=42)
@@ -74,22 +81,43 @@ class Command(BaseCommand):
         k = options["k"]
         self.stdout.write(
             f"{source}: {len(frame)} rows, {frame['user'].nunique()} users, "
-            f"{frame['item'].nunique()} items; test size {options['test_size']}, "
-            f"seed {options['seed']}, k {k}"
-        )
-        try:
-            results = evaluation.evaluate(
-                frame,
-                algorithms=algorithms,
-                test_size=options["test_size"],
-                seed=options["seed"],
-                k=k,
-                on_algorithm=lambda name: self.stderr.write(f"  {name}…"),
-                **kwargs,
+            f"{frame['item'].nunique()} items; "
+            + (
+                "protocol next (last course per learner held out)"
+                if options["protocol"] == "next"
+                else f"test size {options['test_size']}, seed {options['seed']}"
             )
+            + f", k {k}"
+        )
+        unknown = sorted(set(algorithms) - set(evaluation.ALGORITHMS))
+        if unknown:
+            raise CommandError(
+                f"Unknown algorithm(s) {', '.join(unknown)}; choose from "
+                f"{', '.join(sorted(evaluation.ALGORITHMS))}"
+            )
+        protocol = options["protocol"]
+        try:
+            if protocol == "next":
+                results = evaluation.evaluate_next(
+                    frame,
+                    algorithms=algorithms,
+                    k=k,
+                    on_algorithm=lambda name: self.stderr.write(f"  {name}…"),
+                    **kwargs,
+                )
+            else:
+                results = evaluation.evaluate(
+                    frame,
+                    algorithms=algorithms,
+                    test_size=options["test_size"],
+                    seed=options["seed"],
+                    k=k,
+                    on_algorithm=lambda name: self.stderr.write(f"  {name}…"),
+                    **kwargs,
+                )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(evaluation.format_table(results, k=k))
+        self.stdout.write(evaluation.format_table(results, k=k, protocol=protocol))
         default = default_algorithm()
         self.stdout.write(f"default algorithm: {default}")
         if options["json_path"]:

@@ -1,0 +1,64 @@
+"""Serve the platform with a Celery worker (beat embedded) beside it.
+
+Used by `make run`: one command, no server to install. The worker runs as a
+child process on the configured broker (kombu's filesystem broker by default)
+and stops with the web server.
+"""
+
+import signal
+import subprocess
+import sys
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the web server and a Celery worker with embedded beat."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+
+    def handle(self, *args, port, host, **options):
+        worker = subprocess.Popen(  # noqa: S603 (fixed argument list)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "kpplatform",
+                "worker",
+                "-B",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--scheduler",
+                "django_celery_beat.schedulers:DatabaseScheduler",
+            ]
+        )
+        url = f"http://{host}:{port}/"
+        self.stdout.write(
+            self.style.SUCCESS(f"\nThe platform is at {url}  (admin: {url}admin/)\n")
+            + f"Broker: {settings.CELERY_BROKER_URL}  worker pid {worker.pid}"
+        )
+        if apps.is_installed("demo"):
+            # By command name: core imports no project app.
+            call_command("demo_logins", stdout=self.stdout)
+
+        def stop(signum, frame):
+            raise KeyboardInterrupt
+
+        # `kill` (SIGTERM) stops the worker too, not only Ctrl-C.
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            call_command("runserver", f"{host}:{port}", use_reloader=False)
+        except KeyboardInterrupt:
+            self.stdout.write("Stopping the worker…")
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()

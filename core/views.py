@@ -1,0 +1,77 @@
+from functools import cache
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+from health_check.views import HealthCheckView
+
+HOME_BLOCK_APPS = ["recommendations", "courses", "live", "community", "rewards"]
+
+
+@cache
+def home_blocks() -> tuple[str, ...]:
+    """The `<app>/home_block.html` templates that exist, in a fixed order."""
+    found = []
+    for label in HOME_BLOCK_APPS:
+        if not apps.is_installed(label):
+            continue
+        name = f"{label}/home_block.html"
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            continue
+        found.append(name)
+    return tuple(found)
+
+
+def home(request):
+    """The landing page; each app contributes a block (its home_block.html)."""
+    return render(request, "home.html", {"home_blocks": home_blocks()})
+
+
+class HealthView(HealthCheckView):
+    """/healthz/: 200 only when the database, the cache and the broker answer."""
+
+    checks = (
+        "health_check.checks.Database",
+        "health_check.checks.Cache",
+        "core.health.Broker",
+    )
+
+    async def get(self, request, *args, **kwargs):
+        # Load balancers read 503 as "take me out of rotation"; the library
+        # answers 500 when a check fails.
+        response = await super().get(request, *args, **kwargs)
+        if response.status_code == 500:
+            response.status_code = 503
+        return response
+
+
+@require_POST
+def set_language(request):
+    """Django's set_language, but an unknown language is said, not ignored."""
+    code = request.POST.get("language", "")
+    if not check_for_language(code) or code not in dict(settings.LANGUAGES):
+        messages.error(
+            request,
+            _("The language “%(code)s” is not available. Choose one from the list.")
+            % {"code": code[:20]},
+        )
+        target = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
+        if not url_has_allowed_host_and_scheme(
+            target,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        ):
+            target = "/"
+        return HttpResponseRedirect(target)
+    return django_set_language(request)

@@ -1,0 +1,1 @@
+"""Demo data: the seeding framework, `seed_demo` and each app's seed steps."""

@@ -1,0 +1,91 @@
+"""seed_demo: deterministic for a seed, idempotent, quiet when asked."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Profile, User
+from courses.models import Category
+from demo.seeding import INTEREST_CLUSTERS, SCALES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tiny_scale(monkeypatch):
+    monkeypatch.setitem(
+        SCALES, "small", {**SCALES["small"], "learners": 30, "creators": 4}
+    )
+
+
+def _snapshot():
+    return sorted(
+        (
+            p.user.email,
+            p.user.role,
+            p.display_name,
+            tuple(sorted(p.interests.values_list("slug", flat=True))),
+        )
+        for p in Profile.objects.select_related("user")
+    )
+
+
+def _seed(**kwargs):
+    out = io.StringIO()
+    call_command(
+        "seed_demo",
+        "--only",
+        "courses.categories,accounts.people",
+        stdout=out,
+        **kwargs,
+    )
+    return out.getvalue()
+
+
+def test_seed_is_idempotent_and_prints_the_logins(tiny_scale):
+    output = _seed()
+    assert "demo-pass-2026" in output and "staff@demo.kp" in output
+    counts = (User.objects.count(), Category.objects.count(), _snapshot())
+    assert User.objects.filter(role="learner").count() == 30
+    assert User.objects.filter(role="creator").count() == 4
+    assert User.objects.get(email="staff@demo.kp").is_staff
+    assert Category.objects.filter(parent__isnull=True).count() >= 8
+    _seed()
+    assert (User.objects.count(), Category.objects.count(), _snapshot()) == counts
+
+
+def test_seed_is_deterministic_for_a_seed(tiny_scale, django_db_blocker):
+    _seed(seed=7)
+    first = _snapshot()
+    Profile.interests.through.objects.all().delete()
+    Profile.objects.all().delete()
+    User.objects.all().delete()
+    _seed(seed=7)
+    assert _snapshot() == first
+
+
+def test_learner_interests_follow_the_planted_clusters(tiny_scale):
+    _seed()
+    clusters = [set(c) for c in INTEREST_CLUSTERS]
+    learners = Profile.objects.filter(user__role="learner").prefetch_related(
+        "interests"
+    )
+    for profile in learners:
+        chosen = {c.slug for c in profile.interests.all()}
+        assert any(cluster <= chosen for cluster in clusters), chosen
+
+
+def test_if_empty_skips_when_users_exist(user):
+    out = io.StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "not loaded" in out.getvalue()
+    assert User.objects.count() == 1
+
+
+def test_demo_learner_can_log_in(client, tiny_scale):
+    _seed()
+    response = client.post(
+        "/accounts/login/", {"login": "learner1@demo.kp", "password": "demo-pass-2026"}
+    )
+    assert response.status_code == 302

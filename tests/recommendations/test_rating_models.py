@@ -1,0 +1,184 @@
+"""The nightly rating models (Surprise SVD and KNNWithMeans) and the predicted stars."""
+
+import numpy as np
+import pytest
+from django.urls import reverse
+
+from accounts.models import Profile
+from courses.models import Review
+from learning.models import Enrollment
+from recommendations import services, tasks
+from recommendations.algorithms import InteractionData, get_algorithm
+from recommendations.interactions import (
+    build_interaction_frame,
+    item_categories,
+    published_course_ids,
+)
+from recommendations.models import ActiveRun, ModelRun, RatingFactor, Recommendation
+from recommendations.selectors import predicted_ratings, prediction_run
+from tests.factories import CategoryFactory, CourseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rated(settings):
+    """Two tastes; every learner rates what they took (likes their own kind)."""
+    settings.RECOMMENDATIONS_TOP_N = 5
+    settings.RECOMMENDATIONS_EVALUATE_RUNS = False
+    settings.RECOMMENDATIONS_PREDICTION_MIN_RATINGS = 2
+    prog = CategoryFactory(slug="programming")
+    art = CategoryFactory(slug="art")
+    py = [CourseFactory(category=prog, title=f"Python {n}") for n in range(5)]
+    paint = [CourseFactory(category=art, title=f"Painting {n}") for n in range(5)]
+    rng = np.random.default_rng(4)
+    learners = []
+    for n in range(24):
+        user = UserFactory(with_profile=True)
+        learners.append(user)
+        mine, other = (py, paint) if n % 2 else (paint, py)
+        taken = list(rng.choice(5, 3, replace=False))
+        for course in [mine[i] for i in taken] + [other[n % 5]]:
+            Enrollment.objects.create(user=user, course=course, source="free")
+            stars = 5 if course in mine else 2
+            Review.objects.create(course=course, user=user, rating=stars)
+    return {"py": py, "paint": paint, "learners": learners}
+
+
+def _svd_as_the_run_fitted_it(run):
+    """Refit the run's SVD on the same data: Surprise is seeded, so it is equal."""
+    frame = build_interaction_frame()
+    items = published_course_ids()
+    frame = frame[frame["item"].isin(items)]
+    data = InteractionData.from_frame(
+        frame,
+        user_ids=np.unique(frame["user"].to_numpy()).astype(np.int64),
+        item_ids=items,
+        item_category=item_categories(items),
+    )
+    return get_algorithm(run.algorithm, **run.parameters).fit(data)
+
+
+def test_nightly_task_trains_the_rating_models_and_stores_their_predictions(rated):
+    run_ids = tasks.retrain.apply().get()
+    runs = {r.algorithm: r for r in ModelRun.objects.filter(pk__in=run_ids)}
+    assert set(services.DEFAULT_RATING_ALGORITHMS) <= set(runs)
+    for name in services.DEFAULT_RATING_ALGORITHMS:
+        run = runs[name]
+        assert run.status == "succeeded", (name, run.error)
+        assert ActiveRun.objects.get(algorithm=name).run_id == run.pk
+        rows = Recommendation.objects.filter(run=run)
+        assert rows.exists(), name
+        # a rating model's list is ordered by the predicted stars, 1-5
+        scores = list(rows.order_by("user_id", "rank").values_list("score", flat=True))
+        assert all(1.0 <= s <= 5.0 for s in scores), name
+    # SVD's parameters are stored for every learner and course it knows
+    svd = runs["svd"]
+    assert RatingFactor.objects.filter(run=svd, kind="user").count() == 24
+    assert RatingFactor.objects.filter(run=svd, kind="item").count() == 10
+
+
+def test_predicted_rating_on_the_course_page_equals_algo_predict(client, rated):
+    run = services.model_run_create(algorithm="svd")
+    run = services.model_run_execute(run_id=run.pk)
+    assert run.status == "succeeded", run.error
+    model = _svd_as_the_run_fitted_it(run)
+    learner = rated["learners"][1]  # likes programming
+    taken = set(
+        Enrollment.objects.filter(user=learner).values_list("course_id", flat=True)
+    )
+    course = next(c for c in rated["py"] if c.pk not in taken)
+    u = int(np.flatnonzero(model.data.user_ids == learner.pk)[0])
+    i = int(np.flatnonzero(model.data.item_ids == course.pk)[0])
+    expected = model.algo.predict(
+        model.trainset.to_raw_uid(model.inner_user[u]),
+        model.trainset.to_raw_iid(model.inner_item[i]),
+    ).est
+    got = predicted_ratings(learner, [course.pk])[course.pk]
+    assert got == pytest.approx(expected, abs=1e-5)
+
+    client.force_login(learner)
+    html = client.get(course.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = html.content.decode()
+    assert 'data-testid="predicted-rating"' in html
+    assert f"预计你会打 {expected:.1f} 星" in html
+    html = client.get(course.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert f"We think you would rate it {expected:.1f} stars" in html.content.decode()
+
+
+def test_predicted_rating_is_hidden_when_unsure_or_opted_out(client, rated, settings):
+    run = services.model_run_create(algorithm="svd")
+    services.model_run_execute(run_id=run.pk)
+    learner = rated["learners"][1]
+    course = rated["py"][0]
+    Enrollment.objects.filter(user=learner, course=course).delete()
+    assert predicted_ratings(learner, [course.pk])
+    # too few ratings to be sure
+    settings.RECOMMENDATIONS_PREDICTION_MIN_RATINGS = 50
+    assert predicted_ratings(learner, [course.pk]) == {}
+    client.force_login(learner)
+    page = client.get(course.get_absolute_url()).content.decode()
+    assert 'data-testid="predicted-rating"' not in page
+    settings.RECOMMENDATIONS_PREDICTION_MIN_RATINGS = 2
+    # personalisation off
+    Profile.objects.filter(user=learner).update(personalization_enabled=False)
+    learner.refresh_from_db()
+    assert predicted_ratings(learner, [course.pk]) == {}
+    page = client.get(course.get_absolute_url()).content.decode()
+    assert 'data-testid="predicted-rating"' not in page
+    # a learner the model never saw, and anonymous visitors
+    stranger = UserFactory(with_profile=True)
+    assert predicted_ratings(stranger, [course.pk]) == {}
+    client.logout()
+    page = client.get(course.get_absolute_url()).content.decode()
+    assert 'data-testid="predicted-rating"' not in page
+
+
+def test_recommendation_cards_show_the_predicted_stars(
+    client, rated, django_assert_max_num_queries
+):
+    for name in ("ease", "svd"):
+        run = services.model_run_create(algorithm=name)
+        assert services.model_run_execute(run_id=run.pk).status == "succeeded"
+    learner = rated["learners"][1]
+    client.force_login(learner)
+    client.get("/")
+    with django_assert_max_num_queries(32):
+        html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "We think you would rate it" in html
+
+
+def test_a_killed_rating_run_leaves_yesterdays_predictions_served(rated, monkeypatch):
+    first = services.model_run_create(algorithm="svd")
+    first = services.model_run_execute(run_id=first.pk)
+    learner = rated["learners"][1]
+    course = rated["py"][0]
+    Enrollment.objects.filter(user=learner, course=course).delete()
+    before = predicted_ratings(learner, [course.pk])
+    assert before
+
+    def killed(*args, **kwargs):
+        raise SystemExit("worker killed")  # not an Exception: nothing catches it
+
+    monkeypatch.setattr(services, "_factor_rows", killed)
+    second = services.model_run_create(algorithm="svd")
+    with pytest.raises(SystemExit):
+        services.model_run_execute(run_id=second.pk)
+    assert ModelRun.objects.get(pk=second.pk).status == "running"
+    assert prediction_run().pk == first.pk
+    assert predicted_ratings(learner, [course.pk]) == before
+
+
+def test_admin_shows_each_models_metrics(admin_client, rated, settings):
+    settings.RECOMMENDATIONS_EVALUATE_RUNS = True
+    for name in ("ease", "svd"):
+        run = services.model_run_create(algorithm=name)
+        services.model_run_execute(run_id=run.pk)
+    page = admin_client.get(reverse("admin:recommendations_modelrun_changelist"))
+    html = page.content.decode()
+    svd = ModelRun.objects.get(algorithm="svd")
+    ease = ModelRun.objects.get(algorithm="ease")
+    assert f"{svd.metrics['rmse']:.3f}" in html
+    assert f"{ease.metrics['ndcg@10']:.3f}" in html
+    assert f"{ease.metrics['recall@10']:.3f}" in html
+    assert f"{ease.metrics['coverage@10']:.3f}" in html

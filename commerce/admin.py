@@ -15,6 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.money import format_money
+from core.money_admin import MoneyAdminMixin
+
 from . import services
 from .models import (
     Coupon,
@@ -54,7 +57,7 @@ class ReadOnlyMixin:
         return False
 
 
-class OrderItemInline(ReadOnlyMixin, admin.TabularInline):
+class OrderItemInline(MoneyAdminMixin, ReadOnlyMixin, admin.TabularInline):
     model = OrderItem
     extra = 0
     fields = [
@@ -69,7 +72,7 @@ class OrderItemInline(ReadOnlyMixin, admin.TabularInline):
     readonly_fields = fields
 
 
-class PaymentInline(ReadOnlyMixin, admin.TabularInline):
+class PaymentInline(MoneyAdminMixin, ReadOnlyMixin, admin.TabularInline):
     model = Payment
     extra = 0
     fields = [
@@ -95,7 +98,7 @@ def daily_totals(days: int = 14) -> list[dict]:
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "user_link",
@@ -222,7 +225,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "order_link",
@@ -251,7 +254,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "order_link",
@@ -330,11 +333,11 @@ class RefundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Coupon)
-class CouponAdmin(admin.ModelAdmin):
+class CouponAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "kind",
-        "value",
+        "value_shown",
         "valid_from",
         "valid_until",
         "max_uses",
@@ -361,6 +364,12 @@ class CouponAdmin(admin.ModelAdmin):
             )
         )
 
+    @admin.display(description=_("value"), ordering="value")
+    def value_shown(self, obj):
+        if obj.kind == Coupon.Kind.PERCENT:
+            return f"{obj.value.normalize():f}%"
+        return format_money(obj.value)
+
     @admin.display(description=_("uses"), ordering="live_uses")
     def uses(self, obj):
         return obj.live_uses
@@ -374,7 +383,7 @@ class CouponAdmin(admin.ModelAdmin):
 
 
 @admin.register(CouponRedemption)
-class CouponRedemptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CouponRedemptionAdmin(MoneyAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["coupon", "user", "order", "amount", "created_at", "released_at"]
     list_filter = ["created_at"]
     search_fields = ["coupon__code", "user__email", "order__number"]
@@ -382,7 +391,7 @@ class CouponRedemptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(SubscriptionPlan)
-class SubscriptionPlanAdmin(admin.ModelAdmin):
+class SubscriptionPlanAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "creator", "period", "price", "is_active", "members"]
     list_filter = ["period", "is_active"]
     search_fields = ["name", "slug", "creator__email"]
@@ -425,7 +434,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CreatorEarning)
-class CreatorEarningAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CreatorEarningAdmin(MoneyAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "creator",
@@ -445,7 +454,7 @@ class CreatorEarningAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Payout)
-class PayoutAdmin(admin.ModelAdmin):
+class PayoutAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "creator",

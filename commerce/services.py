@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from payments import PaymentError, PaymentStatus
 
 from core import events
-from core.money import ZERO, money
+from core.money import ZERO, format_money, money
 
 from . import registry
 from .models import (
@@ -160,7 +160,7 @@ def _coupon_lock_and_check(*, code: str, user, items: list[OrderItem]) -> Coupon
     if subtotal < coupon.min_order_total:
         raise CommerceError(
             _("This coupon needs an order of at least %(amount)s.")
-            % {"amount": coupon.min_order_total},
+            % {"amount": format_money(coupon.min_order_total)},
             "coupon_minimum",
         )
     return coupon
@@ -905,14 +905,14 @@ def payout_request(*, creator, amount: Decimal) -> Payout:
     if amount < settings.PAYOUT_MINIMUM:
         raise CommerceError(
             _("The minimum payout is %(minimum)s.")
-            % {"minimum": settings.PAYOUT_MINIMUM},
+            % {"minimum": format_money(settings.PAYOUT_MINIMUM)},
             "minimum",
         )
     balance = creator_balance(creator_id=creator.pk)
     if amount > balance["withdrawable"]:
         raise CommerceError(
             _("You can withdraw at most %(available)s.")
-            % {"available": balance["withdrawable"]},
+            % {"available": format_money(balance["withdrawable"])},
             "too_much",
         )
     return Payout.objects.create(creator=creator, amount=amount)

@@ -15,12 +15,20 @@ integer; any other arithmetic with a ``MoneyField`` must name its
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel.core import UnknownLocaleError
+from babel.numbers import (
+    format_currency,
+    get_currency_precision,
+    get_currency_symbol,
+)
+from django.conf import settings
 from django.core.exceptions import FieldError
 from django.db import migrations, models
 from django.db.models import expressions
 from django.db.models.functions import Cast, Round
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
 CENT = Decimal("0.01")
@@ -30,6 +38,45 @@ ZERO = Decimal("0.00")
 def money(value) -> Decimal:
     """`value` as an amount of whole cents, rounded half up."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_money(amount, currency: str | None = None, language: str | None = None):
+    """`amount` as the reader expects to see it: "¥2,752.53" (zh-hans).
+
+    The one formatter of amounts for pages, emails, messages and the admin:
+    the currency's own decimals (CLDR: 2 for CNY, 0 for JPY), rounded half
+    up, and the grouping and currency sign of the reader's language (English
+    readers see "CN¥2,752.53", the sign CLDR gives them for yuan). Empty for
+    no amount; a value that is not a number is shown as it is.
+    """
+    if amount is None or amount == "":
+        return ""
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        return str(amount)
+    if not value.is_finite():
+        return str(amount)
+    currency = currency or settings.CURRENCY
+    value = value.quantize(
+        Decimal(1).scaleb(-get_currency_precision(currency)), rounding=ROUND_HALF_UP
+    )
+    locale = to_locale(language or get_language() or settings.LANGUAGE_CODE)
+    try:
+        return format_currency(value, currency, locale=locale)
+    except (UnknownLocaleError, ValueError):  # unknown to Babel: the site's
+        return format_currency(
+            value, currency, locale=to_locale(settings.LANGUAGE_CODE)
+        )
+
+
+def currency_symbol(currency: str | None = None) -> str:
+    """The sign of `currency` (the site's by default) in the reader's language."""
+    currency = currency or settings.CURRENCY
+    try:
+        return get_currency_symbol(currency, locale=to_locale(get_language() or ""))
+    except (UnknownLocaleError, ValueError):
+        return get_currency_symbol(currency, locale=to_locale(settings.LANGUAGE_CODE))
 
 
 class MoneyField(models.DecimalField):

@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.money_admin import MoneyAdminMixin
+
 from . import services
 from .forms import RejectForm
 from .models import (
@@ -59,7 +61,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "status_badge",

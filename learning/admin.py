@@ -6,6 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.money_admin import MoneyAdminMixin
+
 from . import services
 from .models import (
     Assignment,
@@ -361,7 +363,7 @@ class LearningPathCourseInline(admin.TabularInline):
 
 
 @admin.register(LearningPath)
-class LearningPathAdmin(admin.ModelAdmin):
+class LearningPathAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "creator", "price", "is_published", "course_count"]
     list_filter = ["is_published"]
     search_fields = ["title", "slug", "creator__email"]

@@ -25,6 +25,8 @@ from django.db.models import F as Fx
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import format_money
+
 from . import integrations
 from .models import (
     LEVEL_ORDER,
@@ -331,7 +333,7 @@ def redemption_create(*, user, points: int) -> Redemption:
         kind=PointEntry.Kind.REDEMPTION,
         points=-points,
         source_key=f"redemption:{redemption.pk}",
-        reason=_("Coupon worth %(amount)s") % {"amount": amount},
+        reason=_("Coupon worth %(amount)s") % {"amount": format_money(amount)},
     )
     valid_days = rate.coupon_valid_days
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.money import format_money
 from courses.models import Category, Course
 
 from . import selectors, services
@@ -98,7 +99,10 @@ def redeem(request):
             messages.success(
                 request,
                 _("Redeemed %(points)s points for a coupon worth %(amount)s.")
-                % {"points": redemption.points, "amount": redemption.amount},
+                % {
+                    "points": redemption.points,
+                    "amount": format_money(redemption.amount),
+                },
             )
     else:
         messages.error(request, _("Enter a whole number of points."))

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,7 +72,10 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.email
+        # How an account is named wherever it is shown (pages, messages,
+        # `{{ user }}`): never its email address, which only its owner and
+        # staff may see.
+        return self.display_name
 
     def save(self, *args, **kwargs):
         if self.email:
@@ -87,7 +91,9 @@ class User(AbstractUser):
         profile = getattr(self, "profile", None)
         if profile is not None and profile.display_name:
             return profile.display_name
-        return self.email.split("@", 1)[0]
+        # Not the email's local part either (it is often a person's name):
+        # a neutral name until the person chooses one.
+        return gettext("User %(number)s") % {"number": self.pk or ""}
 
     def get_full_name(self) -> str:
         return self.display_name

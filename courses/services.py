@@ -123,7 +123,8 @@ def course_search_document(course: Course) -> str:
     """The lower-cased text that catalogue search matches substrings in."""
     creator = course.creator
     profile = getattr(creator, "profile", None)
-    name = (profile.display_name if profile else "") or creator.email.split("@")[0]
+    # The name the creator chose; never derived from their email address.
+    name = profile.display_name if profile else ""
     parts = [
         course.title,
         course.subtitle,

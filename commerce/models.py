@@ -308,7 +308,8 @@ class Coupon(models.Model):
 
 
 class CouponRedemption(models.Model):
-    """A coupon held by an order; released when the order is cancelled or expires."""
+    """A coupon held by an order; released when the order is cancelled, expires
+    or gets another coupon."""
 
     coupon = models.ForeignKey(
         Coupon,
@@ -322,10 +323,10 @@ class CouponRedemption(models.Model):
         related_name="+",
         verbose_name=_("user"),
     )
-    order = models.OneToOneField(
+    order = models.ForeignKey(
         Order,
         on_delete=models.CASCADE,
-        related_name="redemption",
+        related_name="redemptions",
         verbose_name=_("order"),
     )
     amount = MoneyField(_("discount"))
@@ -336,6 +337,14 @@ class CouponRedemption(models.Model):
         verbose_name = _("coupon redemption")
         verbose_name_plural = _("coupon redemptions")
         indexes = [models.Index(fields=["coupon", "released_at"])]
+        constraints = [
+            # One coupon at a time on an order; replaced ones stay, released.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(released_at__isnull=True),
+                name="commerce_one_live_redemption_per_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.coupon_id} → {self.order_id}"

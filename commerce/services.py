@@ -289,12 +289,7 @@ def order_create(
 def _pending_order_for(*, user, wanted: list[tuple[str, int]]) -> Order | None:
     now = timezone.now()
     candidates = (
-        Order.objects.filter(
-            user=user,
-            state=Order.State.PENDING,
-            coupon__isnull=True,
-            expires_at__gt=now,
-        )
+        Order.objects.filter(user=user, state=Order.State.PENDING, expires_at__gt=now)
         .prefetch_related("items")
         .order_by("-created_at")[:5]
     )
@@ -307,11 +302,14 @@ def _pending_order_for(*, user, wanted: list[tuple[str, int]]) -> Order | None:
 
 
 @transaction.atomic
-def order_reprice(*, order: Order, user, coupon_code: str) -> Order:
-    """Apply (or remove, with an empty code) a coupon on a pending order.
+def order_coupon_apply(*, order: Order, user, coupon_code: str) -> Order:
+    """Apply a coupon to a pending order, or remove it with an empty code.
 
-    Amounts are never rewritten: the pending order is cancelled and a new one
-    is created with the same offers and the new coupon.
+    The same order is repriced (its number stays): until a payment is under
+    way an order is a quote. Each use of a coupon is a redemption row; the one
+    it replaces is released. A refused coupon leaves the order as it was. A
+    payment started before at the old amount can no longer pay the order (it
+    would be refunded at once: the amounts differ).
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.user_id != user.pk:
@@ -322,12 +320,37 @@ def order_reprice(*, order: Order, user, coupon_code: str) -> Order:
         status__in=[PaymentStatus.CONFIRMED, PaymentStatus.PREAUTH]
     ).exists():
         raise CommerceError(_("This order is being paid."), "being_paid")
-    offers = list(order.items.values_list("offer_type", "offer_id"))
-    new_order = order_create(
-        user=user, offers=offers, coupon_code=coupon_code, reuse_pending=False
+    code = (coupon_code or "").strip()
+    current = order.coupon.code if order.coupon_id else ""
+    if code.lower() == current.lower():
+        return order  # already applied (or already without a coupon)
+    items = list(
+        OrderItem.objects.select_for_update().filter(order=order).order_by("pk")
     )
-    _order_close(order=order, state=Order.State.CANCELLED)
-    return new_order
+    now = timezone.now()
+    CouponRedemption.objects.filter(order=order, released_at__isnull=True).update(
+        released_at=now
+    )
+    coupon = None
+    discounts = [ZERO] * len(items)
+    if code:
+        coupon = _coupon_lock_and_check(code=code, user=user, items=items)
+        discounts = _coupon_discounts(coupon, items)
+    for item, off in zip(items, discounts, strict=True):
+        item.discount = off
+        item.price = item.list_price - off
+    OrderItem.objects.bulk_update(items, ["discount", "price"])
+    order.coupon = coupon
+    order.discount = sum(discounts, ZERO)
+    order.total = order.subtotal - order.discount
+    order.save(update_fields=["coupon", "discount", "total"])
+    if coupon is not None:
+        CouponRedemption.objects.create(
+            coupon=coupon, user=user, order=order, amount=order.discount
+        )
+    if order.total == 0:
+        _order_mark_paid(order=order, payment=None, provider="free")
+    return order
 
 
 def _order_close(*, order: Order, state: str) -> None:

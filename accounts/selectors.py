@@ -36,3 +36,36 @@ def interest_choices() -> QuerySet[Category]:
 
 def creator_application_latest(*, user: User) -> CreatorApplication | None:
     return CreatorApplication.objects.filter(user=user).order_by("-created_at").first()
+
+
+def signups_by_day(*, start, end) -> dict:
+    """Accounts created in [start, end) per local day."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+    from django.utils import timezone
+
+    rows = (
+        User.objects.filter(date_joined__gte=start, date_joined__lt=end)
+        .annotate(day=TruncDate("date_joined", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["day"]: row["n"] for row in rows}
+
+
+def signups_by_month() -> dict:
+    """Accounts created per local month (first day of the month → count)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+    from django.utils import timezone
+
+    rows = (
+        User.objects.annotate(
+            month=TruncMonth("date_joined", tzinfo=timezone.get_current_timezone())
+        )
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["month"]: row["n"] for row in rows}

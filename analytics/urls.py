@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "analytics"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("beat/", views.heartbeat, name="heartbeat"),
+    path("goal/", views.goal_set, name="goal_set"),
+]

@@ -8,6 +8,11 @@ loop on the same users and items.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kp_recs_bench \\
         .venv/bin/python bench/bench_recommender.py [--users N --courses N --rows N]
+        [--algorithm ease --algorithm als --algorithm svd]
+
+Platform scale / 10 (docs/recs.md extrapolates from it):
+
+    ... bench_recommender.py --users 100000 --courses 5000 --rows 2000000
 
 The database is created and migrated if needed; its recommendation data is
 replaced on every run.
@@ -192,14 +197,14 @@ def generate(n_users: int, n_courses: int, n_rows: int, seed: int) -> None:
     )
 
 
-def full_run() -> None:
+def full_run(algorithm: str | None = None) -> None:
     from django.conf import settings
 
     from recommendations import services
     from recommendations.models import Recommendation
 
     settings.RECOMMENDATIONS_EVALUATE_RUNS = False  # offline metrics: recommender_eval
-    run = services.model_run_create(algorithm=services.default_algorithm())
+    run = services.model_run_create(algorithm=algorithm or services.default_algorithm())
     rss_before = peak_rss_mb()
     started = time.perf_counter()
     run = services.model_run_execute(run_id=run.pk)
@@ -270,6 +275,14 @@ def main() -> None:
     parser.add_argument("--courses", type=int, default=2_000)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--algorithm",
+        action="append",
+        help="run this algorithm (repeatable; default: the default algorithm)",
+    )
+    parser.add_argument(
+        "--no-speed-ratio", action="store_true", help="skip the predict() comparison"
+    )
     args = parser.parse_args()
     ensure_database()
     import django
@@ -279,8 +292,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     generate(args.users, args.courses, args.rows, args.seed)
-    full_run()
-    speed_ratio()
+    for algorithm in args.algorithm or [None]:
+        full_run(algorithm)
+    if not args.no_speed_ratio:
+        speed_ratio()
 
 
 if __name__ == "__main__":

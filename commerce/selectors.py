@@ -48,3 +48,56 @@ def order_for(*, user, number: str) -> Order | None:
         )
         .first()
     )
+
+
+# --- Sums for analytics (money stays Decimal; days are local days) -----------
+
+
+def earnings_by_day(*, start, end) -> list[dict]:
+    """Ledger lines created in [start, end), summed per local day, course,
+    order item category and kind (sale lines positive, refund lines negative).
+
+    ``items`` counts distinct order items, so a bundle split over several
+    courses is one sale per course line but one item overall.
+    """
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncDate
+    from django.utils import timezone
+
+    from .models import CreatorEarning
+
+    return list(
+        CreatorEarning.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day", "course_id", "kind", "order_item__category_id")
+        .annotate(
+            items=Count("order_item", distinct=True),
+            gross=Sum("gross"),
+            net=Sum("net"),
+            commission=Sum("commission"),
+        )
+        .order_by()
+    )
+
+
+def revenue_by_signup_month() -> list[dict]:
+    """Gross sales less refunds per buyer's sign-up month and month of sale."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncMonth
+    from django.utils import timezone
+
+    from .models import CreatorEarning
+
+    tz = timezone.get_current_timezone()
+    return list(
+        CreatorEarning.objects.annotate(
+            cohort=TruncMonth("order_item__order__user__date_joined", tzinfo=tz),
+            month=TruncMonth("created_at", tzinfo=tz),
+        )
+        .values("cohort", "month")
+        .annotate(
+            gross=Sum("gross"),
+            buyers=Count("order_item__order__user", distinct=True),
+        )
+        .order_by()
+    )

@@ -19,7 +19,6 @@ from .models import (
     Bookmark,
     Follow,
     ModerationAction,
-    Notification,
     Post,
     Report,
     Space,
@@ -429,16 +428,6 @@ class SuspensionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Suspend from the post or report queue, so that the action is recorded.
         return False
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "title", "created_at", "read_at", "emailed_at"]
-    list_filter = ["kind"]
-    search_fields = ["user__email", "title"]
-    date_hierarchy = "created_at"
-    list_select_related = ["user"]
-    raw_id_fields = ["user", "actor"]
 
 
 @admin.register(Vote)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Notification, NotificationPreference, Report, Space, Thread
+from .models import Report, Space, Thread
 from .services import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
 BODY_HELP = _(
@@ -103,12 +103,6 @@ class SpaceSettingsForm(forms.Form):
     )
 
 
-class PreferencesForm(forms.ModelForm):
-    class Meta:
-        model = NotificationPreference
-        fields = list(dict.fromkeys(NotificationPreference.KIND_FIELDS.values()))
-
-
 class SuspendForm(forms.Form):
     """The admin's intermediate page for "suspend for N days"."""
 
@@ -122,6 +116,3 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-NOTIFICATION_KINDS = Notification.Kind

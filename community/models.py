@@ -1,4 +1,4 @@
-"""The community: spaces, threads, posts, votes, follows, notifications, moderation.
+"""The community: spaces, threads, posts, votes, follows, moderation.
 
 A thread's own text is its *opening post* (``Post.Kind.OPENING``), so that likes,
 edits with history, reports, soft delete and Markdown rendering work the same
@@ -441,98 +441,6 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.target}"
-
-
-class Notification(models.Model):
-    """One in-site notification; the digest task emails the unread ones."""
-
-    class Kind(models.TextChoices):
-        REPLY = "reply", _("Replies to my threads")
-        ANSWER = "answer", _("Answers to my questions")
-        ACCEPTED = "accepted", _("My answer accepted")
-        MENTION = "mention", _("Mentions")
-        FOLLOWING = "following", _("Activity I follow")
-        MODERATION = "moderation", _("Moderation outcomes")
-        COURSE_MODERATION = "course_moderation", _("Course review outcomes")
-        LEVEL_UP = "level_up", _("Level up")
-        BADGE = "badge", _("Badges")
-        OTHER = "other", _("Other")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name=_("recipient"),
-    )
-    kind = models.CharField(_("kind"), max_length=32, db_index=True)
-    title = models.CharField(_("title"), max_length=300)
-    url = models.CharField(_("link"), max_length=500, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["user", "read_at", "-created_at"]),
-            models.Index(fields=["emailed_at", "read_at"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user}: {self.title}"
-
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
-
-
-class NotificationPreference(models.Model):
-    """Per-type opt-out of the email digest (in-site notifications always show)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="community_preferences",
-    )
-    email_reply = models.BooleanField(_("replies to my threads"), default=True)
-    email_answer = models.BooleanField(_("answers to my questions"), default=True)
-    email_accepted = models.BooleanField(_("my answer accepted"), default=True)
-    email_mention = models.BooleanField(_("mentions"), default=True)
-    email_following = models.BooleanField(_("activity I follow"), default=True)
-    email_moderation = models.BooleanField(_("moderation outcomes"), default=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("notification preferences")
-        verbose_name_plural = _("notification preferences")
-
-    def __str__(self) -> str:
-        return str(self.user)
-
-    #: Notification kind → the field that opts it out of the digest.
-    KIND_FIELDS = {
-        "reply": "email_reply",
-        "answer": "email_answer",
-        "accepted": "email_accepted",
-        "mention": "email_mention",
-        "following": "email_following",
-        "moderation": "email_moderation",
-        "course_moderation": "email_moderation",
-    }
-
-    def wants_email(self, kind: str) -> bool:
-        field = self.KIND_FIELDS.get(kind)
-        return True if field is None else getattr(self, field)
 
 
 class Report(models.Model):

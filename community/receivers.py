@@ -12,17 +12,7 @@ def on_course_published(sender, *, course_id, **kwargs):
         course_published_handle(course_id=course_id)
 
 
-def on_course_rejected(sender, *, course_id, reason="", **kwargs):
-    from .services import course_rejected_handle
-
-    with transaction.atomic():
-        course_rejected_handle(course_id=course_id, reason=reason or "")
-
-
 def connect() -> None:
     events.course_published.connect(
         on_course_published, dispatch_uid="community.course_published"
-    )
-    events.course_rejected.connect(
-        on_course_rejected, dispatch_uid="community.course_rejected"
     )

@@ -4,13 +4,6 @@ from core.schedules import Schedule
 
 SCHEDULES = [
     Schedule(
-        name="community: email notification digests",
-        task="community.tasks.send_notification_digests",
-        minute="0",
-        hour="8,20",
-        description="Emails each user their unread notifications (per-type opt-out).",
-    ),
-    Schedule(
         name="community: rebuild similar-question index",
         task="community.tasks.rebuild_similarity_index",
         minute="*/30",

@@ -17,7 +17,6 @@ from django.utils import timezone
 from .models import (
     Bookmark,
     Follow,
-    Notification,
     Post,
     Space,
     Suspension,
@@ -239,12 +238,6 @@ def active_suspension(user) -> Suspension | None:
     )
 
 
-def unread_count(user) -> int:
-    if not _authenticated(user):
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
 def search(*, user, query: str, limit: int = 50) -> QuerySet[Thread]:
     """Threads whose title or posts match, within what the user may see.
 
@@ -298,3 +291,33 @@ def search(*, user, query: str, limit: int = 50) -> QuerySet[Thread]:
     return threads.select_related(
         "space", "author", "author__profile"
     ).prefetch_related("tags")[:limit]
+
+
+# --- Community health, for analytics ------------------------------------------
+
+
+def question_stats(*, start, end) -> list[dict]:
+    """Questions asked in [start, end) with when each got its first visible
+    answer and whether one was accepted (one query; at most a day's questions
+    per day, so the rows are few)."""
+    from django.db.models import Min
+
+    return list(
+        Thread.objects.filter(
+            kind=Thread.Kind.QUESTION,
+            is_deleted=False,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .annotate(
+            first_answer_at=Min(
+                "posts__created_at",
+                filter=Q(
+                    posts__kind=Post.Kind.ANSWER,
+                    posts__status=Visibility.VISIBLE,
+                    posts__is_deleted=False,
+                ),
+            )
+        )
+        .values("pk", "created_at", "first_answer_at", "accepted_post_id")
+    )

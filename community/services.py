@@ -23,15 +23,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core import events
+from core.markdown import COMMUNITY_POST, render_markdown
+from notifications.services import notification_send
 
 from . import selectors
-from .markdown import extract_mentions, render_markdown
+from .mentions import extract_mentions
 from .models import (
     Bookmark,
     Follow,
     ModerationAction,
-    Notification,
-    NotificationPreference,
     Post,
     PostRevision,
     Report,
@@ -53,103 +53,6 @@ LINK_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 def _setting(name: str, default):
     return getattr(settings, name, default)
-
-
-# --- notifications -----------------------------------------------------------
-
-
-def notification_create(
-    *,
-    user,
-    kind: str,
-    title: str,
-    url: str = "",
-    actor=None,
-) -> Notification | None:
-    """Notify `user` in the site (and, later, in the email digest).
-
-    Called by other apps (rewards: level_up, badge; courses receivers:
-    course_moderation). Nobody is notified of their own action.
-    """
-    if user is None or not user.is_active:
-        return None
-    if actor is not None and actor.pk == user.pk:
-        return None
-    notification = Notification.objects.create(
-        user=user,
-        kind=kind,
-        title=title[:300],
-        url=url[:500],
-        actor=actor,
-    )
-    return notification
-
-
-def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
-    """Mark the given notifications (or all) of `user` as read; returns how many."""
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
-
-
-def preferences_get(*, user) -> NotificationPreference:
-    preference, _created = NotificationPreference.objects.get_or_create(user=user)
-    return preference
-
-
-@transaction.atomic
-def preferences_update(*, user, **choices: bool) -> NotificationPreference:
-    preference = preferences_get(user=user)
-    for field in NotificationPreference.KIND_FIELDS.values():
-        if field in choices:
-            setattr(preference, field, bool(choices[field]))
-    preference.save()
-    return preference
-
-
-def notification_digest_send(*, user_id: int) -> int:
-    """Email one user the notifications not yet emailed; returns how many listed.
-
-    Safe to run twice: rows are claimed with ``select_for_update`` and marked
-    ``emailed_at`` in the same transaction as they are read; the mail goes out
-    after commit. Opted-out kinds are marked too, so they are never sent later.
-    """
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    with transaction.atomic():
-        user = User.objects.filter(pk=user_id, is_active=True).first()
-        if user is None:
-            return 0
-        pending = list(
-            Notification.objects.select_for_update(of=("self",))
-            .filter(user=user, emailed_at__isnull=True, read_at__isnull=True)
-            .order_by("pk")
-        )
-        if not pending:
-            return 0
-        preference = preferences_get(user=user)
-        wanted = [n for n in pending if preference.wants_email(n.kind)]
-        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
-            emailed_at=timezone.now()
-        )
-        if not wanted:
-            return 0
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {
-                "user": user,
-                "notifications": wanted,
-                "site_url": settings.SITE_URL,
-            }
-            subject = _("%(count)d new notifications") % {"count": len(wanted)}
-            body = render_to_string("community/email/digest.txt", context)
-        recipient = user.email
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-        )
-        return len(wanted)
 
 
 # --- spaces --------------------------------------------------------------------
@@ -360,7 +263,7 @@ def thread_create(
         author=author,
         kind=Post.Kind.OPENING,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_markdown(body, profile=COMMUNITY_POST),
         status=status,
         hold_reason=hold,
     )
@@ -446,7 +349,7 @@ def post_create(
         kind=kind,
         parent=parent,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_markdown(body, profile=COMMUNITY_POST),
         status=Visibility.HELD if hold else Visibility.VISIBLE,
         hold_reason=hold,
     )
@@ -521,7 +424,7 @@ def post_edit(
         title=thread.title if post.kind == Post.Kind.OPENING else "",
     )
     post.body = body
-    post.body_html = render_markdown(body)
+    post.body_html = render_markdown(body, profile=COMMUNITY_POST)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     if new_title is not None and new_title != thread.title:
@@ -723,20 +626,19 @@ def answer_accept(*, post: Post, user) -> Post:
     Thread.objects.filter(pk=thread.pk).update(
         accepted_post=post, last_activity_at=timezone.now()
     )
-    url = post.get_absolute_url()
-    notification_create(
-        user=post.author,
-        kind=Notification.Kind.ACCEPTED,
-        title=_("Your answer to “%(title)s” was accepted") % {"title": thread.title},
-        url=url,
+    notification_send(
+        recipient=post.author,
+        kind="accepted",
+        target=post,
+        params={"thread": thread.title},
         actor=user,
     )
     if thread.author_id not in (user.pk, post.author_id):
-        notification_create(
-            user=thread.author,
-            kind=Notification.Kind.ANSWER,
-            title=_("An answer to “%(title)s” was accepted") % {"title": thread.title},
-            url=url,
+        notification_send(
+            recipient=thread.author,
+            kind="answer_accepted",
+            target=post,
+            params={"thread": thread.title},
             actor=user,
         )
     events.send_on_commit(
@@ -827,11 +729,11 @@ def thread_feature(
         reason=reason,
     )
     if featured:
-        notification_create(
-            user=thread.author,
-            kind=Notification.Kind.MODERATION,
-            title=_("Your thread “%(title)s” was featured") % {"title": thread.title},
-            url=thread.get_absolute_url(),
+        notification_send(
+            recipient=thread.author,
+            kind="thread_featured",
+            target=thread,
+            params={"thread": thread.title},
             actor=user,
         )
         events.send_on_commit(
@@ -884,13 +786,43 @@ def report_create(*, post: Post, reporter, reason: str, detail: str = "") -> Rep
         raise ValidationError(_("You cannot report your own post."))
     if not post.is_public or not selectors.can_view_thread(reporter, post.thread):
         raise ValidationError(_("This post no longer exists."), code="gone")
-    report, _created = Report.objects.get_or_create(
+    report, created = Report.objects.get_or_create(
         post=post,
         reporter=reporter,
         status=Report.Status.OPEN,
         defaults={"reason": reason, "detail": (detail or "")[:1000]},
     )
+    if created:
+        events.send_on_commit(
+            events.post_reported,
+            sender=Report,
+            report_id=report.pk,
+            post_id=post.pk,
+            reporter_id=reporter.pk,
+            reason=reason,
+        )
     return report
+
+
+def thread_view_record(*, thread: Thread, user) -> None:
+    """Announce a thread page view (analytics)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    events.send_on_commit(
+        events.thread_viewed, sender=Thread, thread_id=thread.pk, user_id=user_id
+    )
+
+
+def search_record(*, query: str, results: int, user) -> None:
+    """Announce a community search and how many threads matched (analytics)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    events.send_on_commit(
+        events.search_performed,
+        sender=Thread,
+        query=query[:200],
+        results=results,
+        scope="community",
+        user_id=user_id,
+    )
 
 
 def _require_staff(moderator) -> None:
@@ -910,20 +842,14 @@ def _resolve_reports(post: Post, moderator, status: str) -> None:
     Report.objects.filter(pk__in=[r.pk for r in open_reports]).update(
         status=status, resolved_by=moderator, resolved_at=timezone.now()
     )
-    if status == Report.Status.RESOLVED:
-        title = _("Thank you: the post you reported in “%(title)s” was handled") % {
-            "title": post.thread.title
-        }
-    else:
-        title = _(
-            "The post you reported in “%(title)s” was reviewed and left as it is"
-        ) % {"title": post.thread.title}
+    kind = "report_resolved" if status == Report.Status.RESOLVED else "report_dismissed"
     for report in open_reports:
-        notification_create(
-            user=report.reporter,
-            kind=Notification.Kind.MODERATION,
-            title=title,
-            actor=None,
+        notification_send(
+            recipient=report.reporter,
+            kind=kind,
+            target=post.thread,
+            params={"thread": post.thread.title},
+            url="",
         )
 
 
@@ -968,11 +894,11 @@ def post_hide(*, post: Post, moderator, reason: str) -> Post:
         post=post,
         reason=reason,
     )
-    notification_create(
-        user=post.author,
-        kind=Notification.Kind.MODERATION,
-        title=_("A moderator hid your post in “%(title)s”: %(reason)s")
-        % {"title": thread.title, "reason": reason},
+    notification_send(
+        recipient=post.author,
+        kind="post_hidden",
+        target=post,
+        params={"thread": thread.title, "reason": reason},
         url="",
         actor=moderator,
     )
@@ -1030,11 +956,11 @@ def post_restore(*, post: Post, moderator, reason: str = "") -> Post:
         post=post,
         reason=reason,
     )
-    notification_create(
-        user=post.author,
-        kind=Notification.Kind.MODERATION,
-        title=_("Your post in “%(title)s” is visible again") % {"title": thread.title},
-        url=post.get_absolute_url(),
+    notification_send(
+        recipient=post.author,
+        kind="post_restored",
+        target=post,
+        params={"thread": thread.title},
         actor=moderator,
     )
     return post
@@ -1073,10 +999,10 @@ def user_warn(
     )
     if post is not None:
         _resolve_reports(post, moderator, Report.Status.RESOLVED)
-    notification_create(
-        user=user,
-        kind=Notification.Kind.MODERATION,
-        title=_("Warning from the moderators: %(reason)s") % {"reason": reason},
+    notification_send(
+        recipient=user,
+        kind="user_warned",
+        params={"reason": reason},
         actor=moderator,
     )
     return action
@@ -1109,14 +1035,10 @@ def user_suspend(
     )
     if post is not None:
         _resolve_reports(post, moderator, Report.Status.RESOLVED)
-    notification_create(
-        user=user,
-        kind=Notification.Kind.MODERATION,
-        title=_("You are suspended from posting until %(until)s: %(reason)s")
-        % {
-            "until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M"),
-            "reason": reason,
-        },
+    notification_send(
+        recipient=user,
+        kind="user_suspended",
+        params={"until": until.isoformat(), "reason": reason},
         actor=moderator,
     )
     events.send_on_commit(
@@ -1169,8 +1091,9 @@ def post_notify(*, post_id: int) -> int:
 
     Thread author (reply/answer), parent author (comment), mentioned users,
     followers of the thread, and for a new thread the followers of its tags and
-    of its author. Each person is told once per post, only if they may see the
-    thread (private course spaces stay private).
+    of its author. Each person is told once per post (a retried task tells
+    nobody twice: the notification's key is the post), only if they may see
+    the thread (private course spaces stay private).
     """
     post = (
         Post.objects.select_related("thread", "thread__space", "author")
@@ -1181,73 +1104,46 @@ def post_notify(*, post_id: int) -> int:
         return 0
     thread = post.thread
     actor = post.author
-    url = post.get_absolute_url()
     recipients: dict[int, tuple] = {}
 
-    def add(user, kind, title):
+    def add(user, kind):
         if user.pk != actor.pk and user.pk not in recipients:
-            recipients[user.pk] = (user, kind, title)
+            recipients[user.pk] = (user, kind)
 
-    name = actor.display_name
     for user in _mentioned_users(post.body):
-        add(
-            user,
-            Notification.Kind.MENTION,
-            _("%(name)s mentioned you in “%(title)s”")
-            % {"name": name, "title": thread.title},
-        )
+        add(user, "mention")
     if post.kind == Post.Kind.COMMENT and post.parent_id:
-        add(
-            post.parent.author,
-            Notification.Kind.REPLY,
-            _("%(name)s commented on your post in “%(title)s”")
-            % {"name": name, "title": thread.title},
-        )
+        add(post.parent.author, "comment")
     if post.kind == Post.Kind.ANSWER:
-        add(
-            thread.author,
-            Notification.Kind.ANSWER,
-            _("%(name)s answered your question “%(title)s”")
-            % {"name": name, "title": thread.title},
-        )
+        add(thread.author, "answer")
     elif post.kind in (Post.Kind.REPLY, Post.Kind.COMMENT):
-        add(
-            thread.author,
-            Notification.Kind.REPLY,
-            _("%(name)s replied in “%(title)s”")
-            % {"name": name, "title": thread.title},
-        )
+        add(thread.author, "reply")
     follower_ids = Follow.objects.filter(target=Follow.Target.THREAD, thread=thread)
+    following_kind = "following"
     if post.kind == Post.Kind.OPENING:
         follower_ids = Follow.objects.filter(
             Q(target=Follow.Target.TAG, tag__in=thread.tags.all())
             | Q(target=Follow.Target.USER, followed_user=actor)
         )
-        title = _("New thread: “%(title)s”") % {"title": thread.title}
-    else:
-        title = _("New activity in “%(title)s”") % {"title": thread.title}
+        following_kind = "following_thread"
     followers = User.objects.filter(
         pk__in=follower_ids.values("user_id"), is_active=True
     )[:5000]
     for user in followers:
-        add(user, Notification.Kind.FOLLOWING, title)
-    # A retried task must not notify twice: skip whoever already has this link.
-    already = set(
-        Notification.objects.filter(url=url, user_id__in=list(recipients)).values_list(
-            "user_id", flat=True
-        )
-    )
+        add(user, following_kind)
     created = 0
-    for user, kind, text in recipients.values():
-        if user.pk in already:
-            continue
+    for user, kind in recipients.values():
         if not selectors.can_view_thread(user, thread):
             continue
-        with transaction.atomic():
-            if notification_create(
-                user=user, kind=kind, title=text, url=url, actor=actor
-            ):
-                created += 1
+        if notification_send(
+            recipient=user,
+            kind=kind,
+            target=post,
+            actor=actor,
+            params={"thread": thread.title},
+            dedupe_key=f"community.post:{post.pk}",
+        ):
+            created += 1
     return created
 
 
@@ -1263,26 +1159,3 @@ def course_published_handle(*, course_id: int) -> Space | None:
     top = course.category.parent or course.category
     space_ensure_for_category(category=top)
     return space_ensure_for_course(course=course)
-
-
-def course_rejected_handle(*, course_id: int, reason: str = "") -> Notification | None:
-    from courses.models import Course
-
-    course = Course.objects.filter(pk=course_id).select_related("creator").first()
-    if course is None:
-        return None
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        url = reverse("courses:studio")
-    except NoReverseMatch:
-        url = ""
-    title = _("Your course “%(title)s” was not approved") % {"title": course.title}
-    if reason:
-        title = f"{title}: {reason}"
-    return notification_create(
-        user=course.creator,
-        kind=Notification.Kind.COURSE_MODERATION,
-        title=title,
-        url=url,
-    )

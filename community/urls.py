@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -26,12 +27,13 @@ urlpatterns = [
     path("p/<int:pk>/vote/", views.vote, name="vote"),
     path("p/<int:pk>/accept/", views.accept, name="accept"),
     path("p/<int:pk>/report/", views.report, name="report"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/bell/", views.notifications_bell, name="notifications_bell"),
-    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    # Notifications moved to their own app; old links and bookmarks still work.
+    path(
+        "notifications/",
+        RedirectView.as_view(pattern_name="notifications:list", query_string=True),
+    ),
     path(
         "notifications/settings/",
-        views.notification_settings,
-        name="notification_settings",
+        RedirectView.as_view(pattern_name="notifications:settings"),
     ),
 ]

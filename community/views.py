@@ -20,12 +20,11 @@ from .forms import (
     CommentForm,
     EditForm,
     PostForm,
-    PreferencesForm,
     ReportForm,
     SpaceSettingsForm,
     ThreadForm,
 )
-from .models import Notification, Post, Space, Tag, Thread
+from .models import Post, Space, Tag, Thread
 
 User = get_user_model()
 PAGE_SIZE = 20
@@ -211,6 +210,8 @@ def best_of(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     results = list(selectors.search(user=request.user, query=query)) if query else []
+    if query:
+        services.search_record(query=query, results=len(results), user=request.user)
     return render(
         request, "community/search.html", {"query": query, "results": results}
     )
@@ -238,6 +239,7 @@ def bookmarks(request: HttpRequest) -> HttpResponse:
 @handles_missing("thread")
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
+    services.thread_view_record(thread=thread, user=request.user)
     opening = selectors.opening_post(thread)
     posts = selectors.thread_posts(thread=thread, user=request.user)
     post_ids = [p.pk for p in posts] + ([opening.pk] if opening else [])
@@ -579,61 +581,3 @@ def space_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "community/space_settings.html", {"space": space, "form": form}
     )
-
-
-# --- notifications ---------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def notifications(request: HttpRequest) -> HttpResponse:
-    items = Notification.objects.filter(user=request.user).select_related(
-        "actor", "actor__profile"
-    )
-    if request.GET.get("unread"):
-        items = items.filter(read_at__isnull=True)
-    return render(
-        request,
-        "community/notifications.html",
-        {
-            "page_obj": _page(request, items),
-            "only_unread": bool(request.GET.get("unread")),
-        },
-    )
-
-
-@require_GET
-def notifications_bell(request: HttpRequest) -> HttpResponse:
-    """htmx fragment for the navbar: a bell with the unread count."""
-    if not request.user.is_authenticated:
-        return HttpResponse("")
-    return render(
-        request,
-        "community/partials/bell.html",
-        {"unread": selectors.unread_count(request.user)},
-    )
-
-
-@login_required
-@require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
-    ids = request.POST.getlist("id")
-    clean_ids = [int(i) for i in ids if i.isdigit()] if ids else None
-    services.notifications_mark_read(user=request.user, ids=clean_ids)
-    target = request.POST.get("go")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}
-    ):
-        return redirect(target)
-    return redirect("community:notifications")
-
-
-@login_required
-def notification_settings(request: HttpRequest) -> HttpResponse:
-    preference = services.preferences_get(user=request.user)
-    form = PreferencesForm(request.POST or None, instance=preference)
-    if request.method == "POST" and form.is_valid():
-        services.preferences_update(user=request.user, **form.cleaned_data)
-        messages.success(request, _("Saved."))
-        return redirect("community:notification_settings")
-    return render(request, "community/notification_settings.html", {"form": form})

@@ -32,6 +32,9 @@ course_viewed = Signal()
 #: A course was added to / removed from a wishlist. kwargs: course_id, user_id
 course_wishlisted = Signal()
 course_unwishlisted = Signal()
+#: Someone searched. kwargs: query (str), results (int, how many matched),
+#: scope ("courses", "community"), user_id (None for anonymous)
+search_performed = Signal()
 
 # --- learning --------------------------------------------------------------
 #: kwargs: enrollment_id, course_id, user_id, source ("free", "purchase",
@@ -40,12 +43,24 @@ enrollment_created = Signal()
 #: Access was taken back (refund, membership end). kwargs: enrollment_id,
 #: course_id, user_id, reason
 enrollment_revoked = Signal()
+#: A lesson was opened in the player. kwargs: lesson_id, course_id, user_id
+#: (None for an anonymous visitor of a free preview)
+lesson_viewed = Signal()
+#: A learner saved progress in a lesson for the first time. kwargs: lesson_id,
+#: course_id, user_id
+lesson_started = Signal()
 #: kwargs: lesson_id, course_id, user_id
 lesson_completed = Signal()
+#: An enrolment's course progress changed. kwargs: enrollment_id, course_id,
+#: user_id, percent, previous_percent
+enrollment_progressed = Signal()
 #: kwargs: enrollment_id, course_id, user_id, certificate_id
 course_completed = Signal()
-#: kwargs: attempt_id, quiz_id, course_id, user_id, score, passed
+#: kwargs: attempt_id, quiz_id, lesson_id, course_id, user_id, score, passed
 quiz_attempted = Signal()
+#: A learner handed in an assignment. kwargs: submission_id, assignment_id,
+#: lesson_id, course_id, user_id, number
+submission_created = Signal()
 #: A creator graded (or regraded) an assignment submission. kwargs:
 #: submission_id, assignment_id, course_id, user_id (learner), grader_id,
 #: score, max_score
@@ -80,8 +95,20 @@ post_voted = Signal()
 vote_withdrawn = Signal()
 #: kwargs: thread_id, author_id, featured_by_id
 thread_featured = Signal()
+#: A thread page was viewed. kwargs: thread_id, user_id (None for anonymous)
+thread_viewed = Signal()
+#: Someone reported a post. kwargs: report_id, post_id, reporter_id, reason
+post_reported = Signal()
 #: kwargs: user_id, until (ISO datetime), reason
 user_suspended = Signal()
+
+# --- recommendations -------------------------------------------------------
+#: A list of recommended courses was shown. kwargs: user_id, course_ids (list),
+#: surface ("home", "my_learning", ...)
+recommendations_shown = Signal()
+#: A recommended course was opened from a list. kwargs: user_id, course_id,
+#: surface
+recommendation_clicked = Signal()
 
 # --- accounts --------------------------------------------------------------
 #: First request of the day by a signed-in user. kwargs: user_id, date (ISO)

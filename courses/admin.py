@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.markdown import COURSE_TEXT, LESSON_ARTICLE, render_markdown
 from core.money_admin import MoneyAdminMixin
 
 from . import services
@@ -191,7 +192,7 @@ class CourseAdmin(MoneyAdminMixin, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        obj.description_html = services.render_markdown(obj.description)
+        obj.description_html = render_markdown(obj.description, profile=COURSE_TEXT)
         super().save_model(request, obj, form, change)
         services._save_search(obj)
 
@@ -296,7 +297,7 @@ class LessonAdmin(admin.ModelAdmin):
     inlines = (AttachmentInline,)
 
     def save_model(self, request, obj, form, change):
-        obj.body_html = services.render_markdown(obj.body)
+        obj.body_html = render_markdown(obj.body, profile=LESSON_ARTICLE)
         super().save_model(request, obj, form, change)
 
 

@@ -118,3 +118,46 @@ def course_for_studio(*, pk: int, user) -> Course:
     if course is None or not (user.is_staff or course.creator_id == user.pk):
         raise Http404("No such course")
     return course
+
+
+# --- Plain facts by id, for apps that keep ids only (analytics) ----------------
+
+
+def course_facts(course_ids=None) -> dict[int, dict]:
+    """Title, slug, status, category (and its parent) and creator per course id."""
+    courses = Course.objects.all()
+    if course_ids is not None:
+        courses = courses.filter(pk__in=list(course_ids))
+    return {
+        row["pk"]: row
+        for row in courses.values(
+            "pk",
+            "title",
+            "slug",
+            "status",
+            "category_id",
+            "category__parent_id",
+            "creator_id",
+            "rating_average",
+        )
+    }
+
+
+def category_parents() -> dict[int, int | None]:
+    """Every category id with its parent's id (None for a top category)."""
+    return dict(Category.objects.values_list("pk", "parent_id"))
+
+
+def lessons_in_order(course_ids) -> dict[int, list[dict]]:
+    """Each course's lessons in syllabus order (one query)."""
+    result: dict[int, list[dict]] = {}
+    rows = (
+        Lesson.objects.filter(section__course_id__in=list(course_ids))
+        .order_by(
+            "section__course_id", "section__position", "section_id", "position", "id"
+        )
+        .values("pk", "title", "kind", "duration_seconds", "section__course_id")
+    )
+    for row in rows:
+        result.setdefault(row["section__course_id"], []).append(row)
+    return result

@@ -15,19 +15,17 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, Max, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from core import events
+from core.markdown import COURSE_TEXT, LESSON_ARTICLE, render_markdown
+from notifications.services import notification_send
 
-from .markdown import render_markdown  # noqa: F401 (re-exported for the admin)
 from .models import (
     Category,
     Course,
@@ -128,7 +126,10 @@ def course_search_document(course: Course) -> str:
     parts = [
         course.title,
         course.subtitle,
-        _plain(course.description_html or render_markdown(course.description)),
+        _plain(
+            course.description_html
+            or render_markdown(course.description, profile=COURSE_TEXT)
+        ),
         name,
     ]
     return " ".join(p for p in parts if p).lower()
@@ -227,7 +228,7 @@ def course_create(
         slug=slug,
         subtitle=subtitle.strip(),
         description=description,
-        description_html=render_markdown(description),
+        description_html=render_markdown(description, profile=COURSE_TEXT),
         level=level,
         language=language,
         price=price,
@@ -277,7 +278,7 @@ def course_update(*, course: Course, actor, **fields) -> Course:
         setattr(course, name, value)
     if cover is not None:
         course.cover = cover or ""
-    course.description_html = render_markdown(course.description)
+    course.description_html = render_markdown(course.description, profile=COURSE_TEXT)
     course.full_clean(exclude=["cover"])
     course.save()
     _save_search(course)
@@ -339,6 +340,13 @@ def course_approve(*, course: Course, actor) -> Course:
         ]
     )
     _record_status(course, old=old, actor=actor)
+    notification_send(
+        recipient=course.creator,
+        kind="course_approved",
+        target=course,
+        params={"course": course.title},
+        actor=actor,
+    )
     events.send_on_commit(
         events.course_published,
         sender=Course,
@@ -350,7 +358,7 @@ def course_approve(*, course: Course, actor) -> Course:
 
 @transaction.atomic
 def course_reject(*, course: Course, actor, reason: str) -> Course:
-    """In review → rejected with a reason (staff); the creator gets an email."""
+    """In review → rejected with a reason (staff); the creator is told (and emailed)."""
     _require_staff(actor)
     reason = (reason or "").strip()
     if not reason:
@@ -374,7 +382,13 @@ def course_reject(*, course: Course, actor, reason: str) -> Course:
     )
     _record_status(course, old=old, actor=actor, reason=reason)
     course_id, creator_id = course.pk, course.creator_id
-    transaction.on_commit(lambda: _email_rejection(course_id=course_id))
+    notification_send(
+        recipient=course.creator,
+        kind="course_rejected",
+        target=course,
+        params={"course": course.title, "reason": reason},
+        actor=actor,
+    )
     events.send_on_commit(
         events.course_rejected,
         sender=Course,
@@ -383,31 +397,6 @@ def course_reject(*, course: Course, actor, reason: str) -> Course:
         reason=reason,
     )
     return course
-
-
-def _email_rejection(*, course_id: int) -> None:
-    course = Course.objects.select_related("creator").get(pk=course_id)
-    edit_path = reverse("courses:studio_course", kwargs={"pk": course.pk})
-    with override(settings.LANGUAGE_CODE):
-        subject = _("Your course “%(title)s” was not approved") % {
-            "title": course.title
-        }
-        body = _(
-            "Staff reviewed your course “%(title)s” and did not approve it.\n\n"
-            "Reason:\n%(reason)s\n\n"
-            "Edit it and submit it again: %(url)s"
-        ) % {
-            "title": course.title,
-            "reason": course.rejection_reason,
-            "url": settings.SITE_URL.rstrip("/") + edit_path,
-        }
-    send_mail(
-        subject,
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [course.creator.email],
-        fail_silently=True,
-    )
 
 
 @transaction.atomic
@@ -591,7 +580,7 @@ def lesson_create(
         duration_seconds=duration_seconds or 0,
         video_url=video_url or "",
         body=body or "",
-        body_html=render_markdown(body or ""),
+        body_html=render_markdown(body or "", profile=LESSON_ARTICLE),
         position=0 if last is None else last + 1,
     )
     if video_file:
@@ -621,7 +610,7 @@ def lesson_update(
     lesson.title = (lesson.title or "").strip()
     if not lesson.title:
         raise ValidationError({"title": _("A lesson needs a title.")})
-    lesson.body_html = render_markdown(lesson.body)
+    lesson.body_html = render_markdown(lesson.body, profile=LESSON_ARTICLE)
     _clean_lesson(lesson)
     lesson.full_clean(exclude=["video_file"])
     lesson.save()
@@ -790,6 +779,19 @@ def wishlist_toggle(*, user, course: Course) -> bool:
         events.course_wishlisted, sender=Wishlist, course_id=course.pk, user_id=user.pk
     )
     return True
+
+
+def search_record(*, query: str, results: int, user) -> None:
+    """Announce a catalogue search and how many courses matched (analytics)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    events.send_on_commit(
+        events.search_performed,
+        sender=Course,
+        query=query[:200],
+        results=results,
+        scope="courses",
+        user_id=user_id,
+    )
 
 
 def course_view_record(*, course: Course, user) -> None:

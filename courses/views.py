@@ -80,6 +80,11 @@ def catalogue(request):
         "level_choices": Course.Level.choices,
         "language_choices": Course.Language.choices,
     }
+    query_text = request.GET.get("q", "").strip()
+    if query_text and page.number == 1:
+        services.search_record(
+            query=query_text, results=paginator.count, user=request.user
+        )
     if request.htmx and not request.htmx.boosted:
         return render(request, "courses/_catalogue_results.html", context)
     return render(request, "courses/catalogue.html", context)

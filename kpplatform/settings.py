@@ -34,6 +34,7 @@ SITE_ID = 1
 INSTALLED_APPS = [
     # Project apps first so that their templates override third-party ones.
     "core",
+    "notifications",
     "accounts",
     "courses",
     "learning",
@@ -337,6 +338,16 @@ COMMUNITY_NEW_ACCOUNT_BURST = env.int("COMMUNITY_NEW_ACCOUNT_BURST", default=3)
 # --- Recommendations -------------------------------------------------------
 RECOMMENDATIONS_TOP_N = env.int("RECOMMENDATIONS_TOP_N", default=20)
 RECOMMENDATIONS_KEEP_RUNS = env.int("RECOMMENDATIONS_KEEP_RUNS", default=3)
+
+# --- Analytics (docs/analytics.md) -----------------------------------------
+# "auto": through Redis when REDIS_URL is set, else one INSERT per event.
+ANALYTICS_EVENT_BUFFER = env.str("ANALYTICS_EVENT_BUFFER", default="auto")
+ANALYTICS_REDIS_URL = env.str("ANALYTICS_REDIS_URL", default="")
+# Raw events older than this are deleted every night (the rollups stay).
+ANALYTICS_RAW_EVENT_DAYS = env.int("ANALYTICS_RAW_EVENT_DAYS", default=180)
+# An enrolment without study for this many days (and not completed) counts as
+# dropped when the drop-out model learns from history.
+ANALYTICS_DROPOUT_INACTIVE_DAYS = env.int("ANALYTICS_DROPOUT_INACTIVE_DAYS", default=30)
 
 # --- Rewards ---------------------------------------------------------------
 # Anti-gaming defaults (staff tune them in the admin's anti-gaming policy).

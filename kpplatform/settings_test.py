@@ -36,3 +36,5 @@ TEST_ARTIFACTS_DIR = Path(os.environ.get("TEST_ARTIFACTS_DIR", "test-artifacts")
 from .settings import STATIC_ROOT  # noqa: E402
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Events go straight to the table in tests (the Redis buffer has its own tests).
+ANALYTICS_EVENT_BUFFER = "database"

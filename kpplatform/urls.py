@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core import views
 
 API_APPS = [
+    "notifications",
     "accounts",
     "courses",
     "learning",
@@ -38,6 +39,7 @@ urlpatterns = [
     path("live/", include("live.urls")),
     path("shop/", include("commerce.urls")),
     path("community/", include("community.urls")),
+    path("notifications/", include("notifications.urls")),
     path("rewards/", include("rewards.urls")),
     path("recommendations/", include("recommendations.urls")),
     path("analytics/", include("analytics.urls")),

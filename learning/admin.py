@@ -6,9 +6,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.markdown import LESSON_ARTICLE, render_markdown
 from core.money_admin import MoneyAdminMixin
 
 from . import services
+from .grading import admin as grading_admin  # noqa: F401 (registers its pages)
 from .models import (
     Assignment,
     Attempt,
@@ -262,9 +264,9 @@ class AssignmentAdmin(admin.ModelAdmin):
     raw_id_fields = ["lesson"]
 
     def save_model(self, request, obj, form, change):
-        from .markdown import render_markdown
-
-        obj.instructions_html = render_markdown(obj.instructions)
+        obj.instructions_html = render_markdown(
+            obj.instructions, profile=LESSON_ARTICLE
+        )
         super().save_model(request, obj, form, change)
 
 
@@ -272,7 +274,7 @@ class GradeInline(admin.StackedInline):
     model = Grade
     extra = 0
     can_delete = False
-    fields = ["score", "feedback", "grader", "graded_at"]
+    fields = ["score", "feedback", "grader", "origin", "suggested_score", "graded_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -8,3 +8,7 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 (registers the system checks)
+        from .grading import register_suggester
+        from .grading.selectors import grading_suggester
+
+        register_suggester(grading_suggester)

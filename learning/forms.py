@@ -157,15 +157,49 @@ class AssignmentForm(forms.ModelForm):
             "max_file_mb",
             "resubmission",
             "counts_when",
+            "reference_answer",
+            "key_points",
+            "auto_publish",
+            "auto_publish_confidence",
         ]
         widgets = {
             "instructions": forms.Textarea(attrs={"rows": 8, "class": "form-control"}),
+            "reference_answer": forms.Textarea(
+                attrs={"rows": 5, "class": "form-control"}
+            ),
+            "key_points": forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+            "auto_publish": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            "auto_publish_confidence": forms.NumberInput(
+                attrs={"class": "form-control", "min": 50, "max": 99}
+            ),
             "max_score": forms.NumberInput(attrs={"class": "form-control", "min": 1}),
             "allowed_extensions": forms.TextInput(attrs={"class": "form-control"}),
             "max_file_mb": forms.NumberInput(attrs={"class": "form-control", "min": 1}),
             "resubmission": forms.Select(attrs={"class": "form-select"}),
             "counts_when": forms.Select(attrs={"class": "form-select"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["auto_publish_confidence"].required = False
+
+    def clean_auto_publish_confidence(self):
+        value = self.cleaned_data.get("auto_publish_confidence")
+        if value is None:
+            return Assignment._meta.get_field("auto_publish_confidence").default
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("auto_publish")
+            and not (cleaned.get("reference_answer") or "").strip()
+        ):
+            self.add_error(
+                "auto_publish",
+                _("Automatic grades need a reference answer to compare with."),
+            )
+        return cleaned
 
     def clean_max_score(self):
         value = self.cleaned_data["max_score"]

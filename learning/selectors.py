@@ -122,7 +122,10 @@ def first_lesson_ids(course_ids: list[int]) -> dict[int, int]:
 def grading_queue(user) -> QuerySet[Submission]:
     """Latest submissions of the creator's courses (staff: all), ungraded first."""
     qs = Submission.objects.filter(is_latest=True).select_related(
-        "user__profile", "assignment__lesson__section__course", "grade"
+        "user__profile",
+        "assignment__lesson__section__course",
+        "grade",
+        "score_suggestion",
     )
     if not user.is_staff:
         qs = qs.filter(assignment__lesson__section__course__creator=user)
@@ -203,3 +206,67 @@ def creator_course_stats(user) -> QuerySet[Course]:
             "enrollments", filter=Q(enrollments__completed_at__isnull=False)
         ),
     ).order_by("-created_at")
+
+
+# --- Plain facts for analytics (ids and numbers, read in bulk) ----------------
+
+
+def question_answers_by_day(*, start, end) -> list[dict]:
+    """Quiz answers given in [start, end) per local day and question, with how
+    many were wrong."""
+    from django.db.models.functions import TruncDate
+    from django.utils import timezone
+
+    from .models import AttemptAnswer
+
+    return list(
+        AttemptAnswer.objects.filter(
+            attempt__created_at__gte=start, attempt__created_at__lt=end
+        )
+        .annotate(
+            day=TruncDate("attempt__created_at", tzinfo=timezone.get_current_timezone())
+        )
+        .values(
+            "day",
+            "question_id",
+            "question__quiz__lesson_id",
+            "question__quiz__lesson__section__course_id",
+        )
+        .annotate(answers=Count("pk"), wrong=Count("pk", filter=Q(is_correct=False)))
+        .order_by()
+    )
+
+
+def enrolled_pairs(*, user_ids, course_ids) -> set[tuple[int, int]]:
+    """(user id, course id) pairs among the given ids that have an enrolment."""
+    return set(
+        Enrollment.objects.filter(
+            user_id__in=list(user_ids), course_id__in=list(course_ids)
+        ).values_list("user_id", "course_id")
+    )
+
+
+ENROLLMENT_FACT_FIELDS = (
+    "pk",
+    "user_id",
+    "course_id",
+    "course__creator_id",
+    "created_at",
+    "completed_at",
+    "revoked_at",
+    "is_active",
+    "progress_percent",
+    "last_activity_at",
+)
+
+
+def enrollment_facts(*, since=None, course_ids=None, only_active: bool = False):
+    """Enrolments as plain dicts (streamed), for models trained on history."""
+    rows = Enrollment.objects.all()
+    if since is not None:
+        rows = rows.filter(created_at__gte=since)
+    if course_ids is not None:
+        rows = rows.filter(course_id__in=list(course_ids))
+    if only_active:
+        rows = rows.filter(is_active=True, completed_at__isnull=True)
+    return rows.order_by("pk").values(*ENROLLMENT_FACT_FIELDS).iterator(chunk_size=5000)

@@ -4,6 +4,7 @@ import dataclasses
 import os
 import secrets
 from collections.abc import Mapping
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core import events
+from core.markdown import LESSON_ARTICLE, render_markdown
 from courses.models import Course, Lesson
 
-from .markdown import render_markdown
+from . import tasks
+from .grading.services import rounded_score
 from .models import (
     Assignment,
     Attempt,
@@ -25,6 +28,7 @@ from .models import (
     LessonProgress,
     Question,
     Quiz,
+    ScoreSuggestion,
     Submission,
 )
 
@@ -159,7 +163,15 @@ def progress_record(
             _("This lesson is completed by passing its quiz or submitting its work."),
             code="not_self_completed",
         )
-    progress, _created = _progress_get_or_create(user=user, lesson=lesson)
+    progress, created = _progress_get_or_create(user=user, lesson=lesson)
+    if created:
+        events.send_on_commit(
+            events.lesson_started,
+            sender=LessonProgress,
+            lesson_id=lesson.pk,
+            course_id=lesson.section.course_id,
+            user_id=user.pk,
+        )
     now = timezone.now()
     if position_seconds is not None:
         position = max(0, min(int(position_seconds), MAX_POSITION_SECONDS))
@@ -173,6 +185,18 @@ def progress_record(
         _lesson_mark_completed(user=user, lesson=lesson)
     progress.refresh_from_db()
     return progress
+
+
+def lesson_view_record(*, lesson: Lesson, user) -> None:
+    """Announce that the player opened a lesson (analytics)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    events.send_on_commit(
+        events.lesson_viewed,
+        sender=Lesson,
+        lesson_id=lesson.pk,
+        course_id=lesson.section.course_id,
+        user_id=user_id,
+    )
 
 
 def course_progress_percent(*, user, course_id: int) -> int:
@@ -195,6 +219,15 @@ def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
     )
     fields = []
     if percent != enrollment.progress_percent:
+        events.send_on_commit(
+            events.enrollment_progressed,
+            sender=Enrollment,
+            enrollment_id=enrollment.pk,
+            course_id=enrollment.course_id,
+            user_id=enrollment.user_id,
+            percent=percent,
+            previous_percent=enrollment.progress_percent,
+        )
         enrollment.progress_percent = percent
         fields.append("progress_percent")
     if percent >= 100 and enrollment.completed_at is None:
@@ -366,6 +399,7 @@ def quiz_attempt_submit(*, user, quiz: Quiz, answers: Mapping[int, object]) -> A
         sender=Attempt,
         attempt_id=attempt.pk,
         quiz_id=quiz.pk,
+        lesson_id=lesson.pk,
         course_id=course_id,
         user_id=user.pk,
         score=score,
@@ -474,19 +508,44 @@ def submission_create(*, user, assignment: Assignment, text: str, file=None):
         ).update(last_lesson=lesson, last_activity_at=timezone.now())
         if assignment.counts_when == Assignment.CountsWhen.SUBMITTED:
             _lesson_mark_completed(user=user, lesson=lesson)
+        if text and assignment.reference_answer:
+            transaction.on_commit(
+                lambda: tasks.grading_suggest.delay(submission_id=submission.pk)
+            )
     except Exception:
         # The transaction rolls back: leave no orphan file in the storage.
         if submission.file:
             submission.file.storage.delete(submission.file.name)
         raise
+    events.send_on_commit(
+        events.submission_created,
+        sender=Submission,
+        submission_id=submission.pk,
+        assignment_id=assignment.pk,
+        lesson_id=lesson.pk,
+        course_id=course_id,
+        user_id=user.pk,
+        number=submission.number,
+    )
     return submission
 
 
 @transaction.atomic
 def submission_grade(
-    *, submission: Submission, grader, score: int, feedback: str = ""
+    *,
+    submission: Submission,
+    grader,
+    score: int,
+    feedback: str = "",
+    origin: str | None = None,
+    suggested_score: Decimal | None = None,
 ) -> Grade:
-    """Grade (or regrade) a submission; the creator's decision, with feedback."""
+    """Grade (or regrade) a submission; the creator's decision, with feedback.
+
+    `origin` None means a creator's grade: it counts as accepting the trained
+    suggestion shown if the score is the same, else as correcting it. Every
+    creator grade of a written answer can trigger the next training.
+    """
     submission = (
         Submission.objects.select_for_update()
         .select_related("assignment__lesson__section")
@@ -499,14 +558,22 @@ def submission_grade(
             % {"max": assignment.max_score},
             code="score_range",
         )
+    if origin is None:
+        origin, suggested_score = _grade_origin(submission, score)
     grade, _created = Grade.objects.update_or_create(
         submission=submission,
         defaults={
             "score": score,
             "feedback": (feedback or "").strip(),
             "grader": grader,
+            "origin": origin,
+            "suggested_score": suggested_score,
         },
     )
+    if assignment.reference_answer and origin != Grade.Origin.AUTOMATIC:
+        transaction.on_commit(
+            lambda: tasks.grading_maybe_retrain.delay(assignment_id=assignment.pk)
+        )
     if assignment.counts_when == Assignment.CountsWhen.GRADED:
         _lesson_mark_completed(user=submission.user, lesson=assignment.lesson)
     events.send_on_commit(
@@ -521,6 +588,17 @@ def submission_grade(
         max_score=assignment.max_score,
     )
     return grade
+
+
+def _grade_origin(submission: Submission, score: int) -> tuple[str, Decimal | None]:
+    suggestion = ScoreSuggestion.objects.filter(
+        submission=submission, reference_only=False
+    ).first()
+    if suggestion is None:
+        return Grade.Origin.MANUAL, None
+    if rounded_score(suggestion.score) == score:
+        return Grade.Origin.ACCEPTED, suggestion.score
+    return Grade.Origin.CORRECTED, suggestion.score
 
 
 def enrollment_join_free(*, user, course: Course) -> Enrollment:
@@ -578,6 +656,13 @@ def assignment_save(*, lesson: Lesson, form) -> Assignment:
         )
     assignment = form.save(commit=False)
     assignment.lesson = lesson
-    assignment.instructions_html = render_markdown(assignment.instructions)
+    assignment.instructions_html = render_markdown(
+        assignment.instructions, profile=LESSON_ARTICLE
+    )
     assignment.save()
+    if {"reference_answer", "key_points"} & set(form.changed_data):
+        # New reference: features change, so train again (and refresh).
+        transaction.on_commit(
+            lambda: tasks.grading_train_task.delay(reason="reference answer changed")
+        )
     return assignment

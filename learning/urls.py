@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .grading import views as grading_views
 
 app_name = "learning"
 
@@ -46,6 +47,16 @@ urlpatterns = [
         "studio/submissions/<int:submission_id>/",
         views.studio_grade,
         name="studio_grade",
+    ),
+    path(
+        "studio/submissions/<int:submission_id>/accept/",
+        grading_views.studio_grade_accept,
+        name="studio_grade_accept",
+    ),
+    path(
+        "studio/grading/quality/",
+        grading_views.studio_grading_quality,
+        name="studio_grading_quality",
     ),
     path("studio/quiz/<int:lesson_id>/", views.studio_quiz, name="studio_quiz"),
     path(

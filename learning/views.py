@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.markdown import LESSON_ARTICLE, render_markdown
 from courses.models import Course, Lesson, LessonAttachment
 
 from . import selectors, services
@@ -33,7 +34,7 @@ from .forms import (
     SubmissionForm,
 )
 from .grading import suggest_score
-from .markdown import render_markdown
+from .grading.services import learner_feedback
 from .media import serve_protected
 from .models import (
     Assignment,
@@ -41,6 +42,7 @@ from .models import (
     Certificate,
     Choice,
     Enrollment,
+    Grade,
     Question,
     Quiz,
     Submission,
@@ -237,6 +239,8 @@ def lesson(request, lesson_id: int, *, submission_form=None):
         raise Http404 from error
     if not can_open_lesson(request.user, current):
         return _refuse(request, current)
+    if submission_form is None:
+        services.lesson_view_record(lesson=current, user=request.user)
     course = current.section.course
     sections = selectors.course_syllabus(course)
     lessons = selectors.ordered_lessons(sections)
@@ -268,7 +272,8 @@ def lesson(request, lesson_id: int, *, submission_form=None):
         "can_save_progress": request.user.is_authenticated,
         "can_manage": can_manage_course(request.user, course),
         # body_html is rendered when the lesson is saved; older rows may lack it.
-        "body_html": current.body_html or render_markdown(current.body),
+        "body_html": current.body_html
+        or render_markdown(current.body, profile=LESSON_ARTICLE),
         "is_hls": not current.video_file
         and ".m3u8" in current.video_url.split("?", 1)[0].lower(),
     }
@@ -495,6 +500,8 @@ def studio_grading(request):
     only = request.GET.get("show", "ungraded")
     if only == "ungraded":
         queue = queue.filter(grade__isnull=True)
+    elif only == "automatic":
+        queue = queue.filter(grade__origin=Grade.Origin.AUTOMATIC)
     page = Paginator(queue, 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -535,10 +542,20 @@ def studio_grade(request, submission_id: int):
             else:
                 messages.success(request, _("Grade saved."))
                 return redirect("learning:studio_grading")
-    else:
+    suggestion = suggest_score(submission)
+    if request.method != "POST":
         initial = {}
         if existing is not None:
             initial = {"score": existing.score, "feedback": existing.feedback}
+        elif suggestion is not None and suggestion.details is not None:
+            initial = {
+                "feedback": learner_feedback(
+                    course=course,
+                    covered=suggestion.details.covered,
+                    missed=suggestion.details.missed,
+                    automatic=False,
+                )
+            }
         form = GradeForm(initial=initial, max_score=assignment.max_score)
     history = list(
         Submission.objects.filter(assignment=assignment, user=submission.user)
@@ -553,7 +570,7 @@ def studio_grade(request, submission_id: int):
             "assignment": assignment,
             "course": course,
             "form": form,
-            "suggestion": suggest_score(submission),
+            "suggestion": suggestion,
             "history": history,
         },
         status=400 if request.method == "POST" else 200,

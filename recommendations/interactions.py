@@ -16,7 +16,7 @@ from learning.models import Enrollment, LessonProgress
 
 from .models import DEFAULT_WEIGHTS, CourseView, Dismissal, Signal, SignalWeight
 
-COLUMNS = ["user", "item", "weight", "stars"]
+COLUMNS = ["user", "item", "weight", "stars", "timestamp"]
 
 
 def signal_weights() -> dict[str, float]:
@@ -47,9 +47,9 @@ def build_interaction_frame(weights: dict[str, float] | None = None) -> pd.DataF
 
     enrol = _frame(
         Enrollment.objects.filter(is_active=True).values_list(
-            "user_id", "course_id", "source", "completed_at"
+            "user_id", "course_id", "source", "completed_at", "created_at"
         ),
-        ["user", "item", "source", "completed"],
+        ["user", "item", "source", "completed", "enrolled"],
     )
     if len(enrol):
         weight = (
@@ -57,7 +57,14 @@ def build_interaction_frame(weights: dict[str, float] | None = None) -> pd.DataF
             + w[Signal.PURCHASE] * (enrol["source"] == "purchase")
             + w[Signal.COURSE_COMPLETED] * enrol["completed"].notna()
         )
-        parts.append(enrol[["user", "item"]].assign(weight=weight.astype(float)))
+        # when the learner enrolled (seconds): the order of their courses
+        enrolled = pd.to_datetime(enrol["enrolled"], utc=True)
+        parts.append(
+            enrol[["user", "item"]].assign(
+                weight=weight.astype(float),
+                timestamp=enrolled.astype("int64").to_numpy() / 1e9,
+            )
+        )
 
     progress = _frame(
         LessonProgress.objects.values("user_id", "lesson__section__course_id")
@@ -108,10 +115,11 @@ def build_interaction_frame(weights: dict[str, float] | None = None) -> pd.DataF
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in COLUMNS})
     frame = pd.concat(parts, ignore_index=True)
-    if "stars" not in frame:
-        frame["stars"] = np.nan
+    for column in ("stars", "timestamp"):
+        if column not in frame:
+            frame[column] = np.nan
     frame = frame.groupby(["user", "item"], as_index=False, sort=True).agg(
-        weight=("weight", "sum"), stars=("stars", "max")
+        weight=("weight", "sum"), stars=("stars", "max"), timestamp=("timestamp", "min")
     )
     frame = frame[frame["weight"] != 0]
     return frame[COLUMNS].reset_index(drop=True)

@@ -325,6 +325,112 @@ def predicted_ratings(user, course_ids) -> dict[int, float]:
     return out
 
 
+@dataclasses.dataclass
+class WhatNext:
+    after: Course
+    suggestions: list[Suggestion]
+    sequence: bool  # from the sequence model (it beat the plain list offline)
+
+
+def next_list_algorithm() -> str:
+    """The sequence model if its serving run beat the default one on "next", else the default."""
+    from .services import next_algorithm
+
+    following = next_algorithm()
+    names = [n for n in (following, default_algorithm()) if n]
+    runs = {
+        a.algorithm: a.run
+        for a in ActiveRun.objects.filter(algorithm__in=names).select_related("run")
+    }
+
+    def quality(name):
+        run = runs.get(name)
+        return (run.metrics or {}).get("next_ndcg@10") if run else None
+
+    seq, plain = quality(following), quality(default_algorithm())
+    if following and seq is not None and (plain is None or seq > plain):
+        return following
+    return default_algorithm()
+
+
+def what_next(user, *, limit: int = 4) -> WhatNext | None:
+    """After the learner's latest completed course: what to take next.
+
+    From the sequence model's stored list when it wins the "next" protocol,
+    else from the learner's list; the courses they have or dismissed are
+    left out. None for anonymous or opted-out learners and before any
+    completed course.
+    """
+    from learning.models import Enrollment
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    last = (
+        Enrollment.objects.filter(user=user, is_active=True, completed_at__isnull=False)
+        .select_related("course")
+        .order_by("-completed_at", "-pk")
+        .first()
+    )
+    if last is None or not personalization_enabled(user):
+        return None
+    algorithm = next_list_algorithm()
+    run_id = active_run_id(algorithm)
+    if run_id is None:
+        return None
+    if algorithm == default_algorithm():
+        # the sequence did not win: "learners also took" of that course (the
+        # learner's own list is already on the page)
+        order = {
+            c.pk: n for n, c in enumerate(related_courses(last.course, limit=limit * 2))
+        }
+        mine = _exclude_mine(_published(), user).filter(pk__in=list(order))
+        courses = sorted(mine, key=lambda c: order[c.pk])[:limit]
+        if not courses:
+            return None
+        return WhatNext(
+            after=last.course,
+            suggestions=[
+                Suggestion(
+                    course=c,
+                    reason_kind=Reason.BECAUSE_YOU_TOOK,
+                    reason_course=last.course,
+                )
+                for c in courses
+            ],
+            sequence=False,
+        )
+    rows = (
+        _exclude_mine(
+            Recommendation.objects.filter(
+                run_id=run_id, user=user, course__status=Course.Status.PUBLISHED
+            ),
+            user,
+            "course",
+        )
+        .select_related(
+            "course__category", "course__creator", "reason_course", "reason_category"
+        )
+        .order_by("rank")[:limit]
+    )
+    suggestions = [
+        Suggestion(
+            course=r.course,
+            reason_kind=r.reason,
+            reason_course=r.reason_course,
+            reason_category=r.reason_category,
+            score=r.score,
+        )
+        for r in rows
+    ]
+    if not suggestions:
+        return None
+    return WhatNext(
+        after=last.course,
+        suggestions=suggestions,
+        sequence=algorithm != default_algorithm(),
+    )
+
+
 def related_courses(course: Course, *, limit: int = 6) -> list[Course]:
     """ "Learners also took": from the active run, else content, else the category."""
     run_id = active_run_id()

@@ -14,6 +14,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import events
+
 from .algorithms import ALGORITHMS, DEFAULT_ALGORITHM, get_algorithm, top_n
 from .algorithms.data import RATING_SCALE, InteractionData
 from .content import content_neighbours
@@ -143,7 +145,16 @@ def algorithms_to_train() -> list[str]:
         if algorithm not in names and algorithm in ALGORITHMS:
             names.append(algorithm)
     names += [n for n in rating_algorithms() if n not in names]
+    following = next_algorithm()
+    if following and following not in names:
+        names.append(following)
     return names
+
+
+def next_algorithm() -> str | None:
+    """The sequence model behind "what to take next" (None: not trained)."""
+    name = getattr(settings, "RECOMMENDATIONS_NEXT_ALGORITHM", "next")
+    return name if name in ALGORITHMS else None
 
 
 def _load_data() -> tuple[InteractionData, dict]:
@@ -377,7 +388,22 @@ def _evaluate(data: InteractionData, run: ModelRun, frame) -> dict:
         item_category=None,
     )
     row = results[0]
-    return {k: v for k, v in row.items() if k != "algorithm"}
+    metrics = {k: v for k, v in row.items() if k not in ("algorithm", "skipped")}
+    if run.algorithm in (default_algorithm(), next_algorithm()):
+        # "what to take next" uses the sequence model only when it predicts
+        # each learner's latest course better than the plain list does
+        from .evaluation import evaluate_next
+
+        ordered = eval_frame[eval_frame["timestamp"].notna()]
+        if ordered["user"].value_counts().gt(1).sum() >= 5:
+            (nxt,) = evaluate_next(
+                ordered,
+                algorithms=[run.algorithm],
+                params={run.algorithm: run.parameters},
+                item_ids=data.item_ids,
+            )
+            metrics.update({f"next_{k}": v for k, v in nxt.items() if "@" in k})
+    return metrics
 
 
 def model_run_execute(
@@ -655,3 +681,29 @@ def experiment_enrollment_record(*, user_id: int, course_id: int) -> bool:
             kind=ExperimentEvent.Kind.ENROLLMENT,
         )
     return bool(variant_ids)
+
+
+# --- Announcements for analytics ---------------------------------------------
+
+
+def recommendations_shown_announce(
+    *, user_id: int, course_ids: list[int], surface: str
+) -> None:
+    """A list was shown to a signed-in user (analytics counts impressions)."""
+    events.send_on_commit(
+        events.recommendations_shown,
+        sender=Recommendation,
+        user_id=user_id,
+        course_ids=list(course_ids),
+        surface=surface[:32],
+    )
+
+
+def recommendation_click_announce(*, user, course_id: int) -> None:
+    events.send_on_commit(
+        events.recommendation_clicked,
+        sender=Recommendation,
+        user_id=user.pk if user.is_authenticated else None,
+        course_id=course_id,
+        surface="",
+    )

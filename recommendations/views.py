@@ -82,4 +82,5 @@ def click(request, course_id: int):
                 course_ids=[course.pk],
                 kind=ExperimentEvent.Kind.CLICK,
             )
+    services.recommendation_click_announce(user=request.user, course_id=course.pk)
     return HttpResponseRedirect(course.get_absolute_url())

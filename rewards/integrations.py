@@ -2,7 +2,7 @@
 
 commerce and community land on main in parallel with rewards, so each call
 looks its function up when it runs: before the owning app provides it the
-feature degrades (no coupon yet, no in-site notification) instead of breaking.
+feature degrades (no coupon yet) instead of breaking.
 """
 
 from __future__ import annotations
@@ -41,17 +41,6 @@ def coupon_issue(*, user, amount: Decimal, reason: str, valid_days: int):
     """commerce.services.coupon_issue: a single-use personal fixed-amount coupon."""
     function = _lookup("commerce.services", "coupon_issue")
     return function(user=user, amount=amount, reason=reason, valid_days=valid_days)
-
-
-def notification_create(*, user, kind: str, title: str, url: str = "") -> bool:
-    """community.services.notification_create, when community provides it."""
-    try:
-        function = _lookup("community.services", "notification_create")
-    except IntegrationUnavailable:
-        logger.info("community notifications not available; %s not sent", kind)
-        return False
-    function(user=user, kind=kind, title=title, url=url)
-    return True
 
 
 def register_commission_provider(provider) -> bool:

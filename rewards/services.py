@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.money import format_money
+from notifications.services import notification_send
 
 from . import integrations
 from .models import (
@@ -666,14 +667,12 @@ def expert_application_reject(
     application.save(
         update_fields=["status", "decided_by", "decided_at", "rejection_reason"]
     )
-    user = application.user
-    transaction.on_commit(
-        lambda: integrations.notification_create(
-            user=user,
-            kind="moderation",
-            title=_("Your expert application was not approved: %(reason)s")
-            % {"reason": reason},
-        )
+    notification_send(
+        recipient=application.user,
+        kind="expert_rejected",
+        target=application,
+        params={"reason": reason},
+        actor=by,
     )
     return application
 

@@ -6,15 +6,14 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.urls import reverse
+from django.utils import timezone
 
-from . import integrations, services
-from .models import BadgeAward, Level, PointEntry, Redemption
+from notifications.services import notification_send
+
+from . import services
+from .models import BadgeAward, PointEntry, Redemption
 
 logger = logging.getLogger(__name__)
 RETRY = {
@@ -185,36 +184,19 @@ def redemptions_retry_pending_task() -> int:
     return count
 
 
-def _absolute(url_name: str, *args) -> str:
-    try:
-        return settings.SITE_URL.rstrip("/") + reverse(url_name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
 @shared_task(**RETRY)
 def notify_level_up_task(*, user_id: int, level: str) -> bool:
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None:
         return False
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Congratulations, you are now a %(level)s creator") % {
-            "level": Level(level).label
-        }
-        url = _absolute("rewards:my_points")
-        integrations.notification_create(
-            user=user, kind="level_up", title=title, url=url
-        )
-        send_mail(
-            subject=title,
-            message=_(
-                "Your creator level went up to %(level)s. See your perks: %(url)s"
-            )
-            % {"level": Level(level).label, "url": url},
-            from_email=None,
-            recipient_list=[user.email],
-            fail_silently=True,
-        )
+    # One per level and day: a retried task does not tell (or email) twice.
+    notification_send(
+        recipient=user,
+        kind="level_up",
+        params={"level": level},
+        url=reverse("rewards:my_points"),
+        dedupe_key=f"rewards.level:{level}:{timezone.localdate().isoformat()}",
+    )
     return True
 
 
@@ -225,9 +207,12 @@ def notify_badge_task(*, award_id: int) -> bool:
     )
     if award is None:
         return False
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("You earned the badge “%(badge)s”") % {"badge": award.badge.name}
-        integrations.notification_create(
-            user=award.user, kind="badge", title=title, url=_absolute("rewards:badges")
-        )
+    notification_send(
+        recipient=award.user,
+        kind="badge",
+        target=award.badge,
+        params={"badge_zh": award.badge.name_zh, "badge_en": award.badge.name_en},
+        url=reverse("rewards:badges"),
+        dedupe_key=f"rewards.badge_award:{award.pk}",
+    )
     return True

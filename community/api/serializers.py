@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ..models import Follow, Notification, Post, Space, Thread, Vote
+from ..models import Follow, Post, Space, Thread, Vote
 from ..services import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
 
@@ -123,12 +123,3 @@ class FollowSerializer(serializers.ModelSerializer):
         fields = ["id", "target", "thread", "tag", "followed_user", "created_at"]
         read_only_fields = ["id", "created_at"]
         validators: list = []
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    actor = AuthorSerializer(read_only=True, allow_null=True)
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "title", "url", "actor", "read_at", "created_at"]
-        read_only_fields = fields

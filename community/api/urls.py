@@ -10,10 +10,5 @@ router.register("community/threads", views.ThreadViewSet, basename="community-th
 router.register("community/posts", views.PostViewSet, basename="community-post")
 router.register("community/votes", views.VoteViewSet, basename="community-vote")
 router.register("community/follows", views.FollowViewSet, basename="community-follow")
-router.register(
-    "community/notifications",
-    views.NotificationViewSet,
-    basename="community-notification",
-)
 
 urlpatterns = router.urls

@@ -8,7 +8,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from .. import selectors, services
-from ..models import Follow, Notification, Post, Space, Tag, Thread, Visibility, Vote
+from ..models import Follow, Post, Space, Tag, Thread, Visibility, Vote
 from . import serializers
 
 
@@ -285,33 +285,3 @@ class FollowViewSet(
             tag=instance.tag,
             followed_user=instance.followed_user,
         )
-
-
-class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = serializers.NotificationSerializer
-    permission_classes = [permissions.IsAuthenticated]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Notification.objects.none()
-        items = Notification.objects.filter(user=self.request.user).select_related(
-            "actor", "actor__profile"
-        )
-        if self.request.query_params.get("unread"):
-            items = items.filter(read_at__isnull=True)
-        return items
-
-    @action(detail=False, methods=["get"])
-    def unread_count(self, request):
-        return Response({"unread": selectors.unread_count(request.user)})
-
-    @action(detail=False, methods=["post"])
-    def mark_read(self, request):
-        """POST {"ids": [..]} to mark some, or nothing to mark all as read."""
-        ids = request.data.get("ids") if hasattr(request.data, "get") else None
-        if ids is not None and not (
-            isinstance(ids, list) and all(isinstance(i, int) for i in ids)
-        ):
-            raise ApiValidationError({"ids": ["A list of notification ids."]})
-        count = services.notifications_mark_read(user=request.user, ids=ids)
-        return Response({"marked": count})

@@ -13,7 +13,7 @@ import datetime
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from community.markdown import render_markdown
+from core.markdown import COMMUNITY_POST, render_markdown
 from demo.seeding import SeedContext, SeedStep, load_data
 
 # Topics, title, body and answer templates, comments and tags:
@@ -186,7 +186,7 @@ def seed_community(ctx: SeedContext) -> None:
                 author_id=author_id,
                 kind=Post.Kind.OPENING,
                 body=body,
-                body_html=render_markdown(body),
+                body_html=render_markdown(body, profile=COMMUNITY_POST),
             )
         )
         pool = [u for u in (people.get(slug) or everyone) if u != author_id] or everyone
@@ -203,7 +203,7 @@ def seed_community(ctx: SeedContext) -> None:
             author_id=a,
             kind=answer_kind[t.kind],
             body=text,
-            body_html=render_markdown(text),
+            body_html=render_markdown(text, profile=COMMUNITY_POST),
         )
         for t, a, text, _pool in answers_plan
     ]
@@ -224,7 +224,7 @@ def seed_community(ctx: SeedContext) -> None:
                     kind=Post.Kind.COMMENT,
                     parent=answer,
                     body=text,
-                    body_html=render_markdown(text),
+                    body_html=render_markdown(text, profile=COMMUNITY_POST),
                 )
             )
     Post.objects.bulk_create(comments, batch_size=1000)

@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from courses.markdown import render_markdown
+from core.markdown import COURSE_TEXT, LESSON_ARTICLE, render_markdown
 from courses.models import Category, Course, Lesson, Review, Section
 from courses.services import course_search_vectors_refresh
 from demo.seeding import (
@@ -156,7 +156,7 @@ def seed_courses(ctx: SeedContext) -> None:
             level=LEVEL_LABELS[language][level],
             title=title,
         )
-        description_html = render_markdown(description)
+        description_html = render_markdown(description, profile=COURSE_TEXT)
         published = now - dt.timedelta(days=days_ago, minutes=index)
         new_courses.append(
             Course(
@@ -239,7 +239,7 @@ def _seed_syllabus(ctx, courses: list[Course], *, video_name: str, bench: bool) 
                     lesson=lesson_title, title=course.title
                 )
                 if key not in article_html:
-                    article_html[key] = render_markdown(body)
+                    article_html[key] = render_markdown(body, profile=LESSON_ARTICLE)
                 body_html = article_html[key]
             lessons.append(
                 Lesson(

@@ -24,9 +24,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Profile, User
+from core.markdown import LESSON_ARTICLE, render_markdown
 from courses.models import Category, Course, Lesson
 from demo.seeding import SeedContext, SeedStep, load_data
-from learning.markdown import render_markdown
 from learning.models import (
     Assignment,
     Attempt,
@@ -165,7 +165,7 @@ def seed_content(ctx: SeedContext) -> None:
             Assignment(
                 lesson=lesson,
                 instructions=instructions,
-                instructions_html=render_markdown(instructions),
+                instructions_html=render_markdown(instructions, profile=LESSON_ARTICLE),
                 max_score=rng.choice([10, 20, 100]),
                 allowed_extensions="pdf,png,jpg,jpeg,txt,md",
                 max_file_mb=10,

@@ -42,6 +42,13 @@ def recommended_for_you(context, limit: int = 6):
             course_ids=[s.course.pk for s in items],
             kind=ExperimentEvent.Kind.IMPRESSION,
         )
+    if items and user is not None and user.is_authenticated:
+        match = getattr(request, "resolver_match", None)
+        services.recommendations_shown_announce(
+            user_id=user.pk,
+            course_ids=[s.course.pk for s in items],
+            surface=(match.url_name if match else "") or "",
+        )
     result = {"items": items, "variant_id": variant_id, "personal": personal}
     cache[limit] = result
     return result
@@ -66,3 +73,10 @@ def predicted_rating(context, course):
     request = context.get("request")
     user = getattr(request, "user", None)
     return selectors.predicted_ratings(user, [course.pk]).get(course.pk)
+
+
+@register.simple_tag(takes_context=True)
+def what_to_take_next(context, limit: int = 4):
+    """After the learner's latest completed course (None when there is none)."""
+    request = context.get("request")
+    return selectors.what_next(getattr(request, "user", None), limit=limit)

@@ -2,8 +2,8 @@
 
 import factory
 
-from community.markdown import render_markdown
 from community.models import Post, Space, Thread
+from core.markdown import COMMUNITY_POST, render_markdown
 from tests.factories import CategoryFactory, UserFactory
 
 
@@ -39,7 +39,7 @@ class ThreadFactory(factory.django.DjangoModelFactory):
                 author=self.author,
                 kind=Post.Kind.OPENING,
                 body=text,
-                body_html=render_markdown(text),
+                body_html=render_markdown(text, profile=COMMUNITY_POST),
             )
 
 
@@ -51,4 +51,6 @@ class PostFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     kind = Post.Kind.ANSWER
     body = "An answer."
-    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
+    body_html = factory.LazyAttribute(
+        lambda o: render_markdown(o.body, profile=COMMUNITY_POST)
+    )

@@ -28,7 +28,6 @@ def test_admin_pages_load(client, staff_user, reported, django_assert_max_num_qu
         "space",
         "moderationaction",
         "suspension",
-        "notification",
         "tag",
         "vote",
     ]:

@@ -1,7 +1,7 @@
 import pytest
 
 from community import services
-from community.models import Follow, Notification, Thread, Vote
+from community.models import Follow, Thread, Vote
 
 from .factories import PostFactory, ThreadFactory
 
@@ -126,9 +126,7 @@ def test_api_edit_delete_only_own(client, member, other_member, space):
     assert client.delete(f"{API}/posts/{post.pk}/").status_code == 204
 
 
-def test_follows_and_notifications(
-    client, member, space, django_assert_max_num_queries
-):
+def test_follows(client, member, space):
     thread = ThreadFactory(space=space)
     client.force_login(member)
     response = client.post(
@@ -138,14 +136,6 @@ def test_follows_and_notifications(
     )
     assert response.status_code == 201
     assert Follow.objects.filter(user=member, thread=thread).count() == 1
-    for i in range(5):
-        services.notification_create(user=member, kind="reply", title=f"n{i}")
-    with django_assert_max_num_queries(5):
-        response = client.get(f"{API}/notifications/")
-    assert response.json()["count"] == 5
-    assert client.get(f"{API}/notifications/unread_count/").json() == {"unread": 5}
-    client.post(f"{API}/notifications/mark_read/", {}, content_type="application/json")
-    assert not Notification.objects.filter(read_at__isnull=True).exists()
     assert client.delete(f"{API}/follows/{Follow.objects.get().pk}/").status_code == 204
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from courses.markdown import render_markdown
+from core.markdown import COURSE_TEXT, render_markdown
 from courses.models import Course, Lesson, Section, Wishlist
 from tests.courses.factories import EnrollmentFactory, ReviewFactory
 from tests.factories import (
@@ -116,7 +116,8 @@ def test_catalogue_query_count_does_not_grow(client, user):
 
 def test_course_page_shows_syllabus_reviews_and_cta(client):
     course = CourseFactory(
-        price=Decimal("0"), description_html=render_markdown("**学** something")
+        price=Decimal("0"),
+        description_html=render_markdown("**学** something", profile=COURSE_TEXT),
     )
     section = SectionFactory(course=course, title="第一章")
     LessonFactory(section=section, title="Preview lesson", is_free_preview=True)

@@ -8,12 +8,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from community import services
-from community.models import Notification, Post, Thread
+from community.models import Post, Thread
 from community.similarity import rebuild_now
+from notifications.models import Notification
 from tests.community.factories import SpaceFactory, ThreadFactory
-from tests.community.xss_payloads import XSS_PAYLOADS
 from tests.e2e.conftest import logged_in_context
 from tests.factories import UserFactory
+from tests.xss import XSS_PAYLOADS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,16 +72,16 @@ def test_ask_see_similar_get_answer_accept_both_notified(browser, live_server):
     assert Thread.objects.get(pk=thread.pk).accepted_post_id == answer.pk
 
     # Both are notified: the asker of the answer, the answerer of the acceptance.
-    page.goto("/community/notifications/")
+    page.goto("/notifications/")
     expect(page.get_by_test_id("notifications")).to_contain_text(
         "Python 读取 CSV 文件乱码"
     )
-    answer_page.goto("/community/notifications/")
+    answer_page.goto("/notifications/")
     expect(answer_page.get_by_test_id("notification").first).to_contain_text(
         "Python 读取 CSV 文件乱码"
     )
-    assert Notification.objects.filter(user=asker, kind="answer").exists()
-    assert Notification.objects.filter(user=answerer, kind="accepted").exists()
+    assert Notification.objects.filter(recipient=asker, kind="answer").exists()
+    assert Notification.objects.filter(recipient=answerer, kind="accepted").exists()
     asker_context.close()
     answer_context.close()
 

@@ -150,6 +150,7 @@ def test_quiz_grading_all_kinds_and_completion(
         {
             "attempt_id": second.pk,
             "quiz_id": quiz.pk,
+            "lesson_id": quiz.lesson_id,
             "course_id": course.pk,
             "user_id": user.pk,
             "score": 100,

@@ -182,3 +182,81 @@ def test_admin_shows_each_models_metrics(admin_client, rated, settings):
     assert f"{ease.metrics['ndcg@10']:.3f}" in html
     assert f"{ease.metrics['recall@10']:.3f}" in html
     assert f"{ease.metrics['coverage@10']:.3f}" in html
+
+
+@pytest.fixture
+def tracks(settings):
+    """Learners take Intro → Advanced → Expert in order (and other courses around)."""
+    from django.utils import timezone
+
+    settings.RECOMMENDATIONS_TOP_N = 5
+    settings.RECOMMENDATIONS_EVALUATE_RUNS = True
+    cat = CategoryFactory(slug="data")
+    intro, advanced, expert = (
+        CourseFactory(category=cat, title=t) for t in ("Intro", "Advanced", "Expert")
+    )
+    extras = [CourseFactory(category=cat, title=f"Extra {n}") for n in range(6)]
+    start = timezone.now() - timezone.timedelta(days=100)
+    rng = np.random.default_rng(1)
+    learners = []
+    for n in range(40):
+        user = UserFactory(with_profile=True)
+        learners.append(user)
+        path = [extras[n % 6], extras[(n + 3) % 6], intro, advanced, expert]
+        path += [extras[int(i)] for i in rng.choice(6, 2, replace=False)]
+        seen = []
+        for course in path:
+            if course not in seen:
+                seen.append(course)
+        for day, course in enumerate(seen):
+            enrolment = Enrollment.objects.create(
+                user=user, course=course, source="free"
+            )
+            Enrollment.objects.filter(pk=enrolment.pk).update(
+                created_at=start + timezone.timedelta(days=day + n * 0.01),
+                completed_at=start + timezone.timedelta(days=day + 0.5),
+            )
+    return {
+        "intro": intro,
+        "advanced": advanced,
+        "expert": expert,
+        "learners": learners,
+    }
+
+
+def test_what_to_take_next_after_a_completed_course(client, tracks, settings):
+    from recommendations.selectors import next_list_algorithm, what_next
+
+    learner = UserFactory(with_profile=True)
+    Enrollment.objects.create(
+        user=learner,
+        course=tracks["intro"],
+        source="free",
+        completed_at=tracks["intro"].created_at,
+    )
+    for name in ("ease", "next"):
+        run = services.model_run_create(algorithm=name)
+        run = services.model_run_execute(run_id=run.pk)
+        assert run.status == "succeeded", run.error
+        assert "next_ndcg@10" in run.metrics
+    ease = ModelRun.objects.get(algorithm="ease").metrics["next_ndcg@10"]
+    seq = ModelRun.objects.get(algorithm="next").metrics["next_ndcg@10"]
+    expected = "next" if seq > ease else "ease"
+    assert next_list_algorithm() == expected
+    nxt = what_next(learner)
+    assert nxt.after == tracks["intro"]
+    assert nxt.sequence == (expected == "next")
+    assert nxt.suggestions
+    client.force_login(learner)
+    html = client.get(reverse("learning:my_learning"), HTTP_ACCEPT_LANGUAGE="en")
+    html = html.content.decode()
+    assert 'data-testid="what-next"' in html
+    assert "You finished “Intro”. What to take next" in html
+
+    # the sequence model loses the comparison: the plain neighbours are shown
+    ModelRun.objects.filter(algorithm="next").update(metrics={"next_ndcg@10": 0.0})
+    assert next_list_algorithm() == "ease"
+    assert what_next(learner).sequence is False
+    # nothing completed yet: no slot
+    newcomer = UserFactory(with_profile=True)
+    assert what_next(newcomer) is None

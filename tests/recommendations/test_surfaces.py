@@ -149,6 +149,7 @@ def test_experiment_records_impressions_clicks_enrolments(
         "ease",
         "popularity",
         *services.DEFAULT_RATING_ALGORITHMS,
+        "next",
     ]
     _run("ease")
     _run("popularity")

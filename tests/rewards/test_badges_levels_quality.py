@@ -166,7 +166,7 @@ def test_commerce_reads_the_level_commission_perk():
 
 
 def test_level_up_and_badge_notify_in_the_community(send):
-    from community.models import Notification
+    from notifications.models import Notification
 
     make_thresholds()
     course = CourseFactory()
@@ -183,7 +183,9 @@ def test_level_up_and_badge_notify_in_the_community(send):
     PointRuleFactory(event=Event.COURSE_PUBLISHED, points=20)
     send(events.course_published, course_id=course.pk, creator_id=course.creator_id)
     kinds = sorted(
-        Notification.objects.filter(user=course.creator).values_list("kind", flat=True)
+        Notification.objects.filter(recipient=course.creator).values_list(
+            "kind", flat=True
+        )
     )
     assert kinds == ["badge", "level_up"]
 

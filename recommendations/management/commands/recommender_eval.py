@@ -67,6 +67,8 @@ class Command(BaseCommand):
             frame = build_interaction_frame()
             items = published_course_ids()
             frame = frame[frame["item"].isin(items) & (frame["weight"] > 0)]
+            if options["protocol"] == "next":
+                frame = frame[frame["timestamp"].notna()]  # enrolments, in order
             if frame.empty:
                 raise CommandError(
                     "No interactions on the platform yet (try manage.py seed_demo)."

@@ -1,0 +1,1 @@
+"""Writes of the analytics app (the only writer of its tables)."""

@@ -18,13 +18,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE = [
     ("commerce", "0001_initial"),
     ("courses", "0003_catalogue_sort_indexes"),
-    ("learning", "0003_quizzes_assignments_certificates"),
+    ("learning", "0004_automatic_grading"),
     ("rewards", "0001_initial"),
 ]
 AFTER = [
     ("commerce", "0002_money_in_minor_units"),
     ("courses", "0004_money_in_minor_units"),
-    ("learning", "0004_money_in_minor_units"),
+    ("learning", "0005_money_in_minor_units"),
     ("rewards", "0002_money_in_minor_units"),
 ]
 PRICES = ["0.01", "0.29", "89.10", "99.00", "1234567.89"]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0003_quizzes_assignments_certificates'),
+        ('learning', '0004_automatic_grading'),
     ]
 
     operations = [

@@ -5,7 +5,6 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -91,9 +90,10 @@ class User(AbstractUser):
         profile = getattr(self, "profile", None)
         if profile is not None and profile.display_name:
             return profile.display_name
-        # Not the email's local part either (it is often a person's name):
-        # a neutral name until the person chooses one.
-        return gettext("User %(number)s") % {"number": self.pk or ""}
+        # Not the email's local part either (it is often a person's name): a
+        # neutral handle until the person chooses a name, the same in every
+        # language (a name is not translated).
+        return f"user{self.pk}" if self.pk else "user"
 
     def get_full_name(self) -> str:
         return self.display_name

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.money import format_money
 from courses.models import Category, Course
+from learning.access import can_open_course
 
 from . import selectors, services
 from .forms import ChallengeForm, ExpertApplicationForm, QualityReviewForm, RedeemForm
@@ -137,6 +138,8 @@ def challenge_detail(request, pk):
         {
             "challenge": challenge,
             "participant": participant,
+            "can_join": request.user.is_authenticated
+            and can_open_course(request.user, challenge.course),
             "board": board,
             "today": timezone.localdate(),
         },

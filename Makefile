@@ -10,7 +10,7 @@ PORT ?= 8000
 help:
 	@echo "make run     install, migrate, load demo data, serve on http://127.0.0.1:$(PORT) with a worker"
 	@echo "make test    install dev requirements, run ruff and the whole pytest suite"
-	@echo "make lint    ruff check and format check"
+	@echo "make lint    ruff check, format check and the import contracts (.importlinter)"
 	@echo "make bench   benchmarks under bench/ (needs DATABASE_URL on PostgreSQL)"
 	@echo "make vendor  refresh Bootstrap, htmx and Chart.js from npm into static/vendor"
 	@echo "make messages  update and compile the zh-hans catalogue"
@@ -45,6 +45,7 @@ worker: install
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

@@ -297,6 +297,17 @@ class AttemptAnswer(models.Model):
     selected_choices = models.ManyToManyField(Choice, blank=True, related_name="+")
     text_answer = models.CharField(_("answer"), max_length=500, blank=True)
     is_correct = models.BooleanField(_("correct"), default=False)
+    # Short text answers that matched no accepted answer can be reviewed by the
+    # creator (learning.grading.quiz); the attempt is rescored then.
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
 
     class Meta:
         verbose_name = _("answer")

@@ -58,6 +58,16 @@ urlpatterns = [
         grading_views.studio_grading_quality,
         name="studio_grading_quality",
     ),
+    path(
+        "studio/grading/short-answers/",
+        grading_views.studio_short_answers,
+        name="studio_short_answers",
+    ),
+    path(
+        "studio/grading/short-answers/<int:answer_id>/",
+        grading_views.studio_short_answer_review,
+        name="studio_short_answer_review",
+    ),
     path("studio/quiz/<int:lesson_id>/", views.studio_quiz, name="studio_quiz"),
     path(
         "studio/quiz/<int:lesson_id>/questions/new/",

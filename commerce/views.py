@@ -52,7 +52,7 @@ def _back(request: HttpRequest, fallback: str = "home") -> HttpResponse:
 
 def plans(request: HttpRequest) -> HttpResponse:
     plan_list = SubscriptionPlan.objects.filter(is_active=True).select_related(
-        "creator"
+        "creator__profile"
     )
     return render(request, "commerce/plans.html", {"plans": plan_list})
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0004_automatic_grading'),
+        ('learning', '0005_short_answer_review'),
     ]
 
     operations = [

@@ -63,6 +63,15 @@ def can_view_space(user, space: Space) -> bool:
     return can_open_course(user, space.course)
 
 
+def can_manage_space(user, space: Space) -> bool:
+    """Who changes a course space's settings: staff and the course's creator."""
+    return (
+        _authenticated(user)
+        and space.course_id is not None
+        and (user.is_staff or space.course.creator_id == user.pk)
+    )
+
+
 def can_moderate_space(user, space: Space) -> bool:
     """Staff, the space's moderators and, for a course space, the course creator."""
     if not _authenticated(user):
@@ -74,32 +83,106 @@ def can_moderate_space(user, space: Space) -> bool:
     return space.moderators.filter(pk=user.pk).exists()
 
 
-def visible_threads(user) -> QuerySet[Thread]:
-    """Threads a user may open: in a visible space, not deleted, not hidden.
+def _is_staff(user) -> bool:
+    return _authenticated(user) and user.is_staff
 
-    Held threads (waiting for review) are shown to their author and staff only.
+
+def _moderation_rule(user) -> Q:
+    """Which moderation states a user sees, for threads and posts alike.
+
+    Live for everyone, held (waiting for review) for their author and staff,
+    hidden by a moderator for staff.
     """
-    threads = Thread.objects.filter(is_deleted=False, space__in=visible_spaces(user))
-    if _authenticated(user) and user.is_staff:
-        return threads.exclude(status=Visibility.HIDDEN)
+    if _is_staff(user):
+        return Q()
     shown = Q(status=Visibility.VISIBLE)
     if _authenticated(user):
         shown |= Q(status=Visibility.HELD, author=user)
-    return threads.filter(shown)
+    return shown
+
+
+def _sees_state(user, *, status: str, author_id: int) -> bool:
+    """``_moderation_rule`` for one row."""
+    if status == Visibility.VISIBLE or _is_staff(user):
+        return True
+    return status == Visibility.HELD and _authenticated(user) and user.pk == author_id
+
+
+def visible_threads(user) -> QuerySet[Thread]:
+    """Threads a user may open: pages, the API and suggestions all ask this.
+
+    Not deleted, in a space the user may see, in a moderation state shown to
+    them (``_moderation_rule``). Lists show ``listed_threads``.
+    """
+    return Thread.objects.filter(
+        _moderation_rule(user), is_deleted=False, space__in=visible_spaces(user)
+    )
+
+
+def listed_threads(user) -> QuerySet[Thread]:
+    """What lists show: ``visible_threads`` without hidden ones.
+
+    Staff open a hidden thread from the moderation queue, not from lists.
+    """
+    return visible_threads(user).exclude(status=Visibility.HIDDEN)
 
 
 def can_view_thread(user, thread: Thread) -> bool:
+    """``visible_threads`` for one thread (membership access included)."""
     if thread.is_deleted:
         return False
-    if thread.status == Visibility.HIDDEN and not (
-        _authenticated(user) and user.is_staff
-    ):
-        return False
-    if thread.status == Visibility.HELD and not (
-        _authenticated(user) and (user.is_staff or user.pk == thread.author_id)
-    ):
+    if not _sees_state(user, status=thread.status, author_id=thread.author_id):
         return False
     return can_view_space(user, thread.space)
+
+
+def visible_posts(
+    user, *, thread: Thread | None = None, placeholders: bool = False
+) -> QuerySet[Post]:
+    """Posts whose text a user may read: the one rule for every view of a post.
+
+    In a thread the user may open (pass ``thread`` once ``can_view_thread``
+    said so), in a moderation state shown to them. A deleted post's text is
+    readable by staff only; ``placeholders=True`` (a thread's replies, the API
+    list) keeps deleted posts for everyone so that comments under them keep
+    their context; their text is never shown there.
+    """
+    posts = Post.objects.filter(_moderation_rule(user))
+    if thread is not None:
+        posts = posts.filter(thread=thread)
+    else:
+        posts = posts.filter(thread__in=visible_threads(user))
+    if not placeholders and not _is_staff(user):
+        posts = posts.filter(is_deleted=False)
+    return posts
+
+
+def can_view_post(user, post: Post, *, placeholder: bool = False) -> bool:
+    """``visible_posts`` for one post: history, report, edit, votes, comments.
+
+    ``placeholder=True`` admits a deleted post shown without its text (the API's
+    post detail, like the thread page).
+    """
+    if post.is_deleted and not (placeholder or _is_staff(user)):
+        return False
+    if not _sees_state(user, status=post.status, author_id=post.author_id):
+        return False
+    return can_view_thread(user, post.thread)
+
+
+def can_edit_post(user, post: Post) -> bool:
+    """Authors edit their own posts; staff edit any. Nobody else."""
+    return _authenticated(user) and (user.is_staff or post.author_id == user.pk)
+
+
+def can_accept(user, thread: Thread) -> bool:
+    """The asker, the course's creator and staff accept an answer."""
+    if not _authenticated(user) or not thread.is_question:
+        return False
+    if user.is_staff or thread.author_id == user.pk:
+        return True
+    space = thread.space
+    return bool(space.course_id and space.course.creator_id == user.pk)
 
 
 def thread_list(
@@ -112,7 +195,7 @@ def thread_list(
     author=None,
 ) -> QuerySet[Thread]:
     """A page of threads with everything a row shows in a fixed number of queries."""
-    threads = visible_threads(user).select_related(
+    threads = listed_threads(user).select_related(
         "space", "author", "author__profile", "accepted_post"
     )
     if space is not None:
@@ -157,7 +240,7 @@ def thread_list(
 
 def best_of(*, user) -> QuerySet[Thread]:
     return (
-        visible_threads(user)
+        listed_threads(user)
         .filter(is_featured=True)
         .select_related("space", "author", "author__profile")
         .prefetch_related("tags")
@@ -168,28 +251,48 @@ def best_of(*, user) -> QuerySet[Thread]:
 def thread_posts(*, thread: Thread, user) -> list[Post]:
     """Top-level replies/answers: accepted answer first, then by votes, then age.
 
-    Comments are prefetched (one level). Deleted posts stay as placeholders so
-    that comments under them keep their context; hidden ones are shown only to
-    staff; held ones only to their author and staff.
+    Comments are prefetched (one level). Both follow ``visible_posts``;
+    deleted replies stay as placeholders so that comments under them keep
+    their context, deleted comments go.
     """
-    staff = _authenticated(user) and user.is_staff
-    shown = Q(status=Visibility.VISIBLE)
-    if staff:
-        shown |= Q(status__in=[Visibility.HELD, Visibility.HIDDEN])
-    elif _authenticated(user):
-        shown |= Q(status=Visibility.HELD, author=user)
     comments = (
-        Post.objects.filter(shown, kind=Post.Kind.COMMENT, is_deleted=False)
+        visible_posts(user, thread=thread)
+        .filter(kind=Post.Kind.COMMENT, is_deleted=False)
         .select_related("author", "author__profile")
         .order_by("created_at", "id")
     )
     return list(
-        thread.posts.filter(shown)
+        visible_posts(user, thread=thread, placeholders=True)
         .filter(kind__in=[Post.Kind.REPLY, Post.Kind.ANSWER])
         .select_related("author", "author__profile")
         .prefetch_related(Prefetch("comments", queryset=comments))
         .order_by("-is_accepted", "-score", "created_at", "id")
     )
+
+
+def profile_activity(*, viewer, user, limit: int = 5) -> tuple[list, list, bool]:
+    """A person's recent threads and answers as ``viewer`` may see them listed,
+    and whether the viewer follows them."""
+    threads = list(thread_list(user=viewer, author=user, sort="new")[:limit])
+    answers = list(
+        visible_posts(viewer)
+        .filter(
+            author=user,
+            kind__in=[Post.Kind.ANSWER, Post.Kind.REPLY],
+            status=Visibility.VISIBLE,
+            is_deleted=False,
+            thread__in=listed_threads(viewer),
+        )
+        .select_related("thread")
+        .order_by("-created_at")[:limit]
+    )
+    following = (
+        _authenticated(viewer)
+        and Follow.objects.filter(
+            user=viewer, target=Follow.Target.USER, followed_user=user
+        ).exists()
+    )
+    return threads, answers, following
 
 
 def opening_post(thread: Thread) -> Post | None:
@@ -248,7 +351,7 @@ def search(*, user, query: str, limit: int = 50) -> QuerySet[Thread]:
     from django.db import connection
 
     query = (query or "").strip()[:200]
-    threads = visible_threads(user)
+    threads = listed_threads(user)
     if not query:
         return threads.none()
     matching_posts = Post.objects.filter(

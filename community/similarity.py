@@ -152,7 +152,7 @@ def similar_thread_ids(
 
 def similar_threads(*, user, text: str, limit: int = 5, kind=None, exclude=None):
     """Visible threads most similar to `text` (one query after the index)."""
-    from .selectors import visible_threads
+    from .selectors import listed_threads
 
     candidates = similar_thread_ids(text, limit=limit, kind=kind, exclude=exclude)
     if not candidates:
@@ -160,7 +160,7 @@ def similar_threads(*, user, text: str, limit: int = 5, kind=None, exclude=None)
     ids = [pk for pk, _score in candidates]
     by_id = {
         t.pk: t
-        for t in visible_threads(user)
+        for t in listed_threads(user)
         .filter(pk__in=ids)
         .select_related("space", "accepted_post")
     }

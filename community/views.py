@@ -102,7 +102,7 @@ def _visible_post(request, pk: int) -> Post:
         .filter(pk=pk)
         .first()
     )
-    if post is None or not selectors.can_view_thread(request.user, post.thread):
+    if post is None or not selectors.can_view_post(request.user, post):
         raise Http404
     return post
 
@@ -166,9 +166,7 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page_obj": _page(request, threads),
             "current_filter": current_filter,
             "sort": sort,
-            "can_manage": request.user.is_authenticated
-            and space.course_id is not None
-            and (request.user.is_staff or space.course.creator_id == request.user.pk),
+            "can_manage": selectors.can_manage_space(request.user, space),
         },
     )
 
@@ -221,7 +219,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 def bookmarks(request: HttpRequest) -> HttpResponse:
     threads = (
-        selectors.visible_threads(request.user)
+        selectors.listed_threads(request.user)
         .filter(bookmarks__user=request.user)
         .select_related("space", "author", "author__profile", "accepted_post")
         .prefetch_related("tags")
@@ -258,7 +256,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "my_votes": selectors.user_votes(user=user, post_ids=post_ids),
             "bookmarked": selectors.is_bookmarked(user=user, thread=thread),
             "following": selectors.follows_thread(user=user, thread=thread),
-            "can_accept": services.can_accept(user, thread),
+            "can_accept": selectors.can_accept(user, thread),
             "can_moderate": selectors.can_moderate_space(user, thread.space),
             "related": similarity.related_threads(user=user, thread=thread),
             "reply_form": PostForm(),
@@ -319,7 +317,7 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
     thread = Thread.objects.select_related("space").filter(pk=pk).first()
     if thread is None:
         raise Http404
-    if thread.is_deleted or not selectors.can_view_space(request.user, thread.space):
+    if not selectors.can_view_thread(request.user, thread):
         messages.error(request, _("This thread was deleted; replies are closed."))
         return redirect("community:index")
     form = PostForm(request.POST)
@@ -372,7 +370,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 @handles_missing("post")
 def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = _visible_post(request, pk)
-    if not services.can_edit_post(request.user, post):
+    if not selectors.can_edit_post(request.user, post):
         raise PermissionDenied(_("You can only edit your own posts."))
     is_opening = post.kind == Post.Kind.OPENING
     form = EditForm(
@@ -565,9 +563,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @handles_missing("space")
 def space_settings(request: HttpRequest, slug: str) -> HttpResponse:
     space = _visible_space(request, slug)
-    if space.course_id is None or not (
-        request.user.is_staff or space.course.creator_id == request.user.pk
-    ):
+    if not selectors.can_manage_space(request.user, space):
         raise PermissionDenied(_("Only the course creator may change this."))
     form = SpaceSettingsForm(
         request.POST or None, initial={"visibility": space.visibility}

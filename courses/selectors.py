@@ -8,6 +8,15 @@ from django.http import Http404
 from .models import Category, Course, Lesson, Review, Section, Wishlist
 
 
+def course_get(*, course_id: int) -> Course | None:
+    """One course with its category (and parent) and creator, for other apps."""
+    return (
+        Course.objects.select_related("category", "category__parent", "creator")
+        .filter(pk=course_id)
+        .first()
+    )
+
+
 def catalogue_queryset() -> QuerySet[Course]:
     """Published courses with what a course card shows, in one query per page."""
     return (

@@ -25,13 +25,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.ids import parse_id
+
 from . import registry, selectors
 from .models import Notification, NotificationPreference, OutboxEmail
 
 logger = logging.getLogger(__name__)
 
-#: Largest id a form or API may send (a signed 64-bit integer, every database's).
-MAX_ID = 2**63 - 1
 #: Sending an email is tried this many times before the row is marked failed.
 MAX_EMAIL_ATTEMPTS = 5
 #: A row claimed longer ago than this was lost with its worker: not resent.
@@ -264,20 +264,11 @@ def clean_ids(values: Iterable[Any]) -> list[int]:
     """Ids from a form or an API body; ValidationError for anything else."""
     ids = []
     for value in values:
-        text = str(value).strip()
-        if (
-            isinstance(value, bool)
-            or not (text.isascii() and text.isdigit())
-            or len(text) > 19
-        ):
+        number = parse_id(value)
+        if number is None:
             raise ValidationError(
-                _("“%(value)s” is not a notification number.") % {"value": text[:30]},
-                code="invalid_id",
-            )
-        number = int(text)
-        if not 1 <= number <= MAX_ID:
-            raise ValidationError(
-                _("“%(value)s” is not a notification number.") % {"value": text[:30]},
+                _("“%(value)s” is not a notification number.")
+                % {"value": str(value)[:30]},
                 code="invalid_id",
             )
         ids.append(number)

@@ -81,7 +81,8 @@ class CommunitySuggestions:
 def community_suggestions(user, *, limit: int = 5) -> CommunitySuggestions:
     """People of the learner's circle to follow and their circle's threads."""
     from accounts.models import User
-    from community.models import Follow, Post, Space, Thread, Visibility
+    from community.models import Follow, Post, Visibility
+    from community.selectors import listed_threads
 
     empty = CommunitySuggestions([], [])
     if not getattr(user, "is_authenticated", False):
@@ -99,11 +100,11 @@ def community_suggestions(user, *, limit: int = 5) -> CommunitySuggestions:
     people = list(User.objects.filter(pk__in=people_ids).select_related("profile"))
     people.sort(key=lambda u: people_ids.index(u.pk))
     joined = Post.objects.filter(thread_id=OuterRef("pk"), author=user)
+    # The community's own rule of who may open a thread, narrowed to live ones.
     threads = list(
-        Thread.objects.filter(
+        listed_threads(user)
+        .filter(
             status=Visibility.VISIBLE,
-            is_deleted=False,
-            space__visibility=Space.Visibility.PUBLIC,
             posts__author__in=members.values("user_id"),
         )
         .exclude(author=user)

@@ -34,11 +34,8 @@ MAX_LINES = 600
 SPLIT_PENDING = {
     "analytics/services/rollups.py": "analytics: split rollups by table",
     "commerce/services.py": "issue 10: commerce/services/ package (money)",
-    "community/services.py": "issue 10: community/services/ package (notify)",
     "courses/services.py": "issue 10: courses/services/ package (structure)",
     "learning/models.py": "issue 10: learning/models/ package (structure)",
-    "learning/services.py": "issue 10: learning services split (structure)",
-    "learning/views.py": "issue 10: learning/views/ package (structure)",
     "recommendations/services.py": "recommendations: split training and serving",
     "rewards/models.py": "issue 10: rewards/models/ package (structure)",
     "rewards/services.py": "issue 10: rewards/services/ package (structure)",

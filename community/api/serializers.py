@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from core.ids import MAX_ID
+
 from ..models import Follow, Post, Space, Thread, Vote
 from ..services import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
@@ -59,8 +61,34 @@ class ThreadDetailSerializer(ThreadSerializer):
         return opening.body_html if opening else ""
 
 
+def _id_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class ThreadQuerySerializer(serializers.Serializer):
+    """Query parameters of the thread list."""
+
+    space = _id_field(required=False)
+    tag = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    filter = serializers.ChoiceField(
+        choices=["unanswered", "featured", "following"],
+        required=False,
+        allow_blank=True,
+    )
+    sort = serializers.ChoiceField(
+        choices=["active", "new", "top"], required=False, allow_blank=True
+    )
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class PostQuerySerializer(serializers.Serializer):
+    """Query parameters of the post list: the thread whose posts to list."""
+
+    thread = _id_field(required=False)
+
+
 class ThreadCreateSerializer(serializers.Serializer):
-    space = serializers.IntegerField()
+    space = _id_field()
     kind = serializers.ChoiceField(choices=Thread.Kind.choices)
     title = serializers.CharField(min_length=4, max_length=MAX_TITLE_CHARS)
     body = serializers.CharField(max_length=MAX_BODY_CHARS)
@@ -93,9 +121,9 @@ class PostSerializer(serializers.ModelSerializer):
 
 
 class PostCreateSerializer(serializers.Serializer):
-    thread = serializers.IntegerField()
+    thread = _id_field()
     body = serializers.CharField(max_length=MAX_BODY_CHARS)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    parent = _id_field(required=False, allow_null=True)
 
 
 class PostEditSerializer(serializers.Serializer):

@@ -1,19 +1,70 @@
 """Viewsets of the community API: the same privacy rules as the pages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
+from core.ids import parse_id
+
 from .. import selectors, services
-from ..models import Follow, Post, Space, Tag, Thread, Visibility, Vote
+from ..models import Follow, Post, Space, Tag, Thread, Vote
 from . import serializers
 
 
 def _api_error(error: DjangoValidationError) -> ApiValidationError:
     return ApiValidationError({"detail": error.messages})
+
+
+def _query(view, serializer_class) -> dict:
+    """The view's query parameters, validated (a clear 400, never a 500)."""
+    serializer = serializer_class(data=view.request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _thread_or_404(user, pk) -> Thread:
+    """A thread the user may open (the pages' rule, memberships included)."""
+    thread_id = parse_id(pk)
+    thread = (
+        Thread.objects.select_related(
+            "space", "space__course", "author", "author__profile", "accepted_post"
+        )
+        .filter(pk=thread_id)
+        .first()
+        if thread_id
+        else None
+    )
+    if thread is None or not selectors.can_view_thread(user, thread):
+        raise NotFound(_("This thread does not exist, or you cannot see it."))
+    return thread
+
+
+def _post_or_404(user, pk, *, placeholder: bool = False) -> Post:
+    """A post the user may read (``selectors.can_view_post``, as on the pages)."""
+    post_id = parse_id(pk)
+    post = (
+        Post.objects.select_related(
+            "thread",
+            "thread__space",
+            "thread__space__course",
+            "author",
+            "author__profile",
+        )
+        .filter(pk=post_id)
+        .first()
+        if post_id
+        else None
+    )
+    if post is None or not selectors.can_view_post(user, post, placeholder=placeholder):
+        raise NotFound(
+            _("This post does not exist, was deleted, or you cannot see it.")
+        )
+    return post
 
 
 class SpaceViewSet(viewsets.ReadOnlyModelViewSet):
@@ -25,6 +76,7 @@ class SpaceViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+@extend_schema_view(list=extend_schema(parameters=[serializers.ThreadQuerySerializer]))
 class ThreadViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -40,13 +92,17 @@ class ThreadViewSet(
             return serializers.ThreadDetailSerializer
         return serializers.ThreadSerializer
 
+    lookup_value_regex = r"[0-9]+"
+
     def get_queryset(self):
-        params = self.request.query_params
-        if self.action == "list" and params.get("q"):
+        if getattr(self, "swagger_fake_view", False):
+            return Thread.objects.none()
+        params = _query(self, serializers.ThreadQuerySerializer)
+        if params.get("q"):
             return selectors.search(user=self.request.user, query=params["q"])
         space = tag = None
-        if params.get("space", "").isdigit():
-            space = Space.objects.filter(pk=int(params["space"])).first()
+        if params.get("space"):
+            space = Space.objects.filter(pk=params["space"]).first()
             if space is None:
                 return Thread.objects.none()
         if params.get("tag"):
@@ -60,6 +116,9 @@ class ThreadViewSet(
             filter=params.get("filter", ""),
             sort=params.get("sort", "active"),
         )
+
+    def get_object(self):
+        return _thread_or_404(self.request.user, self.kwargs["pk"])
 
     def retrieve(self, request, *args, **kwargs):
         thread = self.get_object()
@@ -78,7 +137,7 @@ class ThreadViewSet(
         data = serializer.validated_data
         space = Space.objects.filter(pk=data["space"]).first()
         if space is None or not selectors.can_view_space(request.user, space):
-            raise NotFound("Unknown space.")
+            raise NotFound(_("This space does not exist, or you cannot see it."))
         try:
             thread = services.thread_create(
                 author=request.user,
@@ -95,6 +154,7 @@ class ThreadViewSet(
         )
 
 
+@extend_schema_view(list=extend_schema(parameters=[serializers.PostQuerySerializer]))
 class PostViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -106,6 +166,7 @@ class PostViewSet(
     """Replies, answers and comments of one thread: `?thread=<id>` (required for lists)."""
 
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_value_regex = r"[0-9]+"
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -117,23 +178,29 @@ class PostViewSet(
         return serializers.PostSerializer
 
     def get_queryset(self):
-        user = self.request.user
-        shown = Post.objects.filter(status=Visibility.VISIBLE)
-        if user.is_authenticated:
-            shown = Post.objects.filter(
-                status=Visibility.VISIBLE
-            ) | Post.objects.filter(status=Visibility.HELD, author=user)
-        posts = shown.filter(thread__in=selectors.visible_threads(user)).select_related(
-            "author", "author__profile"
+        """A thread's posts, as its page lists them (``selectors.visible_posts``)."""
+        if getattr(self, "swagger_fake_view", False):
+            return Post.objects.none()
+        thread_id = _query(self, serializers.PostQuerySerializer).get("thread")
+        if thread_id is None:
+            return Post.objects.none()
+        thread = Thread.objects.select_related("space").filter(pk=thread_id).first()
+        if thread is None or not selectors.can_view_thread(self.request.user, thread):
+            return Post.objects.none()
+        return (
+            selectors.visible_posts(self.request.user, thread=thread, placeholders=True)
+            .select_related("author", "author__profile")
+            .order_by("-is_accepted", "-score", "created_at", "id")
         )
-        if self.action == "list":
-            thread_id = self.request.query_params.get("thread", "")
-            if not thread_id.isdigit():
-                return Post.objects.none()
-            posts = posts.filter(thread_id=int(thread_id)).order_by(
-                "-is_accepted", "-score", "created_at", "id"
-            )
-        return posts
+
+    def get_object(self):
+        # Reading a deleted post answers its placeholder (text blanked by the
+        # serializer); acting on it (edit, vote, accept) is refused.
+        return _post_or_404(
+            self.request.user,
+            self.kwargs["pk"],
+            placeholder=self.action == "retrieve",
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -152,15 +219,16 @@ class PostViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         thread = (
-            Thread.objects.filter(pk=data["thread"]).select_related("space").first()
+            Thread.objects.select_related("space").filter(pk=data["thread"]).first()
         )
+        # A thread that was deleted is the service's "no longer exists" (400).
         if thread is None or not selectors.can_view_space(request.user, thread.space):
-            raise NotFound("Unknown thread.")
+            raise NotFound(_("This thread does not exist, or you cannot see it."))
         parent = None
         if data.get("parent"):
-            parent = Post.objects.filter(pk=data["parent"], thread=thread).first()
-            if parent is None:
-                raise NotFound("Unknown post.")
+            parent = _post_or_404(request.user, data["parent"])
+            if parent.thread_id != thread.pk:
+                raise NotFound(_("That post is not in this thread."))
         try:
             post = services.post_create(
                 author=request.user, thread=thread, body=data["body"], parent=parent
@@ -258,7 +326,7 @@ class FollowViewSet(
         if target == Follow.Target.THREAD and data.get("thread"):
             thread = data["thread"]
             if not selectors.can_view_thread(request.user, thread):
-                raise NotFound("Unknown thread.")
+                raise NotFound(_("This thread does not exist, or you cannot see it."))
             kwargs["thread"] = thread
         elif target == Follow.Target.TAG and data.get("tag"):
             kwargs["tag"] = data["tag"]
@@ -266,7 +334,7 @@ class FollowViewSet(
             kwargs["followed_user"] = data["followed_user"]
         else:
             raise ApiValidationError(
-                {"detail": ["Give the object that matches the target."]}
+                {"detail": [_("Give the object that matches the target.")]}
             )
         try:
             services.follow_set(user=request.user, follow=True, **kwargs)

@@ -13,28 +13,11 @@ def vote_of(my_votes: dict, post_id: int) -> int:
 @register.inclusion_tag("community/partials/profile_activity.html", takes_context=True)
 def community_activity(context, profile_user, limit: int = 5):
     """A user's recent threads and answers, only where the viewer may see them."""
-    from community.models import Post, Visibility
-    from community.selectors import thread_list, visible_threads
+    from community.selectors import profile_activity
 
     viewer = context.get("request").user if context.get("request") else None
-    threads = list(thread_list(user=viewer, author=profile_user, sort="new")[:limit])
-    answers = list(
-        Post.objects.filter(
-            author=profile_user,
-            kind__in=[Post.Kind.ANSWER, Post.Kind.REPLY],
-            status=Visibility.VISIBLE,
-            is_deleted=False,
-            thread__in=visible_threads(viewer),
-        )
-        .select_related("thread")
-        .order_by("-created_at")[:limit]
-    )
-    following = bool(
-        viewer
-        and viewer.is_authenticated
-        and viewer.community_follows.filter(
-            target="user", followed_user=profile_user
-        ).exists()
+    threads, answers, following = profile_activity(
+        viewer=viewer, user=profile_user, limit=limit
     )
     return {
         "profile_user": profile_user,

@@ -168,7 +168,15 @@ class QuestionModel:
         self.key_points = split_key_points(data.reference, data.key_points)
         self.answers = list(data.answers)
         self.scores = np.asarray(data.scores, dtype=float)
-        corpus = [data.reference, data.question, *self.key_points, *self.answers]
+        # The sentinel keeps the vocabularies non-empty when every text is
+        # punctuation or stop words (a reference of "…" must not crash).
+        corpus = [
+            "kp sentinel",
+            data.reference,
+            data.question,
+            *self.key_points,
+            *self.answers,
+        ]
         self.char_vec = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=1
         ).fit([char_text(t) for t in corpus])

@@ -118,7 +118,7 @@ def short_answer_review(
     Passing because of the review completes the lesson (once). Marking an
     answer wrong again lowers the score; a lesson already completed stays so.
     """
-    from ..services import _lesson_mark_completed, normalise_text_answer
+    from ..services import lesson_mark_completed, normalise_text_answer
 
     attempt = (
         Attempt.objects.select_for_update()
@@ -142,7 +142,7 @@ def short_answer_review(
     attempt.passed = attempt.score_percent >= attempt.quiz.pass_mark_percent
     attempt.save(update_fields=["points", "max_points", "score_percent", "passed"])
     if attempt.passed:
-        _lesson_mark_completed(user=attempt.user, lesson=attempt.quiz.lesson)
+        lesson_mark_completed(user=attempt.user, lesson=attempt.quiz.lesson)
     if is_correct and accept_wording:
         question = Question.objects.select_for_update().get(pk=answer.question_id)
         known = {normalise_text_answer(line) for line in _accepted(question)}

@@ -168,9 +168,12 @@ def grading_train(*, reason: str = "") -> GradingRun:
         }
         graded = graded_answers(assignments)
         holdout_metrics = _holdout_metrics(assignments, graded)
-        models = {
-            pk: question_model(a, graded.get(pk, [])) for pk, a in assignments.items()
-        }
+        models = {}
+        for pk, assignment in assignments.items():
+            try:
+                models[pk] = question_model(assignment, graded.get(pk, []))
+            except ValueError:  # one odd question must not stop the others
+                logger.exception("grading: assignment %s skipped", pk)
         fitted = engine.global_fit(list(models.values()))
     except Exception as error:
         logger.exception("grading training %s failed", run.pk)

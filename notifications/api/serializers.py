@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ..services import MAX_ID
+from core.ids import MAX_ID
 
 
 class ActorSerializer(serializers.Serializer):

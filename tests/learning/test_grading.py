@@ -466,3 +466,20 @@ def test_evaluation_trains_per_question_and_globally_on_made_up_data():
     report = evaluation.evaluate(train, test)
     assert report.n == len(test) and len(report.questions) == 6
     assert report.pearson_r > 0.5  # far above chance on six questions
+
+
+def test_odd_texts_get_a_suggestion_not_an_error():
+    """Punctuation, emoji and stop words only: no vocabulary, still a score."""
+    odd = engine.QuestionModel(
+        engine.QuestionData(
+            key="odd",
+            question="",
+            reference="!!!",
+            answers=["the", "…", "🙂"],
+            scores=[0.2, 0.5, 0.8],
+        )
+    )
+    en, _zh = _engine_models()
+    fitted = engine.global_fit([en, odd])
+    for prediction in engine.predict(odd, ["", "???", "of the"], fitted):
+        assert 0 <= prediction.score <= 1 and prediction.key_points == []

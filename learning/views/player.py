@@ -1,20 +1,17 @@
-"""Pages of the learning app: enrolment, the player, quizzes, assignments,
-My learning, certificates, protected media, and the creator's grading pages.
+"""Enrolment, resuming and the player: lessons, progress, quizzes, assignments.
 
-Every page that shows or serves lesson content asks `access.can_open_lesson`.
+Every page that shows lesson content asks `access.can_open_lesson`.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,52 +19,22 @@ from django.views.decorators.http import require_POST
 from core.markdown import LESSON_ARTICLE, render_markdown
 from courses.models import Course, Lesson, LessonAttachment
 
-from . import selectors, services
-from .access import can_manage_course, can_open_lesson, can_open_submission
-from .forms import (
-    AssignmentForm,
-    ChoiceFormSet,
-    GradeForm,
+from .. import selectors, services
+from ..access import can_manage_course, can_open_lesson
+from ..forms import (
     ProgressForm,
-    QuestionForm,
-    QuizSettingsForm,
     SubmissionForm,
 )
-from .grading import suggest_score
-from .grading.services import learner_feedback
-from .media import serve_protected
-from .models import (
+from ..models import (
     Assignment,
     Attempt,
-    Certificate,
     Choice,
     Enrollment,
-    Grade,
     Question,
     Quiz,
     Submission,
 )
-
-
-def _course_page_url(course: Course) -> str:
-    try:
-        return reverse("courses:detail", kwargs={"slug": course.slug})
-    except NoReverseMatch:
-        return reverse("learning:course_home", kwargs={"slug": course.slug})
-
-
-def _buy_url(course: Course) -> str | None:
-    try:
-        return reverse(
-            "commerce:buy", kwargs={"offer_type": "course", "offer_id": course.pk}
-        )
-    except NoReverseMatch:
-        return None
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
+from .common import course_buy_url, course_page_url, error_text
 
 # --- Enrolment and resuming -----------------------------------------------------
 
@@ -77,19 +44,19 @@ def enroll(request, slug: str):
     """Enrol in a free course; a paid one goes to checkout (or says so)."""
     course = get_object_or_404(Course, slug=slug)
     if not request.user.is_authenticated:
-        return redirect_to_login(_course_page_url(course))
+        return redirect_to_login(course_page_url(course))
     if course.is_published and not course.is_free:
-        buy_url = _buy_url(course)
+        buy_url = course_buy_url(course)
         if buy_url:
             # commerce:buy takes a POST: hand over with a 307 to keep the method.
             return redirect_307(buy_url)
         messages.error(request, _("This course is paid: buy it to enrol."))
-        return redirect(_course_page_url(course))
+        return redirect(course_page_url(course))
     try:
         services.enrollment_join_free(user=request.user, course=course)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return redirect(_course_page_url(course))
+        messages.error(request, error_text(error))
+        return redirect(course_page_url(course))
     messages.success(request, _("You are enrolled. Enjoy the course!"))
     return redirect("learning:course_home", slug=course.slug)
 
@@ -118,7 +85,7 @@ def course_home(request, slug: str):
         return render(
             request,
             "learning/no_lessons.html",
-            {"course": course, "course_url": _course_page_url(course)},
+            {"course": course, "course_url": course_page_url(course)},
         )
     return redirect("learning:lesson", lesson_id=lesson.pk)
 
@@ -136,8 +103,8 @@ def _refuse(request, lesson: Lesson):
         {
             "course": course,
             "lesson": lesson,
-            "course_url": _course_page_url(course),
-            "buy_url": _buy_url(course) if not course.is_free else None,
+            "course_url": course_page_url(course),
+            "buy_url": course_buy_url(course) if not course.is_free else None,
         },
         status=403,
     )
@@ -268,7 +235,7 @@ def lesson(request, lesson_id: int, *, submission_form=None):
         "previous_lesson": lessons[index - 1] if index > 0 else None,
         "next_lesson": lessons[index + 1] if index + 1 < len(lessons) else None,
         "attachments": list(LessonAttachment.objects.filter(lesson=current)),
-        "course_url": _course_page_url(course),
+        "course_url": course_page_url(course),
         "can_save_progress": request.user.is_authenticated,
         "can_manage": can_manage_course(request.user, course),
         # body_html is rendered when the lesson is saved; older rows may lack it.
@@ -317,7 +284,7 @@ def lesson_progress(request, lesson_id: int):
             completed=form.cleaned_data["completed"],
         )
     except ValidationError as error:
-        return JsonResponse({"error": _error_text(error)}, status=400)
+        return JsonResponse({"error": error_text(error)}, status=400)
     enrollment = selectors.enrollment_for(request.user, current.section.course)
     return JsonResponse(
         {
@@ -335,7 +302,7 @@ def lesson_complete(request, lesson_id: int):
     try:
         services.progress_record(user=request.user, lesson=current, completed=True)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("learning:lesson", lesson_id=current.pk)
     messages.success(request, _("Marked as completed."))
     following = request.POST.get("next_lesson")
@@ -360,7 +327,7 @@ def quiz_submit(request, lesson_id: int):
             user=request.user, quiz=quiz, answers=answers
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("learning:lesson", lesson_id=current.pk)
     if attempt.passed:
         messages.success(
@@ -396,293 +363,3 @@ def assignment_submit(request, lesson_id: int):
             messages.success(request, _("Your work has been submitted."))
             return redirect("learning:lesson", lesson_id=current.pk)
     return lesson(request, lesson_id, submission_form=form)
-
-
-# --- Protected media ---------------------------------------------------------------
-
-
-def lesson_video(request, lesson_id: int):
-    current = _media_lesson(request, lesson_id)
-    return serve_protected(request, current.video_file)
-
-
-def attachment_download(request, attachment_id: int):
-    attachment = get_object_or_404(
-        LessonAttachment.objects.select_related("lesson__section__course"),
-        pk=attachment_id,
-    )
-    if not can_open_lesson(request.user, attachment.lesson):
-        raise PermissionDenied if request.user.is_authenticated else Http404
-    return serve_protected(
-        request,
-        attachment.file,
-        as_attachment=True,
-        filename=attachment.file.name.rsplit("/", 1)[-1],
-    )
-
-
-def submission_file(request, submission_id: int):
-    submission = get_object_or_404(
-        Submission.objects.select_related("assignment__lesson__section__course"),
-        pk=submission_id,
-    )
-    if not can_open_submission(request.user, submission):
-        raise PermissionDenied if request.user.is_authenticated else Http404
-    return serve_protected(
-        request, submission.file, as_attachment=True, filename=submission.file_name
-    )
-
-
-def _media_lesson(request, lesson_id: int) -> Lesson:
-    try:
-        current = selectors.lesson_for_player(lesson_id)
-    except Lesson.DoesNotExist as error:
-        raise Http404 from error
-    if not can_open_lesson(request.user, current):
-        # Anonymous: 404 gives nothing away; signed in: a plain refusal.
-        raise PermissionDenied if request.user.is_authenticated else Http404
-    return current
-
-
-# --- My learning and certificates ---------------------------------------------------
-
-
-@login_required
-def my_learning(request):
-    enrollments = selectors.my_enrollments(request.user)
-    page = Paginator(enrollments, 24).get_page(request.GET.get("page"))
-    items = list(page.object_list)
-    firsts = selectors.first_lesson_ids(
-        [e.course_id for e in items if e.last_lesson_id is None]
-    )
-    rows = []
-    for enrollment in items:
-        lesson_id = enrollment.last_lesson_id or firsts.get(enrollment.course_id)
-        rows.append({"enrollment": enrollment, "resume_lesson_id": lesson_id})
-    continue_row = next(
-        (
-            r
-            for r in rows
-            if r["enrollment"].last_activity_at and not r["enrollment"].completed_at
-        ),
-        None,
-    )
-    return render(
-        request,
-        "learning/my_learning.html",
-        {"page": page, "rows": rows, "continue_row": continue_row},
-    )
-
-
-def certificate_verify(request, code: str):
-    """Public: anyone holding the code sees who finished which course, when."""
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("course"), code=code.strip().upper()
-    )
-    return render(
-        request,
-        "learning/certificate.html",
-        {
-            "certificate": certificate,
-            "verify_url": request.build_absolute_uri(certificate.get_absolute_url()),
-        },
-    )
-
-
-# --- Creator pages: grading and learners ---------------------------------------------
-
-
-@login_required
-def studio_grading(request):
-    if not (request.user.is_staff or request.user.is_creator):
-        raise PermissionDenied
-    queue = selectors.grading_queue(request.user)
-    only = request.GET.get("show", "ungraded")
-    if only == "ungraded":
-        queue = queue.filter(grade__isnull=True)
-    elif only == "automatic":
-        queue = queue.filter(grade__origin=Grade.Origin.AUTOMATIC)
-    page = Paginator(queue, 30).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "learning/studio/grading.html",
-        {
-            "page": page,
-            "show": only,
-            "courses": selectors.creator_course_stats(request.user)[:50],
-        },
-    )
-
-
-@login_required
-def studio_grade(request, submission_id: int):
-    submission = get_object_or_404(
-        Submission.objects.select_related(
-            "user__profile", "assignment__lesson__section__course", "grade"
-        ),
-        pk=submission_id,
-    )
-    assignment = submission.assignment
-    course = assignment.lesson.section.course
-    if not can_manage_course(request.user, course):
-        raise PermissionDenied
-    existing = getattr(submission, "grade", None)
-    if request.method == "POST":
-        form = GradeForm(request.POST, max_score=assignment.max_score)
-        if form.is_valid():
-            try:
-                services.submission_grade(
-                    submission=submission,
-                    grader=request.user,
-                    score=form.cleaned_data["score"],
-                    feedback=form.cleaned_data["feedback"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Grade saved."))
-                return redirect("learning:studio_grading")
-    suggestion = suggest_score(submission)
-    if request.method != "POST":
-        initial = {}
-        if existing is not None:
-            initial = {"score": existing.score, "feedback": existing.feedback}
-        elif suggestion is not None and suggestion.details is not None:
-            initial = {
-                "feedback": learner_feedback(
-                    course=course,
-                    covered=suggestion.details.covered,
-                    missed=suggestion.details.missed,
-                    automatic=False,
-                )
-            }
-        form = GradeForm(initial=initial, max_score=assignment.max_score)
-    history = list(
-        Submission.objects.filter(assignment=assignment, user=submission.user)
-        .select_related("grade")
-        .order_by("-number")
-    )
-    return render(
-        request,
-        "learning/studio/grade.html",
-        {
-            "submission": submission,
-            "assignment": assignment,
-            "course": course,
-            "form": form,
-            "suggestion": suggestion,
-            "history": history,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@login_required
-def studio_learners(request, slug: str):
-    course = get_object_or_404(Course, slug=slug)
-    if not can_manage_course(request.user, course):
-        raise PermissionDenied
-    data = selectors.course_learners(course, page_number=request.GET.get("page"))
-    return render(request, "learning/studio/learners.html", {"course": course, **data})
-
-
-# --- Creator pages: authoring quizzes and assignments --------------------------------
-
-
-def _managed_lesson(request, lesson_id: int, kind: str) -> Lesson:
-    try:
-        current = selectors.lesson_for_player(lesson_id)
-    except Lesson.DoesNotExist as error:
-        raise Http404 from error
-    if not can_manage_course(request.user, current.section.course):
-        raise PermissionDenied
-    if current.kind != kind:
-        raise Http404("wrong kind of lesson")
-    return current
-
-
-@login_required
-def studio_quiz(request, lesson_id: int):
-    """Quiz settings and its questions, for the course's creator."""
-    current = _managed_lesson(request, lesson_id, Lesson.Kind.QUIZ)
-    quiz = services.quiz_for_lesson(lesson=current)
-    form = QuizSettingsForm(request.POST or None, instance=quiz)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Quiz settings saved."))
-        return redirect("learning:studio_quiz", lesson_id=current.pk)
-    questions = quiz.questions.prefetch_related("choices")
-    return render(
-        request,
-        "learning/studio/quiz.html",
-        {
-            "lesson": current,
-            "course": current.section.course,
-            "quiz": quiz,
-            "form": form,
-            "questions": questions,
-            "attempt_count": quiz.attempts.count(),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@login_required
-def studio_question(request, lesson_id: int, question_id: int | None = None):
-    current = _managed_lesson(request, lesson_id, Lesson.Kind.QUIZ)
-    quiz = services.quiz_for_lesson(lesson=current)
-    question = (
-        get_object_or_404(Question, pk=question_id, quiz=quiz)
-        if question_id
-        else Question(quiz=quiz)
-    )
-    form = QuestionForm(request.POST or None, instance=question)
-    choices = ChoiceFormSet(request.POST or None, instance=question, prefix="choices")
-    if request.method == "POST":
-        choices.kind = request.POST.get("kind")
-        if form.is_valid() and choices.is_valid():
-            services.question_save(quiz=quiz, form=form, choices=choices)
-            messages.success(request, _("Question saved."))
-            return redirect("learning:studio_quiz", lesson_id=current.pk)
-    return render(
-        request,
-        "learning/studio/question.html",
-        {
-            "lesson": current,
-            "course": current.section.course,
-            "quiz": quiz,
-            "question": question,
-            "form": form,
-            "choices": choices,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@require_POST
-@login_required
-def studio_question_delete(request, lesson_id: int, question_id: int):
-    current = _managed_lesson(request, lesson_id, Lesson.Kind.QUIZ)
-    question = get_object_or_404(Question, pk=question_id, quiz__lesson=current)
-    question.delete()
-    messages.success(request, _("Question deleted."))
-    return redirect("learning:studio_quiz", lesson_id=current.pk)
-
-
-@login_required
-def studio_assignment(request, lesson_id: int):
-    current = _managed_lesson(request, lesson_id, Lesson.Kind.ASSIGNMENT)
-    assignment = Assignment.objects.filter(lesson=current).first() or Assignment(
-        lesson=current
-    )
-    form = AssignmentForm(request.POST or None, instance=assignment)
-    if request.method == "POST" and form.is_valid():
-        services.assignment_save(lesson=current, form=form)
-        messages.success(request, _("Assignment saved."))
-        return redirect("learning:studio_assignment", lesson_id=current.pk)
-    return render(
-        request,
-        "learning/studio/assignment.html",
-        {"lesson": current, "course": current.section.course, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )

@@ -1,0 +1,80 @@
+"""Spaces: one per top category and one per course, and who may see them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import selectors
+from ..models import (
+    Space,
+)
+from ._common import (
+    _schedule_index_rebuild,
+)
+
+
+@transaction.atomic
+def space_ensure_for_category(*, category) -> Space:
+    """The site-wide space of a top category (created once)."""
+    space, _created = Space.objects.get_or_create(
+        category=category,
+        defaults={
+            "kind": Space.Kind.CATEGORY,
+            "slug": f"topic-{category.slug}"[:240],
+            "name_zh": category.name_zh,
+            "name_en": category.name_en,
+            "position": category.position,
+        },
+    )
+    return space
+
+
+@transaction.atomic
+def space_ensure_for_course(*, course, visibility: str | None = None) -> Space:
+    """The space of a course (created once, when it is published).
+
+    Free courses start public, paid ones visible to enrolled learners only;
+    the creator may change this later (``space_set_visibility``).
+    """
+    if visibility is None:
+        visibility = (
+            Space.Visibility.PUBLIC if course.is_free else Space.Visibility.ENROLLED
+        )
+    space, _created = Space.objects.get_or_create(
+        course=course,
+        defaults={
+            "kind": Space.Kind.COURSE,
+            "slug": f"course-{course.pk}",
+            "name_zh": course.title[:200],
+            "name_en": course.title[:200],
+            "visibility": visibility,
+        },
+    )
+    return space
+
+
+@transaction.atomic
+def space_set_visibility(*, space: Space, user, visibility: str) -> Space:
+    if visibility not in Space.Visibility.values:
+        raise ValidationError(_("Unknown visibility."))
+    if space.kind != Space.Kind.COURSE:
+        raise ValidationError(_("Only course spaces can be made private."))
+    if not selectors.can_manage_space(user, space):
+        raise PermissionDenied(_("Only the course creator may change this."))
+    space.visibility = visibility
+    space.save(update_fields=["visibility"])
+    _schedule_index_rebuild()
+    return space
+
+
+def course_published_handle(*, course_id: int) -> Space | None:
+    from courses.selectors import course_get
+
+    course = course_get(course_id=course_id)
+    if course is None:
+        return None
+    top = course.category.parent or course.category
+    space_ensure_for_category(category=top)
+    return space_ensure_for_course(course=course)

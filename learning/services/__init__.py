@@ -1,0 +1,60 @@
+"""Writes of the learning app. Other apps enrol and revoke only through these.
+
+Split by domain: `enrolment`, `progress`, `certificates`, `quizzes`,
+`assignments`. Every public name is re-exported here, so callers keep writing
+`learning.services.enrollment_create(...)`.
+"""
+
+from .assignments import (
+    MAGIC_BYTES,
+    assignment_save,
+    submission_create,
+    submission_file_check,
+    submission_grade,
+)
+from .certificates import CODE_ALPHABET, certificate_code, certificate_issue
+from .enrolment import enrollment_create, enrollment_join_free, enrollment_revoke
+from .progress import (
+    MAX_POSITION_SECONDS,
+    SELF_COMPLETED_KINDS,
+    course_progress_percent,
+    enrollment_progress_refresh,
+    lesson_mark_completed,
+    lesson_view_record,
+    progress_record,
+)
+from .quizzes import (
+    AttemptLimitReached,
+    QuestionResult,
+    normalise_text_answer,
+    question_save,
+    quiz_attempt_submit,
+    quiz_for_lesson,
+)
+
+__all__ = [
+    "CODE_ALPHABET",
+    "MAGIC_BYTES",
+    "MAX_POSITION_SECONDS",
+    "SELF_COMPLETED_KINDS",
+    "AttemptLimitReached",
+    "QuestionResult",
+    "assignment_save",
+    "certificate_code",
+    "certificate_issue",
+    "course_progress_percent",
+    "enrollment_create",
+    "enrollment_join_free",
+    "enrollment_progress_refresh",
+    "enrollment_revoke",
+    "lesson_mark_completed",
+    "lesson_view_record",
+    "normalise_text_answer",
+    "progress_record",
+    "question_save",
+    "quiz_attempt_submit",
+    "quiz_for_lesson",
+    "submission_create",
+    "submission_file_check",
+    "submission_grade",
+]

@@ -1,0 +1,91 @@
+"""Enrolment: join a free course, enrol (purchase, membership, staff), revoke."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import events
+from courses.models import Course
+
+from ..models import (
+    Enrollment,
+)
+
+
+@transaction.atomic
+def enrollment_create(*, user, course: Course, source: str) -> Enrollment:
+    """Enrol `user` in `course`; calling it again returns the same enrolment.
+
+    A revoked enrolment is reactivated (a learner who was refunded buys again).
+    The unique constraint on (user, course) makes concurrent calls safe.
+    """
+    try:
+        with transaction.atomic():
+            enrollment, created = Enrollment.objects.get_or_create(
+                user=user, course=course, defaults={"source": source}
+            )
+    except IntegrityError:
+        enrollment, created = Enrollment.objects.get(user=user, course=course), False
+    if not created:
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.is_active:
+            return enrollment
+        enrollment.is_active = True
+        enrollment.source = source
+        enrollment.revoked_at = None
+        enrollment.revoked_reason = ""
+        enrollment.save(
+            update_fields=["is_active", "source", "revoked_at", "revoked_reason"]
+        )
+    Course.objects.filter(pk=course.pk).update(
+        learner_count=Enrollment.objects.filter(course=course, is_active=True).count()
+    )
+    events.send_on_commit(
+        events.enrollment_created,
+        sender=Enrollment,
+        enrollment_id=enrollment.pk,
+        course_id=course.pk,
+        user_id=user.pk,
+        source=source,
+    )
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_revoke(*, user, course: Course, reason: str) -> Enrollment | None:
+    """Take access back (refund, staff decision). Progress is kept for the record."""
+    enrollment = (
+        Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    )
+    if enrollment is None or not enrollment.is_active:
+        return enrollment
+    enrollment.is_active = False
+    enrollment.revoked_at = timezone.now()
+    enrollment.revoked_reason = reason[:200]
+    enrollment.save(update_fields=["is_active", "revoked_at", "revoked_reason"])
+    Course.objects.filter(pk=course.pk).update(
+        learner_count=Enrollment.objects.filter(course=course, is_active=True).count()
+    )
+    events.send_on_commit(
+        events.enrollment_revoked,
+        sender=Enrollment,
+        enrollment_id=enrollment.pk,
+        course_id=course.pk,
+        user_id=user.pk,
+        reason=reason,
+    )
+    return enrollment
+
+
+def enrollment_join_free(*, user, course: Course) -> Enrollment:
+    """A learner enrols in a free published course (the "enrol for free" button)."""
+    if course.status != Course.Status.PUBLISHED:
+        raise ValidationError(
+            _("This course is not open for enrolment."), code="not_published"
+        )
+    if not course.is_free:
+        raise ValidationError(
+            _("This course is paid: buy it to enrol."), code="paid_course"
+        )
+    return enrollment_create(user=user, course=course, source=Enrollment.Source.FREE)

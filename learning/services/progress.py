@@ -1,0 +1,156 @@
+"""Progress through a course: positions, completed lessons, the course percentage."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import events
+from courses.models import Lesson
+
+from ..models import (
+    Enrollment,
+    LessonProgress,
+)
+from .certificates import certificate_issue
+
+# --- Progress ----------------------------------------------------------------
+
+#: Lessons the learner completes by watching or reading; quizzes complete when
+#: passed and assignments when submitted or graded (their own services).
+SELF_COMPLETED_KINDS = {Lesson.Kind.VIDEO, Lesson.Kind.ARTICLE}
+MAX_POSITION_SECONDS = 24 * 3600
+
+
+def active_enrollment(user, course_id: int, *, lock: bool = False):
+    qs = Enrollment.objects.filter(user=user, course_id=course_id, is_active=True)
+    if lock:
+        qs = qs.select_for_update()
+    return qs.first()
+
+
+def lesson_mark_completed(*, user, lesson: Lesson) -> bool:
+    """Set the completion time once; True only for the call that set it."""
+    progress, _created = _progress_get_or_create(user=user, lesson=lesson)
+    now = timezone.now()
+    newly = bool(
+        LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
+            completed_at=now, updated_at=now
+        )
+    )
+    if newly:
+        course_id = lesson.section.course_id
+        events.send_on_commit(
+            events.lesson_completed,
+            sender=LessonProgress,
+            lesson_id=lesson.pk,
+            course_id=course_id,
+            user_id=user.pk,
+        )
+        enrollment = active_enrollment(user, course_id)
+        if enrollment is not None:
+            enrollment_progress_refresh(enrollment=enrollment)
+    return newly
+
+
+def _progress_get_or_create(*, user, lesson: Lesson) -> tuple[LessonProgress, bool]:
+    try:
+        with transaction.atomic():
+            return LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    except IntegrityError:  # a concurrent save of the same lesson won the race
+        return LessonProgress.objects.get(user=user, lesson=lesson), False
+
+
+@transaction.atomic
+def progress_record(
+    *,
+    user,
+    lesson: Lesson,
+    position_seconds: int | None = None,
+    completed: bool = False,
+) -> LessonProgress:
+    """Save where the learner is in a lesson and, if asked, that it is done.
+
+    The caller has checked `can_open_lesson`. Quizzes and assignments cannot be
+    marked completed here: passing or submitting them does that.
+    """
+    if completed and lesson.kind not in SELF_COMPLETED_KINDS:
+        raise ValidationError(
+            _("This lesson is completed by passing its quiz or submitting its work."),
+            code="not_self_completed",
+        )
+    progress, created = _progress_get_or_create(user=user, lesson=lesson)
+    if created:
+        events.send_on_commit(
+            events.lesson_started,
+            sender=LessonProgress,
+            lesson_id=lesson.pk,
+            course_id=lesson.section.course_id,
+            user_id=user.pk,
+        )
+    now = timezone.now()
+    if position_seconds is not None:
+        position = max(0, min(int(position_seconds), MAX_POSITION_SECONDS))
+        LessonProgress.objects.filter(pk=progress.pk).update(
+            position_seconds=position, updated_at=now
+        )
+    Enrollment.objects.filter(
+        user=user, course_id=lesson.section.course_id, is_active=True
+    ).update(last_lesson=lesson, last_activity_at=now)
+    if completed:
+        lesson_mark_completed(user=user, lesson=lesson)
+    progress.refresh_from_db()
+    return progress
+
+
+def lesson_view_record(*, lesson: Lesson, user) -> None:
+    """Announce that the player opened a lesson (analytics)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    events.send_on_commit(
+        events.lesson_viewed,
+        sender=Lesson,
+        lesson_id=lesson.pk,
+        course_id=lesson.section.course_id,
+        user_id=user_id,
+    )
+
+
+def course_progress_percent(*, user, course_id: int) -> int:
+    """Completed lessons / lessons, rounded down (100 only when all are done)."""
+    total = Lesson.objects.filter(section__course_id=course_id).count()
+    if not total:
+        return 0
+    done = LessonProgress.objects.filter(
+        user=user, lesson__section__course_id=course_id, completed_at__isnull=False
+    ).count()
+    return min(100, done * 100 // total)
+
+
+@transaction.atomic
+def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
+    """Recount the course progress; completing the course issues the certificate."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    percent = course_progress_percent(
+        user=enrollment.user, course_id=enrollment.course_id
+    )
+    fields = []
+    if percent != enrollment.progress_percent:
+        events.send_on_commit(
+            events.enrollment_progressed,
+            sender=Enrollment,
+            enrollment_id=enrollment.pk,
+            course_id=enrollment.course_id,
+            user_id=enrollment.user_id,
+            percent=percent,
+            previous_percent=enrollment.progress_percent,
+        )
+        enrollment.progress_percent = percent
+        fields.append("progress_percent")
+    if percent >= 100 and enrollment.completed_at is None:
+        enrollment.completed_at = timezone.now()
+        fields.append("completed_at")
+    if fields:
+        enrollment.save(update_fields=fields)
+    if enrollment.completed_at is not None and enrollment.is_active:
+        certificate_issue(enrollment=enrollment)
+    return enrollment

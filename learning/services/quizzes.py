@@ -1,0 +1,181 @@
+"""Quizzes: attempts graded at once, and their authoring by the course's creator."""
+
+import dataclasses
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core import events
+from courses.models import Lesson
+
+from ..models import (
+    Attempt,
+    AttemptAnswer,
+    Enrollment,
+    Question,
+    Quiz,
+)
+from .progress import active_enrollment, lesson_mark_completed
+
+# --- Quizzes ------------------------------------------------------------------
+
+
+class AttemptLimitReached(ValidationError):
+    """The learner has used every attempt the quiz allows."""
+
+
+def normalise_text_answer(text: str) -> str:
+    """Case and spaces do not matter: "  Hello World " equals "helloworld"."""
+    return "".join((text or "").split()).casefold()
+
+
+@dataclasses.dataclass
+class QuestionResult:
+    question: Question
+    is_correct: bool
+    selected_ids: set[int]
+    text_answer: str
+    correct_ids: set[int]
+
+
+def _grade_question(question: Question, given) -> QuestionResult:
+    choices = list(question.choices.all())
+    correct_ids = {c.pk for c in choices if c.is_correct}
+    if question.kind == Question.Kind.TEXT:
+        text = str(given or "")[:500]
+        accepted = {
+            normalise_text_answer(line)
+            for line in question.accepted_answers.splitlines()
+            if line.strip()
+        }
+        is_correct = bool(text.strip()) and normalise_text_answer(text) in accepted
+        return QuestionResult(question, is_correct, set(), text, correct_ids)
+    valid_ids = {c.pk for c in choices}
+    if given is None:
+        given = []
+    elif isinstance(given, int | str):
+        given = [given]
+    selected = set()
+    for value in given:
+        try:
+            choice_id = int(value)
+        except (TypeError, ValueError):
+            continue
+        if choice_id in valid_ids:
+            selected.add(choice_id)
+    if question.kind == Question.Kind.SINGLE and len(selected) > 1:
+        selected = set()
+    is_correct = bool(correct_ids) and selected == correct_ids
+    return QuestionResult(question, is_correct, selected, "", correct_ids)
+
+
+@transaction.atomic
+def quiz_attempt_submit(*, user, quiz: Quiz, answers: Mapping[int, object]) -> Attempt:
+    """Grade the answers at once and record the attempt.
+
+    `answers` maps a question id to a list of choice ids (choice questions) or
+    a string (short text). The learner's enrolment row is locked while the
+    attempts are counted, so that two simultaneous submits cannot exceed the
+    limit; beyond it, `AttemptLimitReached` is raised and nothing is saved.
+    """
+    lesson = quiz.lesson
+    course_id = lesson.section.course_id
+    if active_enrollment(user, course_id, lock=True) is None:
+        # Creators, staff and free-preview takers have no enrolment to lock.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+    used = Attempt.objects.filter(quiz=quiz, user=user).count()
+    if quiz.max_attempts and used >= quiz.max_attempts:
+        raise AttemptLimitReached(
+            _("You have used all %(count)d attempts of this quiz.")
+            % {"count": quiz.max_attempts},
+            code="attempt_limit",
+        )
+    questions = list(quiz.questions.prefetch_related("choices"))
+    if not questions:
+        raise ValidationError(_("This quiz has no questions yet."), code="empty")
+    results = [_grade_question(q, answers.get(q.pk)) for q in questions]
+    max_points = sum(r.question.points for r in results)
+    points = sum(r.question.points for r in results if r.is_correct)
+    score = round(points * 100 / max_points) if max_points else 0
+    attempt = Attempt.objects.create(
+        quiz=quiz,
+        user=user,
+        number=used + 1,
+        points=points,
+        max_points=max_points,
+        score_percent=score,
+        passed=score >= quiz.pass_mark_percent,
+    )
+    answer_rows = AttemptAnswer.objects.bulk_create(
+        [
+            AttemptAnswer(
+                attempt=attempt,
+                question=r.question,
+                text_answer=r.text_answer,
+                is_correct=r.is_correct,
+            )
+            for r in results
+        ]
+    )
+    through = AttemptAnswer.selected_choices.through
+    through.objects.bulk_create(
+        [
+            through(attemptanswer_id=row.pk, choice_id=choice_id)
+            for row, r in zip(answer_rows, results, strict=True)
+            for choice_id in sorted(r.selected_ids)
+        ]
+    )
+    Enrollment.objects.filter(user=user, course_id=course_id, is_active=True).update(
+        last_lesson=lesson, last_activity_at=timezone.now()
+    )
+    if attempt.passed:
+        lesson_mark_completed(user=user, lesson=lesson)
+    events.send_on_commit(
+        events.quiz_attempted,
+        sender=Attempt,
+        attempt_id=attempt.pk,
+        quiz_id=quiz.pk,
+        lesson_id=lesson.pk,
+        course_id=course_id,
+        user_id=user.pk,
+        score=score,
+        passed=attempt.passed,
+    )
+    return attempt
+
+
+# --- Authoring quizzes and assignments (the course's creator, staff) ----------
+
+
+@transaction.atomic
+def quiz_for_lesson(*, lesson: Lesson) -> Quiz:
+    """The quiz behind a quiz lesson, created empty on first use."""
+    if lesson.kind != Lesson.Kind.QUIZ:
+        raise ValidationError(_("This lesson is not a quiz."), code="not_quiz")
+    quiz, _created = Quiz.objects.get_or_create(lesson=lesson)
+    return quiz
+
+
+@transaction.atomic
+def question_save(*, quiz: Quiz, form, choices) -> Question:
+    """Save a question form and its choice formset together (both validated)."""
+    question = form.save(commit=False)
+    question.quiz = quiz
+    if question.pk is None:
+        last = quiz.questions.order_by("-position").values_list("position", flat=True)
+        question.position = (last.first() or 0) + 1
+    question.save()
+    choices.instance = question
+    if question.kind == Question.Kind.TEXT:
+        question.choices.all().delete()
+    else:
+        for choice in choices.save(commit=False):
+            choice.question = question
+            choice.save()
+        for choice in choices.deleted_objects:
+            choice.delete()
+    return question

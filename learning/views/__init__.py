@@ -1,0 +1,50 @@
+"""Pages of the learning app, by audience.
+
+`player` (enrolment, resuming, lessons, quizzes, assignments), `media`
+(protected files), `me` (My learning, certificates) and `studio` (the
+creator's grading and authoring pages). The names are re-exported here for
+`learning/urls.py`.
+"""
+
+from .me import certificate_verify, my_learning
+from .media import attachment_download, lesson_video, submission_file
+from .player import (
+    assignment_submit,
+    course_home,
+    enroll,
+    lesson,
+    lesson_complete,
+    lesson_progress,
+    quiz_submit,
+)
+from .studio import (
+    studio_assignment,
+    studio_grade,
+    studio_grading,
+    studio_learners,
+    studio_question,
+    studio_question_delete,
+    studio_quiz,
+)
+
+__all__ = [
+    "assignment_submit",
+    "attachment_download",
+    "certificate_verify",
+    "course_home",
+    "enroll",
+    "lesson",
+    "lesson_complete",
+    "lesson_progress",
+    "lesson_video",
+    "my_learning",
+    "quiz_submit",
+    "studio_assignment",
+    "studio_grade",
+    "studio_grading",
+    "studio_learners",
+    "studio_question",
+    "studio_question_delete",
+    "studio_quiz",
+    "submission_file",
+]

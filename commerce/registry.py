@@ -5,6 +5,14 @@ Commerce imports no course, lecture or booking model. Each selling app calls
 `CommerceConfig.ready()`) with functions that describe an offer (title, price,
 creator, category, courses covered) and fulfil or revoke it for a buyer.
 
+An offer with limited stock (a lecture's seats, a consultation slot) also
+registers `hold`, `release` and `confirm_hold`: the seat is held for the
+buyer while the order waits for payment (`hold` runs inside `order_create`'s
+transaction and raises `OfferUnavailable` when nothing is left), given back
+when the order is cancelled or expires (`release`), and kept for good when a
+payment is captured (`confirm_hold`; False means the seat went to someone else
+after the hold ran out, and the payment is refunded instead).
+
 `register_commission_provider(provider)` lets another app (rewards: creator
 levels) override the platform commission rate per creator.
 """
@@ -57,6 +65,19 @@ class Offer:
         return (RevenueLine(self.creator_id, Decimal(1), self.title),)
 
 
+class OfferUnavailable(Exception):
+    """Raised by a `hold` hook: nothing left to hold (sold out, slot taken).
+
+    `message` is shown to the buyer (already translated); the order is not
+    created.
+    """
+
+    def __init__(self, message: str, code: str = "unavailable") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
 @dataclasses.dataclass(frozen=True)
 class OfferType:
     name: str
@@ -71,6 +92,14 @@ class OfferType:
     #: (user=, offer_id=) -> int | None: percent consumed, for the refund policy
     progress: Callable[..., int | None] | None = None
     label: str = ""
+    #: (user=, offer_id=, order_item=, expires_at=) -> None; raises
+    #: OfferUnavailable. Runs in order_create's transaction.
+    hold: Callable[..., None] | None = None
+    #: (order_item=) -> None: the unpaid order closed; must be idempotent
+    release: Callable[..., None] | None = None
+    #: (order_item=) -> bool: a payment is being captured; keep the held stock
+    #: for good, or False when it is gone (the payment is then refunded)
+    confirm_hold: Callable[..., bool] | None = None
 
 
 _offer_types: dict[str, OfferType] = {}
@@ -90,8 +119,13 @@ def register_offer_type(
     is_owned: Callable[..., bool],
     progress: Callable[..., int | None] | None = None,
     label: str = "",
+    hold: Callable[..., None] | None = None,
+    release: Callable[..., None] | None = None,
+    confirm_hold: Callable[..., bool] | None = None,
 ) -> OfferType:
     """Register (or replace, on reload) the offer type called `name`."""
+    if (hold is None) != (release is None) or (hold is None) != (confirm_hold is None):
+        raise ValueError(f"{name}: hold, release and confirm_hold go together")
     offer_type = OfferType(
         name=name,
         resolve=resolve,
@@ -100,6 +134,9 @@ def register_offer_type(
         is_owned=is_owned,
         progress=progress,
         label=label or name,
+        hold=hold,
+        release=release,
+        confirm_hold=confirm_hold,
     )
     _offer_types[name] = offer_type
     return offer_type

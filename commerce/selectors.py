@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from .models import Order, OrderItem, Refund
+from .models import Order, OrderItem, Refund, Subscription
 
 
 def live_items_covering(*, user_id: int, course_id: int) -> list[OrderItem]:
@@ -47,6 +48,30 @@ def order_for(*, user, number: str) -> Order | None:
             )
         )
         .first()
+    )
+
+
+def membership_covers(*, user_id: int | None, creator_id: int | None) -> bool:
+    """Whether an active membership period of `user_id` covers `creator_id`'s work.
+
+    A site-wide plan covers every creator; a creator's column covers that
+    creator. One query.
+    """
+    if not user_id:
+        return False
+    now = timezone.now()
+    scope = Q(creator_id__isnull=True)
+    if creator_id:
+        scope |= Q(creator_id=creator_id)
+    return (
+        Subscription.objects.filter(
+            user_id=user_id,
+            starts_at__lte=now,
+            ends_at__gt=now,
+            revoked_at__isnull=True,
+        )
+        .filter(scope)
+        .exists()
     )
 
 

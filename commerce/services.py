@@ -276,14 +276,53 @@ def order_create(
     )
     for item in items:
         item.order = order
-    OrderItem.objects.bulk_create(items)
+    OrderItem.objects.bulk_create(items)  # sets the pks (RETURNING) for the holds
+    _holds_take(order=order, user=user, items=items)
     if coupon is not None:
         CouponRedemption.objects.create(
             coupon=coupon, user=user, order=order, amount=discount
         )
     if order.total == 0:
+        _holds_confirm(order=order)
         _order_mark_paid(order=order, payment=None, provider="free")
     return order
+
+
+def _holds_take(*, order: Order, user, items: list[OrderItem]) -> None:
+    """Hold limited stock (seats, slots) for the pending order, or refuse it.
+
+    Runs in order_create's transaction: a refusal rolls the order back whole,
+    so a buyer who loses the race has no order and pays nothing.
+    """
+    for item in items:
+        kind = registry.get_offer_type(item.offer_type)
+        if kind.hold is None:
+            continue
+        try:
+            kind.hold(
+                user=user,
+                offer_id=item.offer_id,
+                order_item=item,
+                expires_at=order.expires_at,
+            )
+        except registry.OfferUnavailable as exc:
+            raise CommerceError(exc.message, exc.code) from None
+
+
+def _holds_release(*, order: Order) -> None:
+    for item in order.items.order_by("pk"):
+        kind = registry.get_offer_type(item.offer_type)
+        if kind.release is not None:
+            kind.release(order_item=item)
+
+
+def _holds_confirm(*, order: Order) -> bool:
+    """Keep every held item for good; False when one of them is gone."""
+    for item in order.items.order_by("pk"):
+        kind = registry.get_offer_type(item.offer_type)
+        if kind.confirm_hold is not None and not kind.confirm_hold(order_item=item):
+            return False
+    return True
 
 
 def _pending_order_for(*, user, wanted: list[tuple[str, int]]) -> Order | None:
@@ -360,6 +399,7 @@ def _order_close(*, order: Order, state: str) -> None:
     CouponRedemption.objects.filter(order=order, released_at__isnull=True).update(
         released_at=order.closed_at
     )
+    _holds_release(order=order)
 
 
 @transaction.atomic
@@ -506,6 +546,18 @@ def order_capture(*, payment_id: int) -> Order:
         ):
             _refund_stray_payment(payment)
             return order
+    if not _holds_confirm(order=order):
+        # The hold ran out and the seat or slot went to someone else: the
+        # payment is given back and the order closes; nothing is overbooked.
+        logger.warning(
+            "payment %s for order %s: held stock is gone, refunding it",
+            payment.pk,
+            order.number,
+        )
+        if order.state == Order.State.PENDING:
+            _order_close(order=order, state=Order.State.EXPIRED)
+        _refund_stray_payment(payment)
+        return order
     _order_mark_paid(order=order, payment=payment, provider=payment.variant)
     return order
 
@@ -876,6 +928,42 @@ def refund_deny(*, refund_id: int, staff, note: str = "") -> Refund:
     refund.decision_note = note[:500]
     refund.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return refund
+
+
+@transaction.atomic
+def refund_automatic(*, order_item_id: int, reason: str) -> Refund | None:
+    """Give a paid item's money back at once, without a request or staff.
+
+    For refunds the selling app owes by its own rules (a lecture cancelled, a
+    consultation declined or not confirmed in time): no refund window and no
+    progress check. Idempotent: an item already refunded returns that refund,
+    and a refund the buyer had asked for is approved. None when nothing was
+    paid for the item. The provider refusing raises CommerceError (retry later).
+    """
+    order_id = OrderItem.objects.values_list("order_id", flat=True).get(
+        pk=order_item_id
+    )
+    order = Order.objects.select_for_update().get(pk=order_id)
+    item = OrderItem.objects.get(pk=order_item_id)
+    if order.state not in PAID_STATES or item.price <= 0:
+        return None
+    refund = (
+        item.refunds.filter(
+            status__in=[Refund.Status.REQUESTED, Refund.Status.REFUNDED]
+        )
+        .order_by("pk")
+        .first()
+    )
+    if refund is not None and refund.status == Refund.Status.REFUNDED:
+        return refund
+    if refund is None:
+        refund = Refund.objects.create(
+            order_item=item,
+            user_id=order.user_id,
+            amount=item.price,
+            reason=reason[:2000],
+        )
+    return refund_approve(refund_id=refund.pk, staff=None)
 
 
 # --- earnings and payouts --------------------------------------------------------

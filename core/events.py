@@ -66,6 +66,11 @@ submission_created = Signal()
 #: score, max_score
 submission_graded = Signal()
 
+# --- live ------------------------------------------------------------------
+#: A learner rated a consultation that took place. kwargs: booking_id,
+#: expert_id (user id), learner_id, rating (1-5)
+consultation_rated = Signal()
+
 # --- commerce --------------------------------------------------------------
 #: kwargs: order_id, user_id, total (str Decimal)
 order_paid = Signal()

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.ViewerTimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -302,6 +303,11 @@ SPECTACULAR_SETTINGS = {
         "CommunityThreadKindEnum": "community.models.Thread.Kind",
         "CommunityPostKindEnum": "community.models.Post.Kind",
         "LessonKindEnum": "courses.models.Lesson.Kind",
+        "CommunityVisibilityEnum": "community.models.Visibility",
+        "LiveLectureStatusEnum": "live.models.LiveLecture.Status",
+        "LiveTicketStatusEnum": "live.models.Ticket.Status",
+        "LiveTicketSourceEnum": "live.models.Ticket.Source",
+        "LiveBookingStatusEnum": "live.models.Booking.Status",
     },
 }
 
@@ -327,6 +333,20 @@ REFUND_WINDOW_DAYS = env.int("REFUND_WINDOW_DAYS", default=7)
 REFUND_MAX_PROGRESS_PERCENT = env.int("REFUND_MAX_PROGRESS_PERCENT", default=30)
 PAYOUT_MINIMUM = Decimal(env.str("PAYOUT_MINIMUM", default="100.00"))
 ORDER_EXPIRY_MINUTES = env.int("ORDER_EXPIRY_MINUTES", default=30)
+
+# --- Live lectures and consultations (see docs/live.md) ----------------------
+# The join link shows this many minutes before the start.
+LIVE_JOIN_OPENS_MINUTES = env.int("LIVE_JOIN_OPENS_MINUTES", default=15)
+# Reminders: the day before, and this many minutes before the start.
+LIVE_REMINDER_SOON_MINUTES = env.int("LIVE_REMINDER_SOON_MINUTES", default=15)
+# An expert confirms a paid booking within this many hours (never later than
+# the start), or the learner is refunded automatically.
+LIVE_BOOKING_CONFIRM_HOURS = env.int("LIVE_BOOKING_CONFIRM_HOURS", default=24)
+# Cancellation windows with a full refund, in hours before the start.
+LIVE_LEARNER_CANCEL_HOURS = env.int("LIVE_LEARNER_CANCEL_HOURS", default=24)
+LIVE_EXPERT_CANCEL_HOURS = env.int("LIVE_EXPERT_CANCEL_HOURS", default=2)
+# How far ahead an expert may publish availability, in days.
+LIVE_AVAILABILITY_MAX_DAYS = env.int("LIVE_AVAILABILITY_MAX_DAYS", default=60)
 
 # --- Community (posting limits and automatic holds; see docs/community.md) ---
 COMMUNITY_POSTS_PER_MINUTE = env.int("COMMUNITY_POSTS_PER_MINUTE", default=6)

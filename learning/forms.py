@@ -1,9 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Assignment, Choice, Question, Quiz
-from .services import MAX_POSITION_SECONDS
+from .services import MAX_POSITION_SECONDS, ChoiceRow, question_choices_check
 
 MAX_ASSIGNMENT_FILE_MB = 100
 # Files a browser would run or render as a page: never accepted as homework.
@@ -104,32 +105,37 @@ class QuestionForm(forms.ModelForm):
 
 
 class BaseChoiceFormSet(forms.BaseInlineFormSet):
-    """The choices must make sense for the question's kind."""
+    """The choices must make sense for the question's kind (the service's rule)."""
 
     kind = None
+
+    def rows(self) -> list[ChoiceRow]:
+        """The choices as the service takes them: edited, new or to delete."""
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            existing = form.instance.pk
+            if not data or (existing is None and not form.has_changed()):
+                continue
+            rows.append(
+                ChoiceRow(
+                    id=existing,
+                    text=data.get("text") or "",
+                    is_correct=bool(data.get("is_correct")),
+                    position=data.get("position") or 0,
+                    delete=bool(data.get("DELETE")),
+                )
+            )
+        return rows
 
     def clean(self):
         super().clean()
         if any(self.errors) or self.kind is None:
             return
-        kept = [
-            form.cleaned_data
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("text", "").strip()
-        ]
-        correct = sum(1 for data in kept if data.get("is_correct"))
-        if self.kind == Question.Kind.TEXT:
-            return
-        if len(kept) < 2:
-            raise forms.ValidationError(_("Give at least two choices."))
-        if self.kind == Question.Kind.SINGLE and correct != 1:
-            raise forms.ValidationError(
-                _("A single-choice question needs exactly one correct choice.")
-            )
-        if self.kind == Question.Kind.MULTIPLE and correct < 1:
-            raise forms.ValidationError(_("Mark at least one choice as correct."))
+        try:
+            question_choices_check(kind=self.kind, choices=self.rows())
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
 
 
 ChoiceFormSet = forms.inlineformset_factory(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
@@ -12,8 +13,10 @@ from courses.models import Course, Lesson, Section
 from .models import (
     Assignment,
     Attempt,
+    Choice,
     Enrollment,
     LessonProgress,
+    Question,
     Quiz,
     Submission,
 )
@@ -270,3 +273,109 @@ def enrollment_facts(*, since=None, course_ids=None, only_active: bool = False):
     if only_active:
         rows = rows.filter(is_active=True, completed_at__isnull=True)
     return rows.order_by("pk").values(*ENROLLMENT_FACT_FIELDS).iterator(chunk_size=5000)
+
+
+# --- Player panels ---------------------------------------------------------------
+
+
+def quiz_panel(*, user, lesson: Lesson, attempt_id: int | None = None) -> dict:
+    """What the player shows under a quiz lesson: questions, attempts, feedback.
+
+    `attempt_id` picks one of the learner's attempts to show answer by answer;
+    the right answers are revealed once passed or when no attempt is left.
+    """
+    quiz = (
+        Quiz.objects.filter(lesson=lesson)
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.prefetch_related(
+                    Prefetch("choices", queryset=Choice.objects.order_by("position"))
+                ),
+            )
+        )
+        .first()
+    )
+    if quiz is None:
+        return {"quiz": None}
+    attempts = []
+    if user.is_authenticated:
+        attempts = list(
+            Attempt.objects.filter(quiz=quiz, user=user).order_by("-number")
+        )
+    shown = next((a for a in attempts if a.pk == attempt_id), None)
+    feedback = []
+    if shown is not None:
+        answers = {
+            a.question_id: a for a in shown.answers.prefetch_related("selected_choices")
+        }
+        reveal = shown.passed or (
+            quiz.max_attempts and len(attempts) >= quiz.max_attempts
+        )
+        for question in quiz.questions.all():
+            answer = answers.get(question.pk)
+            feedback.append(
+                {
+                    "question": question,
+                    "answer": answer,
+                    "selected": {c.pk for c in answer.selected_choices.all()}
+                    if answer
+                    else set(),
+                    "reveal": reveal,
+                }
+            )
+    left = None
+    if quiz.max_attempts:
+        left = max(0, quiz.max_attempts - len(attempts))
+    return {
+        "quiz": quiz,
+        "attempts": attempts,
+        "shown_attempt": shown,
+        "feedback": feedback,
+        "attempts_left": left,
+        "best_score": max((a.score_percent for a in attempts), default=None),
+        "has_passed": any(a.passed for a in attempts),
+    }
+
+
+def assignment_panel(*, user, lesson: Lesson) -> dict:
+    """What the player shows under an assignment: the learner's submissions and
+    whether the resubmission policy lets them hand in (again)."""
+    from .services import submission_policy_check
+
+    assignment = Assignment.objects.filter(lesson=lesson).first()
+    if assignment is None:
+        return {"assignment": None}
+    submissions = []
+    if user.is_authenticated:
+        submissions = list(
+            Submission.objects.filter(assignment=assignment, user=user)
+            .select_related("grade")
+            .order_by("-number")
+        )
+    latest = submissions[0] if submissions else None
+    try:
+        submission_policy_check(assignment=assignment, latest=latest)
+    except ValidationError:
+        can_submit = False
+    else:
+        can_submit = True
+    return {
+        "assignment": assignment,
+        "submissions": submissions,
+        "latest_submission": latest,
+        "can_submit": can_submit,
+    }
+
+
+def quiz_for_editor(lesson: Lesson) -> tuple[Quiz, list[Question], int]:
+    """A quiz lesson's quiz for its editor, with questions and the attempt count.
+
+    Before the first save the quiz is an unsaved default: opening the editor
+    creates nothing.
+    """
+    quiz = Quiz.objects.filter(lesson=lesson).first()
+    if quiz is None:
+        return Quiz(lesson=lesson), [], 0
+    questions = list(quiz.questions.prefetch_related("choices"))
+    return quiz, questions, quiz.attempts.count()

@@ -16,6 +16,11 @@ urlpatterns = [
         name="lesson_progress",
     ),
     path(
+        "lesson/<int:lesson_id>/opened/",
+        views.lesson_opened,
+        name="lesson_opened",
+    ),
+    path(
         "lesson/<int:lesson_id>/complete/",
         views.lesson_complete,
         name="lesson_complete",

@@ -10,5 +10,9 @@ class RewardsConfig(AppConfig):
         from . import integrations, receivers, selectors
 
         receivers.connect()
+        # Consultations (live) ask rewards who is a certified expert.
+        from live.experts import register_certified_experts
+
+        register_certified_experts(selectors.certified_experts_queryset)
         # Creator-level perk: commerce asks for a commission rate per creator.
         integrations.register_commission_provider(selectors.commission_rate_for)

@@ -46,6 +46,7 @@ class Event(models.TextChoices):
     DAILY_VISIT = "daily_visit", _("Daily visit")
     CHALLENGE_COMPLETED = "challenge_completed", _("Check-in challenge finished")
     QUALITY_REVIEW_WRITTEN = "quality_review_written", _("Expert quality review")
+    CONSULTATION_RATED = "consultation_rated", _("Consultation rated 4 or 5 stars")
 
 
 class PointRule(models.Model):

@@ -179,6 +179,19 @@ def on_item_refunded(sender, *, order_item_id, creator_id=None, **kw):
         _later(tasks.creator_level_recompute_task, creator_id=creator_id)
 
 
+def on_consultation_rated(sender, *, booking_id, expert_id, learner_id, rating, **kw):
+    """A well-rated consultation (4 or 5 stars) earns the expert points."""
+    if int(rating) < 4:
+        return
+    _award(
+        Event.CONSULTATION_RATED,
+        user_id=expert_id,
+        source_key=f"booking:{booking_id}",
+        object_key=f"booking:{booking_id}",
+        actor_id=learner_id,
+    )
+
+
 def on_daily_visit(sender, *, user_id, date, **kw):
     _award(Event.DAILY_VISIT, user_id=user_id, source_key=f"day:{date}")
 
@@ -199,6 +212,7 @@ CONNECTIONS = [
     (events.item_sold, on_item_sold),
     (events.item_refunded, on_item_refunded),
     (events.daily_visit, on_daily_visit),
+    (events.consultation_rated, on_consultation_rated),
 ]
 
 

@@ -61,6 +61,13 @@ def is_certified_expert(user) -> bool:
     ).exists()
 
 
+def certified_experts_queryset():
+    """User ids of every certified expert (a subquery for other apps' lists)."""
+    return ExpertApplication.objects.filter(
+        status=ExpertApplication.Status.APPROVED
+    ).values_list("user_id", flat=True)
+
+
 def certified_expert_ids(user_ids) -> set[int]:
     return set(
         ExpertApplication.objects.filter(

@@ -14,6 +14,7 @@ from . import (
     courses,
     grading,
     learning,
+    live,
     recommendations,
     rewards,
 )
@@ -26,6 +27,7 @@ SEED_MODULES = (
     commerce,
     community,
     rewards,
+    live,
     recommendations,
 )
 

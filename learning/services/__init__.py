@@ -11,9 +11,15 @@ from .assignments import (
     submission_create,
     submission_file_check,
     submission_grade,
+    submission_policy_check,
 )
 from .certificates import CODE_ALPHABET, certificate_code, certificate_issue
-from .enrolment import enrollment_create, enrollment_join_free, enrollment_revoke
+from .enrolment import (
+    enrollment_create,
+    enrollment_join_free,
+    enrollment_resume_set,
+    enrollment_revoke,
+)
 from .progress import (
     MAX_POSITION_SECONDS,
     SELF_COMPLETED_KINDS,
@@ -25,11 +31,14 @@ from .progress import (
 )
 from .quizzes import (
     AttemptLimitReached,
+    ChoiceRow,
     QuestionResult,
     normalise_text_answer,
+    question_choices_check,
+    question_delete,
     question_save,
     quiz_attempt_submit,
-    quiz_for_lesson,
+    quiz_settings_update,
 )
 
 __all__ = [
@@ -38,6 +47,7 @@ __all__ = [
     "MAX_POSITION_SECONDS",
     "SELF_COMPLETED_KINDS",
     "AttemptLimitReached",
+    "ChoiceRow",
     "QuestionResult",
     "assignment_save",
     "certificate_code",
@@ -46,15 +56,19 @@ __all__ = [
     "enrollment_create",
     "enrollment_join_free",
     "enrollment_progress_refresh",
+    "enrollment_resume_set",
     "enrollment_revoke",
     "lesson_mark_completed",
     "lesson_view_record",
     "normalise_text_answer",
     "progress_record",
+    "question_choices_check",
+    "question_delete",
     "question_save",
     "quiz_attempt_submit",
-    "quiz_for_lesson",
+    "quiz_settings_update",
     "submission_create",
     "submission_file_check",
     "submission_grade",
+    "submission_policy_check",
 ]

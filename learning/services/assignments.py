@@ -75,6 +75,27 @@ def submission_file_check(*, assignment: Assignment, file) -> None:
             )
 
 
+def submission_policy_check(
+    *, assignment: Assignment, latest: Submission | None
+) -> None:
+    """The resubmission policy: raise when the learner may not hand in (again).
+
+    `latest` is the learner's latest submission (its grade loaded), or None.
+    """
+    if latest is None:
+        return
+    policy = assignment.resubmission
+    if policy == Assignment.Resubmission.NONE:
+        raise ValidationError(
+            _("This assignment accepts one submission only."), code="resubmit"
+        )
+    if policy == Assignment.Resubmission.UNTIL_GRADED and hasattr(latest, "grade"):
+        raise ValidationError(
+            _("Your work has been graded; it can no longer be resubmitted."),
+            code="resubmit",
+        )
+
+
 @transaction.atomic
 def submission_create(*, user, assignment: Assignment, text: str, file=None):
     """Hand in work for an assignment, following its resubmission policy."""
@@ -94,17 +115,8 @@ def submission_create(*, user, assignment: Assignment, text: str, file=None):
         .filter(assignment=assignment, user=user, is_latest=True)
         .first()
     )
+    submission_policy_check(assignment=assignment, latest=latest)
     if latest is not None:
-        policy = assignment.resubmission
-        if policy == Assignment.Resubmission.NONE:
-            raise ValidationError(
-                _("This assignment accepts one submission only."), code="resubmit"
-            )
-        if policy == Assignment.Resubmission.UNTIL_GRADED and hasattr(latest, "grade"):
-            raise ValidationError(
-                _("Your work has been graded; it can no longer be resubmitted."),
-                code="resubmit",
-            )
         Submission.objects.filter(pk=latest.pk).update(is_latest=False)
     submission = Submission(
         assignment=assignment,
@@ -218,19 +230,43 @@ def _grade_origin(submission: Submission, score: int) -> tuple[str, Decimal | No
 
 
 @transaction.atomic
-def assignment_save(*, lesson: Lesson, form) -> Assignment:
+def assignment_save(
+    *,
+    lesson: Lesson,
+    instructions: str,
+    max_score: int,
+    allowed_extensions: str,
+    max_file_mb: int,
+    resubmission: str,
+    counts_when: str,
+    reference_answer: str = "",
+    key_points: str = "",
+    auto_publish: bool = False,
+    auto_publish_confidence: int = 90,
+) -> Assignment:
     """Save an assignment's settings; the instructions are rendered and sanitized."""
     if lesson.kind != Lesson.Kind.ASSIGNMENT:
         raise ValidationError(
             _("This lesson is not an assignment."), code="not_assignment"
         )
-    assignment = form.save(commit=False)
-    assignment.lesson = lesson
-    assignment.instructions_html = render_markdown(
-        assignment.instructions, profile=LESSON_ARTICLE
-    )
+    assignment = Assignment.objects.select_for_update().filter(
+        lesson=lesson
+    ).first() or Assignment(lesson=lesson)
+    previous_reference = (assignment.reference_answer, assignment.key_points)
+    assignment.instructions = instructions
+    assignment.instructions_html = render_markdown(instructions, profile=LESSON_ARTICLE)
+    assignment.max_score = max_score
+    assignment.allowed_extensions = allowed_extensions
+    assignment.max_file_mb = max_file_mb
+    assignment.resubmission = resubmission
+    assignment.counts_when = counts_when
+    assignment.reference_answer = reference_answer
+    assignment.key_points = key_points
+    assignment.auto_publish = auto_publish
+    assignment.auto_publish_confidence = auto_publish_confidence
+    assignment.full_clean(exclude=["lesson"])
     assignment.save()
-    if {"reference_answer", "key_points"} & set(form.changed_data):
+    if previous_reference != (reference_answer, key_points):
         # New reference: features change, so train again (and refresh).
         transaction.on_commit(
             lambda: tasks.grading_train_task.delay(reason="reference answer changed")

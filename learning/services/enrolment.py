@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import events
-from courses.models import Course
+from courses.models import Course, Lesson
 
 from ..models import (
     Enrollment,
@@ -89,3 +89,18 @@ def enrollment_join_free(*, user, course: Course) -> Enrollment:
             _("This course is paid: buy it to enrol."), code="paid_course"
         )
     return enrollment_create(user=user, course=course, source=Enrollment.Source.FREE)
+
+
+def enrollment_resume_set(*, user, lesson: Lesson) -> bool:
+    """Remember the lesson a learner opened last: "Continue" takes them there.
+
+    The player posts it when a lesson opens (a page view writes nothing).
+    Returns whether an active enrolment changed.
+    """
+    return bool(
+        Enrollment.objects.filter(
+            user=user, course_id=lesson.section.course_id, is_active=True
+        )
+        .exclude(last_lesson=lesson)
+        .update(last_lesson=lesson, last_activity_at=timezone.now())
+    )

@@ -4,7 +4,7 @@ import dataclasses
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from courses.models import Lesson
 from ..models import (
     Attempt,
     AttemptAnswer,
+    Choice,
     Enrollment,
     Question,
     Quiz,
@@ -148,34 +149,120 @@ def quiz_attempt_submit(*, user, quiz: Quiz, answers: Mapping[int, object]) -> A
     return attempt
 
 
-# --- Authoring quizzes and assignments (the course's creator, staff) ----------
+# --- Authoring (the course's creator, staff) -----------------------------------
 
 
-@transaction.atomic
-def quiz_for_lesson(*, lesson: Lesson) -> Quiz:
-    """The quiz behind a quiz lesson, created empty on first use."""
+@dataclasses.dataclass(frozen=True)
+class ChoiceRow:
+    """One choice of a question as the editor sent it (`id` None for a new one)."""
+
+    id: int | None
+    text: str
+    is_correct: bool
+    position: int
+    delete: bool = False
+
+
+def _quiz_lesson_check(lesson: Lesson) -> None:
     if lesson.kind != Lesson.Kind.QUIZ:
         raise ValidationError(_("This lesson is not a quiz."), code="not_quiz")
-    quiz, _created = Quiz.objects.get_or_create(lesson=lesson)
+
+
+def _quiz_get_or_create(*, lesson: Lesson) -> Quiz:
+    """The quiz of a quiz lesson, created by the first save (never by a page view)."""
+    _quiz_lesson_check(lesson)
+    try:
+        with transaction.atomic():
+            quiz, _created = Quiz.objects.get_or_create(lesson=lesson)
+    except IntegrityError:  # a concurrent first save won
+        quiz = Quiz.objects.get(lesson=lesson)
     return quiz
 
 
 @transaction.atomic
-def question_save(*, quiz: Quiz, form, choices) -> Question:
-    """Save a question form and its choice formset together (both validated)."""
-    question = form.save(commit=False)
-    question.quiz = quiz
-    if question.pk is None:
+def quiz_settings_update(
+    *, lesson: Lesson, intro: str, pass_mark_percent: int, max_attempts: int
+) -> Quiz:
+    """Save a quiz's settings (creating the quiz on its first save)."""
+    quiz = _quiz_get_or_create(lesson=lesson)
+    quiz.intro = intro
+    quiz.pass_mark_percent = pass_mark_percent
+    quiz.max_attempts = max_attempts
+    quiz.full_clean()
+    quiz.save(update_fields=["intro", "pass_mark_percent", "max_attempts"])
+    return quiz
+
+
+def question_choices_check(*, kind: str, choices: list[ChoiceRow]) -> None:
+    """The choices must make sense for the question's kind (text needs none)."""
+    if kind == Question.Kind.TEXT:
+        return
+    kept = [row for row in choices if not row.delete and row.text.strip()]
+    correct = sum(1 for row in kept if row.is_correct)
+    if len(kept) < 2:
+        raise ValidationError(_("Give at least two choices."), code="choices")
+    if kind == Question.Kind.SINGLE and correct != 1:
+        raise ValidationError(
+            _("A single-choice question needs exactly one correct choice."),
+            code="choices",
+        )
+    if kind == Question.Kind.MULTIPLE and correct < 1:
+        raise ValidationError(
+            _("Mark at least one choice as correct."),
+            code="choices",
+        )
+
+
+@transaction.atomic
+def question_save(
+    *,
+    lesson: Lesson,
+    question: Question | None,
+    kind: str,
+    prompt: str,
+    accepted_answers: str,
+    explanation: str,
+    points: int,
+    choices: list[ChoiceRow],
+) -> Question:
+    """Create or edit a question with its choices, all or nothing."""
+    question_choices_check(kind=kind, choices=choices)
+    quiz = _quiz_get_or_create(lesson=lesson)
+    if question is None:
         last = quiz.questions.order_by("-position").values_list("position", flat=True)
-        question.position = (last.first() or 0) + 1
+        question = Question(quiz=quiz, position=(last.first() or 0) + 1)
+    elif question.quiz_id != quiz.pk:
+        raise ValidationError(_("This question belongs to another quiz."))
+    question.kind = kind
+    question.prompt = prompt
+    question.accepted_answers = accepted_answers
+    question.explanation = explanation
+    question.points = points
     question.save()
-    choices.instance = question
-    if question.kind == Question.Kind.TEXT:
+    if kind == Question.Kind.TEXT:
         question.choices.all().delete()
-    else:
-        for choice in choices.save(commit=False):
-            choice.question = question
-            choice.save()
-        for choice in choices.deleted_objects:
-            choice.delete()
+        return question
+    existing = {choice.pk: choice for choice in question.choices.all()}
+    for row in choices:
+        if row.id is not None and row.id not in existing:
+            raise ValidationError(_("This choice belongs to another question."))
+        if row.delete or not row.text.strip():
+            if row.id is not None:
+                existing[row.id].delete()
+            continue
+        choice = existing.get(row.id) or Choice(question=question)
+        choice.text = row.text.strip()
+        choice.is_correct = row.is_correct
+        choice.position = row.position
+        choice.save()
     return question
+
+
+@transaction.atomic
+def question_delete(*, lesson: Lesson, question_id: int) -> None:
+    """Remove a question (and its choices) from a lesson's quiz."""
+    deleted, _rows = Question.objects.filter(
+        pk=question_id, quiz__lesson=lesson
+    ).delete()
+    if not deleted:
+        raise ValidationError(_("This question no longer exists."), code="gone")

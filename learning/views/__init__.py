@@ -14,6 +14,7 @@ from .player import (
     enroll,
     lesson,
     lesson_complete,
+    lesson_opened,
     lesson_progress,
     quiz_submit,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "enroll",
     "lesson",
     "lesson_complete",
+    "lesson_opened",
     "lesson_progress",
     "lesson_video",
     "my_learning",

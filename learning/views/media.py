@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core.media import serve_protected
 from courses.models import Lesson, LessonAttachment
 
 from .. import selectors
 from ..access import can_open_lesson, can_open_submission
-from ..media import serve_protected
 from ..models import (
     Submission,
 )

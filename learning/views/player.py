@@ -8,11 +8,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,12 +25,8 @@ from ..forms import (
 )
 from ..models import (
     Assignment,
-    Attempt,
-    Choice,
-    Enrollment,
     Question,
     Quiz,
-    Submission,
 )
 from .common import course_buy_url, course_page_url, error_text
 
@@ -110,94 +104,6 @@ def _refuse(request, lesson: Lesson):
     )
 
 
-def _quiz_context(request, lesson: Lesson) -> dict:
-    quiz = (
-        Quiz.objects.filter(lesson=lesson)
-        .prefetch_related(
-            Prefetch(
-                "questions",
-                queryset=Question.objects.prefetch_related(
-                    Prefetch("choices", queryset=Choice.objects.order_by("position"))
-                ),
-            )
-        )
-        .first()
-    )
-    if quiz is None:
-        return {"quiz": None}
-    attempts = []
-    if request.user.is_authenticated:
-        attempts = list(
-            Attempt.objects.filter(quiz=quiz, user=request.user).order_by("-number")
-        )
-    shown = None
-    wanted = request.GET.get("attempt")
-    if wanted and wanted.isdigit():
-        shown = next((a for a in attempts if a.pk == int(wanted)), None)
-    feedback = []
-    if shown is not None:
-        answers = {
-            a.question_id: a for a in shown.answers.prefetch_related("selected_choices")
-        }
-        reveal = shown.passed or (
-            quiz.max_attempts and len(attempts) >= quiz.max_attempts
-        )
-        for question in quiz.questions.all():
-            answer = answers.get(question.pk)
-            feedback.append(
-                {
-                    "question": question,
-                    "answer": answer,
-                    "selected": {c.pk for c in answer.selected_choices.all()}
-                    if answer
-                    else set(),
-                    "reveal": reveal,
-                }
-            )
-    left = None
-    if quiz.max_attempts:
-        left = max(0, quiz.max_attempts - len(attempts))
-    return {
-        "quiz": quiz,
-        "attempts": attempts,
-        "shown_attempt": shown,
-        "feedback": feedback,
-        "attempts_left": left,
-        "best_score": max((a.score_percent for a in attempts), default=None),
-        "has_passed": any(a.passed for a in attempts),
-    }
-
-
-def _assignment_context(request, lesson: Lesson, form=None) -> dict:
-    assignment = Assignment.objects.filter(lesson=lesson).first()
-    if assignment is None:
-        return {"assignment": None}
-    submissions = []
-    if request.user.is_authenticated:
-        submissions = list(
-            Submission.objects.filter(assignment=assignment, user=request.user)
-            .select_related("grade")
-            .order_by("-number")
-        )
-    latest = submissions[0] if submissions else None
-    can_submit = True
-    if latest is not None:
-        policy = assignment.resubmission
-        if policy == assignment.Resubmission.NONE:
-            can_submit = False
-        elif policy == assignment.Resubmission.UNTIL_GRADED and hasattr(
-            latest, "grade"
-        ):
-            can_submit = False
-    return {
-        "assignment": assignment,
-        "submissions": submissions,
-        "latest_submission": latest,
-        "can_submit": can_submit,
-        "submission_form": form or SubmissionForm(assignment=assignment),
-    }
-
-
 def lesson(request, lesson_id: int, *, submission_form=None):
     """The player: video, article, quiz or assignment, with the syllabus."""
     try:
@@ -213,10 +119,6 @@ def lesson(request, lesson_id: int, *, submission_form=None):
     lessons = selectors.ordered_lessons(sections)
     progress = selectors.progress_by_lesson(request.user, course)
     enrollment = selectors.enrollment_for(request.user, course)
-    if enrollment is not None and enrollment.last_lesson_id != current.pk:
-        Enrollment.objects.filter(pk=enrollment.pk).update(
-            last_lesson=current, last_activity_at=timezone.now()
-        )
     ids = [lesson.pk for lesson in lessons]
     index = ids.index(current.pk) if current.pk in ids else 0
     mine = progress.get(current.pk)
@@ -245,9 +147,21 @@ def lesson(request, lesson_id: int, *, submission_form=None):
         and ".m3u8" in current.video_url.split("?", 1)[0].lower(),
     }
     if current.kind == Lesson.Kind.QUIZ:
-        context.update(_quiz_context(request, current))
+        wanted = request.GET.get("attempt", "")
+        context.update(
+            selectors.quiz_panel(
+                user=request.user,
+                lesson=current,
+                attempt_id=int(wanted) if wanted.isdigit() else None,
+            )
+        )
     elif current.kind == Lesson.Kind.ASSIGNMENT:
-        context.update(_assignment_context(request, current, submission_form))
+        panel = selectors.assignment_panel(user=request.user, lesson=current)
+        if panel["assignment"] is not None:
+            panel["submission_form"] = submission_form or SubmissionForm(
+                assignment=panel["assignment"]
+            )
+        context.update(panel)
     status = 400 if submission_form is not None else 200
     return render(request, "learning/lesson.html", context, status=status)
 
@@ -293,6 +207,14 @@ def lesson_progress(request, lesson_id: int):
             "course_progress": enrollment.progress_percent if enrollment else None,
         }
     )
+
+
+@require_POST
+def lesson_opened(request, lesson_id: int):
+    """The player tells that the learner opened this lesson: it becomes "Continue"."""
+    current = _open_or_403(request, lesson_id)
+    services.enrollment_resume_set(user=request.user, lesson=current)
+    return HttpResponse(status=204)
 
 
 @require_POST

@@ -30,6 +30,7 @@ from ..models import (
     Question,
     Submission,
 )
+from .common import error_text
 
 # --- Creator pages: grading and learners ---------------------------------------------
 
@@ -147,13 +148,16 @@ def _managed_lesson(request, lesson_id: int, kind: str) -> Lesson:
 def studio_quiz(request, lesson_id: int):
     """Quiz settings and its questions, for the course's creator."""
     current = _managed_lesson(request, lesson_id, Lesson.Kind.QUIZ)
-    quiz = services.quiz_for_lesson(lesson=current)
+    quiz, questions, attempt_count = selectors.quiz_for_editor(current)
     form = QuizSettingsForm(request.POST or None, instance=quiz)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Quiz settings saved."))
-        return redirect("learning:studio_quiz", lesson_id=current.pk)
-    questions = quiz.questions.prefetch_related("choices")
+        try:
+            services.quiz_settings_update(lesson=current, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Quiz settings saved."))
+            return redirect("learning:studio_quiz", lesson_id=current.pk)
     return render(
         request,
         "learning/studio/quiz.html",
@@ -163,7 +167,7 @@ def studio_quiz(request, lesson_id: int):
             "quiz": quiz,
             "form": form,
             "questions": questions,
-            "attempt_count": quiz.attempts.count(),
+            "attempt_count": attempt_count,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -172,9 +176,9 @@ def studio_quiz(request, lesson_id: int):
 @login_required
 def studio_question(request, lesson_id: int, question_id: int | None = None):
     current = _managed_lesson(request, lesson_id, Lesson.Kind.QUIZ)
-    quiz = services.quiz_for_lesson(lesson=current)
+    quiz, _questions, _attempts = selectors.quiz_for_editor(current)
     question = (
-        get_object_or_404(Question, pk=question_id, quiz=quiz)
+        get_object_or_404(Question, pk=question_id, quiz__lesson=current)
         if question_id
         else Question(quiz=quiz)
     )
@@ -183,9 +187,18 @@ def studio_question(request, lesson_id: int, question_id: int | None = None):
     if request.method == "POST":
         choices.kind = request.POST.get("kind")
         if form.is_valid() and choices.is_valid():
-            services.question_save(quiz=quiz, form=form, choices=choices)
-            messages.success(request, _("Question saved."))
-            return redirect("learning:studio_quiz", lesson_id=current.pk)
+            try:
+                services.question_save(
+                    lesson=current,
+                    question=question if question_id else None,
+                    choices=choices.rows(),
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Question saved."))
+                return redirect("learning:studio_quiz", lesson_id=current.pk)
     return render(
         request,
         "learning/studio/question.html",
@@ -205,9 +218,12 @@ def studio_question(request, lesson_id: int, question_id: int | None = None):
 @login_required
 def studio_question_delete(request, lesson_id: int, question_id: int):
     current = _managed_lesson(request, lesson_id, Lesson.Kind.QUIZ)
-    question = get_object_or_404(Question, pk=question_id, quiz__lesson=current)
-    question.delete()
-    messages.success(request, _("Question deleted."))
+    try:
+        services.question_delete(lesson=current, question_id=question_id)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("Question deleted."))
     return redirect("learning:studio_quiz", lesson_id=current.pk)
 
 
@@ -219,9 +235,13 @@ def studio_assignment(request, lesson_id: int):
     )
     form = AssignmentForm(request.POST or None, instance=assignment)
     if request.method == "POST" and form.is_valid():
-        services.assignment_save(lesson=current, form=form)
-        messages.success(request, _("Assignment saved."))
-        return redirect("learning:studio_assignment", lesson_id=current.pk)
+        try:
+            services.assignment_save(lesson=current, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Assignment saved."))
+            return redirect("learning:studio_assignment", lesson_id=current.pk)
     return render(
         request,
         "learning/studio/assignment.html",

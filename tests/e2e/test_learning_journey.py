@@ -7,7 +7,14 @@ from django.core.files.base import ContentFile
 from django.urls import NoReverseMatch, reverse
 
 from courses.models import Lesson
-from learning.models import Certificate, Choice, LessonProgress, Question, Quiz
+from learning.models import (
+    Certificate,
+    Choice,
+    Enrollment,
+    LessonProgress,
+    Question,
+    Quiz,
+)
 from tests.factories import (
     PASSWORD,
     CourseFactory,
@@ -87,8 +94,16 @@ def test_enrol_watch_resume_pass_and_verify(page, browser, live_server):
     position = page.evaluate("document.getElementById('player').currentTime")
     assert 2.5 <= position <= 4
 
-    page.get_by_test_id("mark-complete").click()
+    # Done: on to the quiz, whose opening the player posts (the page view
+    # itself writes nothing), so that "Continue learning" comes back to it.
+    opened_url = reverse("learning:lesson_opened", args=[quiz_lesson.pk])
+    with page.expect_response(
+        lambda r: r.url.endswith(opened_url) and r.request.method == "POST"
+    ) as opened:
+        page.get_by_test_id("mark-complete").click()
+    assert opened.value.status == 204
     page.wait_for_url(re.compile(rf".*/learn/lesson/{quiz_lesson.pk}/$"))
+    assert Enrollment.objects.get(user=learner).last_lesson_id == quiz_lesson.pk
 
     # The quiz: answer right, see the score and feedback at once.
     page.check(f"input[name=q{right.question_id}][value='{right.pk}']")

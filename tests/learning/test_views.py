@@ -88,6 +88,12 @@ def test_lesson_page_shows_syllabus_ticks_and_navigation(user):
     assert 'data-testid="previous-lesson"' in html
     assert 'data-testid="next-lesson"' in html
     assert "33%" in html
+    # Opening the page writes nothing; the player posts that it was opened,
+    # and "Continue learning" comes back to this lesson.
+    assert Enrollment.objects.get().last_lesson_id == lessons[0].pk
+    opened = reverse("learning:lesson_opened", args=[lessons[1].pk])
+    assert f'data-opened-url="{opened}"' in html
+    assert logged_in(user).post(opened).status_code == 204
     assert Enrollment.objects.get().last_lesson_id == lessons[1].pk
 
 

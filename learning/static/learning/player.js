@@ -5,17 +5,32 @@
  * seconds while playing, on pause, after a seek, when the page is hidden, and
  * with completed=1 at the end. The CSRF token travels in the form body, so
  * that navigator.sendBeacon (which cannot set headers) works too.
+ *
+ * Any lesson of an enrolled learner also carries data-opened-url: opening it
+ * is posted once, so that "Continue learning" comes back here (the page view
+ * itself writes nothing).
  */
 (function () {
   "use strict";
+  var csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value ||
+    (JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"]);
+  var opened = document.querySelector("[data-opened-url]");
+  if (opened) {
+    var openedBody = new FormData();
+    openedBody.append("csrfmiddlewaretoken", csrf);
+    fetch(opened.dataset.openedUrl, {
+      method: "POST",
+      body: openedBody,
+      credentials: "same-origin",
+      keepalive: true,
+    }).catch(function () { /* offline: the next visit records it */ });
+  }
   var video = document.getElementById("player");
   if (!video) return;
   var url = video.dataset.progressUrl;
   var resume = parseFloat(video.dataset.resume || "0") || 0;
   var every = (parseFloat(video.dataset.saveEvery || "5") || 5) * 1000;
   var status = document.getElementById("player-status");
-  var csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value ||
-    (JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"]);
   // External HLS streams: hls.js where Media Source Extensions exist (the
   // order hls.js recommends), the browser's own HLS otherwise (iOS Safari).
   var hlsSource = video.dataset.hlsSrc;

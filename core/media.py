@@ -1,4 +1,4 @@
-"""Serving paid media after the access rule said yes.
+"""Serving paid media after an access rule said yes (learning's lessons, live's replays).
 
 Production hands the file to the web server through django-sendfile2
 (`SENDFILE_BACKEND` = `django_sendfile.backends.nginx` for X-Accel-Redirect,

@@ -1,0 +1,45 @@
+"""Thin Celery tasks of live: each takes ids, calls a service, is safe to rerun."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+from .models import LiveLecture, Ticket
+
+RETRY = {
+    "autoretry_for": (ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RETRY)
+def lecture_tickets_refund_task(*, lecture_id: int) -> int:
+    return services.lecture_tickets_refund(lecture_id=lecture_id)
+
+
+@shared_task
+def reminders_send_task() -> int:
+    return services.reminders_send()
+
+
+@shared_task
+def bookings_expire_unconfirmed_task() -> int:
+    return services.bookings_expire_unconfirmed()
+
+
+@shared_task
+def live_reconcile_task() -> dict[str, int]:
+    """Finish refunds a failure left behind: cancelled lectures, ended bookings."""
+    lecture_ids = list(
+        Ticket.objects.filter(
+            lecture__status=LiveLecture.Status.CANCELLED,
+            status__in=[Ticket.Status.ACTIVE, Ticket.Status.HELD],
+        )
+        .order_by("lecture_id")
+        .values_list("lecture_id", flat=True)
+        .distinct()[:50]
+    )
+    tickets = sum(services.lecture_tickets_refund(lecture_id=pk) for pk in lecture_ids)
+    return {"tickets": tickets, "bookings": services.bookings_refund_due()}

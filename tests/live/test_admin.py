@@ -1,0 +1,63 @@
+"""The admin: lists with pinned queries, actions that call the services, the day page."""
+
+import pytest
+from django.urls import reverse
+
+from live.models import Booking, LiveLecture, Ticket
+from tests.factories import UserFactory
+
+from .factories import LectureFactory, SlotFactory, in_minutes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_lists_render_with_few_queries(
+    client, staff_user, django_assert_max_num_queries
+):
+    for _ in range(5):
+        lecture = LectureFactory()
+        Ticket.objects.create(
+            lecture=lecture, user=UserFactory(), status="active", source="free"
+        )
+        slot = SlotFactory()
+        Booking.objects.create(slot=slot, learner=UserFactory(), status="confirmed")
+    client.force_login(staff_user)
+    for name in (
+        "livelecture",
+        "ticket",
+        "booking",
+        "slot",
+        "expertprofile",
+        "availability",
+    ):
+        with django_assert_max_num_queries(12):
+            response = client.get(reverse(f"admin:live_{name}_changelist"))
+        assert response.status_code == 200, name
+    response = client.get(
+        reverse("admin:live_livelecture_changelist"), {"q": "Lecture"}
+    )
+    assert response.status_code == 200
+
+
+def test_cancel_and_feature_actions(client, staff_user):
+    lecture = LectureFactory()
+    client.force_login(staff_user)
+    url = reverse("admin:live_livelecture_changelist")
+    client.post(url, {"action": "feature", "_selected_action": [lecture.pk]})
+    lecture.refresh_from_db()
+    assert lecture.is_featured
+    client.post(url, {"action": "cancel_and_refund", "_selected_action": [lecture.pk]})
+    lecture.refresh_from_db()
+    assert lecture.status == LiveLecture.Status.CANCELLED
+    assert not lecture.is_featured
+
+
+def test_day_schedule(client, staff_user, django_assert_max_num_queries):
+    LectureFactory(starts_at=in_minutes(30), title="Today talk")
+    client.force_login(staff_user)
+    url = reverse("admin:live_day_schedule")
+    with django_assert_max_num_queries(10):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.status_code == 200
+    assert client.get(url, {"day": "garbage"}).status_code == 200

@@ -20,7 +20,7 @@ BEFORE = [
     ("commerce", "0001_initial"),
     ("courses", "0003_catalogue_sort_indexes"),
     ("learning", "0005_short_answer_review"),
-    ("rewards", "0001_initial"),
+    ("rewards", "0002_consultation_rated_rule"),
 ]
 APPS = {app for app, _name in BEFORE}
 PRICES = ["0.01", "0.29", "89.10", "99.00", "1234567.89"]

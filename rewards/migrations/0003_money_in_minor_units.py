@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rewards', '0001_initial'),
+        ('rewards', '0002_consultation_rated_rule'),
     ]
 
     operations = [

@@ -185,10 +185,14 @@ class LectureFilterForm(forms.Form):
         label=_("Category"),
     )
     day_from = forms.DateField(
-        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     day_to = forms.DateField(
-        required=False, label=_("Until"), widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label=_("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     price = forms.ChoiceField(
         required=False,
@@ -227,10 +231,12 @@ class ExpertProfileForm(forms.Form):
 class AvailabilityForm(forms.Form):
     time_zone = ZoneField(help_text=_("The days and times below are in this zone."))
     first_day = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     last_day = forms.DateField(
-        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Days of the week"),
@@ -239,10 +245,12 @@ class AvailabilityForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     start_time = forms.TimeField(
-        label=_("From time"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("From time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     end_time = forms.TimeField(
-        label=_("To time"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("To time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     slot_minutes = forms.TypedChoiceField(
         label=_("Slot length"),

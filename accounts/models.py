@@ -71,6 +71,9 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
+        # For staff consoles (the admin), where the address identifies the
+        # account. Pages other people see name an account by `display_name`;
+        # tests/test_privacy.py crawls the site for addresses.
         return self.email
 
     def save(self, *args, **kwargs):
@@ -87,7 +90,10 @@ class User(AbstractUser):
         profile = getattr(self, "profile", None)
         if profile is not None and profile.display_name:
             return profile.display_name
-        return self.email.split("@", 1)[0]
+        # Not the email's local part either (it is often a person's name): a
+        # neutral handle until the person chooses a name, the same in every
+        # language (a name is not translated).
+        return f"user{self.pk}" if self.pk else "user"
 
     def get_full_name(self) -> str:
         return self.display_name

@@ -13,6 +13,10 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from core.money import format_money
+from core.money_admin import MoneyAdminMixin
 
 from . import services
 from .models import (
@@ -53,7 +57,7 @@ class ReadOnlyMixin:
         return False
 
 
-class OrderItemInline(ReadOnlyMixin, admin.TabularInline):
+class OrderItemInline(MoneyAdminMixin, ReadOnlyMixin, admin.TabularInline):
     model = OrderItem
     extra = 0
     fields = [
@@ -68,7 +72,7 @@ class OrderItemInline(ReadOnlyMixin, admin.TabularInline):
     readonly_fields = fields
 
 
-class PaymentInline(ReadOnlyMixin, admin.TabularInline):
+class PaymentInline(MoneyAdminMixin, ReadOnlyMixin, admin.TabularInline):
     model = Payment
     extra = 0
     fields = [
@@ -94,7 +98,7 @@ def daily_totals(days: int = 14) -> list[dict]:
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "user_link",
@@ -142,10 +146,28 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Fulfil paid items not delivered yet"))
     def fulfil_now(self, request, queryset):
-        done = 0
-        for order_id in queryset.values_list("pk", flat=True):
-            done += len(services.order_fulfil(order_id=order_id))
-        self.message_user(request, _("%(count)d items fulfilled.") % {"count": done})
+        report = services.orders_fulfil(
+            order_ids=queryset.order_by("pk").values_list("pk", flat=True)
+        )
+        for number, error in report.failed.items():
+            self.message_user(
+                request,
+                _(
+                    "Order %(number)s could not be fulfilled: %(error)s. The error "
+                    "is logged and the reconciliation task will try again."
+                )
+                % {"number": number, "error": error},
+                level=messages.ERROR,
+            )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d item fulfilled.",
+                "%(count)d items fulfilled.",
+                report.fulfilled,
+            )
+            % {"count": report.fulfilled},
+        )
 
     def changelist_view(self, request, extra_context=None):
         today = timezone.localdate()
@@ -203,7 +225,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "order_link",
@@ -232,7 +254,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "order_link",
@@ -311,11 +333,11 @@ class RefundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Coupon)
-class CouponAdmin(admin.ModelAdmin):
+class CouponAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "kind",
-        "value",
+        "value_shown",
         "valid_from",
         "valid_until",
         "max_uses",
@@ -342,6 +364,12 @@ class CouponAdmin(admin.ModelAdmin):
             )
         )
 
+    @admin.display(description=_("value"), ordering="value")
+    def value_shown(self, obj):
+        if obj.kind == Coupon.Kind.PERCENT:
+            return f"{obj.value.normalize():f}%"
+        return format_money(obj.value)
+
     @admin.display(description=_("uses"), ordering="live_uses")
     def uses(self, obj):
         return obj.live_uses
@@ -355,7 +383,7 @@ class CouponAdmin(admin.ModelAdmin):
 
 
 @admin.register(CouponRedemption)
-class CouponRedemptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CouponRedemptionAdmin(MoneyAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["coupon", "user", "order", "amount", "created_at", "released_at"]
     list_filter = ["created_at"]
     search_fields = ["coupon__code", "user__email", "order__number"]
@@ -363,7 +391,7 @@ class CouponRedemptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(SubscriptionPlan)
-class SubscriptionPlanAdmin(admin.ModelAdmin):
+class SubscriptionPlanAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "creator", "period", "price", "is_active", "members"]
     list_filter = ["period", "is_active"]
     search_fields = ["name", "slug", "creator__email"]
@@ -406,7 +434,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CreatorEarning)
-class CreatorEarningAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CreatorEarningAdmin(MoneyAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "creator",
@@ -426,7 +454,7 @@ class CreatorEarningAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Payout)
-class PayoutAdmin(admin.ModelAdmin):
+class PayoutAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "creator",

@@ -1,9 +1,11 @@
 """Orders, payments, coupons, refunds, memberships, creator earnings, payouts.
 
-Every amount is a Decimal written once: an order's items keep the price paid,
-a refund is a new row, a reversed earning is a new negative row. Unique
-constraints stand behind every "only once" (one captured payment per order,
-one fulfilment per item, one earning row per item line and kind).
+Every amount is a `MoneyField` (a Decimal; whole cents in the database, so
+that sums and constraints are exact on SQLite too) written once: an order's
+items keep the price paid, a refund is a new row, a reversed earning is a new
+negative row. Unique constraints stand behind every "only once" (one captured
+payment per order, one fulfilment per item, one earning row per item line and
+kind). The earnings ledger and payouts are in `commerce/ledger.py`.
 """
 
 from __future__ import annotations
@@ -21,13 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from payments import PurchasedItem
 from payments.models import BasePayment
 
-ZERO = Decimal("0.00")
-
-
-def money_field(verbose_name, **kwargs):
-    kwargs.setdefault("max_digits", 12)
-    kwargs.setdefault("decimal_places", 2)
-    return models.DecimalField(verbose_name, **kwargs)
+from core.money import ZERO, MoneyField
 
 
 def new_order_number() -> str:
@@ -61,9 +57,9 @@ class Order(models.Model):
         db_index=True,
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
-    subtotal = money_field(_("subtotal"), default=ZERO)
-    discount = money_field(_("discount"), default=ZERO)
-    total = money_field(_("total"), default=ZERO)
+    subtotal = MoneyField(_("subtotal"), default=ZERO)
+    discount = MoneyField(_("discount"), default=ZERO)
+    total = MoneyField(_("total"), default=ZERO)
     coupon = models.ForeignKey(
         "Coupon",
         on_delete=models.PROTECT,
@@ -138,9 +134,9 @@ class OrderItem(models.Model):
     )
     course_ids = models.JSONField(_("courses covered"), default=list, blank=True)
     revenue_lines = models.JSONField(_("revenue split"), default=list, blank=True)
-    list_price = money_field(_("list price"))
-    discount = money_field(_("discount"), default=ZERO)
-    price = money_field(_("price paid"))
+    list_price = MoneyField(_("list price"))
+    discount = MoneyField(_("discount"), default=ZERO)
+    price = MoneyField(_("price paid"))
 
     class Meta:
         verbose_name = _("order item")
@@ -192,6 +188,11 @@ class Payment(BasePayment):
         related_name="payments",
         verbose_name=_("order"),
     )
+    # django-payments' amounts, as exact as every other amount.
+    total = MoneyField(_("total"), max_digits=9, default=ZERO)
+    delivery = MoneyField(_("delivery"), max_digits=9, default=ZERO)
+    tax = MoneyField(_("tax"), max_digits=9, default=ZERO)
+    captured_amount = MoneyField(_("captured amount"), max_digits=9, default=ZERO)
 
     class Meta:
         verbose_name = _("payment")
@@ -246,7 +247,7 @@ class Coupon(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    value = money_field(
+    value = MoneyField(
         _("value"),
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Percent (1-100) or amount off."),
@@ -260,7 +261,7 @@ class Coupon(models.Model):
     max_uses_per_user = models.PositiveIntegerField(
         _("uses per user"), null=True, blank=True, default=1
     )
-    min_order_total = money_field(_("minimum order"), default=ZERO)
+    min_order_total = MoneyField(_("minimum order"), default=ZERO)
     # A personal coupon (issued for reward points) is usable by its owner only.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -308,7 +309,8 @@ class Coupon(models.Model):
 
 
 class CouponRedemption(models.Model):
-    """A coupon held by an order; released when the order is cancelled or expires."""
+    """A coupon held by an order; released when the order is cancelled, expires
+    or gets another coupon."""
 
     coupon = models.ForeignKey(
         Coupon,
@@ -322,13 +324,13 @@ class CouponRedemption(models.Model):
         related_name="+",
         verbose_name=_("user"),
     )
-    order = models.OneToOneField(
+    order = models.ForeignKey(
         Order,
         on_delete=models.CASCADE,
-        related_name="redemption",
+        related_name="redemptions",
         verbose_name=_("order"),
     )
-    amount = money_field(_("discount"))
+    amount = MoneyField(_("discount"))
     created_at = models.DateTimeField(_("redeemed"), auto_now_add=True)
     released_at = models.DateTimeField(_("released"), null=True, blank=True)
 
@@ -336,6 +338,14 @@ class CouponRedemption(models.Model):
         verbose_name = _("coupon redemption")
         verbose_name_plural = _("coupon redemptions")
         indexes = [models.Index(fields=["coupon", "released_at"])]
+        constraints = [
+            # One coupon at a time on an order; replaced ones stay, released.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(released_at__isnull=True),
+                name="commerce_one_live_redemption_per_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.coupon_id} → {self.order_id}"
@@ -360,7 +370,7 @@ class Refund(models.Model):
         related_name="refunds",
         verbose_name=_("learner"),
     )
-    amount = money_field(_("amount"), editable=False)
+    amount = MoneyField(_("amount"), editable=False)
     reason = models.TextField(_("reason"), max_length=2000, blank=True)
     status = models.CharField(
         _("status"),
@@ -419,7 +429,7 @@ class SubscriptionPlan(models.Model):
         verbose_name=_("creator (column)"),
     )
     period = models.CharField(_("period"), max_length=8, choices=Period.choices)
-    price = money_field(_("price"), validators=[MinValueValidator(ZERO)])
+    price = MoneyField(_("price"), validators=[MinValueValidator(ZERO)])
     is_active = models.BooleanField(_("on sale"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -482,115 +492,20 @@ class Subscription(models.Model):
         return f"{self.user} · {self.plan}"
 
 
-class CreatorEarning(models.Model):
-    """Ledger: one row per line of a sold item, and a reversing row on refund."""
+# The creator earnings ledger and payouts (a module of their own, same app).
+from .ledger import CreatorEarning, Payout  # noqa: E402
 
-    class Kind(models.TextChoices):
-        SALE = "sale", _("Sale")
-        REFUND = "refund", _("Refund")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending (refund window open)")
-        AVAILABLE = "available", _("Available")
-
-    creator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="earnings",
-        verbose_name=_("creator"),
-        help_text=_("Empty: platform revenue (site-wide memberships)."),
-    )
-    order_item = models.ForeignKey(
-        OrderItem,
-        on_delete=models.PROTECT,
-        related_name="earnings",
-        verbose_name=_("order item"),
-    )
-    line = models.PositiveSmallIntegerField(_("line"), default=0)
-    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    label = models.CharField(_("item"), max_length=250)
-    course_id = models.PositiveBigIntegerField(null=True, blank=True)
-    gross = money_field(_("gross"))
-    commission_rate = models.DecimalField(
-        _("commission rate"), max_digits=5, decimal_places=4
-    )
-    commission = money_field(_("platform commission"))
-    net = money_field(_("net to creator"))
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=Status.choices,
-        default=Status.PENDING,
-        db_index=True,
-    )
-    available_at = models.DateTimeField(_("available from"), db_index=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("creator earning")
-        verbose_name_plural = _("creator earnings")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["creator", "status"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["order_item", "line", "kind"],
-                name="commerce_one_earning_per_item_line_kind",
-            ),
-            models.CheckConstraint(
-                condition=Q(gross=models.F("commission") + models.F("net")),
-                name="commerce_earning_gross_is_commission_plus_net",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.label} · {self.net}"
-
-
-class Payout(models.Model):
-    class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
-        APPROVED = "approved", _("Approved")
-        PAID = "paid", _("Paid")
-        REJECTED = "rejected", _("Rejected")
-
-    creator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="payouts",
-        verbose_name=_("creator"),
-    )
-    amount = money_field(_("amount"), editable=False)
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=Status.choices,
-        default=Status.REQUESTED,
-        db_index=True,
-    )
-    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
-    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
-    reference = models.CharField(_("transfer reference"), max_length=120, blank=True)
-
-    class Meta:
-        verbose_name = _("payout")
-        verbose_name_plural = _("payouts")
-        ordering = ["-requested_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gt=0), name="commerce_payout_amount_positive"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.creator} · {self.amount}"
+__all__ = [
+    "Coupon",
+    "CouponRedemption",
+    "CreatorEarning",
+    "Fulfilment",
+    "Order",
+    "OrderItem",
+    "Payment",
+    "Payout",
+    "Refund",
+    "Subscription",
+    "SubscriptionPlan",
+    "new_order_number",
+]

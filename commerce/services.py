@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from payments import PaymentError, PaymentStatus
 
 from core import events
+from core.money import ZERO, format_money, money
 
 from . import registry
 from .models import (
@@ -40,8 +42,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 PAID_STATES = (
     Order.State.PAID,
     Order.State.PARTIALLY_REFUNDED,
@@ -56,10 +56,6 @@ class CommerceError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
-
-
-def money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def split_pro_rata(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
@@ -164,7 +160,7 @@ def _coupon_lock_and_check(*, code: str, user, items: list[OrderItem]) -> Coupon
     if subtotal < coupon.min_order_total:
         raise CommerceError(
             _("This coupon needs an order of at least %(amount)s.")
-            % {"amount": coupon.min_order_total},
+            % {"amount": format_money(coupon.min_order_total)},
             "coupon_minimum",
         )
     return coupon
@@ -332,12 +328,7 @@ def _holds_confirm(*, order: Order) -> bool:
 def _pending_order_for(*, user, wanted: list[tuple[str, int]]) -> Order | None:
     now = timezone.now()
     candidates = (
-        Order.objects.filter(
-            user=user,
-            state=Order.State.PENDING,
-            coupon__isnull=True,
-            expires_at__gt=now,
-        )
+        Order.objects.filter(user=user, state=Order.State.PENDING, expires_at__gt=now)
         .prefetch_related("items")
         .order_by("-created_at")[:5]
     )
@@ -350,11 +341,14 @@ def _pending_order_for(*, user, wanted: list[tuple[str, int]]) -> Order | None:
 
 
 @transaction.atomic
-def order_reprice(*, order: Order, user, coupon_code: str) -> Order:
-    """Apply (or remove, with an empty code) a coupon on a pending order.
+def order_coupon_apply(*, order: Order, user, coupon_code: str) -> Order:
+    """Apply a coupon to a pending order, or remove it with an empty code.
 
-    Amounts are never rewritten: the pending order is cancelled and a new one
-    is created with the same offers and the new coupon.
+    The same order is repriced (its number stays): until a payment is under
+    way an order is a quote. Each use of a coupon is a redemption row; the one
+    it replaces is released. A refused coupon leaves the order as it was. A
+    payment started before at the old amount can no longer pay the order (it
+    would be refunded at once: the amounts differ).
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.user_id != user.pk:
@@ -365,13 +359,37 @@ def order_reprice(*, order: Order, user, coupon_code: str) -> Order:
         status__in=[PaymentStatus.CONFIRMED, PaymentStatus.PREAUTH]
     ).exists():
         raise CommerceError(_("This order is being paid."), "being_paid")
-    offers = list(order.items.values_list("offer_type", "offer_id"))
-    # Close first, so that the seats this order held go to the new order (both
-    # in this transaction: if the new order is refused, nothing changes).
-    _order_close(order=order, state=Order.State.CANCELLED)
-    return order_create(
-        user=user, offers=offers, coupon_code=coupon_code, reuse_pending=False
+    code = (coupon_code or "").strip()
+    current = order.coupon.code if order.coupon_id else ""
+    if code.lower() == current.lower():
+        return order  # already applied (or already without a coupon)
+    items = list(
+        OrderItem.objects.select_for_update().filter(order=order).order_by("pk")
     )
+    now = timezone.now()
+    CouponRedemption.objects.filter(order=order, released_at__isnull=True).update(
+        released_at=now
+    )
+    coupon = None
+    discounts = [ZERO] * len(items)
+    if code:
+        coupon = _coupon_lock_and_check(code=code, user=user, items=items)
+        discounts = _coupon_discounts(coupon, items)
+    for item, off in zip(items, discounts, strict=True):
+        item.discount = off
+        item.price = item.list_price - off
+    OrderItem.objects.bulk_update(items, ["discount", "price"])
+    order.coupon = coupon
+    order.discount = sum(discounts, ZERO)
+    order.total = order.subtotal - order.discount
+    order.save(update_fields=["coupon", "discount", "total"])
+    if coupon is not None:
+        CouponRedemption.objects.create(
+            coupon=coupon, user=user, order=order, amount=order.discount
+        )
+    if order.total == 0:
+        _order_mark_paid(order=order, payment=None, provider="free")
+    return order
 
 
 def _order_close(*, order: Order, state: str) -> None:
@@ -682,16 +700,55 @@ def _earnings_record(*, item: OrderItem, paid_at) -> list[CreatorEarning]:
     return CreatorEarning.objects.bulk_create(rows)
 
 
+@dataclass
+class FulfilmentReport:
+    """What a batch of fulfilments did: items delivered, orders that failed."""
+
+    fulfilled: int = 0
+    failed: dict[str, str] = field(default_factory=dict)  # order number -> error
+
+
+def orders_fulfil(*, order_ids: Iterable[int]) -> FulfilmentReport:
+    """Fulfil each order in a transaction of its own.
+
+    One order that cannot be delivered (a handler error, a broken row) is
+    logged and reported; it never stops the others nor the caller (the
+    reconciliation task, the admin action).
+    """
+    report = FulfilmentReport()
+    for order_id in order_ids:
+        try:
+            report.fulfilled += len(order_fulfil(order_id=order_id))
+        except Exception as exc:
+            logger.exception("fulfilment of order %s failed", order_id)
+            number = (
+                Order.objects.filter(pk=order_id)
+                .values_list("number", flat=True)
+                .first()
+            )
+            report.failed[number or str(order_id)] = str(exc) or type(exc).__name__
+    return report
+
+
 def reconcile_orders() -> dict[str, int]:
-    """Repair what a crash left half done (beat task): capture and fulfil."""
-    captured = 0
+    """Repair what a crash left half done (beat task): capture and fulfil.
+
+    Each payment and order is repaired on its own: one that keeps failing is
+    counted in "failed" (and logged) while the others are completed.
+    """
+    captured = failed = 0
     for payment_id in Payment.objects.filter(
         status=PaymentStatus.CONFIRMED,
         order__state=Order.State.PENDING,
         order__paid_payment__isnull=True,
     ).values_list("pk", flat=True)[:500]:
-        order_capture(payment_id=payment_id)
-        captured += 1
+        try:
+            order_capture(payment_id=payment_id)
+        except Exception:
+            logger.exception("capture of payment %s failed", payment_id)
+            failed += 1
+        else:
+            captured += 1
     strays = Payment.objects.filter(
         status=PaymentStatus.CONFIRMED, paid_order__isnull=True
     ).exclude(order__state=Order.State.PENDING, order__paid_payment__isnull=True)
@@ -699,7 +756,6 @@ def reconcile_orders() -> dict[str, int]:
         payment_refund_stray(payment_id=pk)
         for pk in strays.values_list("pk", flat=True)[:500]
     )
-    fulfilled = 0
     order_ids = (
         OrderItem.objects.filter(
             order__state__in=[Order.State.PAID, Order.State.PARTIALLY_REFUNDED],
@@ -710,9 +766,13 @@ def reconcile_orders() -> dict[str, int]:
         .values_list("order_id", flat=True)
         .distinct()
     )
-    for order_id in list(order_ids[:500]):
-        fulfilled += len(order_fulfil(order_id=order_id))
-    return {"captured": captured, "fulfilled": fulfilled, "refunded": refunded}
+    report = orders_fulfil(order_ids=list(order_ids[:500]))
+    return {
+        "captured": captured,
+        "fulfilled": report.fulfilled,
+        "refunded": refunded,
+        "failed": failed + len(report.failed),
+    }
 
 
 # --- refunds -------------------------------------------------------------------
@@ -956,14 +1016,14 @@ def payout_request(*, creator, amount: Decimal) -> Payout:
     if amount < settings.PAYOUT_MINIMUM:
         raise CommerceError(
             _("The minimum payout is %(minimum)s.")
-            % {"minimum": settings.PAYOUT_MINIMUM},
+            % {"minimum": format_money(settings.PAYOUT_MINIMUM)},
             "minimum",
         )
     balance = creator_balance(creator_id=creator.pk)
     if amount > balance["withdrawable"]:
         raise CommerceError(
             _("You can withdraw at most %(available)s.")
-            % {"available": balance["withdrawable"]},
+            % {"available": format_money(balance["withdrawable"])},
             "too_much",
         )
     return Payout.objects.create(creator=creator, amount=amount)

@@ -13,6 +13,10 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
+class ReconciliationIncomplete(Exception):
+    """Some orders could not be repaired yet; the others were."""
+
+
 @shared_task(
     autoretry_for=(Exception,),
     retry_backoff=True,
@@ -23,10 +27,14 @@ logger = logging.getLogger(__name__)
 def reconcile_orders_task() -> dict[str, int]:
     """Capture confirmed payments and fulfil paid items that a crash left behind.
 
-    Retried with backoff when fulfilment still fails (e.g. the database blips);
-    every step underneath is idempotent, so a retry never doubles anything.
+    Every order is repaired on its own, so one that keeps failing never holds
+    up the others. When some failed, the task fails after the batch and is
+    retried with backoff (e.g. the database blipped); every step underneath is
+    idempotent, so a retry never doubles anything.
     """
     result = services.reconcile_orders()
+    if result["failed"]:
+        raise ReconciliationIncomplete(f"reconciliation incomplete: {result}")
     if any(result.values()):
         logger.warning("reconciliation repaired %s", result)
     return result

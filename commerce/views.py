@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from payments import PaymentError, RedirectNeeded
 from payments.urls import static_callback
 
+from core.money import format_money
 from core.redirects import safe_next
 
 from . import registry, selectors, services
@@ -47,7 +48,7 @@ def _back(request: HttpRequest, fallback: str = "home") -> HttpResponse:
 
 def plans(request: HttpRequest) -> HttpResponse:
     plan_list = SubscriptionPlan.objects.filter(is_active=True).select_related(
-        "creator"
+        "creator__profile"
     )
     return render(request, "commerce/plans.html", {"plans": plan_list})
 
@@ -110,16 +111,27 @@ def order_coupon(request: HttpRequest, number: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Enter a valid coupon code."))
         return redirect(order)
+    code = form.cleaned_data["code"]
+    had_coupon = order.coupon_id is not None
     try:
-        new_order = services.order_reprice(
-            order=order, user=request.user, coupon_code=form.cleaned_data["code"]
+        order = services.order_coupon_apply(
+            order=order, user=request.user, coupon_code=code
         )
     except services.CommerceError as exc:
         messages.error(request, exc.message)
         return redirect(order)
-    if new_order.coupon_id:
-        messages.success(request, _("Coupon applied."))
-    return redirect(new_order)
+    if order.coupon_id:
+        messages.success(
+            request,
+            _("Coupon %(code)s applied: you save %(amount)s.")
+            % {
+                "code": order.coupon.code,
+                "amount": format_money(order.discount, order.currency),
+            },
+        )
+    elif had_coupon:
+        messages.success(request, _("The coupon was removed."))
+    return redirect(order)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.markdown import COURSE_TEXT, LESSON_ARTICLE, render_markdown
+from core.money_admin import MoneyAdminMixin
 
 from . import services
 from .forms import RejectForm
@@ -61,7 +62,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "status_badge",

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.money import MoneyField
+
 
 def protected_storage():
     """Storage for paid media, served only through views that check access."""
@@ -96,10 +98,9 @@ class Course(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.ZH
     )
-    price = models.DecimalField(
+    price = MoneyField(
         _("price"),
         max_digits=10,
-        decimal_places=2,
         default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0.00"))],
         help_text=_("0 means free."),

@@ -119,9 +119,8 @@ def _plain(markdown_html: str) -> str:
 
 def course_search_document(course: Course) -> str:
     """The lower-cased text that catalogue search matches substrings in."""
-    creator = course.creator
-    profile = getattr(creator, "profile", None)
-    name = (profile.display_name if profile else "") or creator.email.split("@")[0]
+    # The creator's public name (never derived from their email address).
+    name = course.creator.display_name
     parts = [
         course.title,
         course.subtitle,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.markdown import LESSON_ARTICLE, render_markdown
+from core.money_admin import MoneyAdminMixin
 
 from . import services
 from .grading import admin as grading_admin  # noqa: F401 (registers its pages)
@@ -364,7 +365,7 @@ class LearningPathCourseInline(admin.TabularInline):
 
 
 @admin.register(LearningPath)
-class LearningPathAdmin(admin.ModelAdmin):
+class LearningPathAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "creator", "price", "is_published", "course_count"]
     list_filter = ["is_published"]
     search_fields = ["title", "slug", "creator__email"]

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.money import MoneyField
 from courses.models import protected_storage
 
 
@@ -112,7 +113,7 @@ class LearningPath(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True)
-    price = models.DecimalField(_("bundle price"), max_digits=10, decimal_places=2)
+    price = MoneyField(_("bundle price"), max_digits=10)
     is_published = models.BooleanField(_("published"), default=False)
     courses = models.ManyToManyField(
         "courses.Course",

@@ -11,6 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.money_admin import MoneyAdminMixin
+
 from . import services, tasks
 from .models import (
     AntiGamingPolicy,
@@ -509,7 +511,7 @@ class ChallengeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(ReadOnlyAdmin):
+class RedemptionAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "user",

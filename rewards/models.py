@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.money import MoneyField
+
 
 def not_negative_cap(value):
     if value is not None and value < 0:
@@ -917,7 +919,7 @@ class Redemption(models.Model):
         verbose_name=_("user"),
     )
     points = models.PositiveIntegerField(_("points"))
-    amount = models.DecimalField(_("coupon value"), max_digits=10, decimal_places=2)
+    amount = MoneyField(_("coupon value"), max_digits=10)
     status = models.CharField(
         _("status"),
         max_length=16,

@@ -25,7 +25,10 @@ from django.db.models import F as Fx
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import format_money
 from core.tasks import enqueue
+from learning.access import can_open_course
+from learning.services import enrollment_join_free
 from notifications.services import notification_send
 
 from . import integrations
@@ -334,7 +337,7 @@ def redemption_create(*, user, points: int) -> Redemption:
         kind=PointEntry.Kind.REDEMPTION,
         points=-points,
         source_key=f"redemption:{redemption.pk}",
-        reason=_("Coupon worth %(amount)s") % {"amount": amount},
+        reason=_("Coupon worth %(amount)s") % {"amount": format_money(amount)},
     )
     valid_days = rate.coupon_valid_days
 
@@ -767,8 +770,27 @@ def challenge_create(
 
 @transaction.atomic
 def challenge_join(*, user, challenge: Challenge) -> ChallengeParticipant:
+    """Join a check-in challenge; only learners who can open its course may.
+
+    Check-ins are completed lessons of the course: joining without access to
+    it would be a challenge nobody could take part in. A free course is
+    enrolled in on the way; a paid one must be bought first.
+    """
     if not challenge.is_active or challenge.ends_on < timezone.localdate():
         raise ValidationError(_("This challenge is over."))
+    course = challenge.course
+    if not can_open_course(user, course):
+        if not course.is_free:
+            raise ValidationError(
+                _(
+                    "This challenge is for learners of “%(course)s”, a paid "
+                    "course: buy the course to join."
+                )
+                % {"course": course.title},
+                code="no_access",
+            )
+        # A free course: joining its challenge enrols the learner in it.
+        enrollment_join_free(user=user, course=course)
     participant, _created = ChallengeParticipant.objects.get_or_create(
         challenge=challenge, user=user
     )

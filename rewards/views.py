@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.money import format_money
 from courses.models import Category, Course
+from learning.access import can_open_course
 
 from . import selectors, services
 from .forms import ChallengeForm, ExpertApplicationForm, QualityReviewForm, RedeemForm
@@ -98,7 +100,10 @@ def redeem(request):
             messages.success(
                 request,
                 _("Redeemed %(points)s points for a coupon worth %(amount)s.")
-                % {"points": redemption.points, "amount": redemption.amount},
+                % {
+                    "points": redemption.points,
+                    "amount": format_money(redemption.amount),
+                },
             )
     else:
         messages.error(request, _("Enter a whole number of points."))
@@ -133,6 +138,8 @@ def challenge_detail(request, pk):
         {
             "challenge": challenge,
             "participant": participant,
+            "can_join": request.user.is_authenticated
+            and can_open_course(request.user, challenge.course),
             "board": board,
             "today": timezone.localdate(),
         },

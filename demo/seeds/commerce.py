@@ -50,7 +50,7 @@ def _plans() -> None:
         SubscriptionPlan.objects.get_or_create(
             slug=f"column-{creator.pk}",
             defaults={
-                "name": f"{creator.display_name or creator.email} 的专栏",
+                "name": f"{creator.display_name} 的专栏",
                 "description": "订阅专栏，畅学这位老师的全部课程。",
                 "creator": creator,
                 "period": SubscriptionPlan.Period.MONTHLY,

@@ -220,15 +220,135 @@ def test_fully_discounted_order_skips_payment(django_capture_on_commit_callbacks
     assert Enrollment.objects.filter(user=user, course=course).exists()
 
 
-def test_reprice_creates_a_new_order_and_cancels_the_old():
+def test_a_coupon_reprices_the_same_order():
     user = UserFactory()
     course = PaidCourseFactory(price=Decimal("100"))
     order = services.order_create(user=user, offers=[("course", course.pk)])
+    number = order.number
     coupon = CouponFactory(kind=Coupon.Kind.FIXED, value=Decimal("40"))
-    new = services.order_reprice(order=order, user=user, coupon_code=coupon.code)
+
+    applied = services.order_coupon_apply(
+        order=order, user=user, coupon_code=coupon.code.lower()
+    )
+
+    assert applied.pk == order.pk and applied.number == number
     order.refresh_from_db()
-    assert order.state == Order.State.CANCELLED and order.total == Decimal("100.00")
-    assert new.total == Decimal("60.00") and new.coupon == coupon
+    assert order.state == Order.State.PENDING and order.coupon == coupon
+    assert (order.subtotal, order.discount, order.total) == (
+        Decimal("100.00"),
+        Decimal("40.00"),
+        Decimal("60.00"),
+    )
+    item = order.items.get()
+    assert (item.discount, item.price) == (Decimal("40.00"), Decimal("60.00"))
+    assert Order.objects.count() == 1
+    assert order.redemptions.get(released_at__isnull=True).amount == Decimal("40.00")
+
+
+def test_another_coupon_replaces_the_first_and_gives_its_use_back():
+    user = UserFactory()
+    order = services.order_create(
+        user=user, offers=[("course", PaidCourseFactory(price=Decimal("100")).pk)]
+    )
+    first = CouponFactory(kind=Coupon.Kind.FIXED, value=Decimal("10"), max_uses=1)
+    second = CouponFactory(kind=Coupon.Kind.PERCENT, value=Decimal("25"))
+    services.order_coupon_apply(order=order, user=user, coupon_code=first.code)
+    order = services.order_coupon_apply(order=order, user=user, coupon_code=second.code)
+    assert (order.coupon, order.total) == (second, Decimal("75.00"))
+    assert order.redemptions.count() == 2
+    assert order.redemptions.get(coupon=first).released_at is not None
+    # The first coupon's only use was given back: another buyer may use it.
+    other = UserFactory()
+    services.order_create(
+        user=other,
+        offers=[("course", PaidCourseFactory().pk)],
+        coupon_code=first.code,
+    )
+
+
+def test_removing_the_coupon_restores_the_list_price():
+    user = UserFactory()
+    coupon = CouponFactory(kind=Coupon.Kind.PERCENT, value=Decimal("10"))
+    order = services.order_create(
+        user=user,
+        offers=[("course", PaidCourseFactory(price=Decimal("99")).pk)],
+        coupon_code=coupon.code,
+    )
+    assert order.total == Decimal("89.10")
+    order = services.order_coupon_apply(order=order, user=user, coupon_code="")
+    assert (order.coupon, order.discount, order.total) == (
+        None,
+        Decimal("0.00"),
+        Decimal("99.00"),
+    )
+    assert order.items.get().price == Decimal("99.00")
+    assert not order.redemptions.filter(released_at__isnull=True).exists()
+
+
+def test_a_refused_coupon_leaves_the_order_as_it_was():
+    user = UserFactory()
+    kept = CouponFactory(kind=Coupon.Kind.FIXED, value=Decimal("5"))
+    order = services.order_create(
+        user=user,
+        offers=[("course", PaidCourseFactory(price=Decimal("50")).pk)],
+        coupon_code=kept.code,
+    )
+    with pytest.raises(services.CommerceError) as exc:
+        services.order_coupon_apply(order=order, user=user, coupon_code="NOPE")
+    assert exc.value.code == "coupon_unknown"
+    order.refresh_from_db()
+    assert (order.coupon, order.total) == (kept, Decimal("45.00"))
+    assert order.redemptions.get().released_at is None
+
+
+def test_a_coupon_cannot_change_a_paid_or_foreign_order():
+    user = UserFactory()
+    coupon = CouponFactory()
+    order = services.order_create(
+        user=user, offers=[("course", PaidCourseFactory().pk)]
+    )
+    with pytest.raises(services.CommerceError) as exc:
+        services.order_coupon_apply(
+            order=order, user=UserFactory(), coupon_code=coupon.code
+        )
+    assert exc.value.code == "foreign"
+    services.order_cancel(order=order, user=user)
+    with pytest.raises(services.CommerceError) as exc:
+        services.order_coupon_apply(order=order, user=user, coupon_code=coupon.code)
+    assert exc.value.code == "not_payable"
+
+
+def test_a_payment_started_at_the_old_amount_cannot_pay_the_repriced_order(
+    django_capture_on_commit_callbacks,
+):
+    user = UserFactory()
+    order = services.order_create(
+        user=user, offers=[("course", PaidCourseFactory(price=Decimal("100")).pk)]
+    )
+    old_payment = services.payment_create(order=order, user=user)
+    coupon = CouponFactory(kind=Coupon.Kind.FIXED, value=Decimal("30"))
+    order = services.order_coupon_apply(order=order, user=user, coupon_code=coupon.code)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payment_callback(payment_id=old_payment.pk, status="confirmed")
+    order.refresh_from_db()
+    old_payment.refresh_from_db()
+    assert order.state == Order.State.PENDING
+    assert old_payment.status == "refunded"
+    # Paying now starts a payment of the new total.
+    assert services.payment_create(order=order, user=user).total == Decimal("70.00")
+
+
+def test_a_full_discount_pays_the_order_at_once(django_capture_on_commit_callbacks):
+    user = UserFactory()
+    course = PaidCourseFactory(price=Decimal("30"))
+    order = services.order_create(user=user, offers=[("course", course.pk)])
+    coupon = CouponFactory(kind=Coupon.Kind.PERCENT, value=Decimal("100"))
+    with django_capture_on_commit_callbacks(execute=True):
+        order = services.order_coupon_apply(
+            order=order, user=user, coupon_code=coupon.code
+        )
+    assert order.state == Order.State.PAID and order.total == 0
+    assert Enrollment.objects.filter(user=user, course=course).exists()
 
 
 def test_orders_expire_and_release_coupons():
@@ -241,7 +361,7 @@ def test_orders_expire_and_release_coupons():
     assert services.orders_expire(now=timezone.now() + timedelta(hours=2)) == 1
     order.refresh_from_db()
     assert order.state == Order.State.EXPIRED
-    assert order.redemption.released_at is not None
+    assert order.redemptions.get().released_at is not None
     with pytest.raises(services.CommerceError):
         services.payment_create(order=order, user=user)
 

@@ -83,9 +83,22 @@ def test_coupon_form_applies_or_explains(learner_client):
         or "不存在" in response.content.decode()
     )
     coupon = CouponFactory(kind=Coupon.Kind.FIXED, value=Decimal("30"))
-    response = learner_client.post(url, {"code": coupon.code})
-    new = Order.objects.get(coupon=coupon)
-    assert response.url == new.get_absolute_url() and new.total == Decimal("70.00")
+    response = learner_client.post(url, {"code": coupon.code}, follow=True)
+    order.refresh_from_db()
+    # The same order, repriced, and a message that reads as good news.
+    assert response.redirect_chain[-1][0] == order.get_absolute_url()
+    assert order.coupon == coupon and order.total == Decimal("70.00")
+    assert Order.objects.count() == 1
+    messages = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert messages == [
+        ("success", f"优惠券 {coupon.code} 已生效，立省 ¥30.00。"),
+    ], messages
+    body = response.content.decode()
+    assert "¥70.00" in body and 'data-testid="applied-coupon"' in body
+    response = learner_client.post(url, {"code": ""}, follow=True)
+    order.refresh_from_db()
+    assert order.coupon is None and order.total == Decimal("100.00")
+    assert [str(m) for m in response.context["messages"]] == ["已移除优惠券。"]
 
 
 def test_someone_elses_order_is_not_found(learner_client):
@@ -150,9 +163,13 @@ def test_my_orders_query_count_does_not_grow(
 def test_plans_page_lists_and_sells(learner_client, django_assert_max_num_queries):
     PlanFactory(name="全站会员")
     PlanFactory(creator=CreatorFactory(), name="专栏")
+    PlanFactory(creator=CreatorFactory(), name="专栏二")
     with django_assert_max_num_queries(6):
         response = learner_client.get(reverse("commerce:plans"))
-    assert "全站会员" in response.content.decode()
+    body = response.content.decode()
+    assert "全站会员" in body
+    # A column names its creator by display name, never by email address.
+    assert "@example.com" not in body
 
 
 def test_studio_revenue_for_creators_only_with_csv(

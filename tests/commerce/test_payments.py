@@ -221,11 +221,13 @@ def test_failure_during_fulfilment_is_repaired_by_reconciliation(
         "captured": 0,
         "fulfilled": 1,
         "refunded": 0,
+        "failed": 0,
     }
     assert reconcile_orders_task.delay().get() == {
         "captured": 0,
         "fulfilled": 0,
         "refunded": 0,
+        "failed": 0,
     }
     assert Enrollment.objects.filter(user=buyer_client.user, course=course).count() == 1
     assert CreatorEarning.objects.count() == 1

@@ -101,7 +101,7 @@ def test_buy_with_coupon_learn_refund_and_revenue(browser, live_server):
     rows = studio.locator("#ledger tbody tr")
     assert rows.count() == 2
     text = studio.locator("#ledger").inner_text()
-    assert "111.44" in text and "-111.44" in text
+    assert "CN¥111.44" in text and "-CN¥111.44" in text
     assert "Python 进阶实战" in studio.locator("#by-course").inner_text()
     studio.screenshot(path=str(SHOTS / "commerce-revenue.png"), full_page=True)
     creator_context.close()

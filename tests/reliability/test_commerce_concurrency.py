@@ -158,5 +158,6 @@ def test_crash_between_capture_and_fulfilment_is_repaired_by_retrying_task(
         "captured": 0,
         "fulfilled": 0,
         "refunded": 0,
+        "failed": 0,
     }
     assert CreatorEarning.objects.count() == 1

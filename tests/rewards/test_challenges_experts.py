@@ -264,3 +264,51 @@ def test_non_experts_cannot_write_quality_reviews(client, user):
     response = client.get(reverse("rewards:quality_review", args=[course.pk]))
     assert response.status_code == 302
     assert not QualityReview.objects.exists()
+
+
+def _challenge(course):
+    return Challenge.objects.create(
+        title="21 天打卡",
+        course=course,
+        created_by=course.creator,
+        starts_on=timezone.localdate(),
+        days=21,
+    )
+
+
+def test_a_paid_course_challenge_is_refused_until_the_course_is_bought(client):
+    from decimal import Decimal
+
+    from learning.models import Enrollment
+
+    course = CourseFactory(price=Decimal("99.00"), title="心理学入门")
+    challenge = _challenge(course)
+    learner = UserFactory()
+    with pytest.raises(ValidationError) as exc:
+        services.challenge_join(user=learner, challenge=challenge)
+    assert exc.value.code == "no_access" and "心理学入门" in exc.value.messages[0]
+    assert not ChallengeParticipant.objects.exists()
+
+    client.force_login(learner)
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert 'data-testid="challenge-needs-course"' in page
+    assert course.get_absolute_url() in page
+    assert reverse("rewards:challenge_join", args=[challenge.pk]) not in page
+    response = client.post(
+        reverse("rewards:challenge_join", args=[challenge.pk]), follow=True
+    )
+    assert "心理学入门" in str(list(response.context["messages"])[0])
+    assert not ChallengeParticipant.objects.exists()
+
+    Enrollment.objects.create(user=learner, course=course, source="purchase")
+    services.challenge_join(user=learner, challenge=challenge)
+    assert ChallengeParticipant.objects.filter(user=learner).exists()
+
+
+def test_joining_a_free_course_challenge_enrols_in_the_course():
+    from learning.access import can_open_course
+
+    course = CourseFactory()
+    learner = UserFactory()
+    services.challenge_join(user=learner, challenge=_challenge(course))
+    assert can_open_course(learner, course)

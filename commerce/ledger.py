@@ -1,0 +1,128 @@
+"""The creator earnings ledger and payouts.
+
+One `CreatorEarning` row per line of a sold item and a reversing row on
+refund; a `Payout` is a creator's withdrawal. Amounts are `MoneyField`s.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.money import MoneyField
+
+
+class CreatorEarning(models.Model):
+    """Ledger: one row per line of a sold item, and a reversing row on refund."""
+
+    class Kind(models.TextChoices):
+        SALE = "sale", _("Sale")
+        REFUND = "refund", _("Refund")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending (refund window open)")
+        AVAILABLE = "available", _("Available")
+
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="earnings",
+        verbose_name=_("creator"),
+        help_text=_("Empty: platform revenue (site-wide memberships)."),
+    )
+    order_item = models.ForeignKey(
+        "commerce.OrderItem",
+        on_delete=models.PROTECT,
+        related_name="earnings",
+        verbose_name=_("order item"),
+    )
+    line = models.PositiveSmallIntegerField(_("line"), default=0)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    label = models.CharField(_("item"), max_length=250)
+    course_id = models.PositiveBigIntegerField(null=True, blank=True)
+    gross = MoneyField(_("gross"))
+    commission_rate = models.DecimalField(
+        _("commission rate"), max_digits=5, decimal_places=4
+    )
+    commission = MoneyField(_("platform commission"))
+    net = MoneyField(_("net to creator"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+    )
+    available_at = models.DateTimeField(_("available from"), db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("creator earning")
+        verbose_name_plural = _("creator earnings")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["creator", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order_item", "line", "kind"],
+                name="commerce_one_earning_per_item_line_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(gross=models.F("commission") + models.F("net")),
+                name="commerce_earning_gross_is_commission_plus_net",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} · {self.net}"
+
+
+class Payout(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+        REJECTED = "rejected", _("Rejected")
+
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="payouts",
+        verbose_name=_("creator"),
+    )
+    amount = MoneyField(_("amount"), editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.REQUESTED,
+        db_index=True,
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    reference = models.CharField(_("transfer reference"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="commerce_payout_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creator} · {self.amount}"

@@ -69,3 +69,14 @@ def signups_by_month() -> dict:
         .order_by()
     )
     return {row["month"]: row["n"] for row in rows}
+
+
+def creator_applications_pending_count() -> int:
+    """Creator applications waiting for staff (the admin console's queue)."""
+    return CreatorApplication.objects.filter(
+        status=CreatorApplication.Status.PENDING
+    ).count()
+
+
+def signups_since_count(*, since) -> int:
+    return User.objects.filter(date_joined__gte=since).count()

@@ -126,3 +126,18 @@ def revenue_by_signup_month() -> list[dict]:
         )
         .order_by()
     )
+
+
+def refunds_requested_count() -> int:
+    """Refund requests waiting for staff's decision."""
+    return Refund.objects.filter(status=Refund.Status.REQUESTED).count()
+
+
+def orders_paid_since(*, since) -> dict:
+    """How many orders were paid since ``since`` and their total (a Decimal)."""
+    from django.db.models import Count, Sum
+
+    totals = Order.objects.filter(paid_at__gte=since).aggregate(
+        count=Count("id"), total=Sum("total")
+    )
+    return {"count": totals["count"] or 0, "total": totals["total"] or 0}

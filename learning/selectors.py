@@ -379,3 +379,8 @@ def quiz_for_editor(lesson: Lesson) -> tuple[Quiz, list[Question], int]:
         return Quiz(lesson=lesson), [], 0
     questions = list(quiz.questions.prefetch_related("choices"))
     return quiz, questions, quiz.attempts.count()
+
+
+def enrolments_since_count(*, since) -> int:
+    """Enrolments made since ``since`` (the admin console's number of the day)."""
+    return Enrollment.objects.filter(created_at__gte=since).count()

@@ -24,11 +24,10 @@ AXES = [
     _("Meta Data"),
     _("Not set"),
     _("POST Data"),
-    _("Path"),
     _("Session key hash (sha256)"),
     _("The time when access attempt expires and is no longer valid."),
     _("User Agent"),
-    _("Username"),
+    _("Username"),  # "Path" is left out: learning translates it (a learning path)
     _("access attempt expiration"),
     _("access attempt expirations"),
     _("access attempt"),

@@ -38,9 +38,12 @@ def _index(client, staff_user, language="zh-hans"):
 def test_the_admin_is_the_platforms_console(client, staff_user):
     assert isinstance(admin.site, PlatformAdminSite)
     page = _index(client, staff_user).content.decode()
-    assert "Django" not in re.sub(r"<[^>]+>", " ", page).replace(
-        "csrfmiddlewaretoken", ""
-    ).split("</title>")[0]
+    assert (
+        "Django"
+        not in re.sub(r"<[^>]+>", " ", page)
+        .replace("csrfmiddlewaretoken", "")
+        .split("</title>")[0]
+    )
     assert "知识平台 · 管理后台" in page
     assert "运营控制台" in page
     english = _index(client, staff_user, "en").content.decode()

@@ -13,6 +13,11 @@ when the order is cancelled or expires (`release`), and kept for good when a
 payment is captured (`confirm_hold`; False means the seat went to someone else
 after the hold ran out, and the payment is refunded instead).
 
+An offer registered with `escrow=True` (a paid question) is not the
+creator's earning when it is delivered: commerce holds the money in an
+`EscrowHold` until the selling app calls `escrow_release` (the answer was
+accepted) or refunds it (`refund_automatic`: no answer in time).
+
 `register_commission_provider(provider)` lets another app (rewards: creator
 levels) override the platform commission rate per creator.
 """
@@ -100,6 +105,8 @@ class OfferType:
     #: (order_item=) -> bool: a payment is being captured; keep the held stock
     #: for good, or False when it is gone (the payment is then refunded)
     confirm_hold: Callable[..., bool] | None = None
+    #: the paid money is held (escrow) until the selling app releases it
+    escrow: bool = False
 
 
 _offer_types: dict[str, OfferType] = {}
@@ -122,6 +129,7 @@ def register_offer_type(
     hold: Callable[..., None] | None = None,
     release: Callable[..., None] | None = None,
     confirm_hold: Callable[..., bool] | None = None,
+    escrow: bool = False,
 ) -> OfferType:
     """Register (or replace, on reload) the offer type called `name`."""
     if (hold is None) != (release is None) or (hold is None) != (confirm_hold is None):
@@ -137,6 +145,7 @@ def register_offer_type(
         hold=hold,
         release=release,
         confirm_hold=confirm_hold,
+        escrow=escrow,
     )
     _offer_types[name] = offer_type
     return offer_type

@@ -31,6 +31,7 @@ from .models import (
     Coupon,
     CouponRedemption,
     CreatorEarning,
+    EscrowHold,
     Fulfilment,
     Order,
     OrderItem,
@@ -654,7 +655,10 @@ def order_fulfil(*, order_id: int) -> list[int]:
         Fulfilment.objects.create(order_item=item)
         offer_type = registry.get_offer_type(item.offer_type)
         offer_type.fulfil(user=order.user, offer_id=item.offer_id, order_item=item)
-        _earnings_record(item=item, paid_at=order.paid_at)
+        if offer_type.escrow:
+            EscrowHold.objects.create(order_item=item, amount=item.price)
+        else:
+            _earnings_record(item=item, paid_at=order.paid_at)
         events.send_on_commit(
             events.item_sold,
             sender=OrderItem,
@@ -864,6 +868,9 @@ def refund_approve(*, refund_id: int, staff) -> Refund:
         fulfilment.revoked_at = now
         fulfilment.save(update_fields=["revoked_at"])
     _earnings_reverse(item=item, now=now)
+    EscrowHold.objects.filter(order_item=item, status=EscrowHold.Status.HELD).update(
+        status=EscrowHold.Status.REFUNDED, settled_at=now
+    )
     refunded_items = set(
         Refund.objects.filter(
             order_item__order=order, status=Refund.Status.REFUNDED
@@ -964,6 +971,40 @@ def refund_automatic(*, order_item_id: int, reason: str) -> Refund | None:
             reason=reason[:2000],
         )
     return refund_approve(refund_id=refund.pk, staff=None)
+
+
+# --- escrow (paid questions) -----------------------------------------------------
+
+
+@transaction.atomic
+def escrow_release(*, order_item_id: int) -> bool:
+    """The held money of an escrow item becomes the creator's earning.
+
+    Called by the selling app when the work was accepted (or the window to
+    object passed). Idempotent: True only the first time; False when nothing
+    is held (already released, refunded, or never paid).
+    """
+    order_id = OrderItem.objects.values_list("order_id", flat=True).get(
+        pk=order_item_id
+    )
+    order = Order.objects.select_for_update().get(pk=order_id)
+    hold = (
+        EscrowHold.objects.select_for_update()
+        .filter(order_item_id=order_item_id)
+        .first()
+    )
+    if hold is None or hold.status != EscrowHold.Status.HELD:
+        return False
+    if order.state not in (Order.State.PAID, Order.State.PARTIALLY_REFUNDED):
+        return False
+    now = timezone.now()
+    hold.status = EscrowHold.Status.RELEASED
+    hold.settled_at = now
+    hold.save(update_fields=["status", "settled_at"])
+    item = OrderItem.objects.get(pk=order_item_id)
+    # The refund window runs from the release: the buyer accepted the work then.
+    _earnings_record(item=item, paid_at=now)
+    return True
 
 
 # --- earnings and payouts --------------------------------------------------------

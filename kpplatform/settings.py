@@ -119,8 +119,11 @@ TEMPLATES = [
 ]
 
 # --- Database --------------------------------------------------------------
+# An empty DATABASE_URL means the default too (`DATABASE_URL= make test`).
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web process and the embedded worker share one file: wait for locks

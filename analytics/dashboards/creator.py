@@ -248,7 +248,7 @@ def _course_detail(board: Dashboard, scope: CreatorScope, titles, totals) -> Non
         Chart(
             "questions",
             _("Quiz questions most often answered wrongly"),
-            _("Question"),
+            _("Quiz question"),
             [
                 _short(prompts.get(r["question_id"], {}).get("prompt", ""))
                 or str(r["question_id"])

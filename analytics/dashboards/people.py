@@ -14,7 +14,7 @@ from .staff import Dashboard, Table
 
 def _segment_name(key: str) -> str:
     if key == "new":
-        return _("New")
+        return _("New learners")
     if key == "inactive":
         return _("No longer active")
     profile = profiles.BY_KEY.get(key)

@@ -36,7 +36,9 @@ def community(scope: Scope) -> Dashboard:
             _("Day"),
             days,
             [
-                Series("questions", _("Questions"), _column(days, rows, "questions")),
+                Series(
+                    "questions", _("Questions asked"), _column(days, rows, "questions")
+                ),
                 Series("answers", _("Answers"), _column(days, rows, "answers")),
                 Series(
                     "accepts", _("Accepted answers"), _column(days, rows, "accepts")

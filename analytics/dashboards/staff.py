@@ -225,7 +225,7 @@ def revenue(scope: Scope) -> Dashboard:
 
 FUNNEL = [
     ("course_views", gettext_lazy("Course page views")),
-    ("enrolments", gettext_lazy("Enrolled")),
+    ("enrolments", gettext_lazy("Enrolled learners")),
     ("starts", gettext_lazy("Started")),
     ("halfway", gettext_lazy("Past half")),
     ("completions", gettext_lazy("Completed")),

@@ -47,6 +47,7 @@ class ProfileForm(forms.Form):
     handle = forms.CharField(
         label=_("Handle"),
         max_length=31,
+        required=False,  # empty: unchanged
         help_text=_(
             "Unique: others mention you as @handle in the community. Letters, "
             "digits, “_”, “.” and “-”."

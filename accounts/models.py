@@ -147,6 +147,9 @@ class Profile(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.display_name or str(self.user)
+
     def save(self, *args, **kwargs):
         # Every profile can be mentioned: `user<id>` until a handle is chosen.
         if not self.handle and self.user_id:
@@ -154,9 +157,6 @@ class Profile(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "handle"}
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return self.display_name or str(self.user)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", kwargs={"user_id": self.user_id})

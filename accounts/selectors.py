@@ -97,7 +97,8 @@ def handle_suggestions(*, query: str, exclude_user_id: int | None = None) -> lis
 
     Handles that start with the query come first, then shorter handles.
     """
-    query = query.strip().lstrip("@")[:30]
+    # Control characters (a NUL is refused by PostgreSQL) cannot be in a handle.
+    query = "".join(ch for ch in query if ch.isprintable()).strip().lstrip("@")[:30]
     if not query:
         return []
     profiles = (

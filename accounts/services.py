@@ -47,7 +47,7 @@ def profile_update(
         with transaction.atomic():
             profile.save()
     except IntegrityError as error:  # taken between the check and the save
-        raise ValidationError(_HANDLE_TAKEN, code="handle") from error
+        raise _handle_taken() from error
     if interests is not None:
         profile.interests.set(interests)
     new_avatar = profile.avatar.name if profile.avatar else ""
@@ -57,7 +57,10 @@ def profile_update(
     return profile
 
 
-_HANDLE_TAKEN = _("This handle is taken. Choose another one.")
+def _handle_taken() -> ValidationError:
+    return ValidationError(
+        _("This handle is taken. Choose another one."), code="handle"
+    )
 
 
 def handle_check(*, user: User, handle: str) -> str:
@@ -71,19 +74,13 @@ def handle_check(*, user: User, handle: str) -> str:
             ),
             code="handle",
         )
-    if DEFAULT_HANDLE_RE.match(handle) and handle.lower() != default_handle(
-        user.pk
-    ):
+    if DEFAULT_HANDLE_RE.match(handle) and handle.lower() != default_handle(user.pk):
         raise ValidationError(
             _("Handles of the form user<number> are reserved for new accounts."),
             code="handle",
         )
-    if (
-        Profile.objects.filter(handle__iexact=handle)
-        .exclude(user_id=user.pk)
-        .exists()
-    ):
-        raise ValidationError(_HANDLE_TAKEN, code="handle")
+    if Profile.objects.filter(handle__iexact=handle).exclude(user_id=user.pk).exists():
+        raise _handle_taken()
     return handle
 
 

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from core.params import parse_ids
 from core.redirects import safe_next
@@ -50,7 +50,7 @@ def profile_edit(request):
                     interests=data["interests"],
                     avatar=data["avatar"] or None,
                     remove_avatar=data["avatar"] is False,
-                    handle=data["handle"],
+                    handle=data["handle"] or None,
                 )
             except ValidationError as error:
                 form.add_error("handle", error)

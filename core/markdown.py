@@ -27,11 +27,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
+from xml.etree import ElementTree as etree  # noqa: N813 (python-markdown's usage)
 
 import markdown
 import nh3
 from markdown.inlinepatterns import InlineProcessor
-from xml.etree import ElementTree as etree  # noqa: N813 (python-markdown's usage)
 
 _BASE_TAGS = frozenset(
     {

@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from core import events
 from core.markdown import COMMUNITY_POST, render_markdown
 
-from ..mentions import mention_links
-
 from .. import selectors
+from ..mentions import mention_links
 from ..models import (
     Follow,
     ModerationAction,

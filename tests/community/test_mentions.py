@@ -41,8 +41,9 @@ def test_a_mention_tells_the_one_account_with_that_handle(
     assert not Notification.objects.filter(recipient=namesake).exists()
     html = thread.posts.get(kind="opening").body_html
     profile_url = reverse("accounts:profile", args=[li_yang.pk])
-    assert f'<a href="{profile_url}" rel="nofollow noopener noreferrer ugc">@李洋</a>' in (
-        html
+    assert (
+        f'<a href="{profile_url}" rel="nofollow noopener noreferrer ugc">@李洋</a>'
+        in (html)
     )
     assert "@nobody" in html and html.count("<a ") == 1
 
@@ -57,7 +58,10 @@ def test_mentions_in_code_and_links_stay_as_written():
     assert "<code>@ana</code>" in html
     assert 'href="https://example.com"' in html
     assert html.count('href="/accounts/u/5/"') == 1
-    assert '<a href="/accounts/u/5/" rel="nofollow noopener noreferrer ugc">@ana</a>.' in html
+    assert (
+        '<a href="/accounts/u/5/" rel="nofollow noopener noreferrer ugc">@ana</a>.'
+        in html
+    )
 
 
 def test_an_edited_post_links_the_new_mention(member, space):

@@ -244,6 +244,16 @@ courses:wishlist_toggle                      slug=course.slug                   
 courses:review_create                        slug=course.slug                                     GET    L   405 405 405 405 405 405
 courses:review_create                        slug=course.slug                                     POST   L   302 302 302 302 302 302
 learning:my_learning                         -                                                    GET    L   200 200 200 200 200 200
+learning:path_list                           -                                                    GET    200 200 200 200 200 200 200
+learning:path_list                           -                                                    POST   405 405 405 405 405 405 405
+learning:path_detail                         slug=path.slug                                       GET    200 200 200 200 200 200 200
+learning:path_detail                         slug=path.slug                                       POST   405 405 405 405 405 405 405
+learning:studio_paths                        -                                                    GET    L   403 403 403 200 200 200
+learning:studio_paths                        -                                                    POST   L   405 405 405 405 405 405
+learning:studio_path_create                  -                                                    GET    L   403 403 403 200 200 200
+learning:studio_path_create                  -                                                    POST   L   403 403 403 200 200 200
+learning:studio_path_edit                    pk=path.pk                                           GET    L   403 403 403 200 404 200
+learning:studio_path_edit                    pk=path.pk                                           POST   L   403 403 403 200 404 200
 learning:my_learning                         -                                                    POST   L   200 200 200 200 200 200
 learning:enroll                              slug=course.slug                                     GET    405 405 405 405 405 405 405
 learning:enroll                              slug=course.slug                                     POST   L   307 307 307 307 307 307

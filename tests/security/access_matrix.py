@@ -418,6 +418,12 @@ analytics:heartbeat                          -                                  
 analytics:heartbeat                          -                                                    POST   401 400 400 400 400 400 400
 analytics:goal_set                           -                                                    GET    L   405 405 405 405 405 405
 analytics:goal_set                           -                                                    POST   L   302 302 302 302 302 302
+analytics:studio                             -                                                    GET    L   403 403 403 200 200 200
+analytics:studio                             -                                                    POST   L   405 405 405 405 405 405
+analytics:studio_csv                         chart=revenue                                        GET    L   403 403 403 200 200 200
+analytics:studio_csv                         chart=revenue                                        POST   L   405 405 405 405 405 405
+analytics:nudge                              enrollment_id=missing                                GET    L   405 405 405 405 405 405
+analytics:nudge                              enrollment_id=missing                                POST   L   302 302 302 302 302 302
 api:schema                                   -                                                    GET    200 200 200 200 200 200 200
 api:schema                                   -                                                    POST   405 405 405 405 405 405 405
 api:docs                                     -                                                    GET    200 200 200 200 200 200 200

@@ -193,6 +193,8 @@ accounts:profile                             user_id=users.enrolled.pk          
 accounts:profile                             user_id=users.enrolled.pk                            POST   200 200 200 200 200 200 200
 accounts:profile_edit                        -                                                    GET    L   200 200 200 200 200 200
 accounts:profile_edit                        -                                                    POST   L   302 302 302 302 302 302
+accounts:handle_search                       -                                                    GET    L   200 200 200 200 200 200
+accounts:handle_search                       -                                                    POST   L   405 405 405 405 405 405
 accounts:onboarding                          -                                                    GET    L   200 200 200 200 200 200
 accounts:onboarding                          -                                                    POST   L   200 200 200 200 200 200
 accounts:creator_apply                       -                                                    GET    L   200 200 200 200 200 200

@@ -24,6 +24,7 @@ from .models import (
     Coupon,
     CouponRedemption,
     CreatorEarning,
+    EscrowHold,
     Fulfilment,
     Order,
     OrderItem,
@@ -452,6 +453,17 @@ class CreatorEarningAdmin(MoneyAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["creator__email", "label", "order_item__order__number"]
     date_hierarchy = "created_at"
     list_select_related = ["creator"]
+
+
+@admin.register(EscrowHold)
+class EscrowHoldAdmin(MoneyAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
+    """Money held for paid questions; released or refunded by the question."""
+
+    list_display = ["created_at", "order_item", "amount", "status", "settled_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["order_item__order__number", "order_item__title"]
+    date_hierarchy = "created_at"
+    list_select_related = ["order_item"]
 
 
 @admin.register(Payout)

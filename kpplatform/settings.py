@@ -406,6 +406,11 @@ REFUND_MAX_PROGRESS_PERCENT = env.int("REFUND_MAX_PROGRESS_PERCENT", default=30)
 PAYOUT_MINIMUM = Decimal(env.str("PAYOUT_MINIMUM", default="100.00"))
 ORDER_EXPIRY_MINUTES = env.int("ORDER_EXPIRY_MINUTES", default=30)
 
+# --- Automatic grading (docs/grading.md) ------------------------------------
+# "auto": sentence embeddings when the optional packages are installed
+# (requirements-embeddings.txt); "off": n-gram and key-point features only.
+GRADING_EMBEDDINGS = env.str("GRADING_EMBEDDINGS", default="auto")
+
 # --- Live lectures and consultations (see docs/live.md) ----------------------
 # The join link shows this many minutes before the start.
 LIVE_JOIN_OPENS_MINUTES = env.int("LIVE_JOIN_OPENS_MINUTES", default=15)

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -63,7 +63,9 @@ class Space(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    thread_count = models.PositiveIntegerField(_("threads"), default=0, editable=False)
+    thread_count = models.PositiveIntegerField(
+        pgettext_lazy("count", "threads"), default=0, editable=False
+    )
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -100,7 +102,9 @@ class Space(models.Model):
 class Tag(models.Model):
     slug = models.SlugField(_("slug"), max_length=50, unique=True, allow_unicode=True)
     name = models.CharField(_("name"), max_length=50)
-    thread_count = models.PositiveIntegerField(_("threads"), default=0, editable=False)
+    thread_count = models.PositiveIntegerField(
+        pgettext_lazy("count", "threads"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("tag")
@@ -152,7 +156,9 @@ class Thread(models.Model):
     )
     is_deleted = models.BooleanField(_("deleted"), default=False, db_index=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
-    is_featured = models.BooleanField(_("featured"), default=False, db_index=True)
+    is_featured = models.BooleanField(
+        pgettext_lazy("community", "featured"), default=False, db_index=True
+    )
     featured_at = models.DateTimeField(_("featured at"), null=True, blank=True)
     featured_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -321,7 +327,7 @@ class Vote(models.Model):
         related_name="community_votes",
         verbose_name=_("voter"),
     )
-    value = models.SmallIntegerField(_("value"))
+    value = models.SmallIntegerField(pgettext_lazy("vote", "value"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -17,12 +17,15 @@ from .models import CreatorApplication
 )
 def creator_application_notify(*, application_id: int) -> None:
     """Email the applicant the decision on their creator application."""
-    application = CreatorApplication.objects.select_related("user").get(
+    application = CreatorApplication.objects.select_related("user__profile").get(
         pk=application_id
     )
     if application.status == CreatorApplication.Status.PENDING:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    profile = getattr(application.user, "profile", None)
+    with translation.override(
+        getattr(profile, "language", "") or settings.LANGUAGE_CODE
+    ):
         context = {
             **email_site_context(),
             "application": application,

@@ -171,3 +171,18 @@ def escrow_held_items(*, order_item_ids: list[int]) -> set[int]:
             order_item_id__in=order_item_ids, status=EscrowHold.Status.HELD
         ).values_list("order_item_id", flat=True)
     )
+
+
+def refunds_requested_count() -> int:
+    """Refund requests waiting for staff's decision."""
+    return Refund.objects.filter(status=Refund.Status.REQUESTED).count()
+
+
+def orders_paid_since(*, since) -> dict:
+    """How many orders were paid since ``since`` and their total (a Decimal)."""
+    from django.db.models import Count, Sum
+
+    totals = Order.objects.filter(paid_at__gte=since).aggregate(
+        count=Count("id"), total=Sum("total")
+    )
+    return {"count": totals["count"] or 0, "total": totals["total"] or 0}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import services
 from .models import AnswerRead, PaidQuestion, QuestionPolicy
@@ -92,7 +93,7 @@ class PaidQuestionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description=_("question"))
+    @admin.display(description=pgettext_lazy("paid question", "question"))
     def short_body(self, obj: PaidQuestion) -> str:
         return obj.body[:50]
 

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.money import MoneyField
 
@@ -104,7 +105,7 @@ class PaidQuestion(models.Model):
         related_name="paid_questions",
         verbose_name=_("asker"),
     )
-    body = models.TextField(_("question"), max_length=2000)
+    body = models.TextField(pgettext_lazy("paid question", "question"), max_length=2000)
     price = MoneyField(_("price"))
     status = models.CharField(
         _("status"),
@@ -189,7 +190,7 @@ class AnswerRead(models.Model):
 
     class Status(models.TextChoices):
         HELD = "held", _("Awaiting payment")
-        ACTIVE = "active", _("Paid")
+        ACTIVE = "active", pgettext_lazy("order state", "Paid")
         EXPIRED = "expired", _("Not paid in time")
         REVOKED = "revoked", _("Refunded")
 
@@ -197,7 +198,7 @@ class AnswerRead(models.Model):
         PaidQuestion,
         on_delete=models.CASCADE,
         related_name="reads",
-        verbose_name=_("question"),
+        verbose_name=pgettext_lazy("paid question", "question"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

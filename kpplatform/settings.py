@@ -412,6 +412,11 @@ LEARNING_PATH_CREDIT_OWNED = env.bool("LEARNING_PATH_CREDIT_OWNED", default=True
 # Members are told this many days before their membership or column ends.
 MEMBERSHIP_EXPIRY_NOTICE_DAYS = env.int("MEMBERSHIP_EXPIRY_NOTICE_DAYS", default=7)
 
+# --- Automatic grading (docs/grading.md) ------------------------------------
+# "auto": sentence embeddings when the optional packages are installed
+# (requirements-embeddings.txt); "off": n-gram and key-point features only.
+GRADING_EMBEDDINGS = env.str("GRADING_EMBEDDINGS", default="auto")
+
 # --- Live lectures and consultations (see docs/live.md) ----------------------
 # The join link shows this many minutes before the start.
 LIVE_JOIN_OPENS_MINUTES = env.int("LIVE_JOIN_OPENS_MINUTES", default=15)

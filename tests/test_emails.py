@@ -151,6 +151,7 @@ def test_a_person_who_reads_english_gets_later_emails_in_english(client):
     the creator decision) are written in it, not in the site's default."""
     from accounts.models import CreatorApplication
     from accounts.tasks import creator_application_notify
+    from notifications.models import OutboxEmail
     from notifications.selectors import recipient_language
 
     user = UserFactory()
@@ -166,7 +167,9 @@ def test_a_person_who_reads_english_gets_later_emails_in_english(client):
         status=CreatorApplication.Status.APPROVED,
     )
     creator_application_notify(application_id=application.pk)
-    assert mail.outbox[-1].subject == "[Knowledge Platform] You are now a creator"
+    email = OutboxEmail.objects.get(recipient=user)
+    assert email.subject == "[Knowledge Platform] You are now a creator"
+    assert "Your application to become a creator was approved" in email.body
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     user.profile.refresh_from_db()
     assert user.profile.language == "zh-hans"

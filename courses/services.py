@@ -12,13 +12,11 @@ import os
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Max, Q
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -26,6 +24,7 @@ from core import events
 from core.markdown import COURSE_TEXT, LESSON_ARTICLE, render_markdown
 from notifications.services import notification_send
 
+from . import search
 from .models import (
     Category,
     Course,
@@ -113,46 +112,20 @@ def _unique_slug(base: str, *, exclude_pk: int | None = None) -> str:
     return f"{base}-{n}"
 
 
-def _plain(markdown_html: str) -> str:
-    return " ".join(strip_tags(markdown_html).split())
-
-
-def course_search_document(course: Course) -> str:
-    """The lower-cased text that catalogue search matches substrings in."""
-    # The creator's public name (never derived from their email address).
-    name = course.creator.display_name
-    parts = [
-        course.title,
-        course.subtitle,
-        _plain(
-            course.description_html
-            or render_markdown(course.description, profile=COURSE_TEXT)
-        ),
-        name,
-    ]
-    return " ".join(p for p in parts if p).lower()
-
-
 def course_search_vectors_refresh(*, queryset=None) -> int:
-    """Recompute the weighted tsvector (PostgreSQL only) from stored columns.
+    """Index courses for search again (all by default); see courses.search.
 
-    One UPDATE whatever the number of rows, so the bench seed can call it once
-    for 10,000 courses. On other databases it does nothing and returns 0.
+    A few statements per 500 courses, so the bench seed calls it once for
+    10,000 courses.
     """
-    if connection.vendor != "postgresql":
-        return 0
-    queryset = Course.objects.all() if queryset is None else queryset
-    return queryset.update(
-        search_vector=SearchVector("title", weight="A", config="english")
-        + SearchVector("subtitle", weight="B", config="english")
-        + SearchVector("search_document", weight="D", config="english")
-    )
+    return search.search_index_update(kind="course", queryset=queryset)
 
 
 def _save_search(course: Course) -> None:
-    course.search_document = course_search_document(course)
-    Course.objects.filter(pk=course.pk).update(search_document=course.search_document)
-    course_search_vectors_refresh(queryset=Course.objects.filter(pk=course.pk))
+    search.search_index_update(
+        kind="course", queryset=Course.objects.filter(pk=course.pk)
+    )
+    course.refresh_from_db(fields=["search_document"])
 
 
 def _record_status(course: Course, *, old: str, actor, reason: str = "") -> None:

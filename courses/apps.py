@@ -7,6 +7,6 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        from . import search
+        from .services import search
 
         search._register_courses()

@@ -6,8 +6,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from . import search
 from .models import Category, Course
+from .services import search
 
 SORTS = {
     # Each matches an index on Course (status + these keys): constant-time pages.

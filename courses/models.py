@@ -8,7 +8,7 @@ from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField
@@ -115,7 +115,7 @@ class Course(models.Model):
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     is_featured = models.BooleanField(_("featured"), default=False)
     published_at = models.DateTimeField(
-        _("published"), null=True, blank=True, db_index=True
+        pgettext_lazy("time", "published"), null=True, blank=True, db_index=True
     )
     submitted_at = models.DateTimeField(
         _("submitted for review"), null=True, blank=True, editable=False
@@ -134,11 +134,11 @@ class Course(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # Search (courses.search): a lower-cased plain-text document (title,
+    # Search (courses.services.search): a lower-cased plain-text document (title,
     # subtitle, description, category names, creator name) matched as a
     # substring, and on PostgreSQL the weighted tsvector of its analysed terms
     # (SQLite keeps them in the FTS5 table courses_course_fts). Written by
-    # courses.search.search_index_update, never by hand.
+    # courses.services.search.search_index_update, never by hand.
     search_document = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
     # Denormalised counters kept by services (never edited by hand) so that the
@@ -217,7 +217,11 @@ class CourseStatusChange(models.Model):
     from_status = models.CharField(
         _("from"), max_length=16, choices=Course.Status.choices
     )
-    to_status = models.CharField(_("to"), max_length=16, choices=Course.Status.choices)
+    to_status = models.CharField(
+        pgettext_lazy("status change", "to"),
+        max_length=16,
+        choices=Course.Status.choices,
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -1,16 +1,16 @@
 # Search on SQLite as well as PostgreSQL: the vocabulary (typo correction), the
 # FTS5 table of courses (SQLite only), and every course indexed again with the
-# analysed terms (jieba for Chinese, stemmed English; courses.search).
+# analysed terms (jieba for Chinese, stemmed English; courses.services.search).
 
 from django.db import migrations, models
 
-from courses.search import fts5_table_operations
+from courses.services.search import fts5_table_operations
 
 
 def reindex(apps, schema_editor):
     # The current code, on purpose: the index format is the code's. If this
     # module ever stops importing, `manage.py search_reindex` does the same.
-    from courses.search import search_index_update
+    from courses.services.search import search_index_update
 
     search_index_update(kind="course")
 

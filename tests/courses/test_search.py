@@ -8,9 +8,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from courses import search
 from courses.models import Course, SearchTerm
-from courses.services import _save_search
+from courses.services import _save_search, search
 from tests.factories import CategoryFactory, CourseFactory, CreatorFactory
 
 pytestmark = pytest.mark.django_db

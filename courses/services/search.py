@@ -37,6 +37,9 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.utils.html import strip_tags
 
+from core import events
+from courses.models import Course, SearchTerm
+
 MAX_QUERY_LENGTH = 100
 MAX_QUERY_WORDS = 8
 #: The FTS5 columns and the PostgreSQL weights, in the same order.
@@ -255,8 +258,6 @@ def _merge_duplicates(words: list[QueryWord]) -> list[QueryWord]:
 
 def _correct(parsed: ParsedQuery, kind: SearchKind) -> None:
     """Replace English words that no document contains by the closest that one does."""
-    from .models import SearchTerm
-
     candidates = [w for w in parsed.words if not w.is_cjk and len(w.text) >= 4]
     if not candidates:
         return
@@ -401,8 +402,6 @@ def search_index_update(
     A few statements per batch of 500 whatever the number of objects: the
     demo and bench seeds index thousands of courses at once.
     """
-    from .models import SearchTerm
-
     search_kind = KINDS[kind]
     queryset = (
         search_kind.model._default_manager.all() if queryset is None else queryset
@@ -412,14 +411,14 @@ def search_index_update(
     for item in search_kind.documents(queryset.order_by("pk")):
         batch.append(item)
         if len(batch) == 500:
-            total += _write_batch(search_kind, batch, SearchTerm)
+            total += _write_batch(search_kind, batch)
             batch = []
     if batch:
-        total += _write_batch(search_kind, batch, SearchTerm)
+        total += _write_batch(search_kind, batch)
     return total
 
 
-def _write_batch(kind: SearchKind, batch, SearchTerm) -> int:
+def _write_batch(kind: SearchKind, batch) -> int:
     rows = []
     vocabulary: dict[str, str] = {}
     for pk, document in batch:
@@ -542,8 +541,6 @@ def _course_documents(queryset: QuerySet) -> Iterable[tuple[int, SearchDocument]
 
 
 def _register_courses() -> None:
-    from .models import Course
-
     register(SearchKind(name="course", model=Course, documents=_course_documents))
 
 
@@ -574,3 +571,41 @@ def closest_categories(parsed: ParsedQuery, categories, *, limit: int = 4) -> li
 def ranked(queryset: QuerySet) -> QuerySet:
     """Best match first (ties: the most popular)."""
     return queryset.order_by(F("relevance").desc(), "-learner_count", "-id")
+
+
+# --- what the rest of courses calls -------------------------------------------------
+
+
+def course_search_vectors_refresh(*, queryset=None) -> int:
+    """Index courses for search again (all by default).
+
+    A few statements per 500 courses, so the bench seed calls it once for
+    10,000 courses.
+    """
+    return search_index_update(kind="course", queryset=queryset)
+
+
+def _save_search(course: Course) -> None:
+    search_index_update(kind="course", queryset=Course.objects.filter(pk=course.pk))
+    course.refresh_from_db(fields=["search_document"])
+
+
+def search_record(*, query: str, results: int, user) -> None:
+    """Announce a catalogue search and how many courses matched (analytics)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    events.send_on_commit(
+        events.search_performed,
+        sender=Course,
+        query=query[:200],
+        results=results,
+        scope="courses",
+        user_id=user_id,
+    )
+
+
+def course_view_record(*, course: Course, user) -> None:
+    """Announce a course page view (analytics, recommendations)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    events.send_on_commit(
+        events.course_viewed, sender=Course, course_id=course.pk, user_id=user_id
+    )

@@ -1,7 +1,7 @@
 """Search: one index and one query language, on SQLite (FTS5) and PostgreSQL.
 
-Text is analysed here, in Python, so that both databases index the same terms:
-Chinese is segmented by jieba (search mode: a long word also gives its shorter
+Text is analysed in Python (courses.services.search_text), so that both
+databases index the same terms: Chinese is segmented by jieba (search mode: a long word also gives its shorter
 dictionary words, 机器学习 → 机器, 学习, 机器学习), English is lower-cased and
 stemmed (Snowball: photographs → photograph), everything else split on
 non-word characters. PostgreSQL keeps the terms in a weighted tsvector
@@ -27,35 +27,31 @@ migration creates the FTS5 table with `fts5_table_operations`), then calls
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, migrations
-from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
+from django.db.models import BooleanField, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length
 from django.utils.html import strip_tags
 
 from core import events
 from courses.models import Course, SearchTerm
 
-MAX_QUERY_LENGTH = 100
-MAX_QUERY_WORDS = 8
+from .search_text import (  # noqa: F401 (the search API, re-exported)
+    MAX_QUERY_LENGTH,
+    ParsedQuery,
+    QueryWord,
+    analyse,
+    clean_query,
+    parse,
+    surface_words,
+)
+
 #: The FTS5 columns and the PostgreSQL weights, in the same order.
 FIELDS = ("title", "subtitle", "keywords", "body")
 PG_WEIGHTS = dict(zip(FIELDS, "ABCD", strict=True))
 FTS5_WEIGHTS = "10.0, 5.0, 3.0, 1.0"
-#: A typo is corrected to an indexed word at least this similar.
-CORRECTION_CUTOFF = 0.75
-_WORD = re.compile(r"[^\W_]+")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_ASCII_WORD = re.compile(r"[a-z]+")
-# Dropped from queries of several words only (alone they are a query).
-STOPWORDS = frozenset(
-    "a an and are as at be by for from in is it of on or the to with "
-    "的 了 和 与 及 或 在 是 之".split()
-)
 
 
 @dataclass
@@ -121,179 +117,6 @@ def fts5_table_operations(db_table: str) -> list:
             schema_editor.execute(f"DROP TABLE IF EXISTS {name}")
 
     return [migrations.RunPython(create, drop, elidable=False)]
-
-
-# --- analysis ------------------------------------------------------------------
-
-_stemmer = None
-
-
-def _stem(word: str) -> str:
-    global _stemmer
-    if _stemmer is None:
-        import snowballstemmer
-
-        _stemmer = snowballstemmer.stemmer("english")
-    return _stemmer.stemWord(word)
-
-
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(60)  # its "Building prefix dict" lines are noise here
-    return jieba
-
-
-def _normalise(token: str) -> list[str]:
-    """Lower-cased word pieces of a token, English words stemmed."""
-    pieces = []
-    for piece in _WORD.findall(token.lower()):
-        if _ASCII_WORD.fullmatch(piece):
-            piece = _stem(piece)
-        pieces.append(piece)
-    return pieces
-
-
-def analyse(text: str) -> list[str]:
-    """The index terms of a text, in order (Chinese in jieba's search mode)."""
-    if not text:
-        return []
-    terms: list[str] = []
-    for token in _jieba().cut_for_search(text):
-        terms.extend(_normalise(token))
-    return terms
-
-
-def surface_words(text: str) -> dict[str, str]:
-    """Stemmed English term → a word that produced it (shown as "did you mean")."""
-    words: dict[str, str] = {}
-    for word in _ASCII_WORD.findall(text.lower()):
-        words.setdefault(_stem(word), word)
-    return words
-
-
-# --- the query ------------------------------------------------------------------
-
-
-@dataclass
-class QueryWord:
-    """One word of a query: the terms any of which it matches."""
-
-    text: str  # as the user typed it (lower-cased)
-    term: str  # the analysed term
-    parts: list[str] = field(default_factory=list)  # a Chinese word's pieces
-    prefix: str = ""  # the last word, matched as a prefix too
-    corrected: str = ""  # the surface word of a corrected typo
-
-    @property
-    def is_cjk(self) -> bool:
-        return bool(_CJK.search(self.term))
-
-
-@dataclass
-class ParsedQuery:
-    text: str
-    words: list[QueryWord]
-
-    @property
-    def corrected(self) -> bool:
-        return any(word.corrected for word in self.words)
-
-    @property
-    def corrected_text(self) -> str:
-        """The query as corrected ("did you mean"), or "" when nothing was."""
-        if not self.corrected:
-            return ""
-        return " ".join(word.corrected or word.text for word in self.words)
-
-    def __bool__(self) -> bool:
-        return bool(self.words)
-
-
-def clean_query(query: str | None) -> str:
-    return " ".join((query or "").split())[:MAX_QUERY_LENGTH]
-
-
-def parse(query: str | None, *, kind: str = "course", correct: bool = True):
-    """The words of a query, typos corrected against the kind's vocabulary."""
-    text = clean_query(query)
-    words: list[QueryWord] = []
-    for token in _jieba().cut(text):
-        for piece in _WORD.findall(token.lower()):
-            term = _stem(piece) if _ASCII_WORD.fullmatch(piece) else piece
-            word = QueryWord(text=piece, term=term)
-            if _CJK.search(piece) and len(piece) >= 3:
-                word.parts = sorted(
-                    {
-                        p
-                        for p in _jieba().cut_for_search(piece)
-                        if len(p) == 2 and _CJK.search(p)
-                    }
-                )
-            words.append(word)
-    if len(words) > 1:
-        words = [w for w in words if w.text not in STOPWORDS] or words
-    words = _merge_duplicates(words)[:MAX_QUERY_WORDS]
-    if words:
-        last = words[-1]
-        if last.is_cjk and len(last.term) == 1:
-            last.prefix = last.term  # one character: the words that start with it
-        elif not last.is_cjk and len(last.text) >= 2:
-            last.prefix = last.text  # "pyth" while typing "python"
-    parsed = ParsedQuery(text=text, words=words)
-    if correct and words:
-        _correct(parsed, KINDS[kind])
-    return parsed
-
-
-def _merge_duplicates(words: list[QueryWord]) -> list[QueryWord]:
-    seen: set[str] = set()
-    kept = []
-    for word in words:
-        if word.term not in seen:
-            seen.add(word.term)
-            kept.append(word)
-    return kept
-
-
-def _correct(parsed: ParsedQuery, kind: SearchKind) -> None:
-    """Replace English words that no document contains by the closest that one does."""
-    candidates = [w for w in parsed.words if not w.is_cjk and len(w.text) >= 4]
-    if not candidates:
-        return
-    wanted = Q(term__in=[w.term for w in candidates])
-    for word in candidates:
-        if word.prefix:
-            wanted |= Q(term__startswith=word.prefix)
-    known = set(
-        SearchTerm.objects.filter(wanted, kind=kind.name).values_list(
-            "term", flat=True
-        )[:200]
-    )
-    unknown = [
-        w
-        for w in candidates
-        if w.term not in known
-        and not (w.prefix and any(t.startswith(w.prefix) for t in known))
-    ]
-    if not unknown:
-        return
-    lengths = [len(w.term) for w in unknown]
-    vocabulary = dict(
-        SearchTerm.objects.annotate(length=Length("term"))
-        .filter(
-            kind=kind.name, length__gte=min(lengths) - 2, length__lte=max(lengths) + 2
-        )
-        .values_list("term", "word")
-    )
-    for word in unknown:
-        close = difflib.get_close_matches(
-            word.term, list(vocabulary), n=1, cutoff=CORRECTION_CUTOFF
-        )
-        if close:
-            word.term = close[0]
-            word.prefix = ""
-            word.corrected = vocabulary[close[0]] or close[0]
 
 
 # --- matching --------------------------------------------------------------------
@@ -566,11 +389,6 @@ def closest_categories(parsed: ParsedQuery, categories, *, limit: int = 4) -> li
             scored.append((score, category.position, category.pk, category))
     scored.sort(key=lambda row: (-row[0], row[1], row[2]))
     return [row[3] for row in scored[:limit]]
-
-
-def ranked(queryset: QuerySet) -> QuerySet:
-    """Best match first (ties: the most popular)."""
-    return queryset.order_by(F("relevance").desc(), "-learner_count", "-id")
 
 
 # --- what the rest of courses calls -------------------------------------------------

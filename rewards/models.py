@@ -954,3 +954,7 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} −{self.points} → {self.amount}"
+
+
+# Learner levels (a module of their own, same app).
+from .learner_levels import LearnerLevel  # noqa: E402, F401

@@ -34,8 +34,6 @@ MAX_LINES = 600
 SPLIT_PENDING = {
     "learning/models.py": "issue 10: learning/models/ package (structure)",
     "recommendations/services.py": "recommendations: split training and serving",
-    "rewards/models.py": "issue 10: rewards/models/ package (structure)",
-    "rewards/services.py": "issue 10: rewards/services/ package (structure)",
 }
 
 

@@ -6,7 +6,13 @@ redemption); this package re-exports their public names, so callers keep
 write of points follows.
 """
 
-from .badges import EARNED_KINDS, badge_award, badge_cache_key, badges_evaluate
+from .badges import (
+    EARNED_KINDS,
+    badge_award,
+    badge_award_notify,
+    badge_cache_key,
+    badges_evaluate,
+)
 from .challenges import challenge_check_in, challenge_create, challenge_join
 from .experts import (
     expert_application_approve,
@@ -21,9 +27,10 @@ from .ledger import (
     points_reverse,
     points_reverse_object,
     points_reverse_source,
+    suspension_end,
     suspension_record,
 )
-from .levels import creator_level_recompute, creator_stats
+from .levels import creator_level_recompute, creator_stats, level_up_notify
 from .quality import (
     COMPLETION_PRIOR,
     bayesian_average,
@@ -43,6 +50,7 @@ __all__ = [
     "NEW_ACCOUNTS_BUCKET",
     "SELF_EXCLUDED",
     "badge_award",
+    "badge_award_notify",
     "badge_cache_key",
     "badges_evaluate",
     "bayesian_average",
@@ -55,6 +63,7 @@ __all__ = [
     "expert_application_approve",
     "expert_application_reject",
     "expert_application_submit",
+    "level_up_notify",
     "points_adjust",
     "points_award",
     "points_reverse",
@@ -65,5 +74,6 @@ __all__ = [
     "redemption_create",
     "redemption_fail",
     "redemption_fulfil",
+    "suspension_end",
     "suspension_record",
 ]

@@ -238,6 +238,23 @@ def suspension_record(
 
 
 @transaction.atomic
+def suspension_end(*, user_id: int, until=None) -> Suspension | None:
+    """The suspension was lifted: points are earned again from now.
+
+    `until` is the end of another suspension still running (it then stays
+    blocked until then). Points reversed when the suspension began stay
+    reversed: they came from the suspended account's actions.
+    """
+    suspension = Suspension.objects.select_for_update().filter(user_id=user_id).first()
+    if suspension is None:
+        return None
+    now = timezone.now()
+    suspension.until = until if until is not None and until > now else now
+    suspension.save(update_fields=["until", "created_at"])
+    return suspension
+
+
+@transaction.atomic
 def points_adjust(*, user, points: int, reason: str, by) -> PointAdjustment:
     """A manual correction by staff; the reason is required and recorded."""
     reason = (reason or "").strip()

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commerce.services import coupon_issue
 from core.money import format_money
 from core.tasks import enqueue
-from rewards import integrations
 from rewards.models import (
     PointEntry,
     Redemption,
@@ -85,18 +85,15 @@ def redemption_fulfil(*, redemption_id: int, valid_days: int = 30) -> Redemption
     )
     if redemption.status != Redemption.Status.PENDING:
         return redemption
-    if not integrations.coupons_available():
-        # commerce is not there yet: stay pending; the beat task retries.
-        return redemption
-    coupon = integrations.coupon_issue(
+    coupon = coupon_issue(
         user=redemption.user,
         amount=redemption.amount,
         reason=_("Points redemption #%(id)s") % {"id": redemption.pk},
         valid_days=valid_days,
     )
     redemption.status = Redemption.Status.ISSUED
-    redemption.coupon_id = getattr(coupon, "pk", None)
-    redemption.coupon_code = str(getattr(coupon, "code", ""))[:64]
+    redemption.coupon_id = coupon.pk
+    redemption.coupon_code = coupon.code[:64]
     redemption.issued_at = timezone.now()
     redemption.save(update_fields=["status", "coupon_id", "coupon_code", "issued_at"])
     return redemption

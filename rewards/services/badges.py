@@ -7,8 +7,10 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
+from notifications.services import notification_send
 from rewards.models import (
     Badge,
     BadgeAward,
@@ -87,3 +89,21 @@ def badges_evaluate(*, user_id: int) -> list[BadgeAward]:
             if award is not None:
                 awarded.append(award)
     return awarded
+
+
+def badge_award_notify(*, award_id: int) -> bool:
+    """Tell the holder about a badge award, once per award."""
+    award = (
+        BadgeAward.objects.select_related("badge", "user").filter(pk=award_id).first()
+    )
+    if award is None:
+        return False
+    notification_send(
+        recipient=award.user,
+        kind="badge",
+        target=award.badge,
+        params={"badge_zh": award.badge.name_zh, "badge_en": award.badge.name_en},
+        url=reverse("rewards:badges"),
+        dedupe_key=f"rewards.badge_award:{award.pk}",
+    )
+    return True

@@ -7,8 +7,12 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Avg
+from django.urls import reverse
 from django.utils import timezone
 
+from courses import selectors as course_selectors
+from learning import selectors as learning_selectors
+from notifications.services import notification_send
 from rewards.models import (
     LEVEL_ORDER,
     CourseQuality,
@@ -30,25 +34,16 @@ def _reaches(threshold: LevelThreshold, stats: dict) -> bool:
 
 
 def creator_stats(creator_id: int) -> dict:
-    from courses.models import Course, Review
-    from learning.models import Enrollment
-
-    published = Course.objects.filter(
-        creator_id=creator_id, status=Course.Status.PUBLISHED
-    )
+    """What the level thresholds look at, read through the owners' selectors."""
+    published = course_selectors.creator_published_course_ids(creator_id)
     q2 = Decimal("0.01")
-    rating = Review.objects.filter(course__in=published, is_hidden=False).aggregate(
-        avg=Avg("rating")
-    )["avg"]
-    quality = CourseQuality.objects.filter(course__in=published).aggregate(
+    rating = course_selectors.rating_totals(published)["average"]
+    quality = CourseQuality.objects.filter(course_id__in=published).aggregate(
         avg=Avg("score")
     )["avg"]
     return {
-        "published_courses": published.count(),
-        "learners": Enrollment.objects.filter(course__in=published, is_active=True)
-        .values("user_id")
-        .distinct()
-        .count(),
+        "published_courses": len(published),
+        "learners": learning_selectors.active_learner_count(published),
         "average_rating": Decimal(str(rating or 0)).quantize(q2),
         "quality_score": Decimal(str(quality or 0)).quantize(q2),
     }
@@ -89,3 +84,19 @@ def creator_level_recompute(*, creator_id: int) -> CreatorLevel | None:
 
         transaction.on_commit(notify_later)
     return current
+
+
+def level_up_notify(*, user_id: int, level: str) -> bool:
+    """Tell a creator about a new level, once per level and day."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    # One per level and day: a retried task does not tell (or email) twice.
+    notification_send(
+        recipient=user,
+        kind="level_up",
+        params={"level": level},
+        url=reverse("rewards:my_points"),
+        dedupe_key=f"rewards.level:{level}:{timezone.localdate().isoformat()}",
+    )
+    return True

@@ -7,10 +7,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from core.tasks import enqueue
+from courses import selectors as course_selectors
+from learning import selectors as learning_selectors
 from rewards.models import (
     RUBRIC,
     CourseQuality,
@@ -32,19 +33,14 @@ COMPLETION_PRIOR = Decimal("0.5")
 @transaction.atomic
 def course_quality_recompute(*, course_id: int) -> CourseQuality | None:
     """Recompute a course's quality score from ratings, expert reviews, completion."""
-    from courses.models import Course, Review
-    from learning.models import Enrollment
-
-    if not Course.objects.filter(pk=course_id).exists():
+    if not course_selectors.course_exists(course_id):
         return None
     prior_mean = Decimal(settings.REWARDS_QUALITY_PRIOR_MEAN)
     prior_weight = Decimal(settings.REWARDS_QUALITY_PRIOR_WEIGHT)
     expert_weight = Decimal(settings.REWARDS_EXPERT_REVIEW_WEIGHT)
     share = Decimal(settings.REWARDS_COMPLETION_SHARE)
 
-    ratings = Review.objects.filter(course_id=course_id, is_hidden=False).aggregate(
-        n=Count("id"), total=Sum("rating")
-    )
+    ratings = course_selectors.rating_totals([course_id])
     n_ratings = ratings["n"] or 0
     rating_total = Decimal(ratings["total"] or 0)
     expert_means = [
@@ -57,9 +53,7 @@ def course_quality_recompute(*, course_id: int) -> CourseQuality | None:
         total, weight, prior_mean=prior_mean, prior_weight=prior_weight
     )
 
-    enrolled = Enrollment.objects.filter(course_id=course_id).aggregate(
-        n=Count("id"), done=Count("id", filter=Q(completed_at__isnull=False))
-    )
+    enrolled = learning_selectors.completion_counts(course_id)
     completion = (prior_weight * COMPLETION_PRIOR + Decimal(enrolled["done"])) / (
         prior_weight + Decimal(enrolled["n"])
     )

@@ -218,6 +218,16 @@ def rating_totals(course_ids) -> dict:
     ).aggregate(n=Count("id"), total=Sum("rating"), average=Avg("rating"))
 
 
+def course_facts_of_creator(creator_id: int) -> dict[int, dict]:
+    """`course_facts` of every course one creator owns (one query)."""
+    return {
+        row["pk"]: row
+        for row in Course.objects.filter(creator_id=creator_id).values(
+            "pk", "title", "slug", "status", "category_id"
+        )
+    }
+
+
 def category_parents() -> dict[int, int | None]:
     """Every category id with its parent's id (None for a top category)."""
     return dict(Category.objects.values_list("pk", "parent_id"))

@@ -83,7 +83,7 @@ def order_create(
                 _("You already own “%(title)s”.") % {"title": offer.title},
                 "already_owned",
             )
-        items.append(_item_from_offer(offer))
+        items.append(_item_from_offer(registry.offer_for_buyer(offer, user=user)))
 
     if reuse_pending and not coupon_code:
         existing = _pending_order_for(user=user, wanted=wanted)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def not_negative_cap(value):
@@ -49,7 +50,9 @@ class PointRule(models.Model):
     event = models.CharField(
         _("event"), max_length=32, choices=Event.choices, unique=True
     )
-    points = models.PositiveIntegerField(_("points"), validators=[MinValueValidator(1)])
+    points = models.PositiveIntegerField(
+        pgettext_lazy("reward points", "points"), validators=[MinValueValidator(1)]
+    )
     daily_cap = models.IntegerField(
         _("daily cap per user"),
         null=True,
@@ -117,7 +120,7 @@ class PointEntry(models.Model):
         related_name="entries",
         verbose_name=_("rule"),
     )
-    points = models.IntegerField(_("points"))
+    points = models.IntegerField(pgettext_lazy("reward points", "points"))
     # What earned the points, e.g. "vote:12" (unique per rule and beneficiary),
     # what it is about ("post:5") and its parent ("thread:2"), so that removing
     # a post or a thread finds every entry to reverse.
@@ -231,7 +234,7 @@ class PointAdjustment(models.Model):
         related_name="+",
         verbose_name=_("user"),
     )
-    points = models.IntegerField(_("points"))
+    points = models.IntegerField(pgettext_lazy("reward points", "points"))
     reason = models.CharField(_("reason"), max_length=300)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -308,8 +311,8 @@ class Suspension(models.Model):
     created_at = models.DateTimeField(_("recorded"), auto_now=True)
 
     class Meta:
-        verbose_name = _("suspension")
-        verbose_name_plural = _("suspensions")
+        verbose_name = pgettext_lazy("rewards", "suspension")
+        verbose_name_plural = pgettext_lazy("rewards", "suspensions")
 
     def __str__(self) -> str:
         return f"{self.user} → {self.until}"

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
-    BEGINNER = "beginner", _("Beginner")
+    BEGINNER = "beginner", pgettext_lazy("creator level", "Beginner")
     INTERMEDIATE = "intermediate", _("Intermediate")
     ADVANCED = "advanced", _("Advanced")
     EXPERT = "expert", _("Expert")
@@ -22,7 +23,10 @@ class LevelThreshold(models.Model):
     """What a creator needs to reach a level, and the perks that come with it."""
 
     level = models.CharField(
-        _("level"), max_length=16, choices=Level.choices, unique=True
+        pgettext_lazy("creator level", "level"),
+        max_length=16,
+        choices=Level.choices,
+        unique=True,
     )
     min_published_courses = models.PositiveIntegerField(
         _("published courses at least"), default=0
@@ -78,7 +82,10 @@ class CreatorLevel(models.Model):
         verbose_name=_("creator"),
     )
     level = models.CharField(
-        _("level"), max_length=16, choices=Level.choices, default=Level.BEGINNER
+        pgettext_lazy("creator level", "level"),
+        max_length=16,
+        choices=Level.choices,
+        default=Level.BEGINNER,
     )
     published_courses = models.PositiveIntegerField(_("published courses"), default=0)
     learners = models.PositiveIntegerField(_("learners"), default=0)

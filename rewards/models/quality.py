@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 RUBRIC = ("accuracy", "depth", "clarity", "practicality")
 
@@ -89,7 +90,9 @@ class CourseQuality(models.Model):
     )
     learner_ratings = models.PositiveIntegerField(_("learner ratings"), default=0)
     expert_reviews = models.PositiveIntegerField(_("expert reviews"), default=0)
-    enrollments = models.PositiveIntegerField(_("enrolments"), default=0)
+    enrollments = models.PositiveIntegerField(
+        pgettext_lazy("count", "enrolments"), default=0
+    )
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
 
     class Meta:

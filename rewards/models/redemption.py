@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.money import MoneyField
 
@@ -66,7 +67,7 @@ class Redemption(models.Model):
         related_name="redemptions",
         verbose_name=_("user"),
     )
-    points = models.PositiveIntegerField(_("points"))
+    points = models.PositiveIntegerField(pgettext_lazy("reward points", "points"))
     amount = MoneyField(_("coupon value"), max_digits=10)
     status = models.CharField(
         _("status"),

@@ -2,18 +2,13 @@
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import events
-from core.emails import email_site_context, email_subject
 from core.tasks import enqueue
 from courses.models import Category
 
@@ -174,32 +169,6 @@ def creator_application_reject(
     )
     _email_on_commit(application.pk)
     return application
-
-
-def creator_application_email(*, application_id: int) -> bool:
-    """Email the applicant the decision on their creator application.
-
-    False (nothing sent) while the application is still pending.
-    """
-    application = CreatorApplication.objects.select_related("user").get(
-        pk=application_id
-    )
-    if application.status == CreatorApplication.Status.PENDING:
-        return False
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            **email_site_context(),
-            "application": application,
-            "user": application.user,
-            "apply_url": settings.SITE_URL.rstrip("/")
-            + reverse("accounts:creator_apply"),
-        }
-        subject = email_subject(
-            render_to_string("accounts/email/creator_decision_subject.txt", context)
-        )
-        body = render_to_string("accounts/email/creator_decision_message.txt", context)
-    send_mail(subject, body, None, [application.user.email])
-    return True
 
 
 def _email_on_commit(application_id: int) -> None:

@@ -291,3 +291,10 @@ def pending_redemption_ids():
     return Redemption.objects.filter(status=Redemption.Status.PENDING).values_list(
         "pk", flat=True
     )
+
+
+def expert_applications_pending_count() -> int:
+    """Expert certification applications waiting for staff."""
+    return ExpertApplication.objects.filter(
+        status=ExpertApplication.Status.PENDING
+    ).count()

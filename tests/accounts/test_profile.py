@@ -208,9 +208,7 @@ def test_anonymous_visits_send_nothing(client, db):
     assert received == []
 
 
-def test_an_old_account_without_a_profile_opens_its_pages_without_a_write(
-    client, user
-):
+def test_an_old_account_without_a_profile_opens_its_pages_without_a_write(client, user):
     """Opening the profile editor or onboarding creates nothing; saving does."""
     Profile.objects.filter(user=user).delete()
     client.force_login(user)

@@ -6,6 +6,7 @@ from django.db.models import Avg, Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 
 from .models import Category, Course, Lesson, Review, Section, Wishlist
+from .services import search
 
 
 def course_get(*, course_id: int) -> Course | None:
@@ -33,6 +34,24 @@ def category_tree() -> list[Category]:
     for top in tops:
         top.subcategories = [c for c in categories if c.parent_id == top.pk]
     return tops
+
+
+def search_suggestions(
+    parsed: search.ParsedQuery, *, categories: list[Category], limit: int = 4
+) -> dict:
+    """What a search that found nothing offers: close categories, popular courses.
+
+    `categories` is the category tree the page has loaded already (top
+    categories with `.subcategories`); one query reads the popular courses.
+    """
+    flat = [c for top in categories for c in (top, *top.subcategories)]
+    close = search.closest_categories(parsed, flat, limit=limit)
+    popular = list(
+        catalogue_queryset().order_by("-learner_count", "-rating_average", "-id")[
+            :limit
+        ]
+    )
+    return {"categories": close or categories[:limit], "courses": popular}
 
 
 def course_visible_to(user, course: Course) -> bool:
@@ -170,7 +189,12 @@ def published_course_ids() -> QuerySet:
 
 def creator_ids_with_courses() -> QuerySet:
     """Ids of everyone who has created a course (any status), for batch jobs."""
-    return Course.objects.order_by().values_list("creator_id", flat=True).distinct()
+    # Not the default ordering: DISTINCT would keep one row per course.
+    return (
+        Course.objects.order_by("creator_id")
+        .values_list("creator_id", flat=True)
+        .distinct()
+    )
 
 
 def top_categories() -> QuerySet[Category]:

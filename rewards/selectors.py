@@ -280,7 +280,8 @@ def users_with_points_since(since):
     """Ids of users whose ledger moved since `since` (lazy, for iteration)."""
     return (
         PointEntry.objects.filter(created_at__gte=since)
-        .order_by()
+        # Not the default ordering: DISTINCT would keep one row per entry.
+        .order_by("user_id")
         .values_list("user_id", flat=True)
         .distinct()
     )

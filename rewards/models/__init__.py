@@ -1,7 +1,7 @@
 """Incentives: point rules, the append-only ledger, badges, creator levels,
 expert certification, course quality, check-in challenges and redemptions.
 
-One module per domain; this package re-exports every model (and the callables
+One module per domain (learner levels too); this package re-exports every model (and the callables
 that migrations name, e.g. `rewards.models.not_negative_cap`), so callers and
 migrations keep `from rewards.models import ...`.
 """
@@ -14,6 +14,7 @@ from .experts import (
     _protected_storage,
     expert_attachment_upload_to,
 )
+from .learner_levels import LearnerLevel
 from .ledger import (
     AntiGamingPolicy,
     Event,
@@ -45,6 +46,7 @@ __all__ = [
     "Event",
     "ExpertApplication",
     "ExpertAttachment",
+    "LearnerLevel",
     "Level",
     "LevelThreshold",
     "PointAdjustment",

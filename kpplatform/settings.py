@@ -51,7 +51,8 @@ INSTALLED_APPS = [
     "analytics",
     "demo",
     # Django
-    "django.contrib.admin",
+    # django.contrib.admin with the operations console (core/admin_site.py).
+    "core.admin_apps.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -410,6 +411,11 @@ ORDER_EXPIRY_MINUTES = env.int("ORDER_EXPIRY_MINUTES", default=30)
 LEARNING_PATH_CREDIT_OWNED = env.bool("LEARNING_PATH_CREDIT_OWNED", default=True)
 # Members are told this many days before their membership or column ends.
 MEMBERSHIP_EXPIRY_NOTICE_DAYS = env.int("MEMBERSHIP_EXPIRY_NOTICE_DAYS", default=7)
+
+# --- Automatic grading (docs/grading.md) ------------------------------------
+# "auto": sentence embeddings when the optional packages are installed
+# (requirements-embeddings.txt); "off": n-gram and key-point features only.
+GRADING_EMBEDDINGS = env.str("GRADING_EMBEDDINGS", default="auto")
 
 # --- Live lectures and consultations (see docs/live.md) ----------------------
 # The join link shows this many minutes before the start.

@@ -17,8 +17,8 @@ from core.money import money
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("live", "0001_initial")]
-AFTER = [("live", "0002_money_in_minor_units")]
+BEFORE = [("live", "0002_paid_questions")]
+AFTER = [("live", "0003_money_in_minor_units")]
 PRICES = ["0.01", "0.29", "89.10", "99.00", "1234567.89"]
 REPLAY_PRICES = ["0.00", "0.15", "44.55", "49.50", "617283.95"]
 
@@ -61,7 +61,7 @@ def test_lecture_and_slot_prices_survive_the_move_to_cents_both_ways():
             meeting_url="https://meet.example.com/x",
         )
     profile = apps.get_model("live", "ExpertProfile").objects.create(
-        user=user, headline="h"
+        user=user, headline="h", question_price=Decimal("49.90")
     )
     apps.get_model("live", "Slot").objects.create(
         expert=profile,
@@ -78,6 +78,8 @@ def test_lecture_and_slot_prices_survive_the_move_to_cents_both_ways():
         str(p) for p in lectures.values_list("replay_price", flat=True)
     ] == REPLAY_PRICES
     assert apps.get_model("live", "Slot").objects.get().price == Decimal("199.99")
+    profile = apps.get_model("live", "ExpertProfile").objects.get()
+    assert profile.question_price == Decimal("49.90")
 
     _migrate(BEFORE)
     assert [money(str(v)) for v in _raw("live_livelecture", "price")] == [

@@ -22,7 +22,7 @@ def _money(verbose_name, **kwargs):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("live", "0001_initial"),
+        ("live", "0002_paid_questions"),
     ]
 
     operations = [
@@ -58,6 +58,17 @@ class Migration(migrations.Migration):
         ),
         *money_column_operations(
             "live", "slot", "price", _money("price"), old_max_digits=12
+        ),
+        *money_column_operations(
+            "live",
+            "expertprofile",
+            "question_price",
+            _money(
+                "price of a question",
+                default=Decimal("0.00"),
+                help_text="0: you do not take paid questions.",
+            ),
+            old_max_digits=12,
         ),
         migrations.AddConstraint(
             model_name="livelecture",

@@ -47,6 +47,10 @@ class Event(models.TextChoices):
     CHALLENGE_COMPLETED = "challenge_completed", _("Check-in challenge finished")
     QUALITY_REVIEW_WRITTEN = "quality_review_written", _("Expert quality review")
     CONSULTATION_RATED = "consultation_rated", _("Consultation rated 4 or 5 stars")
+    PAID_QUESTION_ACCEPTED = (
+        "paid_question_accepted",
+        _("Paid question answered and accepted"),
+    )
 
 
 class PointRule(models.Model):
@@ -950,3 +954,7 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} −{self.points} → {self.amount}"
+
+
+# Learner levels (a module of their own, same app).
+from .learner_levels import LearnerLevel  # noqa: E402, F401

@@ -50,6 +50,9 @@ def leaderboard(request):
         period=period, category_id=category.pk if category else None, limit=20
     )
     selectors.attach_badges([row["user"] for row in rows])
+    levels = selectors.learner_levels_for([row["user"].pk for row in rows])
+    for row in rows:
+        row["learner_level"] = levels.get(row["user"].pk)
     return render(
         request,
         "rewards/leaderboard.html",

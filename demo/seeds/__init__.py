@@ -9,6 +9,7 @@ from demo.seeding import SeedStep
 
 from . import (
     accounts,
+    analytics,
     commerce,
     community,
     courses,
@@ -29,6 +30,7 @@ SEED_MODULES = (
     rewards,
     live,
     recommendations,
+    analytics,
 )
 
 

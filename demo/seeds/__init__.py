@@ -16,6 +16,7 @@ from . import (
     grading,
     learning,
     live,
+    live_questions,
     recommendations,
     rewards,
 )
@@ -29,6 +30,7 @@ SEED_MODULES = (
     community,
     rewards,
     live,
+    live_questions,
     recommendations,
     analytics,
 )

@@ -22,6 +22,8 @@ from .models import (
     LevelThreshold,
     PointBalance,
     PointEntry,
+    Redemption,
+    RedemptionRate,
 )
 
 User = get_user_model()
@@ -262,6 +264,36 @@ def weekly_top(*, limit: int = 5) -> list[dict]:
         ]
         cache.set(HOME_CACHE_KEY, rows, timeout=300)
     return rows
+
+
+# --- For batch jobs (beat tasks) ------------------------------------------------
+
+
+def redemption_rate() -> RedemptionRate:
+    """The exchange rate; its defaults, unsaved, until staff save one.
+
+    A read never writes: `RedemptionRate.current()` (which creates the row)
+    is for services.
+    """
+    return RedemptionRate.objects.filter(pk=1).first() or RedemptionRate(pk=1)
+
+
+def users_with_points_since(since):
+    """Ids of users whose ledger moved since `since` (lazy, for iteration)."""
+    return (
+        PointEntry.objects.filter(created_at__gte=since)
+        # Not the default ordering: DISTINCT would keep one row per entry.
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def pending_redemption_ids():
+    """Ids of redemptions still waiting for their coupon (lazy)."""
+    return Redemption.objects.filter(status=Redemption.Status.PENDING).values_list(
+        "pk", flat=True
+    )
 
 
 def expert_applications_pending_count() -> int:

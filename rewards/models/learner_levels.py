@@ -2,7 +2,7 @@
 
 A learner's level is the highest level whose threshold is at most the points
 they have earned in all (awards and their reversals; spending points on
-redemptions does not lower a level). Imported by `rewards.models`.
+redemptions does not lower a level).
 """
 
 from __future__ import annotations

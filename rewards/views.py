@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.money import format_money
+from core.pagecache import anonymous_page_cache
 from courses.models import Category, Course
 from learning.access import can_open_course
 
@@ -38,6 +39,7 @@ def badges(request):
     )
 
 
+@anonymous_page_cache(groups=["rewards"])
 def leaderboard(request):
     period = request.GET.get("period", "week")
     if period not in selectors.PERIODS:

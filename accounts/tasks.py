@@ -7,6 +7,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from core.emails import email_site_context, email_subject
+
 from .models import CreatorApplication
 
 
@@ -22,13 +24,14 @@ def creator_application_notify(*, application_id: int) -> None:
         return
     with translation.override(settings.LANGUAGE_CODE):
         context = {
+            **email_site_context(),
             "application": application,
             "user": application.user,
             "apply_url": settings.SITE_URL.rstrip("/")
             + reverse("accounts:creator_apply"),
         }
-        subject = render_to_string(
-            "accounts/email/creator_decision_subject.txt", context
-        ).strip()
+        subject = email_subject(
+            render_to_string("accounts/email/creator_decision_subject.txt", context)
+        )
         body = render_to_string("accounts/email/creator_decision_message.txt", context)
     send_mail(subject, body, None, [application.user.email])

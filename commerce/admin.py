@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.money import format_money
 from core.money_admin import MoneyAdminMixin
@@ -364,7 +364,7 @@ class CouponAdmin(MoneyAdminMixin, admin.ModelAdmin):
             )
         )
 
-    @admin.display(description=_("value"), ordering="value")
+    @admin.display(description=pgettext_lazy("coupon", "value"), ordering="value")
     def value_shown(self, obj):
         if obj.kind == Coupon.Kind.PERCENT:
             return f"{obj.value.normalize():f}%"

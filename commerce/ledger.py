@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.money import MoneyField
 
@@ -84,7 +85,7 @@ class Payout(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         APPROVED = "approved", _("Approved")
-        PAID = "paid", _("Paid")
+        PAID = "paid", pgettext_lazy("payout status", "Paid")
         REJECTED = "rejected", _("Rejected")
 
     creator = models.ForeignKey(

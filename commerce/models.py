@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from payments import PurchasedItem
 from payments.models import BasePayment
 
@@ -34,7 +35,7 @@ def new_order_number() -> str:
 class Order(models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("Awaiting payment")
-        PAID = "paid", _("Paid")
+        PAID = "paid", pgettext_lazy("order state", "Paid")
         PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
         REFUNDED = "refunded", _("Refunded")
         CANCELLED = "cancelled", _("Cancelled")
@@ -169,7 +170,9 @@ class Fulfilment(models.Model):
         verbose_name=_("order item"),
     )
     created_at = models.DateTimeField(_("fulfilled"), auto_now_add=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        pgettext_lazy("time", "revoked"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("fulfilment")
@@ -248,7 +251,7 @@ class Coupon(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     value = MoneyField(
-        _("value"),
+        pgettext_lazy("coupon", "value"),
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Percent (1-100) or amount off."),
     )
@@ -479,7 +482,9 @@ class Subscription(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"), db_index=True)
     is_expired = models.BooleanField(_("expired"), default=False)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        pgettext_lazy("time", "revoked"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

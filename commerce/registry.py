@@ -13,6 +13,11 @@ when the order is cancelled or expires (`release`), and kept for good when a
 payment is captured (`confirm_hold`; False means the seat went to someone else
 after the hold ran out, and the payment is refunded instead).
 
+An offer whose price depends on the buyer (a learning path costs less when the
+buyer owns some of its courses) also registers `for_buyer(user=, offer=)`,
+which returns the offer as this buyer gets it (price, revenue lines);
+`order_create` asks it, so the page and the checkout agree.
+
 `register_commission_provider(provider)` lets another app (rewards: creator
 levels) override the platform commission rate per creator.
 """
@@ -100,6 +105,8 @@ class OfferType:
     #: (order_item=) -> bool: a payment is being captured; keep the held stock
     #: for good, or False when it is gone (the payment is then refunded)
     confirm_hold: Callable[..., bool] | None = None
+    #: (user=, offer=) -> Offer: the offer for this buyer (0 <= price <= list)
+    for_buyer: Callable[..., Offer] | None = None
 
 
 _offer_types: dict[str, OfferType] = {}
@@ -122,6 +129,7 @@ def register_offer_type(
     hold: Callable[..., None] | None = None,
     release: Callable[..., None] | None = None,
     confirm_hold: Callable[..., bool] | None = None,
+    for_buyer: Callable[..., Offer] | None = None,
 ) -> OfferType:
     """Register (or replace, on reload) the offer type called `name`."""
     if (hold is None) != (release is None) or (hold is None) != (confirm_hold is None):
@@ -137,6 +145,7 @@ def register_offer_type(
         hold=hold,
         release=release,
         confirm_hold=confirm_hold,
+        for_buyer=for_buyer,
     )
     _offer_types[name] = offer_type
     return offer_type
@@ -160,6 +169,17 @@ def resolve_offer(offer_type: str, offer_id: int) -> Offer | None:
     except UnknownOfferType:
         return None
     return kind.resolve(offer_id)
+
+
+def offer_for_buyer(offer: Offer, *, user) -> Offer:
+    """`offer` as `user` buys it (the offer type's `for_buyer`, if any)."""
+    kind = _offer_types.get(offer.offer_type)
+    if kind is None or kind.for_buyer is None:
+        return offer
+    personal = kind.for_buyer(user=user, offer=offer)
+    if not Decimal(0) <= personal.price <= offer.price:
+        raise ValueError(f"{offer.offer_type}: for_buyer priced {personal.price}")
+    return personal
 
 
 def register_commission_provider(

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -152,7 +152,9 @@ class Thread(models.Model):
     )
     is_deleted = models.BooleanField(_("deleted"), default=False, db_index=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
-    is_featured = models.BooleanField(_("featured"), default=False, db_index=True)
+    is_featured = models.BooleanField(
+        pgettext_lazy("community", "featured"), default=False, db_index=True
+    )
     featured_at = models.DateTimeField(_("featured at"), null=True, blank=True)
     featured_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -321,7 +323,7 @@ class Vote(models.Model):
         related_name="community_votes",
         verbose_name=_("voter"),
     )
-    value = models.SmallIntegerField(_("value"))
+    value = models.SmallIntegerField(pgettext_lazy("vote", "value"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

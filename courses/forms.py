@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Category, Course, Lesson
-from .services import validate_attachment_file, validate_video_file
+from .validators import validate_attachment_file, validate_video_file
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

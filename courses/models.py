@@ -8,7 +8,7 @@ from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField
@@ -115,7 +115,7 @@ class Course(models.Model):
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     is_featured = models.BooleanField(_("featured"), default=False)
     published_at = models.DateTimeField(
-        _("published"), null=True, blank=True, db_index=True
+        pgettext_lazy("time", "published"), null=True, blank=True, db_index=True
     )
     submitted_at = models.DateTimeField(
         _("submitted for review"), null=True, blank=True, editable=False
@@ -221,7 +221,11 @@ class CourseStatusChange(models.Model):
     from_status = models.CharField(
         _("from"), max_length=16, choices=Course.Status.choices
     )
-    to_status = models.CharField(_("to"), max_length=16, choices=Course.Status.choices)
+    to_status = models.CharField(
+        pgettext_lazy("status change", "to"),
+        max_length=16,
+        choices=Course.Status.choices,
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

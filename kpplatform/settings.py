@@ -119,8 +119,11 @@ TEMPLATES = [
 ]
 
 # --- Database --------------------------------------------------------------
+# An empty DATABASE_URL means the default too (`DATABASE_URL= make test`).
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web process and the embedded worker share one file: wait for locks
@@ -402,6 +405,11 @@ REFUND_WINDOW_DAYS = env.int("REFUND_WINDOW_DAYS", default=7)
 REFUND_MAX_PROGRESS_PERCENT = env.int("REFUND_MAX_PROGRESS_PERCENT", default=30)
 PAYOUT_MINIMUM = Decimal(env.str("PAYOUT_MINIMUM", default="100.00"))
 ORDER_EXPIRY_MINUTES = env.int("ORDER_EXPIRY_MINUTES", default=30)
+# A learning path costs less by the share of its courses the buyer already owns
+# (False: the owned courses are only shown on the path page).
+LEARNING_PATH_CREDIT_OWNED = env.bool("LEARNING_PATH_CREDIT_OWNED", default=True)
+# Members are told this many days before their membership or column ends.
+MEMBERSHIP_EXPIRY_NOTICE_DAYS = env.int("MEMBERSHIP_EXPIRY_NOTICE_DAYS", default=7)
 
 # --- Live lectures and consultations (see docs/live.md) ----------------------
 # The join link shows this many minutes before the start.

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Assignment, Choice, Question, Quiz
 from .services import MAX_POSITION_SECONDS, ChoiceRow, question_choices_check
@@ -22,7 +23,7 @@ class ProgressForm(forms.Form):
 
 class SubmissionForm(forms.Form):
     text = forms.CharField(
-        label=_("Your answer"),
+        label=pgettext_lazy("quiz", "Your answer"),
         required=False,
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"}),

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.money import MoneyField
 from courses.models import protected_storage
@@ -299,19 +300,21 @@ class AttemptAnswer(models.Model):
     is_correct = models.BooleanField(_("correct"), default=False)
     # Short text answers that matched no accepted answer can be reviewed by the
     # creator (learning.grading.quiz); the attempt is rescored then.
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(
+        pgettext_lazy("automatic grade", "reviewed"), null=True, blank=True
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("reviewed by"),
+        verbose_name=pgettext_lazy("automatic grade", "reviewed by"),
     )
 
     class Meta:
         verbose_name = _("answer")
-        verbose_name_plural = _("answers")
+        verbose_name_plural = pgettext_lazy("quiz", "answers")
         constraints = [
             models.UniqueConstraint(
                 fields=["attempt", "question"], name="learning_one_answer_per_question"

@@ -8,6 +8,7 @@ Written by the commerce engineer against `commerce.registry`; the rest of
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from django.db.models import Q
@@ -131,6 +132,28 @@ def resolve_bundle(offer_id: int) -> registry.Offer | None:
     )
 
 
+def bundle_for_buyer(*, user, offer: registry.Offer) -> registry.Offer:
+    """The bundle less the courses the buyer owns (see selectors.path_quote).
+
+    With the owned-course credit on, the revenue goes to the creators of the
+    courses the buyer gets now; the owned ones were paid for already.
+    """
+    from .selectors import owned_course_ids, path_quote
+
+    path = LearningPath.objects.get(pk=offer.offer_id)
+    courses = _path_courses(path.pk)
+    owned = owned_course_ids(user=user, course_ids=[c.pk for c in courses])
+    quote = path_quote(path=path, courses=courses, owned_ids=owned)
+    if quote.price == offer.price:
+        return offer
+    lines = tuple(
+        line for line in offer.revenue_lines if line.course_id not in quote.owned_ids
+    )
+    if not lines or sum(line.weight for line in lines) <= 0:
+        lines = offer.revenue_lines
+    return dataclasses.replace(offer, price=quote.price, revenue_lines=lines)
+
+
 def fulfil_bundle(*, user, offer_id: int, order_item) -> None:
     for course in _path_courses(offer_id):
         enrollment_create(user=user, course=course, source=Enrollment.Source.PURCHASE)
@@ -180,6 +203,7 @@ registry.register_offer_type(
     is_owned=bundle_owned,
     progress=bundle_progress,
     label="bundle",
+    for_buyer=bundle_for_buyer,
 )
 
 

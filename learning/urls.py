@@ -8,6 +8,11 @@ app_name = "learning"
 urlpatterns = [
     path("", views.my_learning, name="my_learning"),
     path("enroll/<str:slug>/", views.enroll, name="enroll"),
+    path("paths/", views.path_list, name="path_list"),
+    path("paths/<str:slug>/", views.path_detail, name="path_detail"),
+    path("studio/paths/", views.studio_paths, name="studio_paths"),
+    path("studio/paths/new/", views.studio_path_edit, name="studio_path_create"),
+    path("studio/paths/<int:pk>/", views.studio_path_edit, name="studio_path_edit"),
     path("course/<str:slug>/", views.course_home, name="course_home"),
     path("lesson/<int:lesson_id>/", views.lesson, name="lesson"),
     path(

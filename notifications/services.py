@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.emails import email_site_context, email_subject
 from core.ids import parse_id
 
 from . import registry, selectors
@@ -122,10 +123,11 @@ def notification_send(
 def _notification_email_queue(notification: Notification, spec: registry.Kind) -> None:
     recipient = notification.recipient
     with translation.override(selectors.recipient_language(recipient)):
-        subject = notification.title
+        subject = email_subject(notification.title)
         body = render_to_string(
             spec.email_template,
             {
+                **email_site_context(),
                 "recipient": recipient,
                 "notification": notification,
                 "title": subject,
@@ -379,10 +381,13 @@ def digest_send(*, user_id: int) -> int:
             return 0
         with translation.override(selectors.recipient_language(user)):
             items = [{"title": n.title, "link": _absolute(n.url)} for n in wanted]
-            subject = _("%(count)d new notifications") % {"count": len(wanted)}
+            subject = email_subject(
+                _("%(count)d new notifications") % {"count": len(wanted)}
+            )
             body = render_to_string(
                 "notifications/email/digest.txt",
                 {
+                    **email_site_context(),
                     "recipient": user,
                     "items": items,
                     "settings_link": _absolute(reverse("notifications:settings")),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Signal(models.TextChoices):
@@ -115,7 +116,7 @@ class ModelRun(models.Model):
     """One retrain: extract, fit, score, store; swapped in when complete."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("job status", "Pending")
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
@@ -131,8 +132,8 @@ class ModelRun(models.Model):
     )
     stage = models.CharField(_("stage"), max_length=40, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress %"), default=0)
-    n_users = models.PositiveIntegerField(_("users"), default=0)
-    n_items = models.PositiveIntegerField(_("courses"), default=0)
+    n_users = models.PositiveIntegerField(pgettext_lazy("count", "users"), default=0)
+    n_items = models.PositiveIntegerField(pgettext_lazy("count", "courses"), default=0)
     n_interactions = models.PositiveIntegerField(_("interactions"), default=0)
     n_recommendations = models.PositiveIntegerField(_("recommendations"), default=0)
     timings = models.JSONField(_("seconds per stage"), default=dict, blank=True)
@@ -237,7 +238,9 @@ class Recommendation(models.Model):
     )
     rank = models.PositiveSmallIntegerField(_("rank"))
     score = models.FloatField(_("score"))
-    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    reason = models.CharField(
+        pgettext_lazy("recommendation", "reason"), max_length=16, choices=Reason.choices
+    )
     reason_course = models.ForeignKey(
         "courses.Course",
         on_delete=models.DO_NOTHING,

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField
@@ -55,7 +55,9 @@ class PointRule(models.Model):
     event = models.CharField(
         _("event"), max_length=32, choices=Event.choices, unique=True
     )
-    points = models.PositiveIntegerField(_("points"), validators=[MinValueValidator(1)])
+    points = models.PositiveIntegerField(
+        pgettext_lazy("reward points", "points"), validators=[MinValueValidator(1)]
+    )
     daily_cap = models.IntegerField(
         _("daily cap per user"),
         null=True,
@@ -123,7 +125,7 @@ class PointEntry(models.Model):
         related_name="entries",
         verbose_name=_("rule"),
     )
-    points = models.IntegerField(_("points"))
+    points = models.IntegerField(pgettext_lazy("reward points", "points"))
     # What earned the points, e.g. "vote:12" (unique per rule and beneficiary),
     # what it is about ("post:5") and its parent ("thread:2"), so that removing
     # a post or a thread finds every entry to reverse.
@@ -237,7 +239,7 @@ class PointAdjustment(models.Model):
         related_name="+",
         verbose_name=_("user"),
     )
-    points = models.IntegerField(_("points"))
+    points = models.IntegerField(pgettext_lazy("reward points", "points"))
     reason = models.CharField(_("reason"), max_length=300)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -314,8 +316,8 @@ class Suspension(models.Model):
     created_at = models.DateTimeField(_("recorded"), auto_now=True)
 
     class Meta:
-        verbose_name = _("suspension")
-        verbose_name_plural = _("suspensions")
+        verbose_name = pgettext_lazy("rewards", "suspension")
+        verbose_name_plural = pgettext_lazy("rewards", "suspensions")
 
     def __str__(self) -> str:
         return f"{self.user} → {self.until}"
@@ -450,7 +452,7 @@ class BadgeAward(models.Model):
 
 
 class Level(models.TextChoices):
-    BEGINNER = "beginner", _("Beginner")
+    BEGINNER = "beginner", pgettext_lazy("creator level", "Beginner")
     INTERMEDIATE = "intermediate", _("Intermediate")
     ADVANCED = "advanced", _("Advanced")
     EXPERT = "expert", _("Expert")
@@ -463,7 +465,10 @@ class LevelThreshold(models.Model):
     """What a creator needs to reach a level, and the perks that come with it."""
 
     level = models.CharField(
-        _("level"), max_length=16, choices=Level.choices, unique=True
+        pgettext_lazy("creator level", "level"),
+        max_length=16,
+        choices=Level.choices,
+        unique=True,
     )
     min_published_courses = models.PositiveIntegerField(
         _("published courses at least"), default=0
@@ -519,7 +524,10 @@ class CreatorLevel(models.Model):
         verbose_name=_("creator"),
     )
     level = models.CharField(
-        _("level"), max_length=16, choices=Level.choices, default=Level.BEGINNER
+        pgettext_lazy("creator level", "level"),
+        max_length=16,
+        choices=Level.choices,
+        default=Level.BEGINNER,
     )
     published_courses = models.PositiveIntegerField(_("published courses"), default=0)
     learners = models.PositiveIntegerField(_("learners"), default=0)
@@ -725,7 +733,9 @@ class CourseQuality(models.Model):
     )
     learner_ratings = models.PositiveIntegerField(_("learner ratings"), default=0)
     expert_reviews = models.PositiveIntegerField(_("expert reviews"), default=0)
-    enrollments = models.PositiveIntegerField(_("enrolments"), default=0)
+    enrollments = models.PositiveIntegerField(
+        pgettext_lazy("count", "enrolments"), default=0
+    )
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
 
     class Meta:
@@ -918,7 +928,7 @@ class Redemption(models.Model):
         related_name="redemptions",
         verbose_name=_("user"),
     )
-    points = models.PositiveIntegerField(_("points"))
+    points = models.PositiveIntegerField(pgettext_lazy("reward points", "points"))
     amount = MoneyField(_("coupon value"), max_digits=10)
     status = models.CharField(
         _("status"),

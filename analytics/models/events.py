@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Event(models.Model):
@@ -31,7 +32,7 @@ class Event(models.Model):
         ENROLMENT_REVOKED = "enrolment_revoked", _("Enrolment revoked")
         PURCHASE = "purchase", _("Purchase")
         REFUND = "refund", _("Refund")
-        REVIEW = "review", _("Review")
+        REVIEW = "review", pgettext_lazy("a course review", "Review")
         WISHLIST = "wishlist", _("Added to wishlist")
         THREAD_CREATE = "thread_create", _("Thread started")
         POST_CREATE = "post_create", _("Post written")

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RiskModelRun(models.Model):
@@ -58,7 +59,9 @@ class RiskScore(models.Model):
     course_id = models.BigIntegerField(_("course id"))
     creator_id = models.BigIntegerField(_("creator id"), null=True)
     score = models.FloatField(_("risk"))
-    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    level = models.CharField(
+        pgettext_lazy("risk", "level"), max_length=8, choices=Level.choices
+    )
     #: [{"code": "inactive", "days": 12}, ...]: shown in the reader's language.
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     days_since_active = models.PositiveIntegerField(_("days without study"), default=0)

@@ -6,6 +6,7 @@ Money is kept in integer cents (exact on every database) and shown as Decimal.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def _count(name):
@@ -20,7 +21,7 @@ class LearningMetrics(models.Model):
     """Numbers that exist for the whole site, a category and a course."""
 
     active_learners = _count(_("active learners"))
-    enrolments = _count(_("enrolments"))
+    enrolments = _count(pgettext_lazy("count", "enrolments"))
     starts = _count(_("learners who started"))
     halfway = _count(_("learners past half"))
     completions = _count(_("course completions"))
@@ -53,9 +54,9 @@ class DailySiteStat(LearningMetrics):
     signups = _count(_("sign-ups"))
     thread_views = _count(_("thread views"))
     threads = _count(_("threads"))
-    questions = _count(_("questions"))
+    questions = _count(pgettext_lazy("community", "questions"))
     posts = _count(_("posts"))
-    answers = _count(_("answers"))
+    answers = _count(pgettext_lazy("community", "answers"))
     accepts = _count(_("accepted answers"))
     votes = _count(_("votes"))
     reports = _count(_("reports"))
@@ -207,7 +208,7 @@ class DailyQuestionStat(models.Model):
     question_id = models.BigIntegerField(_("question id"))
     lesson_id = models.BigIntegerField(_("lesson id"))
     course_id = models.BigIntegerField(_("course id"))
-    answers = _count(_("answers"))
+    answers = _count(pgettext_lazy("quiz", "answers"))
     wrong = _count(_("wrong answers"))
 
     class Meta:

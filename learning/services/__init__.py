@@ -20,6 +20,8 @@ from .enrolment import (
     enrollment_resume_set,
     enrollment_revoke,
 )
+from .paths import MAX_COURSES as MAX_PATH_COURSES
+from .paths import can_manage_path, path_save
 from .progress import (
     MAX_POSITION_SECONDS,
     SELF_COMPLETED_KINDS,
@@ -42,6 +44,9 @@ from .quizzes import (
 )
 
 __all__ = [
+    "MAX_PATH_COURSES",
+    "can_manage_path",
+    "path_save",
     "CODE_ALPHABET",
     "MAGIC_BYTES",
     "MAX_POSITION_SECONDS",

@@ -34,3 +34,11 @@ def course_cta(context, course):
         "csrf_token": context.get("csrf_token"),
         "user": user,
     }
+
+
+@register.simple_tag
+def paths_with_course(course):
+    """Published learning paths that hold `course` (two queries)."""
+    from learning.selectors import paths_with_course as select
+
+    return select(course.pk)

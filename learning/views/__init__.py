@@ -8,6 +8,7 @@ creator's grading and authoring pages). The names are re-exported here for
 
 from .me import certificate_verify, my_learning
 from .media import attachment_download, lesson_video, submission_file
+from .paths import path_detail, path_list, studio_path_edit, studio_paths
 from .player import (
     assignment_submit,
     course_home,
@@ -40,11 +41,15 @@ __all__ = [
     "lesson_progress",
     "lesson_video",
     "my_learning",
+    "path_detail",
+    "path_list",
     "quiz_submit",
     "studio_assignment",
     "studio_grade",
     "studio_grading",
     "studio_learners",
+    "studio_path_edit",
+    "studio_paths",
     "studio_question",
     "studio_question_delete",
     "studio_quiz",

@@ -37,7 +37,7 @@ def test_learner_searches_in_chinese_and_opens_the_course(page):
 
     page.goto("/courses/")
     assert page.get_by_test_id("course-card").count() == 2
-    page.get_by_placeholder("搜索课程、主题、讲师").fill("机器学习")
+    page.get_by_placeholder("搜索课程、主题、创作者").fill("机器学习")
     page.get_by_role("button", name="搜索").click()
     page.wait_for_url("**q=*")
     cards = page.get_by_test_id("course-card")

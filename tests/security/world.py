@@ -53,6 +53,7 @@ class World:
     notification: object | None
     missing: int = 999_999_999
     missing_uuid: str = "00000000-0000-4000-8000-000000000000"
+    path: object = None  # the owner's published learning path (the course in it)
 
 
 def _buy(user, offer_type: str, offer_id: int):
@@ -151,7 +152,11 @@ def build_world() -> World:
     challenge = _challenge(owner, course)
     expert_attachment = _expert_attachment(users["learner"], course)
     notification = _notification(users["enrolled"])
+    from tests.commerce.factories import make_bundle
+
+    path = make_bundle([course], price=Decimal("50.00"))
     return World(
+        path=path,
         users=users,
         course=course,
         draft=draft,

@@ -1,0 +1,82 @@
+"""Uploaded files a course accepts: videos and lesson attachments.
+
+Used by the studio forms and by the services; a refusal is a
+`ValidationError` keyed by the form field, in the user's language.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+VIDEO_EXTENSIONS = {".mp4", ".m4v", ".webm", ".mov", ".ogv"}
+
+
+ATTACHMENT_EXTENSIONS = {
+    ".pdf",
+    ".zip",
+    ".txt",
+    ".md",
+    ".csv",
+    ".docx",
+    ".xlsx",
+    ".pptx",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".ipynb",
+    ".py",
+}
+
+
+def validate_video_file(upload: UploadedFile) -> None:
+    """Refuse anything that is not a video, or that exceeds VIDEO_MAX_BYTES."""
+    ext = os.path.splitext(upload.name or "")[1].lower()
+    if upload.size > settings.VIDEO_MAX_BYTES:
+        raise ValidationError(
+            {
+                "video_file": _("The video is too large (limit %(mb)d MB).")
+                % {"mb": settings.VIDEO_MAX_BYTES // (1024 * 1024)}
+            }
+        )
+    content_type = (getattr(upload, "content_type", "") or "").lower()
+    head = upload.read(16)
+    upload.seek(0)
+    # MP4/MOV: an "ftyp" box at offset 4. WebM/Matroska: the EBML magic. Ogg: OggS.
+    looks_like_video = (
+        head[4:8] == b"ftyp" or head[:4] == b"\x1a\x45\xdf\xa3" or head[:4] == b"OggS"
+    )
+    if (
+        ext not in VIDEO_EXTENSIONS
+        or not looks_like_video
+        or (content_type and not content_type.startswith(("video/", "application/")))
+    ):
+        raise ValidationError(
+            {
+                "video_file": _(
+                    "This file is not a video. Upload an MP4, WebM or MOV file."
+                )
+            }
+        )
+
+
+def validate_attachment_file(upload: UploadedFile) -> None:
+    ext = os.path.splitext(upload.name or "")[1].lower()
+    if ext not in ATTACHMENT_EXTENSIONS:
+        raise ValidationError(
+            {
+                "file": _("This file type is not allowed. Allowed: %(types)s.")
+                % {"types": ", ".join(sorted(ATTACHMENT_EXTENSIONS))}
+            }
+        )
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is too large (limit %(mb)d MB).")
+                % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+            }
+        )

@@ -115,3 +115,14 @@ def handle_suggestions(*, query: str, exclude_user_id: int | None = None) -> lis
         key=lambda p: (not p.handle.lower().startswith(lowered), len(p.handle)),
     )
     return ranked[:HANDLE_SUGGESTIONS]
+
+
+def creator_applications_pending_count() -> int:
+    """Creator applications waiting for staff (the admin console's queue)."""
+    return CreatorApplication.objects.filter(
+        status=CreatorApplication.Status.PENDING
+    ).count()
+
+
+def signups_since_count(*, since) -> int:
+    return User.objects.filter(date_joined__gte=since).count()

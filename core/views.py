@@ -15,6 +15,7 @@ from health_check.views import HealthCheckView
 
 from core.pagecache import anonymous_page_cache
 from core.redirects import safe_next
+from core.signals import language_chosen
 
 HOME_BLOCK_APPS = ["recommendations", "courses", "live", "community", "rewards"]
 
@@ -72,4 +73,7 @@ def set_language(request):
             % {"code": code[:20]},
         )
         return HttpResponseRedirect(safe_next(request, "/", use_referer=True))
+    if request.user.is_authenticated:
+        # Emails sent later (notifications, decisions) follow this choice.
+        language_chosen.send(sender=None, request=request, language=code)
     return django_set_language(request)

@@ -180,3 +180,8 @@ def lessons_in_order(course_ids) -> dict[int, list[dict]]:
     for row in rows:
         result.setdefault(row["section__course_id"], []).append(row)
     return result
+
+
+def courses_in_review_count() -> int:
+    """Courses submitted and waiting for staff's decision."""
+    return Course.objects.filter(status=Course.Status.IN_REVIEW).count()

@@ -51,7 +51,8 @@ INSTALLED_APPS = [
     "analytics",
     "demo",
     # Django
-    "django.contrib.admin",
+    # django.contrib.admin with the operations console (core/admin_site.py).
+    "core.admin_apps.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -195,7 +196,14 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mand
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+# Confirming logs in only the browser that signed up (its session holds the
+# pending login), and allauth drops a pending login after ACCOUNT_LOGIN_TIMEOUT
+# (15 minutes by default): a learner who read the email later was sent to the
+# login page. The pending login now lives as long as the link is valid.
+ACCOUNT_LOGIN_TIMEOUT = ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS * 24 * 60 * 60
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# The same for a password reset: the new password logs the person in.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:onboarding"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
@@ -410,6 +418,11 @@ ORDER_EXPIRY_MINUTES = env.int("ORDER_EXPIRY_MINUTES", default=30)
 LEARNING_PATH_CREDIT_OWNED = env.bool("LEARNING_PATH_CREDIT_OWNED", default=True)
 # Members are told this many days before their membership or column ends.
 MEMBERSHIP_EXPIRY_NOTICE_DAYS = env.int("MEMBERSHIP_EXPIRY_NOTICE_DAYS", default=7)
+
+# --- Automatic grading (docs/grading.md) ------------------------------------
+# "auto": sentence embeddings when the optional packages are installed
+# (requirements-embeddings.txt); "off": n-gram and key-point features only.
+GRADING_EMBEDDINGS = env.str("GRADING_EMBEDDINGS", default="auto")
 
 # --- Live lectures and consultations (see docs/live.md) ----------------------
 # The join link shows this many minutes before the start.

@@ -524,3 +524,8 @@ def path_course_choices(*, user, path: LearningPath | None) -> QuerySet[Course]:
     if not user.is_staff:
         qs = qs.filter(creator=user)
     return qs.order_by("title")
+
+
+def enrolments_since_count(*, since) -> int:
+    """Enrolments made since ``since`` (the admin console's number of the day)."""
+    return Enrollment.objects.filter(created_at__gte=since).count()

@@ -47,6 +47,10 @@ class Event(models.TextChoices):
     CHALLENGE_COMPLETED = "challenge_completed", _("Check-in challenge finished")
     QUALITY_REVIEW_WRITTEN = "quality_review_written", _("Expert quality review")
     CONSULTATION_RATED = "consultation_rated", _("Consultation rated 4 or 5 stars")
+    PAID_QUESTION_ACCEPTED = (
+        "paid_question_accepted",
+        _("Paid question answered and accepted"),
+    )
 
 
 class PointRule(models.Model):

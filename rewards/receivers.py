@@ -191,6 +191,17 @@ def on_consultation_rated(sender, *, booking_id, expert_id, learner_id, rating, 
     )
 
 
+def on_paid_question_accepted(sender, *, question_id, expert_id, asker_id, **kw):
+    """An answer the asker accepted (or did not object to) earns the expert points."""
+    _award(
+        Event.PAID_QUESTION_ACCEPTED,
+        user_id=expert_id,
+        source_key=f"paid_question:{question_id}",
+        object_key=f"paid_question:{question_id}",
+        actor_id=asker_id,
+    )
+
+
 def on_daily_visit(sender, *, user_id, date, **kw):
     _award(Event.DAILY_VISIT, user_id=user_id, source_key=f"day:{date}")
 
@@ -212,6 +223,7 @@ CONNECTIONS = [
     (events.item_refunded, on_item_refunded),
     (events.daily_visit, on_daily_visit),
     (events.consultation_rated, on_consultation_rated),
+    (events.paid_question_accepted, on_paid_question_accepted),
 ]
 
 

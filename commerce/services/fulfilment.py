@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from commerce import locks, registry
+from commerce import locks, notices, registry
 from commerce.models import (
     Fulfilment,
     Order,
@@ -20,6 +20,7 @@ from commerce.models import (
 )
 from core import events
 
+from .escrow import escrow_hold
 from .payouts import _earnings_record
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ def _order_mark_paid(*, order: Order, payment: Payment | None, provider: str) ->
         user_id=order.user_id,
         total=str(order.total),
     )
+    if payment is not None:
+        notices.order_paid_notify(order=order)
     order_id = order.pk
     # Fulfil in a transaction of its own after the capture has committed: if
     # fulfilment fails, the payment is safely recorded and the reconciliation
@@ -78,7 +81,10 @@ def order_fulfil(*, order_id: int) -> list[int]:
         Fulfilment.objects.create(order_item=item)
         offer_type = registry.get_offer_type(item.offer_type)
         offer_type.fulfil(user=order.user, offer_id=item.offer_id, order_item=item)
-        _earnings_record(item=item, paid_at=order.paid_at)
+        if offer_type.escrow:
+            escrow_hold(item=item)
+        else:
+            _earnings_record(item=item, paid_at=order.paid_at)
         events.send_on_commit(
             events.item_sold,
             sender=OrderItem,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from payments import PaymentError
 
-from commerce import locks, registry
+from commerce import locks, notices, registry
 from commerce.models import (
     Fulfilment,
     Order,
@@ -20,6 +20,7 @@ from commerce.models import (
 from core import events
 
 from .common import PAID_STATES, CommerceError
+from .escrow import escrow_refunded
 from .payouts import _earnings_reverse
 
 
@@ -105,6 +106,7 @@ def refund_approve(*, refund_id: int, staff) -> Refund:
         fulfilment.revoked_at = now
         fulfilment.save(update_fields=["revoked_at"])
     _earnings_reverse(item=item, now=now)
+    escrow_refunded(item=item, now=now)
     refunded_items = set(
         Refund.objects.filter(
             order_item__order=order, status=Refund.Status.REFUNDED
@@ -128,6 +130,7 @@ def refund_approve(*, refund_id: int, staff) -> Refund:
         creator_id=item.creator_id,
         amount=str(refund.amount),
     )
+    notices.refund_decided_notify(order=order, refund=refund, item_title=item.title)
     return refund
 
 
@@ -141,6 +144,9 @@ def refund_deny(*, refund_id: int, staff, note: str = "") -> Refund:
     refund.decided_at = timezone.now()
     refund.decision_note = note[:500]
     refund.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    notices.refund_decided_notify(
+        order=refund.order_item.order, refund=refund, item_title=refund.order_item.title
+    )
     return refund
 
 

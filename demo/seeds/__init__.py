@@ -15,6 +15,7 @@ from . import (
     grading,
     learning,
     live,
+    live_questions,
     recommendations,
     rewards,
 )
@@ -28,6 +29,7 @@ SEED_MODULES = (
     community,
     rewards,
     live,
+    live_questions,
     recommendations,
 )
 

@@ -580,6 +580,28 @@ live:booking_note                            pk=missing                         
 live:booking_note                            pk=missing                                           POST   L   302 302 302 302 302 302
 live:booking_rate                            pk=missing                                           GET    L   405 405 405 405 405 405
 live:booking_rate                            pk=missing                                           POST   L   302 302 302 302 302 302
+# paid questions: private ones are 404 to all but the asker, the expert and
+# staff (tests/live/test_paid_question_pages.py checks real questions).
+live:ask                                     -                                                    GET    200 200 200 200 200 200 200
+live:ask                                     -                                                    POST   405 405 405 405 405 405 405
+live:expert_ask                              pk=missing                                           GET    L   404 404 404 404 404 404
+live:expert_ask                              pk=missing                                           POST   L   404 404 404 404 404 404
+live:my_questions                            -                                                    GET    L   200 200 200 200 200 200
+live:my_questions                            -                                                    POST   405 405 405 405 405 405 405
+live:question                                pk=missing                                           GET    404 404 404 404 404 404 404
+live:question                                pk=missing                                           POST   405 405 405 405 405 405 405
+live:question_answer                         pk=missing                                           GET    405 405 405 405 405 405 405
+live:question_answer                         pk=missing                                           POST   L   404 404 404 404 404 404
+live:question_accept                         pk=missing                                           GET    405 405 405 405 405 405 405
+live:question_accept                         pk=missing                                           POST   L   404 404 404 404 404 404
+live:question_reject                         pk=missing                                           GET    405 405 405 405 405 405 405
+live:question_reject                         pk=missing                                           POST   L   404 404 404 404 404 404
+live:question_publish                        pk=missing                                           GET    405 405 405 405 405 405 405
+live:question_publish                        pk=missing                                           POST   L   404 404 404 404 404 404
+live:question_read                           pk=missing                                           GET    405 405 405 405 405 405 405
+live:question_read                           pk=missing                                           POST   L   404 404 404 404 404 404
+live:question_price                          -                                                    GET    405 405 405 405 405 405 405
+live:question_price                          -                                                    POST   L   403 403 403 403 403 403
 live:my_schedule                             -                                                    GET    L   200 200 200 200 200 200
 live:my_schedule                             -                                                    POST   L   405 405 405 405 405 405
 live:my_schedule_ics                         -                                                    GET    L   200 200 200 200 200 200

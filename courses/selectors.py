@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from .models import Category, Course, Lesson, Review, Section, Wishlist
+from .services import search
 
 
 def course_get(*, course_id: int) -> Course | None:
@@ -33,6 +34,24 @@ def category_tree() -> list[Category]:
     for top in tops:
         top.subcategories = [c for c in categories if c.parent_id == top.pk]
     return tops
+
+
+def search_suggestions(
+    parsed: search.ParsedQuery, *, categories: list[Category], limit: int = 4
+) -> dict:
+    """What a search that found nothing offers: close categories, popular courses.
+
+    `categories` is the category tree the page has loaded already (top
+    categories with `.subcategories`); one query reads the popular courses.
+    """
+    flat = [c for top in categories for c in (top, *top.subcategories)]
+    close = search.closest_categories(parsed, flat, limit=limit)
+    popular = list(
+        catalogue_queryset().order_by("-learner_count", "-rating_average", "-id")[
+            :limit
+        ]
+    )
+    return {"categories": close or categories[:limit], "courses": popular}
 
 
 def course_visible_to(user, course: Course) -> bool:

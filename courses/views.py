@@ -91,13 +91,20 @@ def catalogue(request):
         "level_choices": Course.Level.choices,
         "language_choices": Course.Language.choices,
     }
-    query_text = request.GET.get("q", "").strip()
+    parsed = course_filter.parsed_query
     searched = None
-    if query_text and page.number == 1:
-        services.search_record(
-            query=query_text, results=paginator.count, user=request.user
-        )
-        searched = {"query": query_text, "results": paginator.count}
+    if parsed:
+        context["corrected_query"] = parsed.corrected_text
+        if paginator.count == 0:
+            context["suggestions"] = selectors.search_suggestions(
+                parsed, categories=context["categories"]
+            )
+        if page.number == 1:
+            # Searches without results feed the analytics dashboards.
+            services.search_record(
+                query=parsed.text, results=paginator.count, user=request.user
+            )
+            searched = {"query": parsed.text, "results": paginator.count}
     if request.htmx and not request.htmx.boosted:
         response = render(request, "courses/_catalogue_results.html", context)
     else:

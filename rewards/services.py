@@ -210,7 +210,10 @@ def points_reverse(*, awards: Q, reason: str) -> list[PointEntry]:
     """Write one reversing entry for every award matching `awards` not yet reversed."""
     base = PointEntry.objects.filter(awards, kind=PointEntry.Kind.AWARD)
     user_ids = list(
-        base.filter(reversal__isnull=True).values_list("user_id", flat=True).distinct()
+        base.filter(reversal__isnull=True)
+        .order_by("user_id")  # not the default ordering: one row a person
+        .values_list("user_id", flat=True)
+        .distinct()
     )
     if not user_ids:
         return []

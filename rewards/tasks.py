@@ -98,8 +98,11 @@ def badges_evaluate_task(*, user_id: int) -> int:
 def badges_evaluate_recent_task(days: int = 2) -> int:
     """Beat: evaluate badges of everyone whose ledger moved lately (periods expire too)."""
     since = timezone.now() - timedelta(days=days)
+    # order_by() first: with the model's default ordering DISTINCT would keep
+    # one row per entry, and queue one task per entry instead of per person.
     user_ids = (
         PointEntry.objects.filter(created_at__gte=since)
+        .order_by("user_id")
         .values_list("user_id", flat=True)
         .distinct()
     )
@@ -141,7 +144,11 @@ def creator_levels_recompute_all_task() -> int:
     """Nightly: every creator with a course (after quality is recomputed)."""
     from courses.models import Course
 
-    creator_ids = Course.objects.values_list("creator_id", flat=True).distinct()
+    creator_ids = (
+        Course.objects.order_by("creator_id")  # not the default: one row a creator
+        .values_list("creator_id", flat=True)
+        .distinct()
+    )
     count = 0
     for creator_id in creator_ids.iterator():
         services.creator_level_recompute(creator_id=creator_id)

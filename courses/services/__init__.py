@@ -52,7 +52,6 @@ from .reviews import (
 )
 from .search import (
     _save_search,  # re-exported for tests that index fixtures by hand
-    course_search_document,
     course_search_vectors_refresh,
     course_view_record,
     search_record,
@@ -72,7 +71,6 @@ __all__ = [
     "course_create",
     "course_feature",
     "course_reject",
-    "course_search_document",
     "course_search_vectors_refresh",
     "course_submit_for_review",
     "course_update",

@@ -26,7 +26,9 @@ class RewardsConfig(AppConfig):
             CourseQuality,
         ):
             invalidate_on_change(model, groups=["rewards"])
-        from . import integrations, receivers, selectors
+        from commerce.registry import register_commission_provider
+
+        from . import receivers, selectors
 
         receivers.connect()
         # Consultations (live) ask rewards who is a certified expert.
@@ -34,4 +36,4 @@ class RewardsConfig(AppConfig):
 
         register_certified_experts(selectors.certified_experts_queryset)
         # Creator-level perk: commerce asks for a commission rate per creator.
-        integrations.register_commission_provider(selectors.commission_rate_for)
+        register_commission_provider(selectors.commission_rate_for)

@@ -37,3 +37,7 @@ class RewardsConfig(AppConfig):
         register_certified_experts(selectors.certified_experts_queryset)
         # Creator-level perk: commerce asks for a commission rate per creator.
         register_commission_provider(selectors.commission_rate_for)
+        # The catalogue's "best" sort (courses) orders by the quality score.
+        from courses.quality import register_quality_score
+
+        register_quality_score(selectors.course_quality_subquery)

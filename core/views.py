@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from health_check.views import HealthCheckView
 
+from core.pagecache import anonymous_page_cache
 from core.redirects import safe_next
+from core.signals import language_chosen
 
 HOME_BLOCK_APPS = ["recommendations", "courses", "live", "community", "rewards"]
 
@@ -34,6 +36,9 @@ def home_blocks() -> tuple[str, ...]:
     return tuple(found)
 
 
+@anonymous_page_cache(
+    groups=["courses", "community", "live", "recommendations", "rewards"]
+)
 def home(request):
     """The landing page; each app contributes a block (its home_block.html)."""
     return render(request, "home.html", {"home_blocks": home_blocks()})
@@ -68,4 +73,7 @@ def set_language(request):
             % {"code": code[:20]},
         )
         return HttpResponseRedirect(safe_next(request, "/", use_referer=True))
+    if request.user.is_authenticated:
+        # Emails sent later (notifications, decisions) follow this choice.
+        language_chosen.send(sender=None, request=request, language=code)
     return django_set_language(request)

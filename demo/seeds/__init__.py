@@ -9,12 +9,14 @@ from demo.seeding import SeedStep
 
 from . import (
     accounts,
+    analytics,
     commerce,
     community,
     courses,
     grading,
     learning,
     live,
+    live_questions,
     recommendations,
     rewards,
 )
@@ -28,7 +30,9 @@ SEED_MODULES = (
     community,
     rewards,
     live,
+    live_questions,
     recommendations,
+    analytics,
 )
 
 

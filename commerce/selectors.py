@@ -126,3 +126,15 @@ def revenue_by_signup_month() -> list[dict]:
         )
         .order_by()
     )
+
+
+def plans_on_sale(*, creator_id: int | None = None):
+    """Plans on sale, cheapest first: all of them or one creator's."""
+    from .models import SubscriptionPlan
+
+    plans = SubscriptionPlan.objects.filter(is_active=True).select_related(
+        "creator__profile"
+    )
+    if creator_id is not None:
+        plans = plans.filter(creator_id=creator_id)
+    return list(plans.order_by("price", "pk"))

@@ -80,6 +80,10 @@ item_sold = Signal()
 #: kwargs: order_item_id, order_id, user_id, offer_type, offer_id, creator_id,
 #: amount (str Decimal)
 item_refunded = Signal()
+#: A membership or column period ended (expired, or revoked by a refund); the
+#: member may still have another period. kwargs: subscription_id, user_id,
+#: creator_id (or None for a site-wide plan), column_id (or None)
+membership_ended = Signal()
 
 # --- community -------------------------------------------------------------
 #: kwargs: thread_id, space_id, author_id, kind ("discussion" or "question")

@@ -34,8 +34,22 @@ def can_open_course(user, course: Course) -> bool:
         return False
     from .models import Enrollment
 
-    if Enrollment.objects.filter(user=user, course=course, is_active=True).exists():
+    source = (
+        Enrollment.objects.filter(user=user, course=course, is_active=True)
+        .values_list("source", flat=True)
+        .first()
+    )
+    if source is not None and source != Enrollment.Source.MEMBERSHIP:
         return True
+    # An enrolment started through a membership opens the course only while a
+    # membership covers it: afterwards the content locks, the progress stays.
+    return covered_by_membership(user, course)
+
+
+def covered_by_membership(user, course: Course) -> bool:
+    """Whether a registered provider (an active membership) covers the course."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
     return any(provider(user, course) for provider in _providers)
 
 

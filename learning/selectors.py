@@ -512,3 +512,12 @@ def path_course_choices(*, user, path: LearningPath | None) -> QuerySet[Course]:
     if not user.is_staff:
         qs = qs.filter(creator=user)
     return qs.order_by("title")
+
+
+def membership_lapsed(user, course: Course) -> bool:
+    """The learner started `course` through a membership that no longer covers it."""
+    if user is None or not user.is_authenticated:
+        return False
+    return Enrollment.objects.filter(
+        user=user, course=course, source=Enrollment.Source.MEMBERSHIP
+    ).exists()

@@ -36,7 +36,12 @@ from .refunds import (
     refund_deny,
     refund_request,
 )
-from .subscriptions import subscription_revoke, subscription_start, subscriptions_expire
+from .subscriptions import (
+    subscription_revoke,
+    subscription_start,
+    subscriptions_expire,
+    subscriptions_expiry_notify,
+)
 
 __all__ = [
     "PAID_STATES",
@@ -70,4 +75,5 @@ __all__ = [
     "subscription_revoke",
     "subscription_start",
     "subscriptions_expire",
+    "subscriptions_expiry_notify",
 ]

@@ -17,8 +17,10 @@ from .certificates import CODE_ALPHABET, certificate_code, certificate_issue
 from .enrolment import (
     enrollment_create,
     enrollment_join_free,
+    enrollment_join_membership,
     enrollment_resume_set,
     enrollment_revoke,
+    enrollments_membership_lapse,
 )
 from .paths import MAX_COURSES as MAX_PATH_COURSES
 from .paths import can_manage_path, path_save
@@ -60,6 +62,8 @@ __all__ = [
     "course_progress_percent",
     "enrollment_create",
     "enrollment_join_free",
+    "enrollment_join_membership",
+    "enrollments_membership_lapse",
     "enrollment_progress_refresh",
     "enrollment_resume_set",
     "enrollment_revoke",

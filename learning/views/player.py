@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +20,7 @@ from courses.models import Course, Lesson, LessonAttachment
 from courses.selectors import course_visible_to
 
 from .. import selectors, services
-from ..access import can_manage_course, can_open_lesson
+from ..access import can_manage_course, can_open_lesson, covered_by_membership
 from ..forms import (
     ProgressForm,
     SubmissionForm,
@@ -42,6 +42,16 @@ def enroll(request, slug: str):
     if not request.user.is_authenticated:
         return redirect_to_login(course_page_url(course))
     if course.is_published and not course.is_free:
+        if covered_by_membership(request.user, course):
+            try:
+                services.enrollment_join_membership(user=request.user, course=course)
+            except ValidationError as error:
+                messages.error(request, error_text(error))
+                return redirect(course_page_url(course))
+            messages.success(
+                request, _("Included in your membership: enjoy the course!")
+            )
+            return redirect("learning:course_home", slug=course.slug)
         buy_url = course_buy_url(course)
         if buy_url:
             # commerce:buy takes a POST: hand over with a 307 to keep the method.
@@ -92,6 +102,13 @@ def course_home(request, slug: str):
 # --- The player -------------------------------------------------------------------
 
 
+def _plans_url() -> str | None:
+    try:
+        return reverse("commerce:plans")
+    except NoReverseMatch:
+        return None
+
+
 def _refuse(request, lesson: Lesson):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -104,6 +121,8 @@ def _refuse(request, lesson: Lesson):
             "lesson": lesson,
             "course_url": course_page_url(course),
             "buy_url": course_buy_url(course) if not course.is_free else None,
+            "membership_ended": selectors.membership_lapsed(request.user, course),
+            "plans_url": _plans_url(),
         },
         status=403,
     )

@@ -254,7 +254,7 @@ learning:studio_path_edit                    pk=path.pk                         
 learning:studio_path_edit                    pk=path.pk                                           POST   L   403 403 403 200 404 200
 learning:my_learning                         -                                                    POST   L   200 200 200 200 200 200
 learning:enroll                              slug=course.slug                                     GET    405 405 405 405 405 405 405
-learning:enroll                              slug=course.slug                                     POST   L   307 307 307 307 307 307
+learning:enroll                              slug=course.slug                                     POST   L   307 307 302 307 307 307
 learning:course_home                         slug=course.slug                                     GET    302 302 302 302 302 302 302
 learning:course_home                         slug=course.slug                                     POST   302 302 302 302 302 302 302
 learning:lesson                              lesson_id=article.pk                                 GET    L   403 200 200 200 403 200

@@ -21,6 +21,9 @@ from django.dispatch import Signal
 # --- courses ---------------------------------------------------------------
 #: A course went live. kwargs: course_id, creator_id
 course_published = Signal()
+#: A column post went live (its first publication only). kwargs: post_id,
+#: column_id, creator_id
+column_post_published = Signal()
 #: Staff rejected a course. kwargs: course_id, creator_id, reason
 course_rejected = Signal()
 #: A learner wrote a review. kwargs: review_id, course_id, user_id, rating

@@ -75,3 +75,39 @@ def can_open_submission(user, submission) -> bool:
     if submission.user_id == user.pk:
         return True
     return can_manage_course(user, submission.assignment.lesson.section.course)
+
+
+# --- Column posts (专栏) ------------------------------------------------------------
+
+
+def can_edit_column(user, column) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_staff or column.creator_id == user.pk)
+
+
+def column_reader(user, column) -> bool:
+    """Reads every post of `column`: its creator, staff, active subscribers."""
+    if can_edit_column(user, column):
+        return True
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    from commerce.selectors import column_subscribed
+
+    return column_subscribed(user_id=user.pk, column_id=column.pk)
+
+
+def can_see_post(user, post) -> bool:
+    """The post exists for this user: published in a published column, or theirs."""
+    if post.is_published and post.column.is_published:
+        return True
+    return can_edit_column(user, post.column)
+
+
+def can_read_post(user, post) -> bool:
+    """The whole post (text and audio): free ones for all, the rest for readers."""
+    if not can_see_post(user, post):
+        return False
+    if post.is_free and post.is_published:
+        return True
+    return column_reader(user, post.column)

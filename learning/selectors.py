@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from core.money import ZERO, money
-from courses.models import Course, Lesson, Section
+from courses.models import Column, ColumnPost, Course, Lesson, Section
 
 from .models import (
     Assignment,
@@ -521,3 +521,72 @@ def membership_lapsed(user, course: Course) -> bool:
     return Enrollment.objects.filter(
         user=user, course=course, source=Enrollment.Source.MEMBERSHIP
     ).exists()
+
+
+# --- Columns (专栏) -------------------------------------------------------------------
+
+
+def published_columns() -> QuerySet[Column]:
+    """Published columns with their count of published posts (one query)."""
+    return (
+        Column.objects.filter(is_published=True)
+        .select_related("creator__profile")
+        .annotate(
+            post_count=Count("posts", filter=Q(posts__is_published=True)),
+            last_post_at=Max("posts__published_at", filter=Q(posts__is_published=True)),
+        )
+        .order_by(F("last_post_at").desc(nulls_last=True), "-id")
+    )
+
+
+def column_for_page(*, slug: str, user) -> Column | None:
+    column = Column.objects.filter(slug=slug).select_related("creator__profile").first()
+    if column is None:
+        return None
+    if column.is_published:
+        return column
+    if user.is_authenticated and (user.is_staff or column.creator_id == user.pk):
+        return column
+    return None
+
+
+def column_posts(column: Column, *, include_drafts: bool = False):
+    posts = (
+        ColumnPost.objects.filter(column=column)
+        .select_related("column")
+        .defer("body", "body_html")
+    )
+    if not include_drafts:
+        posts = posts.filter(is_published=True)
+    return posts.order_by(F("published_at").desc(nulls_first=True), "-id")
+
+
+def column_post_for_page(*, slug: str, pk: int) -> ColumnPost | None:
+    return (
+        ColumnPost.objects.filter(pk=pk, column__slug=slug)
+        .select_related("column__creator__profile")
+        .first()
+    )
+
+
+def feed_posts(*, column_ids) -> QuerySet[ColumnPost]:
+    """New posts of the given columns, newest first (one query per page)."""
+    return (
+        ColumnPost.objects.filter(
+            column_id__in=list(column_ids),
+            is_published=True,
+            column__is_published=True,
+        )
+        .select_related("column__creator__profile")
+        .defer("body", "body_html")
+        .order_by("-published_at", "-id")
+    )
+
+
+def studio_columns(user) -> QuerySet[Column]:
+    qs = Column.objects.select_related("creator__profile").annotate(
+        post_count=Count("posts")
+    )
+    if not user.is_staff:
+        qs = qs.filter(creator=user)
+    return qs.order_by("-created_at", "-id")

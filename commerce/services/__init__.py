@@ -10,6 +10,7 @@ locked through `commerce.locks`, always in the same order. Side effects
 
 from core.money import money  # re-exported: callers price with the same rounding
 
+from .columns import column_plans_set
 from .common import PAID_STATES, CommerceError, split_pro_rata
 from .coupons import coupon_issue
 from .fulfilment import FulfilmentReport, order_fulfil, orders_fulfil
@@ -44,6 +45,7 @@ from .subscriptions import (
 )
 
 __all__ = [
+    "column_plans_set",
     "PAID_STATES",
     "CommerceError",
     "FulfilmentReport",

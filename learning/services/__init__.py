@@ -14,6 +14,7 @@ from .assignments import (
     submission_policy_check,
 )
 from .certificates import CODE_ALPHABET, certificate_code, certificate_issue
+from .columns import column_post_notify
 from .enrolment import (
     enrollment_create,
     enrollment_join_free,
@@ -46,6 +47,7 @@ from .quizzes import (
 )
 
 __all__ = [
+    "column_post_notify",
     "MAX_PATH_COURSES",
     "can_manage_path",
     "path_save",

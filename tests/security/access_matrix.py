@@ -242,6 +242,26 @@ courses:wishlist_toggle                      slug=course.slug                   
 courses:review_create                        slug=course.slug                                     GET    L   405 405 405 405 405 405
 courses:review_create                        slug=course.slug                                     POST   L   302 302 302 302 302 302
 learning:my_learning                         -                                                    GET    L   200 200 200 200 200 200
+learning:column_list                         -                                                    GET    200 200 200 200 200 200 200
+learning:column_list                         -                                                    POST   405 405 405 405 405 405 405
+learning:column                              slug=column.slug                                     GET    200 200 200 200 200 200 200
+learning:column                              slug=column.slug                                     POST   405 405 405 405 405 405 405
+learning:column_post                         slug=column.slug pk=paid_post.pk                     GET    200 200 200 200 200 200 200
+learning:column_post                         slug=column.slug pk=paid_post.pk                     POST   405 405 405 405 405 405 405
+learning:column_feed                         -                                                    GET    L   200 200 200 200 200 200
+learning:column_feed                         -                                                    POST   L   405 405 405 405 405 405
+learning:column_audio                        pk=paid_post.pk                                      GET    404 404 404 404 404 404 404
+learning:column_audio                        pk=paid_post.pk                                      POST   404 404 404 404 404 404 404
+learning:studio_columns                      -                                                    GET    L   403 403 403 200 200 200
+learning:studio_columns                      -                                                    POST   L   405 405 405 405 405 405
+learning:studio_column_create                -                                                    GET    L   403 403 403 200 200 200
+learning:studio_column_create                -                                                    POST   L   403 403 403 200 200 200
+learning:studio_column_edit                  pk=column.pk                                         GET    L   403 403 403 200 404 200
+learning:studio_column_edit                  pk=column.pk                                         POST   L   403 403 403 200 404 200
+learning:studio_post_create                  column_pk=column.pk                                  GET    L   403 403 403 200 404 200
+learning:studio_post_create                  column_pk=column.pk                                  POST   L   403 403 403 200 404 200
+learning:studio_post_edit                    column_pk=column.pk pk=paid_post.pk                  GET    L   403 403 403 200 404 200
+learning:studio_post_edit                    column_pk=column.pk pk=paid_post.pk                  POST   L   403 403 403 200 404 200
 learning:path_list                           -                                                    GET    200 200 200 200 200 200 200
 learning:path_list                           -                                                    POST   405 405 405 405 405 405 405
 learning:path_detail                         slug=path.slug                                       GET    200 200 200 200 200 200 200

@@ -15,7 +15,6 @@ from courses import services as content
 from courses.models import Column, ColumnPost
 from learning.access import can_read_post
 from notifications.models import Notification
-from tests.commerce.conftest import pay  # noqa: F401 (fixture)
 from tests.factories import CreatorFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ from django.urls import reverse
 from commerce import services as commerce
 from learning import services
 from learning.models import Enrollment, LearningPath
-from tests.commerce.conftest import pay  # noqa: F401 (fixture)
 from tests.commerce.factories import LearningPathFactory, PaidCourseFactory, make_bundle
 from tests.factories import CourseFactory, CreatorFactory, StaffFactory, UserFactory
 
@@ -119,7 +118,7 @@ def test_path_page_queries_are_constant(client, django_assert_max_num_queries):
 
 def test_buying_a_path_enrols_in_every_course(
     client,
-    pay,  # noqa: F811 (the fixture imported above)
+    pay,
     django_capture_on_commit_callbacks,
 ):
     path, courses = _path()

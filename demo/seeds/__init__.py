@@ -15,6 +15,7 @@ from . import (
     grading,
     learning,
     live,
+    paid,
     recommendations,
     rewards,
 )
@@ -25,6 +26,7 @@ SEED_MODULES = (
     learning,
     grading,
     commerce,
+    paid,
     community,
     rewards,
     live,

@@ -590,3 +590,16 @@ def studio_columns(user) -> QuerySet[Column]:
     if not user.is_staff:
         qs = qs.filter(creator=user)
     return qs.order_by("-created_at", "-id")
+
+
+def paths_matching(text: str, *, limit: int = 4) -> list[LearningPath]:
+    """Published paths whose title, or one of whose courses' titles, has `text`."""
+    text = (text or "").strip()[:100]
+    if not text:
+        return []
+    return list(
+        LearningPath.objects.filter(is_published=True)
+        .filter(Q(title__icontains=text) | Q(items__course__title__icontains=text))
+        .distinct()
+        .order_by("-created_at", "-id")[:limit]
+    )

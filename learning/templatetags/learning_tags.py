@@ -54,3 +54,11 @@ def membership_includes(context, course) -> bool:
     if course.is_free or not course.is_published:
         return False
     return covered_by_membership(user, course)
+
+
+@register.simple_tag
+def paths_matching(text):
+    """Published learning paths whose title or courses match a search (one query)."""
+    from learning.selectors import paths_matching as select
+
+    return select(text or "")

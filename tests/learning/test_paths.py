@@ -225,3 +225,12 @@ def test_learners_and_other_creators_cannot_edit_a_path(client):
     client.force_login(CreatorFactory())
     url = reverse("learning:studio_path_edit", args=[path.pk])
     assert client.get(url).status_code == 404
+
+
+def test_search_finds_paths_by_title_or_course(client):
+    path, courses = _path()
+    response = client.get(reverse("courses:catalogue"), {"q": courses[2].title})
+    body = response.content.decode()
+    assert 'data-testid="search-path"' in body and path.title in body
+    response = client.get(reverse("courses:catalogue"), {"q": "zzz-nothing"})
+    assert 'data-testid="search-path"' not in response.content.decode()

@@ -10,7 +10,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from core import admin_console
+
+from . import selectors, services
 from .forms import RejectionForm
 from .models import CreatorApplication, Profile, User
 
@@ -258,3 +260,20 @@ class CreatorApplicationAdmin(admin.ModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+
+# --- The operations console (core/admin_console.py) --------------------------
+admin_console.queue_register(
+    key="creator_applications",
+    label=_("Creator applications"),
+    count=selectors.creator_applications_pending_count,
+    url_name="admin:accounts_creatorapplication_changelist",
+    query="status__exact=pending",
+    order=40,
+)
+admin_console.headline_register(
+    key="signups",
+    label=_("Sign-ups today"),
+    value=lambda: selectors.signups_since_count(since=admin_console.today_start()),
+    order=10,
+)

@@ -44,6 +44,16 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("Shown on your profile, reviews and posts."),
     )
+    handle = forms.CharField(
+        label=_("Handle"),
+        max_length=31,
+        required=False,  # empty: unchanged
+        help_text=_(
+            "Unique: others mention you as @handle in the community. Letters, "
+            "digits, “_”, “.” and “-”."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
     # A plain file field: the type is decided by the content (Pillow), not by
     # the file name's extension.
     avatar = forms.FileField(

@@ -7,6 +7,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .handles import HANDLE_MAX_LENGTH, default_handle
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -113,6 +115,12 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    handle = models.CharField(
+        _("handle"),
+        max_length=HANDLE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Unique; others mention you as @handle."),
+    )
     avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
     bio = models.TextField(_("bio"), max_length=2000, blank=True)
     interests = models.ManyToManyField(
@@ -130,9 +138,25 @@ class Profile(models.Model):
     class Meta:
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
+        constraints = [
+            # One account per handle whatever its case: a mention names one person.
+            models.UniqueConstraint(
+                Lower("handle"),
+                condition=~models.Q(handle=""),
+                name="accounts_profile_handle_ci_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or str(self.user)
+
+    def save(self, *args, **kwargs):
+        # Every profile can be mentioned: `user<id>` until a handle is chosen.
+        if not self.handle and self.user_id:
+            self.handle = default_handle(self.user_id)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "handle"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", kwargs={"user_id": self.user_id})

@@ -1,6 +1,9 @@
 """Reads about people used by several views."""
 
-from django.db.models import Prefetch, QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
 from courses.models import Category
@@ -69,3 +72,57 @@ def signups_by_month() -> dict:
         .order_by()
     )
     return {row["month"]: row["n"] for row in rows}
+
+
+def users_by_handles(handles: Iterable[str]) -> dict[str, User]:
+    """Active accounts by lower-case handle: each handle names at most one."""
+    wanted = {handle.lower() for handle in handles if handle}
+    if not wanted:
+        return {}
+    users = (
+        User.objects.filter(is_active=True)
+        .annotate(handle_lower=Lower("profile__handle"))
+        .filter(handle_lower__in=wanted)
+        .select_related("profile")
+    )
+    return {user.handle_lower: user for user in users}
+
+
+#: How many accounts the mention autocomplete offers at once.
+HANDLE_SUGGESTIONS = 8
+
+
+def handle_suggestions(*, query: str, exclude_user_id: int | None = None) -> list:
+    """Accounts whose handle starts with, or whose name contains, `query`.
+
+    Handles that start with the query come first, then shorter handles.
+    """
+    # Control characters (a NUL is refused by PostgreSQL) cannot be in a handle.
+    query = "".join(ch for ch in query if ch.isprintable()).strip().lstrip("@")[:30]
+    if not query:
+        return []
+    profiles = (
+        Profile.objects.filter(user__is_active=True)
+        .exclude(handle="")
+        .filter(Q(handle__istartswith=query) | Q(display_name__icontains=query))
+        .exclude(user_id=exclude_user_id)
+        .only("user_id", "handle", "display_name", "avatar")
+        .order_by("handle")[:50]
+    )
+    lowered = query.lower()
+    ranked = sorted(
+        profiles,
+        key=lambda p: (not p.handle.lower().startswith(lowered), len(p.handle)),
+    )
+    return ranked[:HANDLE_SUGGESTIONS]
+
+
+def creator_applications_pending_count() -> int:
+    """Creator applications waiting for staff (the admin console's queue)."""
+    return CreatorApplication.objects.filter(
+        status=CreatorApplication.Status.PENDING
+    ).count()
+
+
+def signups_since_count(*, since) -> int:
+    return User.objects.filter(date_joined__gte=since).count()

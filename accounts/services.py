@@ -12,6 +12,7 @@ from core import events
 from core.tasks import enqueue
 from courses.models import Category
 
+from .handles import DEFAULT_HANDLE_RE, default_handle, is_valid_handle
 from .models import CreatorApplication, Profile, User
 
 
@@ -25,9 +26,15 @@ def profile_update(
     interests: Iterable[Category] | None = None,
     avatar: ContentFile | None = None,
     remove_avatar: bool = False,
+    handle: str | None = None,
 ) -> Profile:
-    """Change the public profile; `avatar` is an already processed image."""
+    """Change the public profile; `avatar` is an already processed image.
+
+    ValidationError (code ``handle``) when the handle is malformed or taken.
+    """
     profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+    if handle is not None and handle.strip() != profile.handle:
+        profile.handle = handle_check(user=user, handle=handle)
     old_avatar = profile.avatar.name if profile.avatar else ""
     profile.display_name = display_name.strip()
     profile.bio = bio.strip()
@@ -36,7 +43,11 @@ def profile_update(
         profile.avatar.save(avatar.name, avatar, save=False)
     elif remove_avatar:
         profile.avatar = ""
-    profile.save()
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError as error:  # taken between the check and the save
+        raise _handle_taken() from error
     if interests is not None:
         profile.interests.set(interests)
     new_avatar = profile.avatar.name if profile.avatar else ""
@@ -44,6 +55,33 @@ def profile_update(
         storage = profile.avatar.storage
         transaction.on_commit(lambda: storage.delete(old_avatar))
     return profile
+
+
+def _handle_taken() -> ValidationError:
+    return ValidationError(
+        _("This handle is taken. Choose another one."), code="handle"
+    )
+
+
+def handle_check(*, user: User, handle: str) -> str:
+    """The handle as it will be stored, or ValidationError saying what is wrong."""
+    handle = handle.strip().lstrip("@")
+    if not is_valid_handle(handle):
+        raise ValidationError(
+            _(
+                "A handle is 2 to 30 letters, digits, “_”, “.” or “-”, starting "
+                "and ending with a letter or digit."
+            ),
+            code="handle",
+        )
+    if DEFAULT_HANDLE_RE.match(handle) and handle.lower() != default_handle(user.pk):
+        raise ValidationError(
+            _("Handles of the form user<number> are reserved for new accounts."),
+            code="handle",
+        )
+    if Profile.objects.filter(handle__iexact=handle).exclude(user_id=user.pk).exists():
+        raise _handle_taken()
+    return handle
 
 
 @transaction.atomic

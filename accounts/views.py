@@ -3,8 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from core.params import parse_ids
 from core.redirects import safe_next
@@ -38,22 +41,28 @@ def profile_edit(request):
         form = ProfileForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            services.profile_update(
-                user=request.user,
-                display_name=data["display_name"],
-                bio=data["bio"],
-                personalization_enabled=data["personalization_enabled"],
-                interests=data["interests"],
-                avatar=data["avatar"] or None,
-                remove_avatar=data["avatar"] is False,
-            )
-            messages.success(request, _("Your profile was saved."))
-            return redirect("accounts:profile_edit")
+            try:
+                services.profile_update(
+                    user=request.user,
+                    display_name=data["display_name"],
+                    bio=data["bio"],
+                    personalization_enabled=data["personalization_enabled"],
+                    interests=data["interests"],
+                    avatar=data["avatar"] or None,
+                    remove_avatar=data["avatar"] is False,
+                    handle=data["handle"] or None,
+                )
+            except ValidationError as error:
+                form.add_error("handle", error)
+            else:
+                messages.success(request, _("Your profile was saved."))
+                return redirect("accounts:profile_edit")
         messages.error(request, _("Please correct the errors below."))
     else:
         form = ProfileForm(
             initial={
                 "display_name": profile.display_name,
+                "handle": profile.handle,
                 "bio": profile.bio,
                 "interests": list(profile.interests.all()),
                 "personalization_enabled": profile.personalization_enabled,
@@ -123,4 +132,25 @@ def creator_apply(request):
         request,
         "accounts/creator_apply.html",
         {"form": form, "latest": latest, "can_apply": can_apply},
+    )
+
+
+@login_required
+@require_GET
+def handle_search(request):
+    """Accounts to mention while typing `@li…` (JSON for static/js/mentions.js)."""
+    profiles = selectors.handle_suggestions(
+        query=request.GET.get("q", ""), exclude_user_id=request.user.pk
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "handle": profile.handle,
+                    "name": profile.display_name or profile.handle,
+                    "url": reverse("accounts:profile", args=[profile.user_id]),
+                }
+                for profile in profiles
+            ]
+        }
     )

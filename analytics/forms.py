@@ -45,7 +45,9 @@ class RangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("All categories")), *categories]
         for name in ("start", "end"):
-            self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+            self.fields[name].widget = forms.DateInput(
+                attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"
+            )
 
     def clean(self):
         data = super().clean()

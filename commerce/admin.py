@@ -15,14 +15,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from core import admin_console
 from core.money import format_money
 from core.money_admin import MoneyAdminMixin
 
-from . import services
+from . import selectors, services
 from .models import (
     Coupon,
     CouponRedemption,
     CreatorEarning,
+    EscrowHold,
     Fulfilment,
     Order,
     OrderItem,
@@ -467,6 +469,17 @@ class CreatorEarningAdmin(MoneyAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["creator"]
 
 
+@admin.register(EscrowHold)
+class EscrowHoldAdmin(MoneyAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
+    """Money held for paid questions; released or refunded by the question."""
+
+    list_display = ["created_at", "order_item", "amount", "status", "settled_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["order_item__order__number", "order_item__title"]
+    date_hierarchy = "created_at"
+    list_select_related = ["order_item"]
+
+
 @admin.register(Payout)
 class PayoutAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -545,3 +558,30 @@ class FulfilmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["created_at"]
     search_fields = ["order_item__order__number", "order_item__title"]
     list_select_related = ["order_item"]
+
+
+# --- The operations console (core/admin_console.py) --------------------------
+def _paid_today() -> dict:
+    return selectors.orders_paid_since(since=admin_console.today_start())
+
+
+admin_console.queue_register(
+    key="refund_requests",
+    label=_("Refund requests"),
+    count=selectors.refunds_requested_count,
+    url_name="admin:commerce_refund_changelist",
+    query="status__exact=requested",
+    order=30,
+)
+admin_console.headline_register(
+    key="orders_paid",
+    label=_("Orders paid today"),
+    value=lambda: _paid_today()["count"],
+    order=20,
+)
+admin_console.headline_register(
+    key="revenue",
+    label=_("Sales today"),
+    value=lambda: format_money(_paid_today()["total"]),
+    order=30,
+)

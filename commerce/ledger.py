@@ -127,3 +127,49 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.creator} · {self.amount}"
+
+
+class EscrowHold(models.Model):
+    """Money paid for an escrow offer (a paid question), held by the platform.
+
+    Created when the item is delivered instead of earnings; `released` when
+    the selling app says the work was accepted (the earnings rows are written
+    then), `refunded` when the buyer got the money back. Until then the amount
+    is neither the creator's nor the platform's: reconciliation counts it as
+    held escrow.
+    """
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Held")
+        RELEASED = "released", _("Released to the creator")
+        REFUNDED = "refunded", _("Refunded to the buyer")
+
+    order_item = models.OneToOneField(
+        "commerce.OrderItem",
+        on_delete=models.PROTECT,
+        related_name="escrow",
+        verbose_name=_("order item"),
+    )
+    amount = MoneyField(_("amount"), editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.HELD,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("held since"), auto_now_add=True)
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("escrow hold")
+        verbose_name_plural = _("escrow holds")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="commerce_escrow_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_item_id} · {self.amount} · {self.status}"

@@ -511,12 +511,13 @@ class Subscription(models.Model):
 
 
 # The creator earnings ledger and payouts (a module of their own, same app).
-from .ledger import CreatorEarning, Payout  # noqa: E402
+from .ledger import CreatorEarning, EscrowHold, Payout  # noqa: E402
 
 __all__ = [
     "Coupon",
     "CouponRedemption",
     "CreatorEarning",
+    "EscrowHold",
     "Fulfilment",
     "Order",
     "OrderItem",

@@ -13,6 +13,11 @@ when the order is cancelled or expires (`release`), and kept for good when a
 payment is captured (`confirm_hold`; False means the seat went to someone else
 after the hold ran out, and the payment is refunded instead).
 
+An offer registered with `escrow=True` (a paid question) is not the
+creator's earning when it is delivered: commerce holds the money in an
+`EscrowHold` until the selling app calls `escrow_release` (the answer was
+accepted) or refunds it (`refund_automatic`: no answer in time).
+
 An offer whose price depends on the buyer (a learning path costs less when the
 buyer owns some of its courses) also registers `for_buyer(user=, offer=)`,
 which returns the offer as this buyer gets it (price, revenue lines);
@@ -105,6 +110,8 @@ class OfferType:
     #: (order_item=) -> bool: a payment is being captured; keep the held stock
     #: for good, or False when it is gone (the payment is then refunded)
     confirm_hold: Callable[..., bool] | None = None
+    #: the paid money is held (escrow) until the selling app releases it
+    escrow: bool = False
     #: (user=, offer=) -> Offer: the offer for this buyer (0 <= price <= list)
     for_buyer: Callable[..., Offer] | None = None
 
@@ -129,6 +136,7 @@ def register_offer_type(
     hold: Callable[..., None] | None = None,
     release: Callable[..., None] | None = None,
     confirm_hold: Callable[..., bool] | None = None,
+    escrow: bool = False,
     for_buyer: Callable[..., Offer] | None = None,
 ) -> OfferType:
     """Register (or replace, on reload) the offer type called `name`."""
@@ -145,6 +153,7 @@ def register_offer_type(
         hold=hold,
         release=release,
         confirm_hold=confirm_hold,
+        escrow=escrow,
         for_buyer=for_buyer,
     )
     _offer_types[name] = offer_type

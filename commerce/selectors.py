@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from .models import Order, OrderItem, Refund, Subscription
+from core.money import ZERO
+
+from .models import CreatorEarning, EscrowHold, Order, OrderItem, Refund, Subscription
 
 
 def live_items_covering(*, user_id: int, course_id: int) -> list[OrderItem]:
@@ -189,3 +193,59 @@ def column_plans(*, column_ids) -> dict[int, list]:
     for plan in rows:
         result.setdefault(plan.column_id, []).append(plan)
     return result
+
+
+def ledger_totals() -> dict[str, Decimal]:
+    """The books in one place: what came in, went back, was earned or is held.
+
+    Always `payments - refunds == earnings + commission + escrow_held` to the
+    cent (tests/commerce check it after random sequences of sales, answers,
+    timeouts and refunds).
+    """
+    paid = Order.objects.filter(
+        state__in=[
+            Order.State.PAID,
+            Order.State.PARTIALLY_REFUNDED,
+            Order.State.REFUNDED,
+        ]
+    ).aggregate(total=Sum("total"))["total"]
+    refunds = Refund.objects.filter(status=Refund.Status.REFUNDED).aggregate(
+        total=Sum("amount")
+    )["total"]
+    earned = CreatorEarning.objects.aggregate(
+        net=Sum("net"), commission=Sum("commission")
+    )
+    held = EscrowHold.objects.filter(status=EscrowHold.Status.HELD).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return {
+        "payments": paid or ZERO,
+        "refunds": refunds or ZERO,
+        "earnings": earned["net"] or ZERO,
+        "commission": earned["commission"] or ZERO,
+        "escrow_held": held or ZERO,
+    }
+
+
+def escrow_held_items(*, order_item_ids: list[int]) -> set[int]:
+    """Which of these order items still have their money held in escrow."""
+    return set(
+        EscrowHold.objects.filter(
+            order_item_id__in=order_item_ids, status=EscrowHold.Status.HELD
+        ).values_list("order_item_id", flat=True)
+    )
+
+
+def refunds_requested_count() -> int:
+    """Refund requests waiting for staff's decision."""
+    return Refund.objects.filter(status=Refund.Status.REQUESTED).count()
+
+
+def orders_paid_since(*, since) -> dict:
+    """How many orders were paid since ``since`` and their total (a Decimal)."""
+    from django.db.models import Count, Sum
+
+    totals = Order.objects.filter(paid_at__gte=since).aggregate(
+        count=Count("id"), total=Sum("total")
+    )
+    return {"count": totals["count"] or 0, "total": totals["total"] or 0}

@@ -13,7 +13,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from core import admin_console
+
+from . import selectors, services
 from .forms import ReasonForm, SuspendForm
 from .models import (
     Bookmark,
@@ -453,3 +455,14 @@ admin.site.register(
 
 def admin_queue_url() -> str:
     return reverse("admin:community_report_changelist")
+
+
+# --- The operations console (core/admin_console.py) --------------------------
+admin_console.queue_register(
+    key="open_reports",
+    label=_("Open reports"),
+    count=selectors.reports_open_count,
+    url_name="admin:community_report_changelist",
+    query="status__exact=open",
+    order=20,
+)

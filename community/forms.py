@@ -1,6 +1,7 @@
 """Forms: validate input for the views; the services enforce the rules again."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Report, Space, Thread
@@ -11,6 +12,15 @@ BODY_HELP = _(
 )
 
 
+def _mention_attrs(**attrs) -> dict:
+    """A text box that suggests accounts after "@" (static/js/mentions.js)."""
+    return {
+        **attrs,
+        "data-mentions": reverse_lazy("accounts:handle_search"),
+        "data-mentions-label": _("People to mention"),
+    }
+
+
 def _body_field(label):
     return forms.CharField(
         label=label,
@@ -18,7 +28,7 @@ def _body_field(label):
         strip=True,
         help_text=BODY_HELP,
         widget=forms.Textarea(
-            attrs={"rows": 8, "class": "form-control font-monospace"}
+            attrs=_mention_attrs(rows=8, **{"class": "form-control font-monospace"})
         ),
         error_messages={
             "required": _("Write something before posting."),
@@ -61,7 +71,9 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Comment"),
         max_length=MAX_BODY_CHARS,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(
+            attrs=_mention_attrs(rows=2, **{"class": "form-control"})
+        ),
         error_messages={"required": _("Write something before posting.")},
     )
 

@@ -63,7 +63,9 @@ class Space(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    thread_count = models.PositiveIntegerField(_("threads"), default=0, editable=False)
+    thread_count = models.PositiveIntegerField(
+        pgettext_lazy("count", "threads"), default=0, editable=False
+    )
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -100,7 +102,9 @@ class Space(models.Model):
 class Tag(models.Model):
     slug = models.SlugField(_("slug"), max_length=50, unique=True, allow_unicode=True)
     name = models.CharField(_("name"), max_length=50)
-    thread_count = models.PositiveIntegerField(_("threads"), default=0, editable=False)
+    thread_count = models.PositiveIntegerField(
+        pgettext_lazy("count", "threads"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("tag")

@@ -18,6 +18,7 @@ from .models import (
     Bookmark,
     Follow,
     Post,
+    Report,
     Space,
     Suspension,
     Thread,
@@ -424,3 +425,8 @@ def question_stats(*, start, end) -> list[dict]:
         )
         .values("pk", "created_at", "first_answer_at", "accepted_post_id")
     )
+
+
+def reports_open_count() -> int:
+    """Reports nobody has handled yet (the moderation queue)."""
+    return Report.objects.filter(status=Report.Status.OPEN).count()

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import admin_console
 from .models import TaskOutbox
 from .tasks import outbox_drain
 
@@ -29,3 +30,29 @@ class TaskOutboxAdmin(admin.ModelAdmin):
             % {"count": sent},
             messages.SUCCESS if sent else messages.WARNING,
         )
+
+
+# --- The operations console: background work that went wrong ----------------
+def _failed_tasks_today() -> int:
+    from django_celery_results.models import TaskResult
+
+    return TaskResult.objects.filter(
+        status="FAILURE", date_done__gte=admin_console.today_start()
+    ).count()
+
+
+admin_console.queue_register(
+    key="failed_tasks",
+    label=_("Failed tasks today"),
+    count=_failed_tasks_today,
+    url_name="admin:django_celery_results_taskresult_changelist",
+    query="status__exact=FAILURE",
+    order=60,
+)
+admin_console.queue_register(
+    key="task_outbox",
+    label=_("Tasks waiting for the broker"),
+    count=lambda: TaskOutbox.objects.count(),
+    url_name="admin:core_taskoutbox_changelist",
+    order=70,
+)

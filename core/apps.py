@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -8,7 +9,7 @@ class CoreConfig(AppConfig):
     """
 
     name = "core"
-    verbose_name = "Core"
+    verbose_name = _("Background tasks")
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the production checks)

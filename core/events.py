@@ -73,6 +73,9 @@ submission_graded = Signal()
 #: A learner rated a consultation that took place. kwargs: booking_id,
 #: expert_id (user id), learner_id, rating (1-5)
 consultation_rated = Signal()
+#: A paid question's answer was accepted (by the asker, by time, or by staff);
+#: the expert is paid. kwargs: question_id, expert_id (user id), asker_id
+paid_question_accepted = Signal()
 
 # --- commerce --------------------------------------------------------------
 #: kwargs: order_id, user_id, total (str Decimal)

@@ -27,9 +27,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
+from xml.etree import ElementTree as etree  # noqa: N813 (python-markdown's usage)
 
 import markdown
 import nh3
+from markdown.inlinepatterns import InlineProcessor
 
 _BASE_TAGS = frozenset(
     {
@@ -84,13 +86,54 @@ PROFILES: Mapping[str, Profile] = {
 }
 
 
-def render_markdown(text: str, *, profile: Profile) -> str:
-    """Render Markdown, then sanitise it with `profile`: safe to mark as safe."""
+#: `@handle` in text: not after a letter, `@` or `/` (emails, URLs are not mentions).
+MENTION_RE = re.compile(r"(?<![\w@/])@([\w.\-]{2,40})", re.UNICODE)
+
+
+def mention_handle(raw: str) -> str:
+    """The handle a `MENTION_RE` match names (a final `.` or `-` ends the sentence)."""
+    return raw.rstrip(".-")
+
+
+class _MentionProcessor(InlineProcessor):
+    """`@handle` of a known account becomes a link; code spans are left alone."""
+
+    #: Never a link inside a link ("[@ana](https://…)" keeps its own URL).
+    ANCESTOR_EXCLUDES = ("a",)
+
+    def __init__(self, links: Mapping[str, str], md) -> None:
+        super().__init__(MENTION_RE.pattern, md)
+        self.links = links
+
+    def handleMatch(self, match, data):  # noqa: N802 (python-markdown's name)
+        handle = mention_handle(match.group(1))
+        url = self.links.get(handle.lower())
+        if not url:
+            return None, None, None
+        element = etree.Element("a")
+        element.set("href", url)
+        element.text = "@" + handle
+        return element, match.start(0), match.start(1) + len(handle)
+
+
+def render_markdown(
+    text: str, *, profile: Profile, mentions: Mapping[str, str] | None = None
+) -> str:
+    """Render Markdown, then sanitise it with `profile`: safe to mark as safe.
+
+    `mentions` maps lower-case handles to profile URLs: each `@handle` found
+    there becomes a link (outside code), the others stay text.
+    """
     if not text:
         return ""
     renderer = markdown.Markdown(
         extensions=list(profile.extensions), output_format="html"
     )
+    if mentions:
+        # After links (160) and autolinks (120): "[@a](url)" keeps its own URL.
+        renderer.inlinePatterns.register(
+            _MentionProcessor(mentions, renderer), "mention", 105
+        )
     if profile.escape_raw_html:
         renderer.preprocessors.deregister("html_block")
         renderer.inlinePatterns.deregister("html")

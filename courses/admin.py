@@ -10,10 +10,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core import admin_console
 from core.markdown import COURSE_TEXT, LESSON_ARTICLE, render_markdown
 from core.money_admin import MoneyAdminMixin
 
-from . import services
+from . import selectors, services
 from .forms import RejectForm
 from .models import (
     Category,
@@ -401,3 +402,14 @@ class ColumnPostAdmin(admin.ModelAdmin):
     @admin.action(description=_("Unpublish"))
     def unpublish(self, request, queryset):
         queryset.update(is_published=False)
+
+
+# --- The operations console (core/admin_console.py) --------------------------
+admin_console.queue_register(
+    key="courses_in_review",
+    label=_("Courses in review"),
+    count=selectors.courses_in_review_count,
+    url_name="admin:courses_course_changelist",
+    query="status__exact=in_review",
+    order=10,
+)

@@ -152,6 +152,16 @@ def course_facts(course_ids=None) -> dict[int, dict]:
     }
 
 
+def course_facts_of_creator(creator_id: int) -> dict[int, dict]:
+    """`course_facts` of every course one creator owns (one query)."""
+    return {
+        row["pk"]: row
+        for row in Course.objects.filter(creator_id=creator_id).values(
+            "pk", "title", "slug", "status", "category_id"
+        )
+    }
+
+
 def category_parents() -> dict[int, int | None]:
     """Every category id with its parent's id (None for a top category)."""
     return dict(Category.objects.values_list("pk", "parent_id"))
@@ -170,3 +180,8 @@ def lessons_in_order(course_ids) -> dict[int, list[dict]]:
     for row in rows:
         result.setdefault(row["section__course_id"], []).append(row)
     return result
+
+
+def courses_in_review_count() -> int:
+    """Courses submitted and waiting for staff's decision."""
+    return Course.objects.filter(status=Course.Status.IN_REVIEW).count()

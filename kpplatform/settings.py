@@ -51,7 +51,8 @@ INSTALLED_APPS = [
     "analytics",
     "demo",
     # Django
-    "django.contrib.admin",
+    # django.contrib.admin with the operations console (core/admin_site.py).
+    "core.admin_apps.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -6,10 +6,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core import admin_console
 from core.markdown import LESSON_ARTICLE, render_markdown
 from core.money_admin import MoneyAdminMixin
 
-from . import services
+from . import selectors, services
 from .grading import admin as grading_admin  # noqa: F401 (registers its pages)
 from .models import (
     Assignment,
@@ -391,3 +392,12 @@ class LearningPathAdmin(MoneyAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Unpublish"))
     def unpublish(self, request, queryset):
         queryset.update(is_published=False)
+
+
+# --- The operations console (core/admin_console.py) --------------------------
+admin_console.headline_register(
+    key="enrolments",
+    label=_("Enrolments today"),
+    value=lambda: selectors.enrolments_since_count(since=admin_console.today_start()),
+    order=40,
+)

@@ -245,6 +245,18 @@ def question_answers_by_day(*, start, end) -> list[dict]:
     )
 
 
+def question_prompts(question_ids) -> dict[int, dict]:
+    """Prompt and lesson title per quiz question id (one query)."""
+    from .models import Question
+
+    return {
+        row["pk"]: row
+        for row in Question.objects.filter(pk__in=list(question_ids)).values(
+            "pk", "prompt", "quiz__lesson__title"
+        )
+    }
+
+
 def enrolled_pairs(*, user_ids, course_ids) -> set[tuple[int, int]]:
     """(user id, course id) pairs among the given ids that have an enrolment."""
     return set(
@@ -603,3 +615,8 @@ def paths_matching(text: str, *, limit: int = 4) -> list[LearningPath]:
         .distinct()
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def enrolments_since_count(*, since) -> int:
+    """Enrolments made since ``since`` (the admin console's number of the day)."""
+    return Enrollment.objects.filter(created_at__gte=since).count()

@@ -361,3 +361,7 @@ class ReminderSentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Paid questions (their own module, same admin site).
+from . import question_admin  # noqa: E402, F401

@@ -301,3 +301,47 @@ class RatingForm(forms.Form):
 
 class TimezoneForm(forms.Form):
     time_zone = ZoneField(label=_("Show times in"))
+
+
+# --- paid questions ---------------------------------------------------------------------
+
+
+class QuestionForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your question"),
+        min_length=5,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Only you and the expert see it. No answer in time: you are refunded."
+        ),
+    )
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your answer (Markdown)"),
+        min_length=5,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does the answer miss your question?"),
+        min_length=5,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("You can reject an answer once; staff then decide."),
+    )
+
+
+class QuestionPriceForm(forms.Form):
+    question_price = forms.DecimalField(
+        label=_("Price of a question"),
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        help_text=_("0: you do not take paid questions."),
+    )

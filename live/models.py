@@ -335,6 +335,12 @@ class ExpertProfile(models.Model):
         help_text=_("Shown to the learner once you confirm a booking."),
     )
     is_listed = models.BooleanField(_("listed in the directory"), default=True)
+    question_price = money_field(
+        _("price of a question"),
+        default=ZERO,
+        validators=[MinValueValidator(ZERO)],
+        help_text=_("0: you do not take paid questions."),
+    )
     rating_count = models.PositiveIntegerField(_("ratings"), default=0, editable=False)
     rating_sum = models.PositiveIntegerField(
         _("sum of ratings"), default=0, editable=False
@@ -560,3 +566,21 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# Paid questions to experts (a module of their own, same app).
+from .question_models import AnswerRead, PaidQuestion, QuestionPolicy  # noqa: E402
+
+__all__ = [
+    "AnswerRead",
+    "Availability",
+    "Booking",
+    "ExpertProfile",
+    "LiveLecture",
+    "PaidQuestion",
+    "QuestionPolicy",
+    "ReminderSent",
+    "ReplayPass",
+    "Slot",
+    "Ticket",
+]

@@ -11,7 +11,7 @@ import logging
 
 from django.apps import apps
 
-from .models import Booking, LiveLecture, Ticket
+from .models import Booking, LiveLecture, PaidQuestion, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -191,3 +191,80 @@ def booking_cancelled(*, booking_id: int, actor_id: int) -> None:
             params=_booking_params(booking),
             dedupe_key=f"live:booking:{booking.pk}:cancelled:{recipient.pk}",
         )
+
+
+# --- paid questions ---------------------------------------------------------------------
+
+
+def _question(question_id: int) -> PaidQuestion:
+    return PaidQuestion.objects.select_related("expert__user", "asker").get(
+        pk=question_id
+    )
+
+
+def _question_params(question: PaidQuestion) -> dict:
+    return {"excerpt": question.body[:60]}
+
+
+def question_asked(*, question_id: int) -> None:
+    question = _question(question_id)
+    params = _question_params(question)
+    params["answer_by"] = question.answer_by.isoformat() if question.answer_by else ""
+    _send(
+        recipient=question.expert.user,
+        kind="live_question_asked",
+        target=question,
+        actor=question.asker,
+        params=params,
+        dedupe_key=f"live:question:{question.pk}:asked",
+    )
+
+
+def question_answered(*, question_id: int) -> None:
+    question = _question(question_id)
+    _send(
+        recipient=question.asker,
+        kind="live_question_answered",
+        target=question,
+        actor=question.expert.user,
+        params=_question_params(question),
+        dedupe_key=f"live:question:{question.pk}:answered",
+    )
+
+
+def question_expired(*, question_id: int) -> None:
+    question = _question(question_id)
+    for recipient, kind in (
+        (question.asker, "live_question_refunded"),
+        (question.expert.user, "live_question_expired_expert"),
+    ):
+        _send(
+            recipient=recipient,
+            kind=kind,
+            target=question,
+            params=_question_params(question),
+            dedupe_key=f"live:question:{question.pk}:expired:{recipient.pk}",
+        )
+
+
+def question_refunded(*, question_id: int) -> None:
+    question = _question(question_id)
+    _send(
+        recipient=question.asker,
+        kind="live_question_refunded",
+        target=question,
+        params=_question_params(question),
+        dedupe_key=f"live:question:{question.pk}:refunded",
+    )
+
+
+def question_public(*, question_id: int) -> None:
+    question = _question(question_id)
+    _send(
+        recipient=question.expert.user,
+        kind="live_question_public",
+        target=question,
+        actor=question.asker,
+        params=_question_params(question),
+        dedupe_key=f"live:question:{question.pk}:public",
+    )

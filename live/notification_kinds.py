@@ -18,6 +18,15 @@ def _when(params) -> dict:
     return {"start": formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")}
 
 
+def _answer_by(params) -> dict:
+    moment = parse_datetime(params.get("answer_by") or "")
+    if moment is None:
+        return {}
+    return {
+        "answer_by": formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    }
+
+
 def _target_url(target, params) -> str:
     return target.get_absolute_url()
 
@@ -136,6 +145,43 @@ register(
         title=_("Coming up: your consultation at %(start)s"),
         url=_target_url,
         display=_when,
+    ),
+    Kind(
+        "live_question_asked",
+        topic="live",
+        title=_(
+            "%(actor)s asked you a paid question: “%(excerpt)s”. Answer by "
+            "%(answer_by)s."
+        ),
+        url=_target_url,
+        display=_answer_by,
+    ),
+    Kind(
+        "live_question_answered",
+        topic="live",
+        title=_("%(actor)s answered your question “%(excerpt)s”"),
+        url=_target_url,
+    ),
+    Kind(
+        "live_question_refunded",
+        topic="live",
+        title=_("Your question “%(excerpt)s” is refunded."),
+        url=_target_url,
+    ),
+    Kind(
+        "live_question_expired_expert",
+        topic="live",
+        title=_("You did not answer “%(excerpt)s” in time; the asker was refunded."),
+        url=_target_url,
+    ),
+    Kind(
+        "live_question_public",
+        topic="live",
+        title=_(
+            "%(actor)s made the question “%(excerpt)s” public: readers now pay "
+            "to read your answer."
+        ),
+        url=_target_url,
     ),
     Kind(
         "live_booking_reminder_soon",

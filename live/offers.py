@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 from commerce import registry
 
 from . import experts, services
-from .models import Booking, LiveLecture, Slot, Ticket
+from .models import (
+    AnswerRead,
+    Booking,
+    LiveLecture,
+    PaidQuestion,
+    QuestionPolicy,
+    Slot,
+    Ticket,
+)
+from .services import questions as question_services
 
 
 def _line(creator_id: int, title: str) -> tuple[registry.RevenueLine, ...]:
@@ -187,6 +196,149 @@ def hold_consultation(*, user, offer_id: int, order_item, expires_at) -> None:
     )
 
 
+# --- paid questions (escrow) and pay-to-read ---------------------------------------------
+
+
+def resolve_question(offer_id: int) -> registry.Offer | None:
+    question = (
+        PaidQuestion.objects.filter(pk=offer_id).select_related("expert__user").first()
+    )
+    if question is None:
+        return None
+    expert = question.expert.user
+    title = _("Question to %(expert)s") % {"expert": expert.display_name}
+    return registry.Offer(
+        offer_type="question",
+        offer_id=question.pk,
+        title=title,
+        price=question.price,
+        creator_id=expert.pk,
+        revenue_lines=_line(expert.pk, title),
+        url=question.get_absolute_url(),
+        is_available=bool(
+            question.status == PaidQuestion.Status.UNPAID
+            and question.price > 0
+            and experts.is_certified(expert)
+        ),
+    )
+
+
+def fulfil_question(*, user, offer_id: int, order_item) -> None:
+    question_services.question_fulfil(question_id=offer_id, order_item=order_item)
+
+
+def revoke_question(*, user, offer_id: int, order_item) -> None:
+    question_services.question_revoke(order_item=order_item)
+
+
+def question_owned(*, user, offer_id: int) -> bool:
+    # A question is bought once: after payment it is no longer for sale.
+    return (
+        PaidQuestion.objects.filter(pk=offer_id)
+        .exclude(status__in=[PaidQuestion.Status.UNPAID, PaidQuestion.Status.CANCELLED])
+        .exists()
+    )
+
+
+def question_progress(*, user, offer_id: int) -> int | None:
+    """An answered question is consumed: disputes go to staff, not refunds."""
+    answered = PaidQuestion.objects.filter(
+        pk=offer_id, answered_at__isnull=False
+    ).exists()
+    return 100 if answered else 0
+
+
+def resolve_answer(offer_id: int) -> registry.Offer | None:
+    question = (
+        PaidQuestion.objects.filter(pk=offer_id).select_related("expert__user").first()
+    )
+    if question is None:
+        return None
+    policy = QuestionPolicy.current()
+    expert = question.expert.user
+    title = _("Read the answer of %(expert)s") % {"expert": expert.display_name}
+    share = Decimal(policy.asker_share)
+    lines = tuple(
+        line
+        for line in (
+            registry.RevenueLine(expert.pk, Decimal(1) - share, title),
+            registry.RevenueLine(question.asker_id, share, title),
+        )
+        if line.weight > 0
+    )
+    return registry.Offer(
+        offer_type="answer",
+        offer_id=question.pk,
+        title=title,
+        price=policy.read_price,
+        creator_id=expert.pk,
+        revenue_lines=lines,
+        url=question.get_absolute_url(),
+        is_available=bool(
+            question.is_public and question.status == PaidQuestion.Status.ACCEPTED
+        ),
+    )
+
+
+def fulfil_answer(*, user, offer_id: int, order_item) -> None:
+    question_services.answer_read_fulfil(order_item=order_item)
+
+
+def revoke_answer(*, user, offer_id: int, order_item) -> None:
+    question_services.answer_read_revoke(order_item=order_item)
+
+
+def answer_owned(*, user, offer_id: int) -> bool:
+    question = PaidQuestion.objects.filter(pk=offer_id).select_related("expert").first()
+    return bool(question and question_services.can_read_answer(user, question))
+
+
+def answer_progress(*, user, offer_id: int) -> int | None:
+    # Read at once: paying shows the whole answer.
+    return (
+        100
+        if AnswerRead.objects.filter(question_id=offer_id, user=user).exists()
+        else 0
+    )
+
+
+def hold_answer(*, user, offer_id: int, order_item, expires_at) -> None:
+    question_services.answer_read_hold(
+        user=user, question_id=offer_id, order_item=order_item, expires_at=expires_at
+    )
+
+
+def hold_question(*, user, offer_id: int, order_item, expires_at) -> None:
+    question_services.question_hold(
+        user=user, question_id=offer_id, order_item=order_item, expires_at=expires_at
+    )
+
+
+registry.register_offer_type(
+    "question",
+    resolve=resolve_question,
+    fulfil=fulfil_question,
+    revoke=revoke_question,
+    is_owned=question_owned,
+    progress=question_progress,
+    label="paid question",
+    hold=hold_question,
+    release=question_services.question_release_unpaid,
+    confirm_hold=question_services.question_confirm_hold,
+    escrow=True,
+)
+registry.register_offer_type(
+    "answer",
+    resolve=resolve_answer,
+    fulfil=fulfil_answer,
+    revoke=revoke_answer,
+    is_owned=answer_owned,
+    progress=answer_progress,
+    label="pay-to-read answer",
+    hold=hold_answer,
+    release=question_services.answer_read_release,
+    confirm_hold=question_services.answer_read_confirm_hold,
+)
 registry.register_offer_type(
     "lecture",
     resolve=resolve_lecture,

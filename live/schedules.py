@@ -24,4 +24,24 @@ SCHEDULES = [
         description="Refund tickets of cancelled lectures and ended bookings that "
         "an error left behind.",
     ),
+    Schedule(
+        name="live: refund unanswered questions",
+        task="live.tasks.questions_expire_task",
+        minute="*",
+        description="Paid questions the expert did not answer by their deadline "
+        "are refunded.",
+    ),
+    Schedule(
+        name="live: pay accepted answers",
+        task="live.tasks.questions_settle_task",
+        minute="*/5",
+        description="Answers the asker did not reject in time count as accepted; "
+        "the escrowed money goes to the expert.",
+    ),
+    Schedule(
+        name="live: reconcile paid questions",
+        task="live.tasks.questions_reconcile_task",
+        minute="*/10",
+        description="Finish refunds and escrow releases that an error left behind.",
+    ),
 ]

@@ -25,9 +25,11 @@ from django.utils import timezone
 from . import experts
 from .models import (
     LIVE_BOOKING_STATES,
+    AnswerRead,
     Booking,
     ExpertProfile,
     LiveLecture,
+    PaidQuestion,
     Slot,
     Ticket,
     seat_holding_q,
@@ -368,3 +370,94 @@ def day_schedule(day: date) -> dict:
         .order_by("slot__starts_at", "pk")[:200]
     )
     return {"day": day, "lectures": lectures, "bookings": bookings}
+
+
+# --- paid questions -----------------------------------------------------------------------
+
+
+def _question_queryset() -> QuerySet[PaidQuestion]:
+    return PaidQuestion.objects.select_related(
+        "expert__user__profile", "asker__profile"
+    )
+
+
+def question_for_page(pk: int) -> PaidQuestion:
+    return _question_queryset().get(pk=pk)
+
+
+def experts_taking_questions() -> QuerySet[ExpertProfile]:
+    """Listed, certified experts with a question price, most answers first."""
+    certified = experts.certified_user_ids()
+    if certified is None:
+        return ExpertProfile.objects.none()
+    answered = Count(
+        "questions",
+        filter=Q(questions__answered_at__isnull=False),
+    )
+    return (
+        ExpertProfile.objects.filter(
+            is_listed=True, user_id__in=certified, question_price__gt=0
+        )
+        .select_related("user__profile")
+        .annotate(answered_count=answered)
+        .order_by("-answered_count", "pk")
+    )
+
+
+def public_questions(*, expert: ExpertProfile | None = None) -> QuerySet[PaidQuestion]:
+    """Accepted questions their askers made public (newest first)."""
+    queryset = _question_queryset().filter(
+        is_public=True, status=PaidQuestion.Status.ACCEPTED
+    )
+    if expert is not None:
+        queryset = queryset.filter(expert=expert)
+    return queryset.annotate(
+        read_count=Count("reads", filter=Q(reads__status=AnswerRead.Status.ACTIVE))
+    ).order_by("-made_public_at", "-pk")
+
+
+def questions_asked_by(user) -> QuerySet[PaidQuestion]:
+    return (
+        _question_queryset()
+        .filter(asker=user)
+        .exclude(status=PaidQuestion.Status.CANCELLED)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def questions_to_answer(user) -> QuerySet[PaidQuestion]:
+    """Paid questions to this expert: waiting ones first, by deadline."""
+    waiting = Q(status=PaidQuestion.Status.OPEN)
+    return (
+        _question_queryset()
+        .filter(expert__user=user)
+        .exclude(status__in=[PaidQuestion.Status.UNPAID, PaidQuestion.Status.CANCELLED])
+        .annotate(waiting=Count("pk", filter=waiting))
+        .order_by("-waiting", "answer_by", "-pk")
+    )
+
+
+def expert_question_stats(expert: ExpertProfile) -> dict:
+    """Answered and unanswered questions, the response rate (%) and the price."""
+    row = PaidQuestion.objects.filter(expert=expert).aggregate(
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        expired=Count("pk", filter=Q(status=PaidQuestion.Status.EXPIRED)),
+    )
+    due = row["answered"] + row["expired"]
+    return {
+        "answered": row["answered"],
+        "expired": row["expired"],
+        "response_rate": round(100 * row["answered"] / due) if due else None,
+        "price": expert.question_price,
+    }
+
+
+def bought_answers(user, question_ids: list[int]) -> set[int]:
+    """Which of these public answers `user` paid to read."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        AnswerRead.objects.filter(
+            user=user, question_id__in=question_ids, status=AnswerRead.Status.ACTIVE
+        ).values_list("question_id", flat=True)
+    )

@@ -43,3 +43,20 @@ def live_reconcile_task() -> dict[str, int]:
     )
     tickets = sum(services.lecture_tickets_refund(lecture_id=pk) for pk in lecture_ids)
     return {"tickets": tickets, "bookings": services.bookings_refund_due()}
+
+
+@shared_task
+def questions_expire_task() -> int:
+    """Refund paid questions not answered in time."""
+    return services.questions_expire()
+
+
+@shared_task
+def questions_settle_task() -> int:
+    """Pay experts for answers nobody objected to in time."""
+    return services.questions_settle()
+
+
+@shared_task
+def questions_reconcile_task() -> dict[str, int]:
+    return services.questions_reconcile()

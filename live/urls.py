@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import consultations, lectures, schedule, studio
+from .views import consultations, lectures, questions, schedule, studio
 
 app_name = "live"
 
@@ -31,6 +31,36 @@ urlpatterns = [
     ),
     path("bookings/<int:pk>/note/", consultations.booking_note, name="booking_note"),
     path("bookings/<int:pk>/rate/", consultations.booking_rate, name="booking_rate"),
+    path("ask/", questions.ask_home, name="ask"),
+    path("experts/<int:pk>/ask/", questions.expert_ask, name="expert_ask"),
+    path("questions/", questions.my_questions, name="my_questions"),
+    path("questions/<int:pk>/", questions.question_detail, name="question"),
+    path(
+        "questions/<int:pk>/answer/",
+        questions.question_answer,
+        name="question_answer",
+    ),
+    path(
+        "questions/<int:pk>/accept/",
+        questions.question_accept,
+        name="question_accept",
+    ),
+    path(
+        "questions/<int:pk>/reject/",
+        questions.question_reject,
+        name="question_reject",
+    ),
+    path(
+        "questions/<int:pk>/publish/",
+        questions.question_publish,
+        name="question_publish",
+    ),
+    path("questions/<int:pk>/read/", questions.question_read, name="question_read"),
+    path(
+        "studio/expert/question-price/",
+        questions.question_price,
+        name="question_price",
+    ),
     path("me/", schedule.my_schedule, name="my_schedule"),
     path("me/calendar.ics", schedule.my_schedule_ics, name="my_schedule_ics"),
     path("timezone/", schedule.set_timezone, name="set_timezone"),

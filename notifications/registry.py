@@ -76,6 +76,12 @@ class Kind:
     url: Callable[[Any, Mapping[str, Any]], str] | None = None
     display: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
     email_template: str = "notifications/email/notification.txt"
+    #: What staff read for this kind in the admin; the topic's label if empty.
+    label: str | Promise = ""
+
+    @property
+    def display_label(self) -> str | Promise:
+        return self.label or _topics[self.topic].label
 
     def render(self, params: Mapping[str, Any], *, actor_name: str = "") -> str:
         """The title in the active language; KeyError when a param is missing."""
@@ -114,6 +120,12 @@ def kind(key: str) -> Kind:
 
 def find_kind(key: str) -> Kind | None:
     return _kinds.get(key)
+
+
+def kind_label(key: str) -> str:
+    """A kind's label in the active language; an unknown (retired) key as is."""
+    found = _kinds.get(key)
+    return str(found.display_label) if found is not None else key
 
 
 def topic(key: str) -> Topic:

@@ -26,7 +26,7 @@ from .models import (
 
 
 def _algorithm_choices():
-    return [(name, f"{name} — {cls.label}") for name, cls in ALGORITHMS.items()]
+    return [(name, f"{cls.label} ({name})") for name, cls in ALGORITHMS.items()]
 
 
 @admin.register(SignalWeight)
@@ -52,8 +52,9 @@ def _start_run(request, algorithm: str) -> ModelRun:
 class ModelRunAdmin(admin.ModelAdmin):
     list_display = [
         "id",
-        "algorithm",
+        "algorithm_display",
         "status",
+        "stage_display",
         "progress_bar",
         "is_active_run",
         "n_users",
@@ -88,13 +89,26 @@ class ModelRunAdmin(admin.ModelAdmin):
     def is_active_run(self, obj):
         return obj.pk in getattr(self, "_active", set())
 
+    @admin.display(description=_("algorithm"), ordering="algorithm")
+    def algorithm_display(self, obj):
+        found = ALGORITHMS.get(obj.algorithm)
+        if found is None:
+            return obj.algorithm
+        return format_html("{} <small>({})</small>", found.label, obj.algorithm)
+
+    @admin.display(description=_("stage"), ordering="stage")
+    def stage_display(self, obj):
+        return obj.stage_label
+
     @admin.display(description=_("progress"))
     def progress_bar(self, obj):
         url = reverse("admin:recommendations_modelrun_progress", args=[obj.pk])
         return format_html(
-            '<a href="{}"><progress max="100" value="{}"></progress> {}%</a>',
+            '<a href="{}"><progress max="100" value="{}" aria-label="{}"></progress>'
+            " {}%</a>",
             url,
             obj.progress,
+            _("Progress of run %(id)s") % {"id": obj.pk},
             obj.progress,
         )
 

@@ -131,11 +131,28 @@ class ModelRun(models.Model):
         db_index=True,
     )
     stage = models.CharField(_("stage"), max_length=40, blank=True)
+    #: What the stage codes written by services.model_run_train mean.
+    STAGES = {
+        "extract": _("Reading the signals"),
+        "fit": _("Training"),
+        "score": _("Scoring"),
+        "score+store": _("Scoring and storing"),
+        "score_store": _("Scoring and storing"),
+        "related": _("Related courses"),
+        "parameters": _("Choosing parameters"),
+        "evaluate": _("Offline evaluation"),
+        "swap": _("Switching to the new recommendations"),
+        "done": _("Done"),
+    }
     progress = models.PositiveSmallIntegerField(_("progress %"), default=0)
     n_users = models.PositiveIntegerField(pgettext_lazy("count", "users"), default=0)
     n_items = models.PositiveIntegerField(pgettext_lazy("count", "courses"), default=0)
-    n_interactions = models.PositiveIntegerField(_("interactions"), default=0)
-    n_recommendations = models.PositiveIntegerField(_("recommendations"), default=0)
+    n_interactions = models.PositiveIntegerField(
+        pgettext_lazy("count", "interactions"), default=0
+    )
+    n_recommendations = models.PositiveIntegerField(
+        pgettext_lazy("count", "recommendations"), default=0
+    )
     timings = models.JSONField(_("seconds per stage"), default=dict, blank=True)
     metrics = models.JSONField(_("offline metrics"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
@@ -158,6 +175,18 @@ class ModelRun(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.algorithm} ({self.get_status_display()})"
+
+    @property
+    def stage_label(self) -> str:
+        """The current stage in words (an unknown code as it is)."""
+        return str(self.STAGES.get(self.stage, self.stage))
+
+    def timings_labelled(self) -> list[tuple[str, float]]:
+        """Seconds per stage, each stage in words, in the order they ran."""
+        return [
+            (str(self.STAGES.get(key, key)), seconds)
+            for key, seconds in (self.timings or {}).items()
+        ]
 
     @property
     def is_finished(self) -> bool:

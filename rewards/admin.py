@@ -11,9 +11,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core import admin_console
 from core.money_admin import MoneyAdminMixin
 
-from . import services, tasks
+from . import selectors, services, tasks
 from .models import (
     AntiGamingPolicy,
     Badge,
@@ -541,3 +542,14 @@ class RedemptionAdmin(MoneyAdminMixin, ReadOnlyAdmin):
                 redemption_id=pk, valid_days=rate.coupon_valid_days
             )
         self.message_user(request, _("Coupon issuing queued."))
+
+
+# --- The operations console (core/admin_console.py) --------------------------
+admin_console.queue_register(
+    key="expert_applications",
+    label=_("Expert applications"),
+    count=selectors.expert_applications_pending_count,
+    url_name="admin:rewards_expertapplication_changelist",
+    query="status__exact=pending",
+    order=50,
+)

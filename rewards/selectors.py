@@ -260,3 +260,10 @@ def weekly_top(*, limit: int = 5) -> list[dict]:
         ]
         cache.set(HOME_CACHE_KEY, rows, timeout=300)
     return rows
+
+
+def expert_applications_pending_count() -> int:
+    """Expert certification applications waiting for staff."""
+    return ExpertApplication.objects.filter(
+        status=ExpertApplication.Status.PENDING
+    ).count()

@@ -20,27 +20,27 @@ def _big(name):
 class LearningMetrics(models.Model):
     """Numbers that exist for the whole site, a category and a course."""
 
-    active_learners = _count(_("active learners"))
+    active_learners = _count(pgettext_lazy("count", "active learners"))
     enrolments = _count(pgettext_lazy("count", "enrolments"))
-    starts = _count(_("learners who started"))
-    halfway = _count(_("learners past half"))
-    completions = _count(_("course completions"))
-    lesson_completions = _count(_("lesson completions"))
+    starts = _count(pgettext_lazy("count", "learners who started"))
+    halfway = _count(pgettext_lazy("count", "learners past half"))
+    completions = _count(pgettext_lazy("count", "course completions"))
+    lesson_completions = _count(pgettext_lazy("count", "lesson completions"))
     study_seconds = _big(_("study seconds"))
-    course_views = _count(_("course page views"))
-    lesson_views = _count(_("lesson views"))
-    quiz_attempts = _count(_("quiz attempts"))
+    course_views = _count(pgettext_lazy("count", "course page views"))
+    lesson_views = _count(pgettext_lazy("count", "lesson views"))
+    quiz_attempts = _count(pgettext_lazy("count", "quiz attempts"))
     quiz_score_sum = _big(_("sum of quiz scores"))
-    submissions = _count(_("assignment submissions"))
-    ratings = _count(_("ratings"))
-    rating_sum = _count(_("sum of ratings"))
-    sales = _count(_("items sold"))
+    submissions = _count(pgettext_lazy("count", "assignment submissions"))
+    ratings = _count(pgettext_lazy("count", "ratings"))
+    rating_sum = _count(pgettext_lazy("count", "sum of ratings"))
+    sales = _count(pgettext_lazy("count", "items sold"))
     revenue_cents = _big(_("revenue (cents)"))
-    refunds = _count(_("refunds"))
+    refunds = _count(pgettext_lazy("count", "refunds"))
     refunds_cents = _big(_("refunded (cents)"))
     earnings_cents = _big(_("creator earnings (cents)"))
     commission_cents = _big(_("platform commission (cents)"))
-    rec_clicks = _count(_("recommendation clicks"))
+    rec_clicks = _count(pgettext_lazy("count", "recommendation clicks"))
 
     class Meta:
         abstract = True
@@ -48,28 +48,32 @@ class LearningMetrics(models.Model):
 
 class DailySiteStat(LearningMetrics):
     day = models.DateField(_("day"), unique=True)
-    dau = _count(_("daily active users"))
-    wau = _count(_("weekly active users"))
-    mau = _count(_("monthly active users"))
-    signups = _count(_("sign-ups"))
-    thread_views = _count(_("thread views"))
-    threads = _count(_("threads"))
+    dau = _count(pgettext_lazy("count", "daily active users"))
+    wau = _count(pgettext_lazy("count", "weekly active users"))
+    mau = _count(pgettext_lazy("count", "monthly active users"))
+    signups = _count(pgettext_lazy("count", "sign-ups"))
+    thread_views = _count(pgettext_lazy("count", "thread views"))
+    threads = _count(pgettext_lazy("count", "threads"))
     questions = _count(pgettext_lazy("community", "questions"))
-    posts = _count(_("posts"))
+    posts = _count(pgettext_lazy("count", "posts"))
     answers = _count(pgettext_lazy("community", "answers"))
-    accepts = _count(_("accepted answers"))
-    votes = _count(_("votes"))
-    reports = _count(_("reports"))
+    accepts = _count(pgettext_lazy("count", "accepted answers"))
+    votes = _count(pgettext_lazy("count", "votes"))
+    reports = _count(pgettext_lazy("count", "reports"))
     #: Of the questions asked that day: answered within 24 hours, answered at
     #: all (so far), and the minutes to the first answer summed over those.
-    questions_answered_1d = _count(_("questions answered within a day"))
-    questions_answered = _count(_("questions answered"))
+    questions_answered_1d = _count(
+        pgettext_lazy("count", "questions answered within a day")
+    )
+    questions_answered = _count(pgettext_lazy("count", "questions answered"))
     first_answer_minutes = _big(_("minutes to first answer (sum)"))
-    questions_accepted = _count(_("questions with an accepted answer"))
-    searches = _count(_("searches"))
-    searches_empty = _count(_("searches without results"))
-    rec_impressions = _count(_("recommendation impressions"))
-    wishlists = _count(_("wishlist additions"))
+    questions_accepted = _count(
+        pgettext_lazy("count", "questions with an accepted answer")
+    )
+    searches = _count(pgettext_lazy("count", "searches"))
+    searches_empty = _count(pgettext_lazy("count", "searches without results"))
+    rec_impressions = _count(pgettext_lazy("count", "recommendation impressions"))
+    wishlists = _count(pgettext_lazy("count", "wishlist additions"))
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
 
     class Meta:
@@ -86,8 +90,8 @@ class DailyCategoryStat(LearningMetrics):
 
     day = models.DateField(_("day"))
     category_id = models.BigIntegerField(_("category id"))
-    wau = _count(_("weekly active learners"))
-    mau = _count(_("monthly active learners"))
+    wau = _count(pgettext_lazy("count", "weekly active learners"))
+    mau = _count(pgettext_lazy("count", "monthly active learners"))
 
     class Meta:
         verbose_name = _("daily category numbers")
@@ -108,7 +112,7 @@ class DailyCourseStat(LearningMetrics):
     course_id = models.BigIntegerField(_("course id"))
     category_id = models.BigIntegerField(_("category id"), null=True)
     creator_id = models.BigIntegerField(_("creator id"), null=True)
-    viewers = _count(_("course page viewers"))
+    viewers = _count(pgettext_lazy("count", "course page viewers"))
 
     class Meta:
         verbose_name = _("daily course numbers")
@@ -131,12 +135,12 @@ class DailyLessonStat(models.Model):
     day = models.DateField(_("day"))
     lesson_id = models.BigIntegerField(_("lesson id"))
     course_id = models.BigIntegerField(_("course id"))
-    viewers = _count(_("viewers"))
-    learners = _count(_("learners"))
+    viewers = _count(pgettext_lazy("count", "viewers"))
+    learners = _count(pgettext_lazy("count", "learners"))
     study_seconds = _big(_("study seconds"))
-    starts = _count(_("started"))
-    completions = _count(_("completed"))
-    rewinds = _count(_("rewinds"))
+    starts = _count(pgettext_lazy("count", "started"))
+    completions = _count(pgettext_lazy("count", "completed"))
+    rewinds = _count(pgettext_lazy("count", "rewinds"))
 
     class Meta:
         verbose_name = _("daily lesson numbers")
@@ -162,8 +166,8 @@ class DailyVideoBucket(models.Model):
     course_id = models.BigIntegerField(_("course id"))
     bucket = models.PositiveSmallIntegerField(_("slice"))
     #: Viewers (per learner and day) whose furthest position is in this slice.
-    stops = _count(_("stopped here"))
-    rewinds = _count(_("rewound to here"))
+    stops = _count(pgettext_lazy("count", "stopped here"))
+    rewinds = _count(pgettext_lazy("count", "rewound to here"))
 
     class Meta:
         verbose_name = _("video position numbers")
@@ -184,8 +188,8 @@ class DailySearchStat(models.Model):
     day = models.DateField(_("day"))
     scope = models.CharField(_("where"), max_length=16)
     query = models.CharField(_("query"), max_length=100)
-    searches = _count(_("searches"))
-    empty = _count(_("without results"))
+    searches = _count(pgettext_lazy("count", "searches"))
+    empty = _count(pgettext_lazy("count", "without results"))
     results = _big(_("results (sum)"))
 
     class Meta:
@@ -209,7 +213,7 @@ class DailyQuestionStat(models.Model):
     lesson_id = models.BigIntegerField(_("lesson id"))
     course_id = models.BigIntegerField(_("course id"))
     answers = _count(pgettext_lazy("quiz", "answers"))
-    wrong = _count(_("wrong answers"))
+    wrong = _count(pgettext_lazy("count", "wrong answers"))
 
     class Meta:
         verbose_name = _("daily quiz question numbers")
@@ -230,10 +234,10 @@ class UserDay(models.Model):
 
     day = models.DateField(_("day"))
     user_id = models.BigIntegerField(_("user id"))
-    events = _count(_("events"))
+    events = _count(pgettext_lazy("count", "events"))
     study_seconds = _big(_("study seconds"))
     learned = models.BooleanField(_("studied"), default=False)
-    community = _count(_("community actions"))
+    community = _count(pgettext_lazy("count", "community actions"))
 
     class Meta:
         verbose_name = _("active user day")
@@ -256,12 +260,12 @@ class LearnerCourseDay(models.Model):
     user_id = models.BigIntegerField(_("user id"))
     course_id = models.BigIntegerField(_("course id"))
     study_seconds = _big(_("study seconds"))
-    lesson_views = _count(_("lesson views"))
-    lessons_started = _count(_("lessons started"))
-    lessons_completed = _count(_("lessons completed"))
-    quiz_attempts = _count(_("quiz attempts"))
-    quiz_score_sum = _count(_("sum of quiz scores"))
-    submissions = _count(_("submissions"))
+    lesson_views = _count(pgettext_lazy("count", "lesson views"))
+    lessons_started = _count(pgettext_lazy("count", "lessons started"))
+    lessons_completed = _count(pgettext_lazy("count", "lessons completed"))
+    quiz_attempts = _count(pgettext_lazy("count", "quiz attempts"))
+    quiz_score_sum = _count(pgettext_lazy("count", "sum of quiz scores"))
+    submissions = _count(pgettext_lazy("count", "submissions"))
 
     class Meta:
         verbose_name = _("learner day in a course")
@@ -286,8 +290,8 @@ class CohortMonth(models.Model):
 
     cohort = models.DateField(_("sign-up month"))
     offset = models.PositiveSmallIntegerField(_("months after sign-up"))
-    signups = _count(_("sign-ups"))
-    buyers = _count(_("buyers"))
+    signups = _count(pgettext_lazy("count", "sign-ups"))
+    buyers = _count(pgettext_lazy("count", "buyers"))
     revenue_cents = _big(_("revenue (cents)"))
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
 
@@ -317,7 +321,7 @@ class CourseSummary(models.Model):
     rating_average = models.DecimalField(
         _("average rating"), max_digits=3, decimal_places=2, null=True
     )
-    lessons = _count(_("lessons"))
+    lessons = _count(pgettext_lazy("count", "lessons"))
     worst_lesson_id = models.BigIntegerField(_("lesson losing most"), null=True)
     worst_lesson_title = models.CharField(_("lesson title"), max_length=200, blank=True)
     #: Share of the learners who reached the lesson before it but not this one.

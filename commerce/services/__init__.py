@@ -2,7 +2,7 @@
 refunds, memberships, earnings and payouts change.
 
 One module per domain (coupons, orders, payments, fulfilment, refunds, payouts,
-subscriptions); this package re-exports their public names, so callers write
+escrow, subscriptions); this package re-exports their public names, so callers write
 `from commerce import services` and `services.order_create(...)`. Rows are
 locked through `commerce.locks`, always in the same order. Side effects
 (fulfilment after capture, events) run after commit.
@@ -13,6 +13,7 @@ from core.money import money  # re-exported: callers price with the same roundin
 from .columns import column_plans_set
 from .common import PAID_STATES, CommerceError, split_pro_rata
 from .coupons import coupon_issue
+from .escrow import escrow_release
 from .fulfilment import FulfilmentReport, order_fulfil, orders_fulfil
 from .orders import order_cancel, order_coupon_apply, order_create, orders_expire
 from .payments import (
@@ -52,6 +53,7 @@ __all__ = [
     "coupon_issue",
     "creator_balance",
     "earnings_release",
+    "escrow_release",
     "money",
     "order_cancel",
     "order_capture",

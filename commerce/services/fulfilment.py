@@ -20,6 +20,7 @@ from commerce.models import (
 )
 from core import events
 
+from .escrow import escrow_hold
 from .payouts import _earnings_record
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,10 @@ def order_fulfil(*, order_id: int) -> list[int]:
         Fulfilment.objects.create(order_item=item)
         offer_type = registry.get_offer_type(item.offer_type)
         offer_type.fulfil(user=order.user, offer_id=item.offer_id, order_item=item)
-        _earnings_record(item=item, paid_at=order.paid_at)
+        if offer_type.escrow:
+            escrow_hold(item=item)
+        else:
+            _earnings_record(item=item, paid_at=order.paid_at)
         events.send_on_commit(
             events.item_sold,
             sender=OrderItem,

@@ -20,6 +20,7 @@ from commerce.models import (
 from core import events
 
 from .common import PAID_STATES, CommerceError
+from .escrow import escrow_refunded
 from .payouts import _earnings_reverse
 
 
@@ -105,6 +106,7 @@ def refund_approve(*, refund_id: int, staff) -> Refund:
         fulfilment.revoked_at = now
         fulfilment.save(update_fields=["revoked_at"])
     _earnings_reverse(item=item, now=now)
+    escrow_refunded(item=item, now=now)
     refunded_items = set(
         Refund.objects.filter(
             order_item__order=order, status=Refund.Status.REFUNDED

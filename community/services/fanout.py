@@ -7,7 +7,7 @@ from django.db.models import Q
 from notifications.services import notification_send
 
 from .. import selectors
-from ..mentions import extract_mentions
+from ..mentions import mentioned_users
 from ..models import (
     Follow,
     Post,
@@ -15,18 +15,6 @@ from ..models import (
 from ._common import (
     User,
 )
-
-
-def _mentioned_users(text: str):
-    handles = extract_mentions(text)[:10]
-    if not handles:
-        return User.objects.none()
-    query = Q()
-    for handle in handles:
-        query |= Q(profile__display_name__iexact=handle) | Q(
-            email__istartswith=f"{handle}@"
-        )
-    return User.objects.filter(query, is_active=True).select_related("profile")[:20]
 
 
 def post_notify(*, post_id: int) -> int:
@@ -53,7 +41,8 @@ def post_notify(*, post_id: int) -> int:
         if user.pk != actor.pk and user.pk not in recipients:
             recipients[user.pk] = (user, kind)
 
-    for user in _mentioned_users(post.body):
+    # A handle names one account: "@李洋" tells that one person, not every 李洋.
+    for user in mentioned_users(post.body).values():
         add(user, "mention")
     if post.kind == Post.Kind.COMMENT and post.parent_id:
         add(post.parent.author, "comment")

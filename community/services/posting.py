@@ -21,6 +21,7 @@ from core import events
 from core.markdown import COMMUNITY_POST, render_markdown
 
 from .. import selectors
+from ..mentions import mention_links
 from ..models import (
     Follow,
     ModerationAction,
@@ -190,7 +191,7 @@ def thread_create(
         author=author,
         kind=Post.Kind.OPENING,
         body=body,
-        body_html=render_markdown(body, profile=COMMUNITY_POST),
+        body_html=_body_html(body),
         status=status,
         hold_reason=hold,
     )
@@ -257,7 +258,7 @@ def post_create(
         kind=kind,
         parent=parent,
         body=body,
-        body_html=render_markdown(body, profile=COMMUNITY_POST),
+        body_html=_body_html(body),
         status=Visibility.HELD if hold else Visibility.VISIBLE,
         hold_reason=hold,
     )
@@ -327,7 +328,7 @@ def post_edit(
         title=thread.title if post.kind == Post.Kind.OPENING else "",
     )
     post.body = body
-    post.body_html = render_markdown(body, profile=COMMUNITY_POST)
+    post.body_html = _body_html(body)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     if new_title is not None and new_title != thread.title:
@@ -397,3 +398,8 @@ def post_delete(*, post: Post, user, reason: str = "") -> Post:
             reason=reason,
         )
     return post
+
+
+def _body_html(body: str) -> str:
+    """The post's HTML: Markdown with each known `@handle` linked to its profile."""
+    return render_markdown(body, profile=COMMUNITY_POST, mentions=mention_links(body))

@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from accounts.handles import handles_for
 from accounts.models import Profile, User
 from courses.models import Category
 from demo.seeding import DEMO_PASSWORD, INTEREST_CLUSTERS, SeedContext, SeedStep
@@ -87,9 +88,30 @@ def seed_people(ctx: SeedContext) -> None:
         batch_size=2000,
         ignore_conflicts=True,
     )
+    # bulk_create skips Profile.save: the handles are given here, unique
+    # among the accounts already there (two 李洋 become 李洋 and 李洋2).
+    taken = {
+        handle.lower()
+        for handle in Profile.objects.exclude(handle="").values_list(
+            "handle", flat=True
+        )
+    }
+    handles = handles_for(
+        (
+            (users[email].pk, name)
+            for email, _, name, _ in specs
+            if email not in existing
+        ),
+        taken,
+    )
     Profile.objects.bulk_create(
         [
-            Profile(user=users[email], display_name=name, onboarded_at=now)
+            Profile(
+                user=users[email],
+                display_name=name,
+                handle=handles[users[email].pk],
+                onboarded_at=now,
+            )
             for email, _, name, _ in specs
             if email not in existing
         ],

@@ -4,6 +4,7 @@
 `tickets`: seats held while paying, free and members' tickets, replay passes.
 `consultations`: expert profiles, availability and slots.
 `bookings`: booking slots through commerce, confirmation, refunds, ratings.
+`questions`: paid questions held in escrow, answered or refunded, read for a fee.
 `reminders`: the day-before and starting-soon reminders, each sent once.
 """
 
@@ -44,6 +45,24 @@ from .lectures import (
     seats_taken,
     seats_taken_q,
 )
+from .questions import (
+    answer_read_buy,
+    can_read_answer,
+    expert_question_price_set,
+    question_accept,
+    question_answer,
+    question_ask,
+    question_dispute_decide,
+    question_expire,
+    question_publish,
+    question_refund,
+    question_reject,
+    question_release,
+    questions_expire,
+    questions_reconcile,
+    questions_settle,
+    refusal_to_ask,
+)
 from .reminders import reminders_send
 from .tickets import (
     replay_pass_fulfil,
@@ -58,6 +77,22 @@ from .tickets import (
 )
 
 __all__ = [
+    "answer_read_buy",
+    "can_read_answer",
+    "expert_question_price_set",
+    "question_accept",
+    "question_answer",
+    "question_ask",
+    "question_dispute_decide",
+    "question_expire",
+    "question_publish",
+    "question_refund",
+    "question_reject",
+    "question_release",
+    "questions_expire",
+    "questions_reconcile",
+    "questions_settle",
+    "refusal_to_ask",
     "LECTURE_FIELDS",
     "availability_publish",
     "availability_withdraw",

@@ -20,7 +20,7 @@ from courses.models import Category
 from .. import selectors, services
 from ..access import booking_access
 from ..forms import BookingForm, DeclineForm, RatingForm
-from ..models import Booking, ExpertProfile, Slot
+from ..models import Booking, ExpertProfile, QuestionPolicy, Slot
 from .common import flash_errors
 
 PAGE_SIZE = 12
@@ -73,10 +73,19 @@ def expert_detail(request, pk: int):
     if not expert.is_listed and not (is_self or request.user.is_staff):
         raise Http404
     slots = selectors.free_slots(expert, limit=120)
+    public = list(selectors.public_questions(expert=expert)[:10])
     return render(
         request,
         "live/expert_detail.html",
-        {"expert": expert, "days": _days(slots), "is_self": is_self},
+        {
+            "expert": expert,
+            "days": _days(slots),
+            "is_self": is_self,
+            "question_stats": selectors.expert_question_stats(expert),
+            "public": public,
+            "bought": selectors.bought_answers(request.user, [q.pk for q in public]),
+            "policy": QuestionPolicy.current(),
+        },
     )
 
 

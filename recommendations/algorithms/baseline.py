@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from django.utils.translation import gettext_lazy as _
 
 from .base import Recommender
 from .data import InteractionData
@@ -18,7 +19,7 @@ class PopularityInInterests(Recommender):
     """
 
     name = "popularity"
-    label = "Popularity in the user's interests"
+    label = _("Popularity in the user's interests")
     default_params = {"interest_boost": 1.0}
 
     def fit(self, data: InteractionData) -> PopularityInInterests:

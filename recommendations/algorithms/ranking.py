@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
 
 from .base import Recommender
 from .data import InteractionData
@@ -24,7 +25,7 @@ class EASE(Recommender):
     """
 
     name = "ease"
-    label = "EASE (closed-form item model) with popularity damping"
+    label = _("EASE (closed-form item model) with popularity damping")
     default_params = {
         "l2": 300.0,
         "popularity_damping": 0.2,
@@ -97,7 +98,7 @@ class ALS(Recommender):
     """implicit's alternating least squares on confidence-weighted feedback."""
 
     name = "als"
-    label = "implicit ALS (64 factors)"
+    label = _("implicit ALS (64 factors)")
     default_params = {
         "factors": 64,
         "regularization": 0.05,

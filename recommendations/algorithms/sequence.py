@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from django.utils.translation import gettext_lazy as _
 
 from .base import Recommender
 from .data import InteractionData
@@ -23,7 +24,7 @@ class NextCourse(Recommender):
     """
 
     name = "next"
-    label = "Next course: transitions from the last courses, blended with EASE"
+    label = _("Next course: transitions from the last courses, blended with EASE")
     default_params = {
         "window": 3,
         "decay": 0.5,

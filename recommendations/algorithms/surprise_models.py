@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext_lazy as _
 
 from .base import Recommender
 from .data import RATING_SCALE, InteractionData
@@ -85,7 +86,7 @@ class _SurpriseModel(Recommender):
 
 class SurpriseSVD(_SurpriseModel):
     name = "svd"
-    label = "Surprise SVD (explicit stars)"
+    label = _("Surprise SVD (explicit stars)")
     default_params = {
         "n_factors": 100,
         "n_epochs": 20,
@@ -179,13 +180,13 @@ class SurpriseSVD(_SurpriseModel):
 
 class SurpriseSVDImplicit(SurpriseSVD):
     name = "svd_implicit"
-    label = "Surprise SVD (ratings derived from implicit signals)"
+    label = _("Surprise SVD (ratings derived from implicit signals)")
     ratings_kind = "derived"
 
 
 class SurpriseKNNItem(_SurpriseModel):
     name = "knn_item"
-    label = "Surprise KNNWithMeans, item-based (explicit stars)"
+    label = _("Surprise KNNWithMeans, item-based (explicit stars)")
     default_params = {"k": 40, "min_k": 1, "similarity": "pearson_baseline"}
 
     def fit(self, data: InteractionData) -> SurpriseKNNItem:
@@ -325,5 +326,7 @@ class SurpriseKNNItem(_SurpriseModel):
 
 class SurpriseKNNItemImplicit(SurpriseKNNItem):
     name = "knn_item_implicit"
-    label = "Surprise KNNWithMeans, item-based (ratings derived from implicit signals)"
+    label = _(
+        "Surprise KNNWithMeans, item-based (ratings derived from implicit signals)"
+    )
     ratings_kind = "derived"

@@ -197,6 +197,8 @@ def test_mentions_and_followers_are_notified(
     member, other_member, space, django_capture_on_commit_callbacks
 ):
     mentioned = UserFactory(email="zhang.san@example.com")
+    mentioned.profile.handle = "zhang.san"
+    mentioned.profile.save()
     with django_capture_on_commit_callbacks(execute=True):
         thread = _ask(member, space)
     services.follow_set(user=mentioned, follow=True, thread=thread)

@@ -22,8 +22,9 @@ LESSON_PAGE_MAX = 10
 # lessons = 5, plus the "my_learning" slot that other apps fill (recommendations:
 # profile, experiment, active run, courses = 4-5; predicted stars on the
 # cards: the serving SVD run = 1 (+ the profile again for a learner without
-# one); "what to take next": the latest completed course = 1).
-MY_LEARNING_MAX = 13
+# one); "what to take next": the latest completed course = 1), and analytics'
+# "my_learning_summary" slot: the learner's study days and weekly goal = 2.
+MY_LEARNING_MAX = 15
 # Session, user, count, page of enrolments.
 API_ENROLLMENTS_MAX = 4
 # Session, user, course, count, page of enrolments, quizzes, assignments,

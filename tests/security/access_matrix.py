@@ -193,6 +193,8 @@ accounts:profile                             user_id=users.enrolled.pk          
 accounts:profile                             user_id=users.enrolled.pk                            POST   200 200 200 200 200 200 200
 accounts:profile_edit                        -                                                    GET    L   200 200 200 200 200 200
 accounts:profile_edit                        -                                                    POST   L   302 302 302 302 302 302
+accounts:handle_search                       -                                                    GET    L   200 200 200 200 200 200
+accounts:handle_search                       -                                                    POST   L   405 405 405 405 405 405
 accounts:onboarding                          -                                                    GET    L   200 200 200 200 200 200
 accounts:onboarding                          -                                                    POST   L   200 200 200 200 200 200
 accounts:creator_apply                       -                                                    GET    L   200 200 200 200 200 200
@@ -436,6 +438,12 @@ analytics:heartbeat                          -                                  
 analytics:heartbeat                          -                                                    POST   401 400 400 400 400 400 400
 analytics:goal_set                           -                                                    GET    L   405 405 405 405 405 405
 analytics:goal_set                           -                                                    POST   L   302 302 302 302 302 302
+analytics:studio                             -                                                    GET    L   403 403 403 200 200 200
+analytics:studio                             -                                                    POST   L   405 405 405 405 405 405
+analytics:studio_csv                         chart=revenue                                        GET    L   403 403 403 200 200 200
+analytics:studio_csv                         chart=revenue                                        POST   L   405 405 405 405 405 405
+analytics:nudge                              enrollment_id=missing                                GET    L   405 405 405 405 405 405
+analytics:nudge                              enrollment_id=missing                                POST   L   302 302 302 302 302 302
 api:schema                                   -                                                    GET    200 200 200 200 200 200 200
 api:schema                                   -                                                    POST   405 405 405 405 405 405 405
 api:docs                                     -                                                    GET    200 200 200 200 200 200 200
@@ -592,6 +600,28 @@ live:booking_note                            pk=missing                         
 live:booking_note                            pk=missing                                           POST   L   302 302 302 302 302 302
 live:booking_rate                            pk=missing                                           GET    L   405 405 405 405 405 405
 live:booking_rate                            pk=missing                                           POST   L   302 302 302 302 302 302
+# paid questions: private ones are 404 to all but the asker, the expert and
+# staff (tests/live/test_paid_question_pages.py checks real questions).
+live:ask                                     -                                                    GET    200 200 200 200 200 200 200
+live:ask                                     -                                                    POST   405 405 405 405 405 405 405
+live:expert_ask                              pk=missing                                           GET    L   404 404 404 404 404 404
+live:expert_ask                              pk=missing                                           POST   L   404 404 404 404 404 404
+live:my_questions                            -                                                    GET    L   200 200 200 200 200 200
+live:my_questions                            -                                                    POST   405 405 405 405 405 405 405
+live:question                                pk=missing                                           GET    404 404 404 404 404 404 404
+live:question                                pk=missing                                           POST   405 405 405 405 405 405 405
+live:question_answer                         pk=missing                                           GET    405 405 405 405 405 405 405
+live:question_answer                         pk=missing                                           POST   L   404 404 404 404 404 404
+live:question_accept                         pk=missing                                           GET    405 405 405 405 405 405 405
+live:question_accept                         pk=missing                                           POST   L   404 404 404 404 404 404
+live:question_reject                         pk=missing                                           GET    405 405 405 405 405 405 405
+live:question_reject                         pk=missing                                           POST   L   404 404 404 404 404 404
+live:question_publish                        pk=missing                                           GET    405 405 405 405 405 405 405
+live:question_publish                        pk=missing                                           POST   L   404 404 404 404 404 404
+live:question_read                           pk=missing                                           GET    405 405 405 405 405 405 405
+live:question_read                           pk=missing                                           POST   L   404 404 404 404 404 404
+live:question_price                          -                                                    GET    405 405 405 405 405 405 405
+live:question_price                          -                                                    POST   L   403 403 403 403 403 403
 live:my_schedule                             -                                                    GET    L   200 200 200 200 200 200
 live:my_schedule                             -                                                    POST   L   405 405 405 405 405 405
 live:my_schedule_ics                         -                                                    GET    L   200 200 200 200 200 200

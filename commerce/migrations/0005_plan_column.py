@@ -32,7 +32,7 @@ def creator_plans_become_columns(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commerce', '0003_one_live_redemption_per_order'),
+        ('commerce', '0004_escrow_hold'),
         ('courses', '0005_column_columnpost'),
     ]
 

@@ -266,6 +266,7 @@ def lesson_video_upload_to(instance: "Lesson", filename: str) -> str:
 class Lesson(models.Model):
     class Kind(models.TextChoices):
         VIDEO = "video", _("Video")
+        AUDIO = "audio", _("Audio")
         ARTICLE = "article", _("Article")
         QUIZ = "quiz", _("Quiz")
         ASSIGNMENT = "assignment", _("Assignment")

@@ -116,3 +116,11 @@ def validate_audio_file(upload: UploadedFile, *, field: str = "audio_file") -> N
             {field: _("Upload an MP3, M4A or OGG audio file.")},
             code="not_audio",
         )
+
+
+def validate_lesson_media(upload: UploadedFile, *, kind: str) -> None:
+    """A lesson's media file: audio for an audio lesson, video otherwise."""
+    if kind == "audio":
+        validate_audio_file(upload, field="video_file")
+    else:
+        validate_video_file(upload)

@@ -18,7 +18,7 @@ from .certificates import certificate_issue
 
 #: Lessons the learner completes by watching or reading; quizzes complete when
 #: passed and assignments when submitted or graded (their own services).
-SELF_COMPLETED_KINDS = {Lesson.Kind.VIDEO, Lesson.Kind.ARTICLE}
+SELF_COMPLETED_KINDS = {Lesson.Kind.VIDEO, Lesson.Kind.AUDIO, Lesson.Kind.ARTICLE}
 MAX_POSITION_SECONDS = 24 * 3600
 
 

@@ -284,3 +284,44 @@ def test_column_pages_pin_their_queries(client, django_assert_max_num_queries):
         client.get(reverse("learning:column_list"))
     with django_assert_max_num_queries(len(few_posts)):
         client.get(column.get_absolute_url())
+
+
+def test_audio_lessons_are_checked_by_content_and_play_in_the_player(client):
+    from courses import services as courses_services
+    from courses.models import Lesson
+    from learning import services as learning_services
+    from tests.factories import CourseFactory, SectionFactory
+
+    course = CourseFactory(price=Decimal("49.00"))
+    section = SectionFactory(course=course)
+    with pytest.raises(Exception, match="MP3, M4A or OGG"):
+        courses_services.lesson_create(
+            section=section,
+            actor=course.creator,
+            title="假的",
+            kind="audio",
+            video_file=SimpleUploadedFile("a.mp3", b"not audio at all"),
+        )
+    with pytest.raises(Exception, match="needs an uploaded audio file"):
+        courses_services.lesson_create(
+            section=section, actor=course.creator, title="没有文件", kind="audio"
+        )
+    lesson = courses_services.lesson_create(
+        section=section,
+        actor=course.creator,
+        title="第一课（音频）",
+        kind="audio",
+        video_file=SimpleUploadedFile("talk.ogg", b"OggS" + b"\x00" * 200),
+    )
+    assert lesson.kind == Lesson.Kind.AUDIO
+    learner = UserFactory()
+    client.force_login(learner)
+    assert (
+        client.get(reverse("learning:lesson_video", args=[lesson.pk])).status_code
+        == 403
+    )
+    learning_services.enrollment_create(user=learner, course=course, source="purchase")
+    page = client.get(reverse("learning:lesson", args=[lesson.pk])).content.decode()
+    assert 'data-testid="audio-player"' in page and 'id="player"' in page
+    media = client.get(reverse("learning:lesson_video", args=[lesson.pk]))
+    assert media.status_code == 200 and media["Content-Type"] == "audio/ogg"

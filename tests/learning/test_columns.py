@@ -311,7 +311,9 @@ def test_audio_lessons_are_checked_by_content_and_play_in_the_player(client):
         actor=course.creator,
         title="第一课（音频）",
         kind="audio",
-        video_file=SimpleUploadedFile("talk.ogg", b"OggS" + b"\x00" * 200),
+        video_file=SimpleUploadedFile(
+            "talk.ogg", b"OggS" + b"\x00" * 200, content_type="audio/ogg"
+        ),
     )
     assert lesson.kind == Lesson.Kind.AUDIO
     learner = UserFactory()

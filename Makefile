@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 
-.PHONY: help install install-dev run web worker test test-fast lint format bench vendor messages clean audit
+.PHONY: help install install-dev install-embeddings run web worker test test-fast lint format bench vendor messages clean audit
 
 help:
 	@echo "make run     install, migrate, load demo data, serve on http://127.0.0.1:$(PORT) with a worker"
@@ -28,6 +28,10 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
+
+# Optional: sentence embeddings for automatic grading (CPU torch, about 1 GB installed).
+install-embeddings: install
+	$(PIP) install -q -r requirements-embeddings.txt
 
 run: install
 	$(PY) manage.py migrate --noinput

@@ -1,8 +1,63 @@
-"""What commerce tells people (registered with the notifications app)."""
+"""What commerce tells buyers (registered with the notifications app).
 
+Amounts are stored in the params as strings with their currency and shown
+with `format_money` in the reader's language when the notification is shown.
+"""
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.money import format_money
 from notifications.registry import EMAIL, IN_APP, Kind, Topic, register
+
+
+def _order_page(target, params) -> str:
+    return reverse("commerce:order_detail", kwargs={"number": params["number"]})
+
+
+def _amount(params) -> dict:
+    return {"amount": format_money(params["amount"], params.get("currency"))}
+
+
+register(
+    # Receipts and the fate of a person's money: never switched off.
+    Topic(
+        "orders",
+        _("Payments, refunds and orders"),
+        channels={IN_APP, EMAIL},
+        locked={IN_APP, EMAIL},
+        order=5,
+    ),
+    Kind(
+        "order_paid",
+        topic="orders",
+        title=_("Payment received: %(amount)s for order %(number)s"),
+        url=_order_page,
+        display=_amount,
+    ),
+    Kind(
+        "order_expired",
+        topic="orders",
+        title=_(
+            "Order %(number)s expired before it was paid; nothing was charged. "
+            "You can order again from the item's page."
+        ),
+        url=_order_page,
+    ),
+    Kind(
+        "refund_approved",
+        topic="orders",
+        title=_("Your refund of %(amount)s for “%(item)s” was approved"),
+        url=_order_page,
+        display=_amount,
+    ),
+    Kind(
+        "refund_denied",
+        topic="orders",
+        title=_("Your refund request for “%(item)s” was declined: %(note)s"),
+        url=_order_page,
+    ),
+)
 
 register(
     Topic(

@@ -196,7 +196,14 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mand
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+# Confirming logs in only the browser that signed up (its session holds the
+# pending login), and allauth drops a pending login after ACCOUNT_LOGIN_TIMEOUT
+# (15 minutes by default): a learner who read the email later was sent to the
+# login page. The pending login now lives as long as the link is valid.
+ACCOUNT_LOGIN_TIMEOUT = ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS * 24 * 60 * 60
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# The same for a password reset: the new password logs the person in.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:onboarding"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
@@ -287,6 +294,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # them in a "control" folder in the current directory.
         "control_folder": str(_BROKER_DIR / "control"),
         "store_processed": False,
+        # How long an idle consumer waits before it looks at the folder again
+        # (kombu's default is a second per message fetch, too slow for a
+        # person waiting on their points).
+        "polling_interval": env.float("CELERY_FS_POLLING_INTERVAL", default=0.1),
     }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="django-db")
 CELERY_RESULT_EXTENDED = True
@@ -411,6 +422,11 @@ ORDER_EXPIRY_MINUTES = env.int("ORDER_EXPIRY_MINUTES", default=30)
 LEARNING_PATH_CREDIT_OWNED = env.bool("LEARNING_PATH_CREDIT_OWNED", default=True)
 # Members are told this many days before their membership or column ends.
 MEMBERSHIP_EXPIRY_NOTICE_DAYS = env.int("MEMBERSHIP_EXPIRY_NOTICE_DAYS", default=7)
+
+# --- Automatic grading (docs/grading.md) ------------------------------------
+# "auto": sentence embeddings when the optional packages are installed
+# (requirements-embeddings.txt); "off": n-gram and key-point features only.
+GRADING_EMBEDDINGS = env.str("GRADING_EMBEDDINGS", default="auto")
 
 # --- Live lectures and consultations (see docs/live.md) ----------------------
 # The join link shows this many minutes before the start.

@@ -393,6 +393,26 @@ def quiz_for_editor(lesson: Lesson) -> tuple[Quiz, list[Question], int]:
     return quiz, questions, quiz.attempts.count()
 
 
+# --- Statistics for other apps (rewards: quality scores and creator levels) ----
+
+
+def completion_counts(course_id: int) -> dict:
+    """Enrolments of a course (revoked included) and how many were completed."""
+    return Enrollment.objects.filter(course_id=course_id).aggregate(
+        n=Count("id"), done=Count("id", filter=Q(completed_at__isnull=False))
+    )
+
+
+def active_learner_count(course_ids) -> int:
+    """Distinct learners with an active enrolment in any of the courses."""
+    return (
+        Enrollment.objects.filter(course_id__in=list(course_ids), is_active=True)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+
+
 def enrolments_since_count(*, since) -> int:
     """Enrolments made since ``since`` (the admin console's number of the day)."""
     return Enrollment.objects.filter(created_at__gte=since).count()

@@ -21,6 +21,10 @@ FILES = {
     "bootstrap-icons/font/fonts/bootstrap-icons.woff": "bootstrap-icons/fonts/bootstrap-icons.woff",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "chart.js/dist/chart.umd.min.js": "chartjs/chart.umd.min.js",
+    # Accessibility checks of the browser tests (tests/e2e/test_accessibility.py);
+    # never loaded by a page.
+    "axe-core/axe.min.js": "axe-core/axe.min.js",
+    "axe-core/LICENSE": "axe-core/LICENSE",
 }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from commerce import locks, registry
+from commerce import locks, notices, registry
 from commerce.models import (
     Fulfilment,
     Order,
@@ -42,6 +42,8 @@ def _order_mark_paid(*, order: Order, payment: Payment | None, provider: str) ->
         user_id=order.user_id,
         total=str(order.total),
     )
+    if payment is not None:
+        notices.order_paid_notify(order=order)
     order_id = order.pk
     # Fulfil in a transaction of its own after the capture has committed: if
     # fulfilment fails, the payment is safely recorded and the reconciliation

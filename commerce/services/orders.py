@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from payments import PaymentStatus
 
-from commerce import locks, registry
+from commerce import locks, notices, registry
 from commerce.models import (
     CouponRedemption,
     Order,
@@ -258,5 +258,6 @@ def orders_expire(*, now=None) -> int:
             order = locks.order_lock(order_id)
             if order.state == Order.State.PENDING and order.expires_at <= now:
                 _order_close(order=order, state=Order.State.EXPIRED)
+                notices.order_expired_notify(order=order)
                 expired += 1
     return expired

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from payments import PaymentError
 
-from commerce import locks, registry
+from commerce import locks, notices, registry
 from commerce.models import (
     Fulfilment,
     Order,
@@ -130,6 +130,7 @@ def refund_approve(*, refund_id: int, staff) -> Refund:
         creator_id=item.creator_id,
         amount=str(refund.amount),
     )
+    notices.refund_decided_notify(order=order, refund=refund, item_title=item.title)
     return refund
 
 
@@ -143,6 +144,9 @@ def refund_deny(*, refund_id: int, staff, note: str = "") -> Refund:
     refund.decided_at = timezone.now()
     refund.decision_note = note[:500]
     refund.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    notices.refund_decided_notify(
+        order=refund.order_item.order, refund=refund, item_title=refund.order_item.title
+    )
     return refund
 
 

@@ -15,6 +15,7 @@ from . import (
     grading,
     learning,
     live,
+    live_questions,
     paid,
     recommendations,
     rewards,
@@ -30,6 +31,7 @@ SEED_MODULES = (
     community,
     rewards,
     live,
+    live_questions,
     recommendations,
 )
 

@@ -34,6 +34,7 @@ from sklearn.model_selection import KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from . import embeddings
 from .text import char_text, has_cjk, split_key_points, tokens
 
 #: Below this many graded answers a question gets only the reference-only score.
@@ -75,6 +76,10 @@ FEATURES = (
     "q_std",
     "q_n",
 )
+#: Appended when sentence embeddings are on (learning/grading/embeddings.py).
+EMBEDDING_FEATURES = ("emb_ref", "emb_kp", "emb_knn", "emb_soft", "emb_kernel")
+#: `QuestionModel(embed=AUTO)`: embeddings when the optional packages are there.
+AUTO = object()
 
 
 @dataclasses.dataclass
@@ -163,8 +168,11 @@ class _BM25:
 class QuestionModel:
     """What one question knows: its reference, key points and graded answers."""
 
-    def __init__(self, data: QuestionData):
+    def __init__(self, data: QuestionData, *, embed=AUTO):
         self.data = data
+        self.embed: embeddings.Encoder | None = (
+            embeddings.encoder() if embed is AUTO else embed
+        )
         self.key_points = split_key_points(data.reference, data.key_points)
         self.answers = list(data.answers)
         self.scores = np.asarray(data.scores, dtype=float)
@@ -203,6 +211,10 @@ class QuestionModel:
             if self.answers
             else None
         )
+        if self.embed is not None:
+            self.e_ref = self.embed([data.reference])[0]
+            self.e_kp = self.embed(self.key_points) if self.key_points else None
+            self.e_graded = self.embed(self.answers)
 
     @property
     def n_graded(self) -> int:
@@ -326,6 +338,16 @@ class QuestionModel:
         combo_new = base[:, [0, 1, 5]].mean(axis=1)
         local = self._local_ridge(base, loo=loo)
         kernel = self._kernel_ridge(char_sim, word_sim, loo=loo)
+        if self.embed is not None:
+            e_new = self.e_graded if loo else self.embed(texts)
+            emb_sim = e_new @ self.e_graded.T
+            emb_ref = e_new @ self.e_ref
+            emb_kp = (
+                (e_new @ self.e_kp.T).mean(axis=1)
+                if self.e_kp is not None and len(self.e_kp)
+                else emb_ref
+            )
+            emb_kernel = self._embedding_ridge(emb_sim, loo=loo)
         rows, spread, neighbours = [], [], []
         for i in range(n_new):
             m = mask[i]
@@ -362,6 +384,17 @@ class QuestionModel:
                     math.log1p(len(scores)),
                 ]
             )
+            if self.embed is not None:
+                es = emb_sim[i][m] if len(g[m]) else np.zeros(1)
+                rows[-1].extend(
+                    [
+                        float(emb_ref[i]),
+                        float(emb_kp[i]),
+                        _knn(es, scores)[0],
+                        _soft(es, scores),
+                        float(emb_kernel[i]),
+                    ]
+                )
             spread.append((disp_c + disp_w) / 2)
             neighbours.append(
                 [(int(index[j]), float((cs[j] + ws[j]) / 2)) for j in order[:3]]
@@ -374,20 +407,24 @@ class QuestionModel:
         Leave-one-out predictions for the graded answers come from the hat
         matrix in closed form, so training costs one small inverse per question.
         """
-        y = self.scores
-        centre = y.mean()
         gram = (
             _cosine(self.g_char, self.g_char) + _cosine(self.g_word, self.g_word)
         ) / 2
+        return self._ridge_on_gram(gram, (char_sim + word_sim) / 2, loo=loo)
+
+    def _embedding_ridge(self, emb_sim, *, loo: bool) -> np.ndarray:
+        """Kernel ridge on the graded answers' sentence vectors (by meaning)."""
+        return self._ridge_on_gram(self.e_graded @ self.e_graded.T, emb_sim, loo=loo)
+
+    def _ridge_on_gram(self, gram, kernel, *, loo: bool) -> np.ndarray:
+        y = self.scores
+        centre = y.mean()
         inverse = np.linalg.inv(gram + KERNEL_LAMBDA * np.eye(len(y)))
-        dual = inverse @ (y - centre)
         if loo:
             hat = gram @ inverse
-            fitted = hat @ (y - centre)
-            residual = (y - centre) - fitted
+            residual = (y - centre) - hat @ (y - centre)
             return np.clip(y - residual / np.maximum(1e-3, 1 - np.diag(hat)), -0.2, 1.2)
-        kernel = (char_sim + word_sim) / 2
-        return np.clip(centre + kernel @ dual, -0.2, 1.2)
+        return np.clip(centre + kernel @ (inverse @ (y - centre)), -0.2, 1.2)
 
     def _local_ridge(self, base: np.ndarray, *, loo: bool) -> np.ndarray:
         """A ridge fit of the score on a few reference features, this question only."""
@@ -452,6 +489,8 @@ class GlobalModel:
     questions: int
     cv_pearson: float | None
     cv_rmse: float | None
+    #: Trained with the sentence-embedding features (EMBEDDING_FEATURES).
+    embeddings: bool = False
 
     SPREAD_FLOOR = 0.08
 
@@ -498,8 +537,9 @@ def training_rows(models: Sequence[QuestionModel]):
         groups.append(np.full(len(x), number))
     if not xs:
         return None
+    width = min(x.shape[1] for x in xs)  # embeddings only when every question has them
     return (
-        np.vstack(xs),
+        np.vstack([x[:, :width] for x in xs]),
         np.concatenate(ys),
         np.concatenate(spreads),
         np.concatenate(groups),
@@ -522,6 +562,7 @@ def global_fit(models: Sequence[QuestionModel], *, seed: int = 0) -> GlobalModel
     estimators = [e.fit(x, y) for e in _estimators(len(y))]
     residual_scale = np.sort(np.abs(y - oof) / (spread + GlobalModel.SPREAD_FLOOR))
     return GlobalModel(
+        embeddings=x.shape[1] > len(FEATURES),
         estimators=estimators,
         residual_scale=residual_scale,
         rows=len(y),
@@ -540,7 +581,15 @@ def predict(
         return []
     base = model._base_features(texts, [tokens(t) for t in texts])
     coverage = [model.key_point_coverage(t) for t in texts]
-    if model.n_graded < MIN_GRADED or global_model is None:
+    # A regressor trained with embeddings cannot score without them (the
+    # optional packages were removed since): the reference-only suggestion
+    # until the next training. One trained without them ignores their columns.
+    needs_embeddings = getattr(global_model, "embeddings", False)
+    if (
+        model.n_graded < MIN_GRADED
+        or global_model is None
+        or (needs_embeddings and model.embed is None)
+    ):
         return [
             Prediction(
                 score=model.reference_only_score(row),
@@ -554,6 +603,8 @@ def predict(
             for row, points in zip(base, coverage, strict=True)
         ]
     x, spread, neighbours = model.features(texts)
+    if not needs_embeddings:
+        x = x[:, : len(FEATURES)]
     raw = global_model.predict_raw(x)
     result = []
     for i, score in enumerate(raw):

@@ -212,3 +212,22 @@ def test_admin_can_add_a_user(client, staff_user):
     added = User.objects.get(email="added@example.com")
     assert added.profile
     assert not EmailAddress.objects.filter(user=added).exists()
+
+
+def test_decision_is_a_notification_and_one_email_in_the_readers_language(
+    user, staff_user, django_capture_on_commit_callbacks
+):
+    from accounts.tasks import creator_application_notify
+    from notifications.models import Notification
+
+    application = _apply(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.creator_application_reject(
+            application=application, decided_by=staff_user, reason="作品太少"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        creator_application_notify(application_id=application.pk)  # a retry
+    notification = Notification.objects.get(recipient=user)
+    assert notification.kind == "creator_application_rejected"
+    assert notification.params == {"reason": "作品太少"}
+    assert len(mail.outbox) == 1 and "作品太少" in mail.outbox[0].body

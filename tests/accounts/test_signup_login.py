@@ -248,3 +248,58 @@ def test_csrf_is_enforced_on_login(db):
 def test_rate_limit_settings_are_on(settings):
     assert settings.ACCOUNT_RATE_LIMITS["login_failed"]
     assert timedelta(hours=settings.AXES_COOLOFF_TIME) > timedelta(0)
+
+
+@pytest.mark.parametrize("minutes_later", [20, 6 * 60])
+def test_confirming_later_in_the_same_browser_still_logs_in(client, minutes_later):
+    """The email may arrive late (a busy worker) or be read after lunch: the
+    learner who confirms in the browser they signed up in is logged in, not
+    sent to the login page (allauth forgets the pending login after
+    ACCOUNT_LOGIN_TIMEOUT, 15 minutes by default)."""
+    import time
+    from unittest import mock
+
+    _signup(client, "later@example.com")
+    address = EmailAddress.objects.get(email="later@example.com")
+    path = reverse("account_confirm_email", args=[EmailConfirmationHMAC(address).key])
+    later = time.time() + minutes_later * 60
+    with mock.patch("allauth.account.internal.stagekit.time.time", return_value=later):
+        response = client.post(path)
+    assert EmailAddress.objects.get(pk=address.pk).verified
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:onboarding")
+    assert client.get(reverse("accounts:onboarding")).status_code == 200
+
+
+def test_confirming_in_another_browser_verifies_but_asks_to_log_in(client):
+    """Only the browser that signed up is logged in by the link (allauth's rule:
+    a leaked link must not open the account)."""
+    from django.test import Client
+
+    _signup(client, "phone@example.com")
+    address = EmailAddress.objects.get(email="phone@example.com")
+    other = Client()
+    response = other.post(
+        reverse("account_confirm_email", args=[EmailConfirmationHMAC(address).key])
+    )
+    assert EmailAddress.objects.get(pk=address.pk).verified
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_a_new_password_from_the_reset_link_logs_in(client):
+    """The same class of fault as the confirmation: a finished flow that asks
+    to log in again. After choosing a new password the person is logged in."""
+    UserFactory(email="forgot@example.com")
+    client.post(reverse("account_reset_password"), {"email": "forgot@example.com"})
+    link = re.search(
+        r"https?://\S+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body
+    )
+    form_page = client.get(link.group(1), follow=True)
+    action = (
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1)
+    )
+    response = client.post(
+        action, {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session

@@ -483,3 +483,81 @@ def test_odd_texts_get_a_suggestion_not_an_error():
     fitted = engine.global_fit([en, odd])
     for prediction in engine.predict(odd, ["", "???", "of the"], fitted):
         assert 0 <= prediction.score <= 1 and prediction.key_points == []
+
+
+# --- optional sentence embeddings (learning/grading/embeddings.py) -----------
+
+# A stand-in for the sentence model: words of one meaning share a dimension, so
+# "LIFO" and "last in first out" are alike although they share no n-gram.
+_MEANINGS = [
+    {"stack", "stacks", "pile"},
+    {"lifo", "last"},
+    {"queue", "queues", "line"},
+    {"fifo", "first"},
+    {"top", "push", "pop"},
+    {"back", "front", "enqueue", "dequeue"},
+    {"array", "arrays", "list", "index"},
+]
+
+
+def _meaning_encoder(texts):
+    import numpy as np
+
+    vectors = np.zeros((len(texts), len(_MEANINGS)), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for word in text.lower().replace(",", " ").replace(".", " ").split():
+            for i, words in enumerate(_MEANINGS):
+                vectors[row, i] += word.strip(":;") in words
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
+    return vectors
+
+
+def _en_model(embed):
+    return engine.QuestionModel(
+        engine.QuestionData(
+            key="en",
+            question="Stack and queue?",
+            reference=EN_REFERENCE,
+            answers=[t for t, _ in EN_GRADED],
+            scores=[s / 5 for _, s in EN_GRADED],
+        ),
+        embed=embed,
+    )
+
+
+def test_embeddings_are_off_in_tests_and_the_engine_works_without_them():
+    from learning.grading import embeddings
+
+    assert embeddings.encoder() is None
+    model = engine.QuestionModel(engine.QuestionData("q", "Q?", EN_REFERENCE))
+    assert model.embed is None
+
+
+def test_embedding_features_score_a_paraphrase_that_shares_no_words():
+    with_meaning = _en_model(_meaning_encoder)
+    fitted = engine.global_fit([with_meaning])
+    assert fitted.embeddings is True
+    x, _, _ = with_meaning.features(["pile: LIFO. line: FIFO.", "arrays have an index"])
+    assert x.shape[1] == len(engine.FEATURES) + len(engine.EMBEDDING_FEATURES)
+    emb_ref = x[:, len(engine.FEATURES)]
+    assert emb_ref[0] > 0.6 > 0.1 > emb_ref[1]
+
+
+def test_a_model_trained_with_embeddings_falls_back_when_they_are_gone():
+    fitted = engine.global_fit([_en_model(_meaning_encoder)])
+    (suggestion,) = engine.predict(_en_model(None), ["stacks are LIFO"], fitted)
+    assert suggestion.reference_only is True
+    (suggestion,) = engine.predict(
+        _en_model(_meaning_encoder), ["stacks are LIFO"], fitted
+    )
+    assert suggestion.reference_only is False
+
+
+def test_a_model_trained_without_embeddings_ignores_their_columns():
+    fitted = engine.global_fit([_en_model(None)])
+    assert fitted.embeddings is False
+    answer = ["Stacks are last in first out; queues are first in first out."]
+    (plain,) = engine.predict(_en_model(None), answer, fitted)
+    (with_meaning,) = engine.predict(_en_model(_meaning_encoder), answer, fitted)
+    assert plain.reference_only is False
+    assert with_meaning.score == pytest.approx(plain.score)

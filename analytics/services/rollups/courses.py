@@ -10,7 +10,6 @@ import pandas as pd
 
 from commerce import selectors as commerce_selectors
 
-from ...models import DailyCourseStat
 from ..money import to_cents
 from .frames import LEARNING_KINDS, K, _count_by, _data, _of, day_bounds
 
@@ -130,17 +129,18 @@ def _category_lineage(category_id, parents: dict) -> list[int]:
     return lineage
 
 
-def _rows_for_courses(day, frame: pd.DataFrame, facts: dict) -> list[DailyCourseStat]:
+def _rows_for_courses(day, frame: pd.DataFrame, facts: dict) -> list[dict]:
     rows = []
-    for course_id, values in frame.iterrows():
+    keys = [*COURSE_COUNTS, *MONEY_COUNTS]
+    for course_id, values in zip(frame.index, frame.to_dict("records"), strict=True):
         fact = facts.get(int(course_id), {})
         rows.append(
-            DailyCourseStat(
+            dict(
                 day=day,
                 course_id=int(course_id),
                 category_id=fact.get("category_id"),
                 creator_id=fact.get("creator_id"),
-                **{k: int(values.get(k, 0)) for k in [*COURSE_COUNTS, *MONEY_COUNTS]},
+                **{k: int(values.get(k, 0)) for k in keys},
                 viewers=int(values.get("viewers", 0)),
             )
         )

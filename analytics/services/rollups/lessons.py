@@ -9,11 +9,11 @@ import pandas as pd
 
 from learning import selectors as learning_selectors
 
-from ...models import DailyLessonStat, DailyQuestionStat, DailyVideoBucket
+from ...models import DailyVideoBucket
 from .frames import LEARNING_KINDS, REWIND_SECONDS, K, _count_by, _data, _of, day_bounds
 
 
-def _lesson_stats(events: pd.DataFrame, day: dt.date) -> list[DailyLessonStat]:
+def _lesson_stats(events: pd.DataFrame, day: dt.date) -> list[dict]:
     lessons = events.dropna(subset=["lesson_id", "course_id"])
     if lessons.empty:
         return []
@@ -34,19 +34,40 @@ def _lesson_stats(events: pd.DataFrame, day: dt.date) -> list[DailyLessonStat]:
         .to_numpy()
     ]
     rewinds = _count_by(back, "lesson_id")
+    table = pd.DataFrame(
+        {
+            "course_id": course_of,
+            "viewers": viewers,
+            "learners": learners,
+            "study": study,
+            "starts": starts,
+            "completions": completions,
+            "rewinds": rewinds,
+        }
+    )
+    table = table[table["course_id"].notna()].fillna(0)
     return [
-        DailyLessonStat(
+        dict(
             day=day,
             lesson_id=int(lesson_id),
             course_id=int(course_id),
-            viewers=int(viewers.get(lesson_id, 0)),
-            learners=int(learners.get(lesson_id, 0)),
-            study_seconds=int(round(study.get(lesson_id, 0))),
-            starts=int(starts.get(lesson_id, 0)),
-            completions=int(completions.get(lesson_id, 0)),
-            rewinds=int(rewinds.get(lesson_id, 0)),
+            viewers=int(n_viewers),
+            learners=int(n_learners),
+            study_seconds=int(round(seconds)),
+            starts=int(n_starts),
+            completions=int(n_completions),
+            rewinds=int(n_rewinds),
         )
-        for lesson_id, course_id in course_of.items()
+        for (
+            lesson_id,
+            course_id,
+            n_viewers,
+            n_learners,
+            seconds,
+            n_starts,
+            n_completions,
+            n_rewinds,
+        ) in table.itertuples()
     ]
 
 
@@ -58,7 +79,7 @@ def _bucket(position, duration) -> pd.Series:
     return buckets.clip(upper=DailyVideoBucket.BUCKETS - 1)
 
 
-def _video_buckets(events: pd.DataFrame, day: dt.date) -> list[DailyVideoBucket]:
+def _video_buckets(events: pd.DataFrame, day: dt.date) -> list[dict]:
     beats = _of(events, K.STUDY).dropna(subset=["user_id", "lesson_id"])
     beats = beats.assign(
         pos=pd.to_numeric(_data(beats, "pos"), errors="coerce"),
@@ -85,25 +106,29 @@ def _video_buckets(events: pd.DataFrame, day: dt.date) -> list[DailyVideoBucket]
     course_of = pd.concat([course_of, back.groupby("lesson_id")["course_id"].first()])
     course_of = course_of[~course_of.index.duplicated()]
 
-    cells = set(stops.index) | set(rewinds.index)
+    table = pd.DataFrame({"stops": stops, "rewinds": rewinds}).fillna(0)
+    if table.empty:
+        return []
+    table = table.sort_index()
+    table["course_id"] = course_of.reindex(table.index.get_level_values(0)).to_numpy()
+    table = table[table["course_id"].notna()]
     return [
-        DailyVideoBucket(
+        dict(
             day=day,
             lesson_id=int(lesson_id),
-            course_id=int(course_of[lesson_id]),
+            course_id=int(course_id),
             bucket=int(bucket),
-            stops=int(stops.get((lesson_id, bucket), 0)),
-            rewinds=int(rewinds.get((lesson_id, bucket), 0)),
+            stops=int(n_stops),
+            rewinds=int(n_rewinds),
         )
-        for lesson_id, bucket in sorted(cells)
-        if not pd.isna(course_of.get(lesson_id))
+        for (lesson_id, bucket), n_stops, n_rewinds, course_id in table.itertuples()
     ]
 
 
-def _question_stats(day: dt.date) -> list[DailyQuestionStat]:
+def _question_stats(day: dt.date) -> list[dict]:
     start, end = day_bounds(day)
     return [
-        DailyQuestionStat(
+        dict(
             day=day,
             question_id=row["question_id"],
             lesson_id=row["question__quiz__lesson_id"],

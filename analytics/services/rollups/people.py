@@ -17,7 +17,7 @@ from .frames import COMMUNITY_KINDS, LEARNING_KINDS, K
 # --- Per-person tables -----------------------------------------------------------
 
 
-def _user_days(events: pd.DataFrame, day: dt.date) -> list[UserDay]:
+def _user_days(events: pd.DataFrame, day: dt.date) -> list[dict]:
     people = events.dropna(subset=["user_id"])
     if people.empty:
         return []
@@ -25,17 +25,24 @@ def _user_days(events: pd.DataFrame, day: dt.date) -> list[UserDay]:
     study = people[people["kind"] == K.STUDY].groupby("user_id")["value"].sum()
     learned = people[people["kind"].isin(LEARNING_KINDS)].groupby("user_id").size()
     community = people[people["kind"].isin(COMMUNITY_KINDS)].groupby("user_id").size()
-    counts = grouped.size()
+    table = pd.DataFrame(
+        {
+            "events": grouped.size(),
+            "study": study,
+            "learned": learned,
+            "community": community,
+        }
+    ).fillna(0)
     return [
-        UserDay(
+        dict(
             day=day,
             user_id=int(user_id),
             events=int(n),
-            study_seconds=int(round(study.get(user_id, 0))),
-            learned=bool(learned.get(user_id, 0)),
-            community=int(community.get(user_id, 0)),
+            study_seconds=int(round(seconds)),
+            learned=bool(learned_n),
+            community=int(community_n),
         )
-        for user_id, n in counts.items()
+        for user_id, n, seconds, learned_n, community_n in table.itertuples()
     ]
 
 

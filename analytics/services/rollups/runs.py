@@ -35,7 +35,7 @@ from .courses import (
     _money,
     _rows_for_courses,
 )
-from .frames import K, _ids, _of, day_bounds, load_events
+from .frames import K, _ids, _of, bulk_insert, day_bounds, load_events
 from .lessons import _lesson_stats, _question_stats, _video_buckets
 from .people import (
     _course_categories_for_window,
@@ -76,26 +76,26 @@ def rollup_day(*, day: dt.date) -> dict:
     ):
         model.objects.filter(day=day).delete()
 
-    UserDay.objects.bulk_create(_user_days(events, day), batch_size=2000)
-    LearnerCourseDay.objects.bulk_create(
+    bulk_insert(UserDay, _user_days(events, day))
+    bulk_insert(
+        LearnerCourseDay,
         [
-            LearnerCourseDay(
+            dict(
                 day=day,
                 user_id=int(user_id),
                 course_id=int(course_id),
                 **{k: int(round(v)) for k, v in values.items()},
             )
-            for (user_id, course_id), values in lcd.iterrows()
+            for (user_id, course_id), values in zip(
+                lcd.index, lcd.to_dict("records"), strict=True
+            )
         ],
-        batch_size=2000,
     )
-    DailyCourseStat.objects.bulk_create(
-        _rows_for_courses(day, course_frame, facts), batch_size=2000
-    )
-    DailyLessonStat.objects.bulk_create(_lesson_stats(events, day), batch_size=2000)
-    DailyVideoBucket.objects.bulk_create(_video_buckets(events, day), batch_size=2000)
-    DailySearchStat.objects.bulk_create(_search_stats(events, day), batch_size=2000)
-    DailyQuestionStat.objects.bulk_create(_question_stats(day), batch_size=2000)
+    bulk_insert(DailyCourseStat, _rows_for_courses(day, course_frame, facts))
+    bulk_insert(DailyLessonStat, _lesson_stats(events, day))
+    bulk_insert(DailyVideoBucket, _video_buckets(events, day))
+    bulk_insert(DailySearchStat, _search_stats(events, day))
+    bulk_insert(DailyQuestionStat, _question_stats(day))
 
     # Categories: a course counts in its category and in that category's parent.
     course_categories = {
@@ -106,7 +106,9 @@ def rollup_day(*, day: dt.date) -> dict:
         day, _course_categories_for_window(day, course_categories, parents)
     )
     by_category: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-    for course_id, values in course_frame.iterrows():
+    for course_id, values in zip(
+        course_frame.index, course_frame.to_dict("records"), strict=True
+    ):
         for category_id in course_categories.get(int(course_id), []):
             for key in [*COURSE_COUNTS, *MONEY_COUNTS]:
                 by_category[category_id][key] += int(values.get(key, 0))
@@ -115,9 +117,10 @@ def rollup_day(*, day: dt.date) -> dict:
             for key, amount in money.items():
                 by_category[lineage_id][key] += amount
     categories = set(by_category) | set(windows["d1"]) | set(windows["d30"])
-    DailyCategoryStat.objects.bulk_create(
+    bulk_insert(
+        DailyCategoryStat,
         [
-            DailyCategoryStat(
+            dict(
                 day=day,
                 category_id=category_id,
                 **{
@@ -132,7 +135,6 @@ def rollup_day(*, day: dt.date) -> dict:
             for category_id in sorted(categories)
             if category_id in parents
         ],
-        batch_size=2000,
     )
 
     site = {key: int(course_frame[key].sum()) for key in COURSE_COUNTS}

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pandas as pd
 
-from ...models import DailySearchStat
 from .frames import QUERY_LENGTH, K, _data, _of
 
 
@@ -14,7 +13,7 @@ def normalise_query(query) -> str:
     return " ".join(str(query or "").split()).casefold()[:QUERY_LENGTH]
 
 
-def _search_stats(events: pd.DataFrame, day: dt.date) -> list[DailySearchStat]:
+def _search_stats(events: pd.DataFrame, day: dt.date) -> list[dict]:
     searches = _of(events, K.SEARCH)
     if searches.empty:
         return []
@@ -31,7 +30,7 @@ def _search_stats(events: pd.DataFrame, day: dt.date) -> list[DailySearchStat]:
         searches=("results", "size"), empty=("empty", "sum"), results=("results", "sum")
     )
     return [
-        DailySearchStat(
+        dict(
             day=day,
             scope=scope,
             query=query,

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0004_money_in_minor_units'),
+        ('courses', '0005_search_terms_and_fts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

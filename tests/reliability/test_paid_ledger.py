@@ -70,7 +70,7 @@ def _buy(buyer, offer, status=PaymentStatus.CONFIRMED):
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(st.lists(actions, min_size=3, max_size=18))
+@given(sequence=st.lists(actions, min_size=3, max_size=18))
 def test_columns_renewals_and_bundles_balance_to_the_cent(
     sequence, django_capture_on_commit_callbacks
 ):

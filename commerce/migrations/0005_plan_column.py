@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('commerce', '0004_escrow_hold'),
-        ('courses', '0006_column_columnpost'),
+        ('courses', '0007_column_columnpost'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0005_search_terms_and_fts'),
+        ('courses', '0006_featured_first_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0006_column_columnpost'),
+        ('courses', '0007_column_columnpost'),
     ]
 
     operations = [

@@ -92,6 +92,14 @@ def on_user_suspended(sender, *, user_id, until=None, reason="", **kw):
     )
 
 
+def on_user_suspension_lifted(sender, *, user_id, until=None, **kw):
+    _later(
+        tasks.suspension_end_task,
+        user_id=user_id,
+        until=str(until) if until else None,
+    )
+
+
 def on_lesson_completed(sender, *, lesson_id, course_id, user_id, **kw):
     _award(
         Event.LESSON_COMPLETED,
@@ -214,6 +222,7 @@ CONNECTIONS = [
     (events.thread_featured, on_thread_featured),
     (events.post_removed, on_post_removed),
     (events.user_suspended, on_user_suspended),
+    (events.user_suspension_lifted, on_user_suspension_lifted),
     (events.lesson_completed, on_lesson_completed),
     (events.course_completed, on_course_completed),
     (events.review_created, on_review_created),

@@ -7,6 +7,25 @@ class RewardsConfig(AppConfig):
     verbose_name = _("Rewards")
 
     def ready(self) -> None:
+        from core.pagecache import invalidate_on_change
+
+        from .models import (
+            BadgeAward,
+            CourseQuality,
+            CreatorLevel,
+            PointBalance,
+            PointEntry,
+        )
+
+        # Anonymous pages cached by core.pagecache (leaderboards) show these.
+        for model in (
+            PointEntry,
+            PointBalance,
+            BadgeAward,
+            CreatorLevel,
+            CourseQuality,
+        ):
+            invalidate_on_change(model, groups=["rewards"])
         from commerce.registry import register_commission_provider
 
         from . import receivers, selectors

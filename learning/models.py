@@ -86,6 +86,11 @@ class LessonProgress(models.Model):
         verbose_name=_("lesson"),
     )
     position_seconds = models.PositiveIntegerField(_("position (seconds)"), default=0)
+    #: Seconds of the video actually played: forward moves of the position,
+    #: each at most twice the time elapsed since the previous heartbeat (a seek
+    #: to the end plays nothing). A video completes at VIDEO_WATCHED_SHARE.
+    watched_seconds = models.PositiveIntegerField(_("watched (seconds)"), default=0)
+    position_at = models.DateTimeField(editable=False, null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -349,6 +354,15 @@ class Assignment(models.Model):
     instructions = models.TextField(_("instructions (Markdown)"), blank=True)
     instructions_html = models.TextField(editable=False, blank=True)
     max_score = models.PositiveSmallIntegerField(_("maximum score"), default=100)
+    pass_mark_percent = models.PositiveSmallIntegerField(
+        _("pass mark (%)"),
+        default=60,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "The grade a learner needs for this assignment to count; no "
+            "certificate before every assignment has a passing grade."
+        ),
+    )
     allowed_extensions = models.CharField(
         _("allowed file types"),
         max_length=200,

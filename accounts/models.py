@@ -123,6 +123,11 @@ class Profile(models.Model):
     )
     avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
     bio = models.TextField(_("bio"), max_length=2000, blank=True)
+    #: The language emails are written in (notifications, decisions): the one
+    #: chosen in the switcher or used to sign up; empty means the site's.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
     interests = models.ManyToManyField(
         "courses.Category", verbose_name=_("interests"), blank=True, related_name="+"
     )

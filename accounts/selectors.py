@@ -11,10 +11,17 @@ from courses.models import Category
 from .models import CreatorApplication, Profile, User
 
 
-def profile_get_or_create(*, user: User) -> Profile:
-    """The user's profile (created empty when an old account has none)."""
-    profile, _ = Profile.objects.get_or_create(user=user)
-    return profile
+def profile_for(*, user: User) -> Profile:
+    """The user's profile; an unsaved empty one when an old account has none.
+
+    A read never writes: the services create the row when the user saves.
+    """
+    return Profile.objects.filter(user=user).first() or Profile(user=user)
+
+
+def profile_interests(*, profile: Profile) -> list[Category]:
+    """The profile's interests (none for a profile not saved yet)."""
+    return list(profile.interests.all()) if profile.pk else []
 
 
 def public_profile_user(*, user_id: int) -> User:

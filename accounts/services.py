@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -186,3 +187,12 @@ def user_deactivate(*, user: User, by: User | None = None) -> bool:
     locked.is_active = False
     locked.save(update_fields=["is_active"])
     return True
+
+
+def profile_set_language(*, user: User, language: str) -> None:
+    """Remember the language a person reads in (an unknown code is ignored)."""
+    if language not in dict(settings.LANGUAGES):
+        return
+    Profile.objects.filter(user=user).exclude(language=language).update(
+        language=language
+    )

@@ -36,7 +36,7 @@ def profile(request, user_id: int):
 
 @login_required
 def profile_edit(request):
-    profile = selectors.profile_get_or_create(user=request.user)
+    profile = selectors.profile_for(user=request.user)
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES)
         if form.is_valid():
@@ -64,7 +64,7 @@ def profile_edit(request):
                 "display_name": profile.display_name,
                 "handle": profile.handle,
                 "bio": profile.bio,
-                "interests": list(profile.interests.all()),
+                "interests": selectors.profile_interests(profile=profile),
                 "personalization_enabled": profile.personalization_enabled,
                 "avatar": profile.avatar or None,
             }
@@ -78,7 +78,7 @@ def profile_edit(request):
 def onboarding(request):
     """Right after sign-up: choose interests for cold-start recommendations."""
     done_url = _safe_next(request, "/")
-    profile = selectors.profile_get_or_create(user=request.user)
+    profile = selectors.profile_for(user=request.user)
     if request.method == "POST":
         if "skip" in request.POST:
             services.profile_set_interests(user=request.user, categories=[])
@@ -93,7 +93,9 @@ def onboarding(request):
             )
             return redirect(done_url)
     else:
-        form = OnboardingForm(initial={"interests": list(profile.interests.all())})
+        form = OnboardingForm(
+            initial={"interests": selectors.profile_interests(profile=profile)}
+        )
     if form.is_bound:
         selected = set(parse_ids(request.POST.getlist("interests"), limit=100))
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.money import ZERO
@@ -77,6 +77,19 @@ def membership_covers(*, user_id: int | None, creator_id: int | None) -> bool:
         .filter(scope)
         .exists()
     )
+
+
+def membership_courses_q(*, user_id: int) -> Q:
+    """`membership_covers` for lists: a filter over courses (their `creator_id`).
+
+    An EXISTS subquery on the user's active periods, so a list filtered with
+    it runs no extra query.
+    """
+    now = timezone.now()
+    periods = Subscription.objects.filter(
+        user_id=user_id, starts_at__lte=now, ends_at__gt=now, revoked_at__isnull=True
+    ).filter(Q(creator_id__isnull=True) | Q(creator_id=OuterRef("creator_id")))
+    return Q(Exists(periods))
 
 
 # --- Sums for analytics (money stays Decimal; days are local days) -----------

@@ -4,9 +4,8 @@ Privacy has one rule, applied by pages, the API, search, suggestions and
 notifications alike: a course space with visibility "enrolled" is visible to
 staff, to the course's creator and to those who may open the course
 (``learning.access.can_open_course``: enrolled learners and access providers
-such as memberships). Lists cannot call a Python rule per row, so they use the
-same rule as a query (active enrolment, creator, staff); single objects use
-``can_open_course`` itself.
+such as memberships). Lists use the same rule as a queryset
+(``learning.access.courses_open_to``); single objects use ``can_open_course``.
 """
 
 from __future__ import annotations
@@ -38,14 +37,11 @@ def visible_spaces(user) -> QuerySet[Space]:
     public = Q(visibility=Space.Visibility.PUBLIC)
     if not _authenticated(user):
         return spaces.filter(public)
-    from learning.models import Enrollment
+    from learning.access import courses_open_to
 
-    enrolled = Exists(
-        Enrollment.objects.filter(
-            course_id=OuterRef("course_id"), user=user, is_active=True
-        )
+    return spaces.filter(
+        public | Q(course__creator=user) | Q(course__in=courses_open_to(user))
     )
-    return spaces.filter(public | Q(course__creator=user) | Q(enrolled))
 
 
 def can_view_space(user, space: Space) -> bool:

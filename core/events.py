@@ -109,6 +109,9 @@ thread_viewed = Signal()
 post_reported = Signal()
 #: kwargs: user_id, until (ISO datetime), reason
 user_suspended = Signal()
+#: A moderator lifted a suspension early. kwargs: user_id, until (ISO datetime
+#: of another suspension still running, or None when none is left)
+user_suspension_lifted = Signal()
 
 # --- recommendations -------------------------------------------------------
 #: A list of recommended courses was shown. kwargs: user_id, course_ids (list),

@@ -15,6 +15,7 @@ from django.views.i18n import set_language as django_set_language
 from health_check.views import HealthCheckView
 
 from core.redirects import safe_next
+from core.signals import language_chosen
 
 HOME_BLOCK_APPS = ["recommendations", "courses", "live", "community", "rewards"]
 
@@ -69,6 +70,9 @@ def set_language(request):
             % {"code": code[:20]},
         )
         return HttpResponseRedirect(safe_next(request, "/", use_referer=True))
+    if request.user.is_authenticated:
+        # Emails sent later (notifications, decisions) follow this choice.
+        language_chosen.send(sender=None, request=request, language=code)
     return django_set_language(request)
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -35,6 +35,16 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ("name_zh", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     list_select_related = ("parent",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"name_zh", "name_en", "parent"} & set(form.changed_data):
+            # Category names are searched: the courses under it are indexed again.
+            services.course_search_vectors_refresh(
+                queryset=Course.objects.filter(
+                    Q(category=obj) | Q(category__parent=obj)
+                )
+            )
 
 
 class SectionInline(admin.TabularInline):

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import django_filters
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    TrigramWordSimilarity,
-)
-from django.db import connection
-from django.db.models import F, FloatField, Q, Value
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Category, Course
+from .services import search
 
 SORTS = {
     # Each matches an index on Course (status + these keys): constant-time pages.
@@ -31,39 +26,12 @@ SORT_CHOICES = [
     ("price_desc", _("Price: high to low")),
 ]
 RATING_CHOICES = [("4.5", "4.5+"), ("4", "4.0+"), ("3.5", "3.5+"), ("3", "3.0+")]
-MAX_QUERY_LENGTH = 100
+MAX_QUERY_LENGTH = search.MAX_QUERY_LENGTH
 
 
-def search_courses(queryset, query: str):
-    """Courses matching `query`, annotated with `relevance`, best first.
-
-    Chinese has no spaces between words, so every whitespace-separated term is
-    matched as a substring of the lower-cased search document (an index scan
-    through the pg_trgm GIN index on PostgreSQL). On PostgreSQL English
-    stemming (full-text over the weighted tsvector) and trigram word
-    similarity on titles (typos) widen the match and rank it; elsewhere substring
-    matching alone is the working fallback.
-    """
-    query = " ".join((query or "").split())[:MAX_QUERY_LENGTH]
-    if not query:
-        return queryset
-    terms = query.lower().split()
-    substring = Q()
-    for term in terms:
-        substring &= Q(search_document__contains=term)
-    if connection.vendor != "postgresql":
-        return queryset.filter(substring).annotate(
-            relevance=Value(1.0, output_field=FloatField())
-        )
-    ts_query = SearchQuery(query, config="english", search_type="websearch")
-    return queryset.filter(
-        substring | Q(search_vector=ts_query) | Q(title__trigram_word_similar=query)
-    ).annotate(
-        # Trigram similarity on the (short, indexed) title only: on the whole
-        # document it costs a scan of every matching description.
-        relevance=SearchRank(F("search_vector"), ts_query)
-        + TrigramWordSimilarity(query, "title")
-    )
+def search_courses(queryset, query):
+    """Courses matching `query` (a string or a parsed query), with `relevance`."""
+    return search.search_filter(queryset, query, kind="course")
 
 
 class CourseFilter(django_filters.FilterSet):
@@ -99,8 +67,13 @@ class CourseFilter(django_filters.FilterSet):
         model = Course
         fields: list[str] = []
 
+    #: The parsed query (typos corrected), for the page to show; None when
+    #: there is no query.
+    parsed_query: search.ParsedQuery | None = None
+
     def filter_q(self, queryset, name, value):
-        return search_courses(queryset, value)
+        self.parsed_query = search.parse(value, kind="course")
+        return search_courses(queryset, self.parsed_query)
 
     def filter_category(self, queryset, name, value):
         # A top category includes its subcategories.

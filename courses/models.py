@@ -134,10 +134,11 @@ class Course(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # Search: a lower-cased plain-text document (title, subtitle, description,
-    # creator name) that substring and trigram search use (works for Chinese,
-    # which has no spaces), and on PostgreSQL a weighted tsvector for English
-    # stemming. Both are written by courses.services, never by hand.
+    # Search (courses.services.search): a lower-cased plain-text document (title,
+    # subtitle, description, category names, creator name) matched as a
+    # substring, and on PostgreSQL the weighted tsvector of its analysed terms
+    # (SQLite keeps them in the FTS5 table courses_course_fts). Written by
+    # courses.services.search.search_index_update, never by hand.
     search_document = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
     # Denormalised counters kept by services (never edited by hand) so that the
@@ -402,3 +403,27 @@ class Wishlist(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ♥ {self.course}"
+
+
+class SearchTerm(models.Model):
+    """The vocabulary of a search kind: every indexed term, for typo correction.
+
+    `word` is an English word that produced the (stemmed) term, shown as
+    "did you mean"; Chinese terms are their own word.
+    """
+
+    kind = models.CharField(max_length=32)
+    term = models.CharField(max_length=64)
+    word = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "term"], name="courses_searchterm_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.term

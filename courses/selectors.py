@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Avg, Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 
 from .models import Category, Course, Lesson, Review, Section, Wishlist
+from .services import search
 
 
 def course_get(*, course_id: int) -> Course | None:
@@ -33,6 +34,24 @@ def category_tree() -> list[Category]:
     for top in tops:
         top.subcategories = [c for c in categories if c.parent_id == top.pk]
     return tops
+
+
+def search_suggestions(
+    parsed: search.ParsedQuery, *, categories: list[Category], limit: int = 4
+) -> dict:
+    """What a search that found nothing offers: close categories, popular courses.
+
+    `categories` is the category tree the page has loaded already (top
+    categories with `.subcategories`); one query reads the popular courses.
+    """
+    flat = [c for top in categories for c in (top, *top.subcategories)]
+    close = search.closest_categories(parsed, flat, limit=limit)
+    popular = list(
+        catalogue_queryset().order_by("-learner_count", "-rating_average", "-id")[
+            :limit
+        ]
+    )
+    return {"categories": close or categories[:limit], "courses": popular}
 
 
 def course_visible_to(user, course: Course) -> bool:
@@ -150,6 +169,77 @@ def course_facts(course_ids=None) -> dict[int, dict]:
             "rating_average",
         )
     }
+
+
+def course_category_id(course_id: int) -> int | None:
+    """The category of one course (None for an unknown course)."""
+    return (
+        Course.objects.filter(pk=course_id)
+        .values_list("category_id", flat=True)
+        .first()
+    )
+
+
+def published_course_ids() -> QuerySet:
+    """Ids of published courses, as a lazy list for batch jobs to iterate."""
+    return Course.objects.filter(status=Course.Status.PUBLISHED).values_list(
+        "pk", flat=True
+    )
+
+
+def creator_ids_with_courses() -> QuerySet:
+    """Ids of everyone who has created a course (any status), for batch jobs."""
+    # Not the default ordering: DISTINCT would keep one row per course.
+    return (
+        Course.objects.order_by("creator_id")
+        .values_list("creator_id", flat=True)
+        .distinct()
+    )
+
+
+def top_categories() -> QuerySet[Category]:
+    """The top-level categories (fields of expertise, leaderboard filters)."""
+    return Category.objects.filter(parent__isnull=True)
+
+
+def published_courses_run_by(user) -> QuerySet[Course]:
+    """Published courses `user` runs: their own, or every one for staff."""
+    courses = Course.objects.filter(status=Course.Status.PUBLISHED)
+    if not user.is_staff:
+        courses = courses.filter(creator=user)
+    return courses
+
+
+def published_course_or_404(course_id: int) -> Course:
+    """A published course with its creator, or 404."""
+    course = (
+        Course.objects.select_related("creator")
+        .filter(pk=course_id, status=Course.Status.PUBLISHED)
+        .first()
+    )
+    if course is None:
+        raise Http404
+    return course
+
+
+def course_exists(course_id: int) -> bool:
+    return Course.objects.filter(pk=course_id).exists()
+
+
+def creator_published_course_ids(creator_id: int) -> list[int]:
+    """Ids of a creator's published courses."""
+    return list(
+        Course.objects.filter(
+            creator_id=creator_id, status=Course.Status.PUBLISHED
+        ).values_list("pk", flat=True)
+    )
+
+
+def rating_totals(course_ids) -> dict:
+    """Visible ratings of the courses: how many, their sum and their average."""
+    return Review.objects.filter(
+        course_id__in=list(course_ids), is_hidden=False
+    ).aggregate(n=Count("id"), total=Sum("rating"), average=Avg("rating"))
 
 
 def course_facts_of_creator(creator_id: int) -> dict[int, dict]:

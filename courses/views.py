@@ -92,11 +92,18 @@ def catalogue(request):
         + bool(context["current"]["rating"])
         + len(context["current_levels"])
     )
-    query_text = request.GET.get("q", "").strip()
-    if query_text and page.number == 1:
-        services.search_record(
-            query=query_text, results=paginator.count, user=request.user
-        )
+    parsed = course_filter.parsed_query
+    if parsed:
+        context["corrected_query"] = parsed.corrected_text
+        if paginator.count == 0:
+            context["suggestions"] = selectors.search_suggestions(
+                parsed, categories=context["categories"]
+            )
+        if page.number == 1:
+            # Searches without results feed the analytics dashboards.
+            services.search_record(
+                query=parsed.text, results=paginator.count, user=request.user
+            )
     if request.htmx and not request.htmx.boosted:
         return render(request, "courses/_catalogue_results.html", context)
     return render(request, "courses/catalogue.html", context)

@@ -14,6 +14,7 @@ same tastes and the recommender has structure to find.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import random
@@ -108,3 +109,29 @@ class SeedStep:
     order: int
     name: str
     run: Callable[[SeedContext], None]
+
+
+@contextlib.contextmanager
+def side_effects_applied_directly() -> Iterator[None]:
+    """Run the tasks that seeding triggers in this process, not in the worker.
+
+    Points, badges, levels, notifications and recommendation signals of the
+    demo data are applied as each step commits (through the same tasks and
+    services as in production), so that `make run` leaves the worker no
+    backlog. The demo addresses are fictional: their emails are delivered to
+    Django's dummy backend (the outbox rows are marked sent).
+    """
+    from celery import current_app
+    from django.test.utils import override_settings
+
+    conf = current_app.conf
+    saved = (conf.task_always_eager, conf.task_eager_propagates)
+    conf.task_always_eager = True
+    conf.task_eager_propagates = True
+    try:
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
+        ):
+            yield
+    finally:
+        conf.task_always_eager, conf.task_eager_propagates = saved

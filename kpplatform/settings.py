@@ -294,6 +294,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # them in a "control" folder in the current directory.
         "control_folder": str(_BROKER_DIR / "control"),
         "store_processed": False,
+        # How long an idle consumer waits before it looks at the folder again
+        # (kombu's default is a second per message fetch, too slow for a
+        # person waiting on their points).
+        "polling_interval": env.float("CELERY_FS_POLLING_INTERVAL", default=0.1),
     }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="django-db")
 CELERY_RESULT_EXTENDED = True

@@ -1,24 +1,74 @@
 """The one access rule: may this user open this lesson?
 
-Lesson pages, the API and protected media downloads all ask `can_open_lesson`.
-Other apps extend the rule by registering a provider (commerce registers
-memberships): a callable `(user, course) -> bool` that grants access to the
-whole course while it returns True. Providers must be cheap (one query).
+Lesson pages, the API and protected media downloads all ask `can_open_lesson`;
+lists (community spaces, search, suggestions) filter with `courses_open_to`,
+the same rule as a queryset. No other app rebuilds it.
+
+Other apps extend the rule by registering a provider (memberships, see
+`learning.offers`): a callable `(user, course) -> bool` that grants access to
+the whole course while it returns True, and its list form, a callable
+`(user) -> Q` over courses (subqueries only, so that a list costs no extra
+query). Providers must be cheap (one query). A provider registered without a
+list form opens single courses only.
 """
 
 from collections.abc import Callable
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
 from courses.models import Course, Lesson
 
 AccessProvider = Callable[[object, Course], bool]
+AccessScope = Callable[[object], Q]
 _providers: list[AccessProvider] = []
+_scopes: dict[AccessProvider, AccessScope] = {}
+OPEN_STATUSES = (Course.Status.PUBLISHED, Course.Status.ARCHIVED)
 
 
-def register_access_provider(provider: AccessProvider) -> AccessProvider:
-    """Add a way to reach a course's content (usable as a decorator)."""
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+def register_access_provider(
+    provider: AccessProvider | None = None, *, courses: AccessScope | None = None
+):
+    """Add a way to reach a course's content (usable as a decorator).
+
+    `courses` is the provider's list form: the courses it opens to a user, as
+    a `Q` over `Course`.
+    """
+
+    def register(provider: AccessProvider) -> AccessProvider:
+        if provider not in _providers:
+            _providers.append(provider)
+        if courses is not None:
+            _scopes[provider] = courses
+        return provider
+
+    return register if provider is None else register(provider)
+
+
+def courses_open_to(user) -> QuerySet[Course]:
+    """Every course whose lessons `user` may open: `can_open_course` as a queryset.
+
+    Use it in `filter(course__in=...)`: it is a subquery, no extra query.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Course.objects.none()
+    if user.is_staff:
+        return Course.objects.all()
+    from .models import Enrollment
+
+    granted = Q(
+        Exists(
+            Enrollment.objects.filter(
+                user_id=user.pk, course_id=OuterRef("pk"), is_active=True
+            )
+        )
+    )
+    for provider in _providers:
+        scope = _scopes.get(provider)
+        if scope is not None:
+            granted |= scope(user)
+    return Course.objects.filter(
+        Q(creator_id=user.pk) | (Q(status__in=OPEN_STATUSES) & granted)
+    )
 
 
 def can_open_course(user, course: Course) -> bool:
@@ -27,10 +77,7 @@ def can_open_course(user, course: Course) -> bool:
         return False
     if user.is_staff or course.creator_id == user.pk:
         return True
-    if (
-        course.status != Course.Status.PUBLISHED
-        and course.status != Course.Status.ARCHIVED
-    ):
+    if course.status not in OPEN_STATUSES:
         return False
     from .models import Enrollment
 

@@ -13,9 +13,13 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.urls import NoReverseMatch
-from django.utils import timezone
 
 from commerce import registry
+from commerce.selectors import (
+    live_items_covering,
+    membership_courses_q,
+    membership_covers,
+)
 from courses.models import Course
 
 from .access import register_access_provider
@@ -27,8 +31,6 @@ SELLABLE = (Course.Status.PUBLISHED,)
 
 def _covered_elsewhere(*, user, course_id: int, order_item) -> bool:
     """Whether another live purchase of `user` still gives `course_id`."""
-    from commerce.selectors import live_items_covering
-
     return any(
         item.pk != order_item.pk
         for item in live_items_covering(user_id=user.pk, course_id=course_id)
@@ -210,19 +212,12 @@ registry.register_offer_type(
 # --- memberships --------------------------------------------------------------------
 
 
-@register_access_provider
+def membership_courses(user) -> Q:
+    """The courses an active membership opens to `user` (the list form)."""
+    return membership_courses_q(user_id=user.pk)
+
+
+@register_access_provider(courses=membership_courses)
 def membership_access(user, course: Course) -> bool:
     """An active membership period covers the course (site-wide or the creator's)."""
-    from commerce.models import Subscription
-
-    now = timezone.now()
-    return (
-        Subscription.objects.filter(
-            user=user,
-            starts_at__lte=now,
-            ends_at__gt=now,
-            revoked_at__isnull=True,
-        )
-        .filter(Q(creator_id__isnull=True) | Q(creator_id=course.creator_id))
-        .exists()
-    )
+    return membership_covers(user_id=user.pk, creator_id=course.creator_id)

@@ -398,6 +398,26 @@ def quiz_for_editor(lesson: Lesson) -> tuple[Quiz, list[Question], int]:
     return quiz, questions, quiz.attempts.count()
 
 
+# --- Statistics for other apps (rewards: quality scores and creator levels) ----
+
+
+def completion_counts(course_id: int) -> dict:
+    """Enrolments of a course (revoked included) and how many were completed."""
+    return Enrollment.objects.filter(course_id=course_id).aggregate(
+        n=Count("id"), done=Count("id", filter=Q(completed_at__isnull=False))
+    )
+
+
+def active_learner_count(course_ids) -> int:
+    """Distinct learners with an active enrolment in any of the courses."""
+    return (
+        Enrollment.objects.filter(course_id__in=list(course_ids), is_active=True)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+
+
 # --- Learning paths ---------------------------------------------------------------
 
 

@@ -21,14 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.money import MoneyField
+
 ZERO = Decimal("0.00")
 
 
 def money_field(verbose_name, **kwargs):
-    """Amounts as commerce stores them (12 digits, 2 decimal places)."""
+    """Amounts as commerce stores them: exact minor units (core.money)."""
     kwargs.setdefault("max_digits", 12)
     kwargs.setdefault("decimal_places", 2)
-    return models.DecimalField(verbose_name, **kwargs)
+    return MoneyField(verbose_name, **kwargs)
 
 
 def protected_storage():

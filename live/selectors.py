@@ -372,6 +372,19 @@ def day_schedule(day: date) -> dict:
     return {"day": day, "lectures": lectures, "bookings": bookings}
 
 
+def cancelled_lecture_ids_with_tickets(*, limit: int = 50) -> list[int]:
+    """Cancelled lectures whose tickets are still active or held (to refund)."""
+    return list(
+        Ticket.objects.filter(
+            lecture__status=LiveLecture.Status.CANCELLED,
+            status__in=[Ticket.Status.ACTIVE, Ticket.Status.HELD],
+        )
+        .order_by("lecture_id")
+        .values_list("lecture_id", flat=True)
+        .distinct()[:limit]
+    )
+
+
 # --- paid questions -----------------------------------------------------------------------
 
 

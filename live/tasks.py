@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import services
-from .models import LiveLecture, Ticket
+from . import selectors, services
 
 RETRY = {
     "autoretry_for": (ConnectionError, TimeoutError),
@@ -32,15 +31,7 @@ def bookings_expire_unconfirmed_task() -> int:
 @shared_task
 def live_reconcile_task() -> dict[str, int]:
     """Finish refunds a failure left behind: cancelled lectures, ended bookings."""
-    lecture_ids = list(
-        Ticket.objects.filter(
-            lecture__status=LiveLecture.Status.CANCELLED,
-            status__in=[Ticket.Status.ACTIVE, Ticket.Status.HELD],
-        )
-        .order_by("lecture_id")
-        .values_list("lecture_id", flat=True)
-        .distinct()[:50]
-    )
+    lecture_ids = selectors.cancelled_lecture_ids_with_tickets(limit=50)
     tickets = sum(services.lecture_tickets_refund(lecture_id=pk) for pk in lecture_ids)
     return {"tickets": tickets, "bookings": services.bookings_refund_due()}
 

@@ -25,6 +25,7 @@ from .models import (
     CreatorLevel,
     ExpertApplication,
     ExpertAttachment,
+    LearnerLevel,
     LevelThreshold,
     PointAdjustment,
     PointBalance,
@@ -553,3 +554,31 @@ admin_console.queue_register(
     query="status__exact=pending",
     order=50,
 )
+
+
+@admin.register(LearnerLevel)
+class LearnerLevelAdmin(admin.ModelAdmin):
+    """Learner levels: names in both languages and the points each needs."""
+
+    list_display = ["min_points", "name_zh", "name_en", "color"]
+    list_editable = ["name_zh", "name_en", "color"]
+    ordering = ["min_points"]
+
+    def _changed(self) -> None:
+        from django.core.cache import cache
+
+        from .selectors import LEARNER_LEVELS_CACHE_KEY
+
+        cache.delete(LEARNER_LEVELS_CACHE_KEY)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._changed()

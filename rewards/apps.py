@@ -7,7 +7,9 @@ class RewardsConfig(AppConfig):
     verbose_name = _("Rewards")
 
     def ready(self) -> None:
-        from . import integrations, receivers, selectors
+        from commerce.registry import register_commission_provider
+
+        from . import receivers, selectors
 
         receivers.connect()
         # Consultations (live) ask rewards who is a certified expert.
@@ -15,4 +17,4 @@ class RewardsConfig(AppConfig):
 
         register_certified_experts(selectors.certified_experts_queryset)
         # Creator-level perk: commerce asks for a commission rate per creator.
-        integrations.register_commission_provider(selectors.commission_rate_for)
+        register_commission_provider(selectors.commission_rate_for)

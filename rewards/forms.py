@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Category, Course
+from courses import selectors as course_selectors
 
 from .models import RUBRIC, Challenge, QualityReview
 
@@ -101,7 +101,7 @@ def check_upload(upload) -> None:
 class ExpertApplicationForm(BootstrapMixin, forms.Form):
     field = forms.ModelChoiceField(
         label=_("Field"),
-        queryset=Category.objects.filter(parent__isnull=True),
+        queryset=course_selectors.top_categories(),
     )
     title = forms.CharField(label=_("Professional title"), max_length=120)
     credentials = forms.CharField(
@@ -161,10 +161,9 @@ class ChallengeForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        courses = Course.objects.filter(status=Course.Status.PUBLISHED)
-        if not user.is_staff:
-            courses = courses.filter(creator=user)
-        self.fields["course"].queryset = courses.order_by("title")
+        self.fields["course"].queryset = course_selectors.published_courses_run_by(
+            user
+        ).order_by("title")
 
     def clean_starts_on(self):
         starts_on = self.cleaned_data["starts_on"]

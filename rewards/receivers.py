@@ -92,6 +92,14 @@ def on_user_suspended(sender, *, user_id, until=None, reason="", **kw):
     )
 
 
+def on_user_suspension_lifted(sender, *, user_id, until=None, **kw):
+    _later(
+        tasks.suspension_end_task,
+        user_id=user_id,
+        until=str(until) if until else None,
+    )
+
+
 def on_lesson_completed(sender, *, lesson_id, course_id, user_id, **kw):
     _award(
         Event.LESSON_COMPLETED,
@@ -191,6 +199,17 @@ def on_consultation_rated(sender, *, booking_id, expert_id, learner_id, rating, 
     )
 
 
+def on_paid_question_accepted(sender, *, question_id, expert_id, asker_id, **kw):
+    """An answer the asker accepted (or did not object to) earns the expert points."""
+    _award(
+        Event.PAID_QUESTION_ACCEPTED,
+        user_id=expert_id,
+        source_key=f"paid_question:{question_id}",
+        object_key=f"paid_question:{question_id}",
+        actor_id=asker_id,
+    )
+
+
 def on_daily_visit(sender, *, user_id, date, **kw):
     _award(Event.DAILY_VISIT, user_id=user_id, source_key=f"day:{date}")
 
@@ -203,6 +222,7 @@ CONNECTIONS = [
     (events.thread_featured, on_thread_featured),
     (events.post_removed, on_post_removed),
     (events.user_suspended, on_user_suspended),
+    (events.user_suspension_lifted, on_user_suspension_lifted),
     (events.lesson_completed, on_lesson_completed),
     (events.course_completed, on_course_completed),
     (events.review_created, on_review_created),
@@ -212,6 +232,7 @@ CONNECTIONS = [
     (events.item_refunded, on_item_refunded),
     (events.daily_visit, on_daily_visit),
     (events.consultation_rated, on_consultation_rated),
+    (events.paid_question_accepted, on_paid_question_accepted),
 ]
 
 

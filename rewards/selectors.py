@@ -18,9 +18,12 @@ from .models import (
     CourseQuality,
     CreatorLevel,
     ExpertApplication,
+    LearnerLevel,
     LevelThreshold,
     PointBalance,
     PointEntry,
+    Redemption,
+    RedemptionRate,
 )
 
 User = get_user_model()
@@ -179,6 +182,7 @@ def profile_summary(user) -> dict:
         "balance": balance_of(user.pk),
         "badges": badges,
         "level": CreatorLevel.objects.filter(user_id=user.pk).first(),
+        "learner_level": learner_levels_for([user.pk]).get(user.pk),
         "is_expert": is_certified_expert(user),
     }
 
@@ -262,8 +266,99 @@ def weekly_top(*, limit: int = 5) -> list[dict]:
     return rows
 
 
+# --- For batch jobs (beat tasks) ------------------------------------------------
+
+
+def redemption_rate() -> RedemptionRate:
+    """The exchange rate; its defaults, unsaved, until staff save one.
+
+    A read never writes: `RedemptionRate.current()` (which creates the row)
+    is for services.
+    """
+    return RedemptionRate.objects.filter(pk=1).first() or RedemptionRate(pk=1)
+
+
+def users_with_points_since(since):
+    """Ids of users whose ledger moved since `since` (lazy, for iteration)."""
+    return (
+        PointEntry.objects.filter(created_at__gte=since)
+        # Not the default ordering: DISTINCT would keep one row per entry.
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def pending_redemption_ids():
+    """Ids of redemptions still waiting for their coupon (lazy)."""
+    return Redemption.objects.filter(status=Redemption.Status.PENDING).values_list(
+        "pk", flat=True
+    )
+
+
 def expert_applications_pending_count() -> int:
     """Expert certification applications waiting for staff."""
     return ExpertApplication.objects.filter(
         status=ExpertApplication.Status.PENDING
     ).count()
+
+
+# --- Learner levels ---------------------------------------------------------------
+
+LEARNER_LEVELS_CACHE_KEY = "rewards:learner_levels"
+
+
+def learner_levels() -> list[dict]:
+    """The levels staff set, lowest first (cached; the admin clears it)."""
+    levels = cache.get(LEARNER_LEVELS_CACHE_KEY)
+    if levels is None:
+        levels = list(
+            LearnerLevel.objects.order_by("min_points").values(
+                "min_points", "name_zh", "name_en", "color"
+            )
+        )
+        cache.set(LEARNER_LEVELS_CACHE_KEY, levels, timeout=300)
+    return levels
+
+
+def earned_points(user_ids) -> dict[int, int]:
+    """Points each user earned in all (awards and reversals): one query."""
+    rows = (
+        PointEntry.objects.filter(user_id__in=list(user_ids), kind__in=EARNED_KINDS)
+        .values("user_id")
+        .annotate(total=Sum("points"))
+    )
+    return {row["user_id"]: max(0, row["total"] or 0) for row in rows}
+
+
+def learner_level_for_points(points: int, levels: list[dict]) -> dict | None:
+    """The level reached with `points`, with the next one and what is missing."""
+    current, following = None, None
+    for level in levels:
+        if level["min_points"] <= points:
+            current = level
+        elif following is None:
+            following = level
+    if current is None:
+        return None
+    return {
+        **current,
+        "points": points,
+        "next": following,
+        "missing": following["min_points"] - points if following else 0,
+    }
+
+
+def learner_levels_for(user_ids) -> dict[int, dict]:
+    """Each user's learner level (users below the first level are left out)."""
+    user_ids = [i for i in dict.fromkeys(user_ids) if i is not None]
+    levels = learner_levels()
+    if not user_ids or not levels:
+        return {}
+    points = earned_points(user_ids)
+    result = {}
+    for user_id in user_ids:
+        level = learner_level_for_points(points.get(user_id, 0), levels)
+        if level is not None:
+            result[user_id] = level
+    return result

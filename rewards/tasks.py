@@ -6,15 +6,12 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.contrib.auth import get_user_model
-from django.urls import reverse
 from django.utils import timezone
 
 from core.tasks import IDEMPOTENT
-from notifications.services import notification_send
+from courses import selectors as course_selectors
 
-from . import services
-from .models import BadgeAward, PointEntry, Redemption
+from . import selectors, services
 
 logger = logging.getLogger(__name__)
 RETRY = {
@@ -40,13 +37,7 @@ def points_award_task(
     course_id: int | None = None,
 ) -> int | None:
     if course_id is not None and category_id is None:
-        from courses.models import Course
-
-        category_id = (
-            Course.objects.filter(pk=course_id)
-            .values_list("category_id", flat=True)
-            .first()
-        )
+        category_id = course_selectors.course_category_id(course_id)
     entry = services.points_award(
         event=event,
         user_id=user_id,
@@ -90,6 +81,14 @@ def suspension_record_task(*, user_id: int, until: str | None, reason: str = "")
 
 
 @shared_task(**AWARD)
+def suspension_end_task(*, user_id: int, until: str | None = None) -> bool:
+    from django.utils.dateparse import parse_datetime
+
+    until_at = parse_datetime(until) if until else None
+    return services.suspension_end(user_id=user_id, until=until_at) is not None
+
+
+@shared_task(**AWARD)
 def badges_evaluate_task(*, user_id: int) -> int:
     return len(services.badges_evaluate(user_id=user_id))
 
@@ -98,11 +97,7 @@ def badges_evaluate_task(*, user_id: int) -> int:
 def badges_evaluate_recent_task(days: int = 2) -> int:
     """Beat: evaluate badges of everyone whose ledger moved lately (periods expire too)."""
     since = timezone.now() - timedelta(days=days)
-    user_ids = (
-        PointEntry.objects.filter(created_at__gte=since)
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
+    user_ids = selectors.users_with_points_since(since)
     count = 0
     for user_id in user_ids.iterator():
         badges_evaluate_task.delay(user_id=user_id)
@@ -118,11 +113,7 @@ def course_quality_recompute_task(*, course_id: int) -> str | None:
 
 @shared_task(**IDEMPOTENT)
 def course_quality_recompute_all_task() -> int:
-    from courses.models import Course
-
-    ids = Course.objects.filter(status=Course.Status.PUBLISHED).values_list(
-        "pk", flat=True
-    )
+    ids = course_selectors.published_course_ids()
     count = 0
     for course_id in ids.iterator():
         services.course_quality_recompute(course_id=course_id)
@@ -139,9 +130,7 @@ def creator_level_recompute_task(*, creator_id: int) -> str | None:
 @shared_task(**IDEMPOTENT)
 def creator_levels_recompute_all_task() -> int:
     """Nightly: every creator with a course (after quality is recomputed)."""
-    from courses.models import Course
-
-    creator_ids = Course.objects.values_list("creator_id", flat=True).distinct()
+    creator_ids = course_selectors.creator_ids_with_courses()
     count = 0
     for creator_id in creator_ids.iterator():
         services.creator_level_recompute(creator_id=creator_id)
@@ -175,12 +164,8 @@ def redemption_fulfil_task(self, *, redemption_id: int, valid_days: int = 30):
 @shared_task
 def redemptions_retry_pending_task() -> int:
     """Beat: issue coupons of redemptions still pending (e.g. commerce was down)."""
-    from .models import RedemptionRate
-
-    valid_days = RedemptionRate.current().coupon_valid_days
-    ids = Redemption.objects.filter(status=Redemption.Status.PENDING).values_list(
-        "pk", flat=True
-    )
+    valid_days = selectors.redemption_rate().coupon_valid_days
+    ids = selectors.pending_redemption_ids()
     count = 0
     for redemption_id in ids.iterator():
         redemption_fulfil_task.delay(redemption_id=redemption_id, valid_days=valid_days)
@@ -190,33 +175,9 @@ def redemptions_retry_pending_task() -> int:
 
 @shared_task(**RETRY)
 def notify_level_up_task(*, user_id: int, level: str) -> bool:
-    user = get_user_model().objects.filter(pk=user_id).first()
-    if user is None:
-        return False
-    # One per level and day: a retried task does not tell (or email) twice.
-    notification_send(
-        recipient=user,
-        kind="level_up",
-        params={"level": level},
-        url=reverse("rewards:my_points"),
-        dedupe_key=f"rewards.level:{level}:{timezone.localdate().isoformat()}",
-    )
-    return True
+    return services.level_up_notify(user_id=user_id, level=level)
 
 
 @shared_task(**RETRY)
 def notify_badge_task(*, award_id: int) -> bool:
-    award = (
-        BadgeAward.objects.select_related("badge", "user").filter(pk=award_id).first()
-    )
-    if award is None:
-        return False
-    notification_send(
-        recipient=award.user,
-        kind="badge",
-        target=award.badge,
-        params={"badge_zh": award.badge.name_zh, "badge_en": award.badge.name_en},
-        url=reverse("rewards:badges"),
-        dedupe_key=f"rewards.badge_award:{award.pk}",
-    )
-    return True
+    return services.badge_award_notify(award_id=award_id)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.money import format_money
-from courses.models import Category, Course
+from courses import selectors as course_selectors
 from learning.access import can_open_course
 
 from . import selectors, services
@@ -23,7 +23,6 @@ from .models import (
     ChallengeParticipant,
     ExpertAttachment,
     QualityReview,
-    RedemptionRate,
 )
 
 
@@ -42,7 +41,7 @@ def leaderboard(request):
     period = request.GET.get("period", "week")
     if period not in selectors.PERIODS:
         period = "week"
-    categories = list(Category.objects.filter(parent__isnull=True))
+    categories = list(course_selectors.top_categories())
     category = next(
         (c for c in categories if c.slug == request.GET.get("category")), None
     )
@@ -50,6 +49,9 @@ def leaderboard(request):
         period=period, category_id=category.pk if category else None, limit=20
     )
     selectors.attach_badges([row["user"] for row in rows])
+    levels = selectors.learner_levels_for([row["user"].pk for row in rows])
+    for row in rows:
+        row["learner_level"] = levels.get(row["user"].pk)
     return render(
         request,
         "rewards/leaderboard.html",
@@ -70,7 +72,7 @@ def leaderboard(request):
 
 @login_required
 def my_points(request):
-    rate = RedemptionRate.current()
+    rate = selectors.redemption_rate()
     return render(
         request,
         "rewards/my_points.html",
@@ -222,11 +224,7 @@ def expert_attachment(request, pk):
 
 @login_required
 def quality_review(request, course_id):
-    course = get_object_or_404(
-        Course.objects.select_related("creator"),
-        pk=course_id,
-        status=Course.Status.PUBLISHED,
-    )
+    course = course_selectors.published_course_or_404(course_id)
     if not selectors.is_certified_expert(request.user):
         messages.error(request, _("Only certified experts can write quality reviews."))
         return redirect("rewards:expert_apply")

@@ -144,3 +144,47 @@ def test_the_verification_email_of_a_new_signup_names_the_platform(client):
     assert "example.com" not in message.subject + message.body
     assert "Hello" not in message.body
     assert message.body.rstrip().endswith("kp.test")
+
+
+def test_a_person_who_reads_english_gets_later_emails_in_english(client):
+    """The language switcher is remembered; emails sent later (a notification,
+    the creator decision) are written in it, not in the site's default."""
+    from accounts.models import CreatorApplication
+    from accounts.tasks import creator_application_notify
+    from notifications.models import OutboxEmail
+    from notifications.selectors import recipient_language
+
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    user.profile.refresh_from_db()
+    assert user.profile.language == "en"
+    assert recipient_language(user) == "en"
+    application = CreatorApplication.objects.create(
+        user=user,
+        motivation="teach",
+        expertise="psychology",
+        status=CreatorApplication.Status.APPROVED,
+    )
+    creator_application_notify(application_id=application.pk)
+    email = OutboxEmail.objects.get(recipient=user)
+    assert email.subject == "[Knowledge Platform] You are now a creator"
+    assert "Your application to become a creator was approved" in email.body
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    user.profile.refresh_from_db()
+    assert user.profile.language == "zh-hans"
+
+
+def test_the_signup_language_is_remembered(client):
+    from accounts.models import Profile
+
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "reader@kp.test",
+            "password1": "a-long-and-unusual-passphrase-42",
+            "password2": "a-long-and-unusual-passphrase-42",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert Profile.objects.get(user__email="reader@kp.test").language == "en"

@@ -364,6 +364,7 @@ def user_suspend(
 def suspension_lift(
     *, suspension: Suspension, moderator, reason: str = ""
 ) -> Suspension:
+    """End a suspension now; recorded and announced (points are earned again)."""
     _require_staff(moderator)
     suspension = Suspension.objects.select_for_update(of=("self",)).get(
         pk=suspension.pk
@@ -376,5 +377,14 @@ def suspension_lift(
             action=ModerationAction.Action.LIFT,
             target_user=suspension.user,
             reason=reason,
+        )
+        # Other apps (rewards: points) end their side of it too; a second
+        # suspension still running keeps its end.
+        remaining = selectors.active_suspension(suspension.user)
+        events.send_on_commit(
+            events.user_suspension_lifted,
+            sender=Suspension,
+            user_id=suspension.user_id,
+            until=remaining.until.isoformat() if remaining is not None else None,
         )
     return suspension

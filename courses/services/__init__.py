@@ -5,7 +5,7 @@ did through `core.events` after commit. Bad input raises
 `django.core.exceptions.ValidationError` with a message for the user;
 acting on someone else's course raises `PermissionDenied`.
 
-One module per domain (lifecycle, curriculum, search, reviews); this package
+One module per domain (lifecycle, curriculum, search, reviews, counters); this package
 re-exports their public names, so callers keep `from courses import services`.
 Uploaded files are checked by `courses.validators`.
 """
@@ -17,6 +17,7 @@ from courses.validators import (
     validate_video_file,
 )
 
+from .counters import course_counters_refresh, course_learners_add
 from .curriculum import (
     LESSON_FIELDS,
     attachment_create,
@@ -43,7 +44,6 @@ from .lifecycle import (
     course_update,
 )
 from .reviews import (
-    course_counters_refresh,
     is_enrolled,
     review_create,
     review_hide,
@@ -52,7 +52,6 @@ from .reviews import (
 )
 from .search import (
     _save_search,  # re-exported for tests that index fixtures by hand
-    course_search_document,
     course_search_vectors_refresh,
     course_view_record,
     search_record,
@@ -71,8 +70,8 @@ __all__ = [
     "course_counters_refresh",
     "course_create",
     "course_feature",
+    "course_learners_add",
     "course_reject",
-    "course_search_document",
     "course_search_vectors_refresh",
     "course_submit_for_review",
     "course_update",

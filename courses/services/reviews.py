@@ -1,13 +1,10 @@
 """Reviews (one per enrolled learner, answered by the creator, hidden by
-staff), the rating counters they drive, and wishlists."""
+staff) and wishlists; the rating counters follow through `counters`."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,19 +16,7 @@ from courses.models import (
 )
 
 from ._common import _require_staff
-
-
-def course_counters_refresh(*, course_id: int) -> None:
-    """Recompute the denormalised learner and rating counters from the rows."""
-    visible = Review.objects.filter(course_id=course_id, is_hidden=False).aggregate(
-        n=Count("id"), avg=Avg("rating")
-    )
-    learners = Course.objects.get(pk=course_id).enrollments.filter(is_active=True)
-    Course.objects.filter(pk=course_id).update(
-        rating_count=visible["n"] or 0,
-        rating_average=Decimal(str(visible["avg"] or 0)).quantize(Decimal("0.01")),
-        learner_count=learners.count(),
-    )
+from .counters import course_counters_refresh
 
 
 def is_enrolled(*, user, course: Course) -> bool:

@@ -174,9 +174,6 @@ def seed_courses(ctx: SeedContext) -> None:
                 is_featured=not bench and index % 11 == 0,
                 published_at=published if status == Course.Status.PUBLISHED else None,
                 submitted_at=now if status == Course.Status.IN_REVIEW else None,
-                search_document=" ".join(
-                    [title, subtitle, " ".join(description.split()), name]
-                ).lower(),
             )
         )
     Course.objects.bulk_create(new_courses, batch_size=1000)

@@ -19,14 +19,13 @@ import datetime as dt
 import random
 from collections import defaultdict
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Profile, User
 from core.markdown import LESSON_ARTICLE, render_markdown
 from courses.models import Category, Course, Lesson
 from demo.seeding import SeedContext, SeedStep, load_data
+from demo.seeds.courses import courses_counters_refresh_all
 from learning.models import (
     Assignment,
     Attempt,
@@ -315,18 +314,8 @@ def seed_enrolments(ctx: SeedContext) -> None:
         if position % LEARNERS_PER_FLUSH == 0:
             batch.flush()  # bounded memory at --scale bench
     batch.flush()
-    Course.objects.filter(status=Course.Status.PUBLISHED).update(
-        learner_count=Coalesce(
-            Subquery(
-                Enrollment.objects.filter(course=OuterRef("pk"), is_active=True)
-                .order_by()
-                .values("course")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            ),
-            0,
-        )
-    )
+    # Rows were written in bulk: set the counters to match, in one statement.
+    courses_counters_refresh_all()
     ctx.log(
         "  " + ", ".join(f"{name}: {count} new" for name, count in batch.totals.items())
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core import events
 from courses.models import Course, Lesson
+from courses.services import course_learners_add
 
 from ..models import (
     Enrollment,
@@ -38,9 +39,7 @@ def enrollment_create(*, user, course: Course, source: str) -> Enrollment:
         enrollment.save(
             update_fields=["is_active", "source", "revoked_at", "revoked_reason"]
         )
-    Course.objects.filter(pk=course.pk).update(
-        learner_count=Enrollment.objects.filter(course=course, is_active=True).count()
-    )
+    course_learners_add(course_id=course.pk, delta=+1)
     events.send_on_commit(
         events.enrollment_created,
         sender=Enrollment,
@@ -64,9 +63,7 @@ def enrollment_revoke(*, user, course: Course, reason: str) -> Enrollment | None
     enrollment.revoked_at = timezone.now()
     enrollment.revoked_reason = reason[:200]
     enrollment.save(update_fields=["is_active", "revoked_at", "revoked_reason"])
-    Course.objects.filter(pk=course.pk).update(
-        learner_count=Enrollment.objects.filter(course=course, is_active=True).count()
-    )
+    course_learners_add(course_id=course.pk, delta=-1)
     events.send_on_commit(
         events.enrollment_revoked,
         sender=Enrollment,

@@ -51,3 +51,20 @@ def rewards_course(course, user=None):
 @register.simple_tag
 def rewards_weekly_top(limit=5):
     return selectors.weekly_top(limit=limit)
+
+
+@register.inclusion_tag("rewards/_learner_level.html")
+def learner_level_badge(level, with_progress=False):
+    """A learner level (from `selectors.learner_levels_for`) in the reader's language."""
+    if not level:
+        return {"level": None}
+    english = (get_language() or settings.LANGUAGE_CODE).startswith("en")
+    following = level.get("next")
+    return {
+        "level": level,
+        "name": level["name_en"] if english else level["name_zh"],
+        "next_name": (following["name_en"] if english else following["name_zh"])
+        if following
+        else "",
+        "with_progress": with_progress,
+    }

@@ -206,3 +206,16 @@ def test_anonymous_visits_send_nothing(client, db):
     finally:
         events.daily_visit.disconnect(receiver)
     assert received == []
+
+
+def test_an_old_account_without_a_profile_opens_its_pages_without_a_write(client, user):
+    """Opening the profile editor or onboarding creates nothing; saving does."""
+    Profile.objects.filter(user=user).delete()
+    client.force_login(user)
+    for name in ("accounts:profile_edit", "accounts:onboarding"):
+        response = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200, name
+    assert not Profile.objects.filter(user=user).exists()
+    response = _post_profile(client, display_name="Old Timer")
+    assert response.status_code == 302
+    assert Profile.objects.get(user=user).display_name == "Old Timer"

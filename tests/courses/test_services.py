@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core import events
 from courses import services
 from courses.models import Course, CourseStatusChange, Lesson, Review
+from learning.services import enrollment_create
 from tests.courses.factories import EnrollmentFactory, ReviewFactory
 from tests.factories import (
     CategoryFactory,
@@ -302,7 +303,8 @@ def test_review_only_for_enrolled_once_and_counters(
     with pytest.raises(ValidationError) as error:
         services.review_create(course=course, user=learner, rating=5)
     assert "报名" in error.value.messages[0]
-    EnrollmentFactory(user=learner, course=course)
+    # Enrolments go through learning's service, which moves the learner count.
+    enrollment_create(user=learner, course=course, source="free")
     created = record(events.review_created)
     with django_capture_on_commit_callbacks(execute=True):
         services.review_create(course=course, user=learner, rating=4, text="好")
@@ -310,7 +312,7 @@ def test_review_only_for_enrolled_once_and_counters(
         services.review_create(course=course, user=learner, rating=5)
     assert "已经评价过" in error.value.messages[0]
     other = UserFactory()
-    EnrollmentFactory(user=other, course=course)
+    enrollment_create(user=other, course=course, source="free")
     services.review_create(course=course, user=other, rating=5)
     course.refresh_from_db()
     assert course.rating_count == 2

@@ -89,3 +89,36 @@ def test_demo_learner_can_log_in(client, tiny_scale):
         "/accounts/login/", {"login": "learner1@demo.kp", "password": "demo-pass-2026"}
     )
     assert response.status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seeding_leaves_the_worker_no_backlog(tiny_scale, settings):
+    """`make run` seeds, then starts the worker: nothing may wait in the broker.
+
+    The side effects of the demo data (points, badges, notifications, emails)
+    are applied while seeding, so a learner's first action is the only thing
+    in the queue.
+    """
+    from celery import current_app
+
+    from core.models import TaskOutbox
+    from notifications.models import Notification
+    from rewards.models import PointEntry
+
+    conf = current_app.conf
+    saved = conf.task_always_eager
+    conf.task_always_eager = False  # as under `make run`: a real broker
+    try:
+        with current_app.connection_for_write() as connection:
+            queue = connection.default_channel
+            queue.queue_purge("celery")
+            call_command("seed_demo", verbosity=0)
+            waiting = queue.queue_declare("celery", passive=True).message_count
+    finally:
+        conf.task_always_eager = saved
+    assert waiting == 0
+    assert TaskOutbox.objects.count() == 0
+    assert conf.task_always_eager == saved
+    # Applied, not dropped.
+    assert PointEntry.objects.exists()
+    assert Notification.objects.exists()

@@ -157,3 +157,64 @@ def test_submission_files_only_for_author_creator_and_staff(people):
         response = client_for(people[who]).get(url)
         assert response.status_code == 200, who
         assert b"".join(response.streaming_content) == b"my answer"
+
+
+def test_lists_and_single_courses_follow_one_rule(paid_course, people):
+    """`courses_open_to` (lists) opens exactly what `can_open_course` opens."""
+    from commerce.services import subscription_start
+    from courses.models import Course
+    from learning.access import can_open_course, courses_open_to
+    from tests.commerce.factories import PlanFactory
+    from tests.factories import CourseFactory, UserFactory
+
+    course = paid_course["course"]
+    draft = CourseFactory(creator=course.creator, status=Course.Status.DRAFT)
+    elsewhere = CourseFactory(price="50.00")
+    courses = [course, draft, elsewhere]
+    site_member, column_member, revoked = UserFactory(), UserFactory(), UserFactory()
+    subscription_start(user=site_member, plan=PlanFactory(), order_item=None)
+    subscription_start(
+        user=column_member, plan=PlanFactory(creator=course.creator), order_item=None
+    )
+    services.enrollment_create(user=revoked, course=course, source="purchase")
+    services.enrollment_revoke(user=revoked, course=course, reason="refund")
+    everyone = {
+        **people,
+        "site_member": site_member,
+        "column_member": column_member,
+        "revoked": revoked,
+    }
+    listed_for = {}
+    for who, user in everyone.items():
+        listed = set(
+            courses_open_to(user)
+            .filter(pk__in=[c.pk for c in courses])
+            .values_list("pk", flat=True)
+        )
+        assert listed == {c.pk for c in courses if can_open_course(user, c)}, who
+        listed_for[who] = listed
+    assert listed_for["column_member"] == {course.pk}
+    assert listed_for["site_member"] == {course.pk, elsewhere.pk}
+    assert listed_for["creator"] == {course.pk, draft.pk}
+    assert listed_for["revoked"] == listed_for["stranger"] == set()
+
+
+def test_a_member_finds_the_course_space_in_lists(paid_course, people):
+    """A membership opens the course's private space in lists as on its page."""
+    from commerce.services import subscription_start
+    from community import selectors as community_selectors
+    from community.services import space_ensure_for_course
+    from tests.commerce.factories import PlanFactory
+    from tests.factories import UserFactory
+
+    course = paid_course["course"]
+    space = space_ensure_for_course(course=course)
+    member = UserFactory()
+    assert space not in community_selectors.visible_spaces(member)
+    subscription_start(
+        user=member, plan=PlanFactory(creator=course.creator), order_item=None
+    )
+    assert community_selectors.can_view_space(member, space)
+    assert space in community_selectors.visible_spaces(member)
+    assert space not in community_selectors.visible_spaces(people["stranger"])
+    assert space in community_selectors.visible_spaces(people["enrolled"])

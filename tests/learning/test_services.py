@@ -57,6 +57,22 @@ def test_enrollment_create_is_idempotent_and_counts_learners(user):
     assert course.learner_count == 1
 
 
+def test_learner_count_moves_once_per_enrol_and_revoke(user):
+    """The count follows enrolments starting and ending, never twice for one."""
+    course = CourseFactory()
+    other = UserFactory()
+    services.enrollment_create(user=user, course=course, source="free")
+    services.enrollment_create(user=other, course=course, source="free")
+    services.enrollment_revoke(user=user, course=course, reason="refund")
+    services.enrollment_revoke(user=user, course=course, reason="refund again")
+    course.refresh_from_db()
+    assert course.learner_count == 1
+    services.enrollment_create(user=user, course=course, source="purchase")
+    services.enrollment_create(user=user, course=course, source="purchase")
+    course.refresh_from_db()
+    assert course.learner_count == 2
+
+
 def test_revoked_enrollment_is_reactivated(user):
     course = CourseFactory()
     services.enrollment_create(user=user, course=course, source="purchase")

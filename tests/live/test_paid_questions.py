@@ -314,3 +314,20 @@ def test_expert_profile_shows_answered_questions_response_rate_and_price(
     assert stats["answered"] == 1
     assert stats["expired"] == 1
     assert stats["response_rate"] == 50
+
+
+def test_an_accepted_answer_earns_the_expert_points_once(
+    pay, django_capture_on_commit_callbacks
+):
+    from rewards.models import Event, PointEntry, PointRule
+
+    PointRule.objects.create(event=Event.PAID_QUESTION_ACCEPTED, points=20)
+    question, _ = ask_and_pay(pay, django_capture_on_commit_callbacks)
+    question = answer(question, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.question_accept(question=question, asker=question.asker)
+        services.question_accept(question=question, asker=question.asker)
+    entries = PointEntry.objects.filter(
+        user=question.expert.user, rule__event="paid_question_accepted"
+    )
+    assert [e.points for e in entries] == [20]

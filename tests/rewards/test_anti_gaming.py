@@ -134,3 +134,48 @@ def test_suspension_reverses_points_from_the_account_actions(send, old_user):
     vote(send, 5, cheat, bystander, post_id=9)
     assert selectors.balance_of(friend.pk) == 10
     assert selectors.balance_of(cheat.pk) == 0
+
+
+def test_lifting_a_suspension_unblocks_points(
+    send, old_user, django_capture_on_commit_callbacks
+):
+    """A moderator lifts a suspension early: the account earns points again."""
+    from community import services as community_services
+    from tests.factories import StaffFactory
+
+    PointRuleFactory(event=Event.POST_UPVOTED, points=10)
+    member, voter, moderator = old_user(), old_user(), StaffFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        suspension = community_services.user_suspend(
+            user=member, moderator=moderator, days=30, reason="spam"
+        )
+    vote(send, 1, member, voter, post_id=1)
+    assert selectors.balance_of(member.pk) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        community_services.suspension_lift(
+            suspension=suspension, moderator=moderator, reason="appeal upheld"
+        )
+    vote(send, 2, member, voter, post_id=2)
+    assert selectors.balance_of(member.pk) == 10
+
+
+def test_a_second_suspension_still_running_keeps_points_blocked(
+    send, old_user, django_capture_on_commit_callbacks
+):
+    from community import services as community_services
+    from tests.factories import StaffFactory
+
+    PointRuleFactory(event=Event.POST_UPVOTED, points=10)
+    member, voter, moderator = old_user(), old_user(), StaffFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        longer = community_services.user_suspend(
+            user=member, moderator=moderator, days=30, reason="spam"
+        )
+        shorter = community_services.user_suspend(
+            user=member, moderator=moderator, days=3, reason="again"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        community_services.suspension_lift(suspension=longer, moderator=moderator)
+    vote(send, 1, member, voter, post_id=1)
+    assert selectors.balance_of(member.pk) == 0
+    assert Suspension.objects.get(user=member).until == shorter.until

@@ -243,3 +243,26 @@ def test_expert_reviews_and_completion_move_the_score():
     assert q1.expert_reviews == 1 and q1.rating_component > q2.rating_component
     assert q2.completion_rate > q1.completion_rate
     assert CourseQuality.objects.count() == 2
+
+
+def test_the_hourly_badge_sweep_queues_one_evaluation_per_person(monkeypatch):
+    """Not one per ledger entry: that flooded the embedded worker after seeding."""
+    from rewards import tasks
+    from rewards.models import PointEntry
+
+    PointRuleFactory(event=Event.LESSON_COMPLETED, points=2)
+    busy, quiet = UserFactory(), UserFactory()
+    for n in range(5):
+        services.points_award(
+            event=Event.LESSON_COMPLETED, user_id=busy.pk, source_key=f"lesson:{n}"
+        )
+    services.points_award(
+        event=Event.LESSON_COMPLETED, user_id=quiet.pk, source_key="lesson:1"
+    )
+    assert PointEntry.objects.count() == 6
+    queued = []
+    monkeypatch.setattr(
+        tasks.badges_evaluate_task, "delay", lambda **kw: queued.append(kw)
+    )
+    assert tasks.badges_evaluate_recent_task() == 2
+    assert sorted(q["user_id"] for q in queued) == sorted([busy.pk, quiet.pk])

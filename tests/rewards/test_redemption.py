@@ -5,16 +5,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from rewards import integrations, selectors, services
+from rewards import selectors, services
 from rewards.models import PointEntry, Redemption, RedemptionRate
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-needs_commerce = pytest.mark.skipif(
-    not integrations.coupons_available(),
-    reason="commerce.services.coupon_issue has not landed on this branch yet",
-)
 
 
 @pytest.fixture
@@ -74,7 +69,6 @@ def test_failed_coupon_returns_the_points(rate, rich):
     assert selectors.balance_of(rich.pk) == 1000 == selectors.ledger_sum(rich.pk)
 
 
-@needs_commerce
 def test_redemption_issues_a_commerce_coupon(
     rate, rich, django_capture_on_commit_callbacks
 ):
@@ -93,14 +87,13 @@ def test_redemption_issues_a_commerce_coupon(
 
 
 def test_coupon_failure_after_retries_refunds_the_points(rate, rich, monkeypatch):
-    from rewards import integrations as integ
+    from rewards.services import redemption as redemption_services
     from rewards.tasks import redemption_fulfil_task
 
     def broken(**kwargs):
         raise RuntimeError("coupon service down")
 
-    monkeypatch.setattr(integ, "coupons_available", lambda: True)
-    monkeypatch.setattr(integ, "coupon_issue", broken)
+    monkeypatch.setattr(redemption_services, "coupon_issue", broken)
     redemption = services.redemption_create(user=rich, points=400)
     # An early attempt fails and asks to be retried: still pending, points held.
     with pytest.raises(Exception, match="coupon service down"):

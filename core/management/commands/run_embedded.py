@@ -34,6 +34,9 @@ class Command(BaseCommand):
                 "-B",
                 "--loglevel=INFO",
                 "--concurrency=2",
+                # A few messages in hand per process: the filesystem broker is
+                # read by polling, and one at a time left the pool idle.
+                "--prefetch-multiplier=4",
                 "--scheduler",
                 "django_celery_beat.schedulers:DatabaseScheduler",
             ]

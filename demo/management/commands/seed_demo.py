@@ -4,7 +4,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from demo.seeding import SCALES, SeedContext, login_hint
+from demo.seeding import (
+    SCALES,
+    SeedContext,
+    login_hint,
+    side_effects_applied_directly,
+)
 from demo.seeds import collect_steps
 
 
@@ -29,12 +34,13 @@ class Command(BaseCommand):
             scale=scale, seed=seed, stdout=self.stdout, quiet=verbosity == 0
         )
         wanted = set(only.split(",")) if only else None
-        for step in collect_steps():
-            if wanted and step.name not in wanted:
-                continue
-            ctx.log(f"· {step.name}")
-            with transaction.atomic():
-                step.run(ctx)
+        with side_effects_applied_directly():
+            for step in collect_steps():
+                if wanted and step.name not in wanted:
+                    continue
+                ctx.log(f"· {step.name}")
+                with transaction.atomic():
+                    step.run(ctx)
         if verbosity:
             self.stdout.write(self.style.SUCCESS("Demo data ready."))
             self.stdout.write(login_hint())

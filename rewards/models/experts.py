@@ -1,0 +1,98 @@
+"""Expert certification: applications and their protected attachments."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ExpertApplication(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="expert_applications",
+        verbose_name=_("applicant"),
+    )
+    field = models.ForeignKey(
+        "courses.Category",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("field"),
+    )
+    title = models.CharField(_("professional title"), max_length=120)
+    credentials = models.TextField(
+        _("credentials"),
+        max_length=4000,
+        help_text=_("Degrees, positions, publications, years of practice."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+
+    class Meta:
+        verbose_name = _("expert application")
+        verbose_name_plural = _("expert applications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="rewards_one_pending_expert_application",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.field} ({self.get_status_display()})"
+
+
+def expert_attachment_upload_to(instance: "ExpertAttachment", filename: str) -> str:
+    return f"expert-applications/{instance.application_id}/{filename}"
+
+
+def _protected_storage():
+    from django.core.files.storage import storages
+
+    return storages["protected"]
+
+
+class ExpertAttachment(models.Model):
+    application = models.ForeignKey(
+        ExpertApplication,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("application"),
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=expert_attachment_upload_to,
+        storage=_protected_storage,
+        max_length=300,
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    size_bytes = models.PositiveBigIntegerField(_("size"), default=0)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -42,6 +42,8 @@ class RangeForm(forms.Form):
     )
 
     def __init__(self, *args, categories=(), **kwargs):
+        end = timezone.localdate()
+        kwargs.setdefault("initial", {"start": end - dt.timedelta(days=29), "end": end})
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("All categories")), *categories]
         for name in ("start", "end"):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 from health_check.views import HealthCheckView
 
+from core.pagecache import anonymous_page_cache
 from core.redirects import safe_next
 from core.signals import language_chosen
 
@@ -36,6 +37,9 @@ def home_blocks() -> tuple[str, ...]:
     return tuple(found)
 
 
+@anonymous_page_cache(
+    groups=["courses", "community", "live", "recommendations", "rewards"]
+)
 def home(request):
     """The landing page; each app contributes a block (its home_block.html)."""
     return render(request, "home.html", {"home_blocks": home_blocks()})

@@ -171,6 +171,11 @@ class Course(models.Model):
                 name="courses_sort_rating",
             ),
             models.Index(fields=["status", "price", "id"], name="courses_sort_price"),
+            # The home page's featured courses (course_tags.featured_courses).
+            models.Index(
+                fields=["status", "-is_featured", "-learner_count", "-id"],
+                name="courses_featured_first",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

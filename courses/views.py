@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.pagecache import anonymous_page_cache
 from core.redirects import safe_next
 
 from . import selectors, services
@@ -49,7 +50,15 @@ def _flash_errors(request, error: ValidationError) -> None:
 # --- catalogue -----------------------------------------------------------------
 
 
+def _catalogue_cache_hit(request, extra, *args, **kwargs) -> None:
+    if extra:
+        services.search_record(
+            query=extra["query"], results=extra["results"], user=request.user
+        )
+
+
 @require_GET
+@anonymous_page_cache(groups=["courses"], on_hit=_catalogue_cache_hit)
 def catalogue(request):
     course_filter = CourseFilter(request.GET, queryset=selectors.catalogue_queryset())
     paginator = Paginator(course_filter.qs, CATALOGUE_PAGE_SIZE)
@@ -93,6 +102,7 @@ def catalogue(request):
         + len(context["current_levels"])
     )
     parsed = course_filter.parsed_query
+    searched = None
     if parsed:
         context["corrected_query"] = parsed.corrected_text
         if paginator.count == 0:
@@ -104,15 +114,28 @@ def catalogue(request):
             services.search_record(
                 query=parsed.text, results=paginator.count, user=request.user
             )
+            searched = {"query": parsed.text, "results": paginator.count}
     if request.htmx and not request.htmx.boosted:
-        return render(request, "courses/_catalogue_results.html", context)
-    return render(request, "courses/catalogue.html", context)
+        response = render(request, "courses/_catalogue_results.html", context)
+    else:
+        response = render(request, "courses/catalogue.html", context)
+    response.pagecache_extra = searched
+    return response
 
 
 # --- course page -----------------------------------------------------------------
 
 
+def _course_cache_hit(request, course_id, *args, **kwargs) -> None:
+    if course_id:
+        services.course_view_record(course_id=course_id, user=request.user)
+
+
 @require_GET
+@anonymous_page_cache(
+    groups=["courses", "community", "live", "recommendations", "rewards"],
+    on_hit=_course_cache_hit,
+)
 def course_detail(request, slug: str):
     course = selectors.course_for_page(slug=slug, user=request.user)
     user = request.user
@@ -122,7 +145,7 @@ def course_detail(request, slug: str):
     my_review_exists = (
         user.is_authenticated and course.reviews.filter(user=user).exists()
     )
-    services.course_view_record(course=course, user=user)
+    services.course_view_record(course_id=course.pk, user=user)
     context = {
         "course": course,
         "sections": selectors.course_syllabus(course),
@@ -135,7 +158,9 @@ def course_detail(request, slug: str):
         "review_form": ReviewForm() if enrolled and not my_review_exists else None,
         "reply_form": ReplyForm() if is_owner and not as_learner else None,
     }
-    return render(request, "courses/detail.html", context)
+    response = render(request, "courses/detail.html", context)
+    response.pagecache_extra = course.pk
+    return response
 
 
 @login_required

@@ -9,6 +9,7 @@ from demo.seeding import SeedStep
 
 from . import (
     accounts,
+    analytics,
     commerce,
     community,
     courses,
@@ -31,6 +32,7 @@ SEED_MODULES = (
     live,
     live_questions,
     recommendations,
+    analytics,
 )
 
 

@@ -50,7 +50,7 @@ def _data():
     return learner, course, lessons, space, thread
 
 
-def _pages(course, lessons, space, thread, *, signed_in: bool) -> list[str]:
+def _pages(course, lessons, space, thread, *, signed_in) -> list[str]:
     pages = [
         reverse("home"),
         reverse("courses:catalogue"),
@@ -63,6 +63,15 @@ def _pages(course, lessons, space, thread, *, signed_in: bool) -> list[str]:
         reverse("commerce:plans"),
         reverse("learning:path_list"),
     ]
+    if signed_in == "creator":
+        return [
+            reverse("courses:studio"),
+            reverse("courses:studio_course", args=[course.pk]),
+            reverse("courses:studio_learners", args=[course.pk]),
+            reverse("commerce:studio_revenue"),
+            reverse("learning:studio_grading"),
+            reverse("learning:studio_paths"),
+        ]
     if signed_in:
         pages += [
             reverse("learning:my_learning"),
@@ -107,11 +116,14 @@ def _violations(page, path: str) -> list[str]:
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
-@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "learner"])
+@pytest.mark.parametrize(
+    "signed_in", [False, True, "creator"], ids=["visitor", "learner", "creator"]
+)
 def test_main_pages_have_no_wcag_aa_violation(browser, live_server, locale, signed_in):
     learner, course, lessons, space, thread = _data()
     if signed_in:
-        context = logged_in_context(browser, live_server, learner, locale=locale)
+        user = course.creator if signed_in == "creator" else learner
+        context = logged_in_context(browser, live_server, user, locale=locale)
     else:
         context = browser.new_context(
             base_url=live_server.url,
@@ -122,7 +134,7 @@ def test_main_pages_have_no_wcag_aa_violation(browser, live_server, locale, sign
     try:
         found = []
         paths = _pages(course, lessons, space, thread, signed_in=signed_in)
-        assert len(paths) >= 11
+        assert len(paths) >= (6 if signed_in == "creator" else 11)
         for path in paths:
             found += _violations(page, path)
     finally:

@@ -106,10 +106,13 @@ def manage(*args: str, env: dict, capture: bool = True) -> str:
         [PYTHON, str(ROOT / "manage.py"), *args],
         env=env,
         cwd=ROOT,
-        check=True,
         capture_output=capture,
         text=True,
     )
+    if result.returncode:
+        raise SystemExit(
+            f"manage.py {args[0]} failed ({result.returncode}):\n{result.stderr or ''}"
+        )
     return result.stdout if capture else ""
 
 

@@ -261,7 +261,9 @@ def main() -> int:
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": SETTINGS,
         "PYTHONPATH": str(ROOT),
-        "CELERY_TASK_ALWAYS_EAGER": "1",
+        # Tasks go to the broker, as in production: run eagerly, every
+        # search recorded on a cached page would be analysed inside the request.
+        "CELERY_TASK_ALWAYS_EAGER": "0",
         # Production settings refuse the development key and the dummy gateway.
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(64),
         "ALLOW_TEST_PAYMENTS": "1",

@@ -25,11 +25,14 @@ from .paths import can_manage_path, path_save
 from .progress import (
     MAX_POSITION_SECONDS,
     SELF_COMPLETED_KINDS,
+    VIDEO_WATCHED_SHARE,
+    assignments_awaiting_pass,
     course_progress_percent,
     enrollment_progress_refresh,
     lesson_mark_completed,
     lesson_view_record,
     progress_record,
+    video_seconds_needed,
 )
 from .quizzes import (
     AttemptLimitReached,
@@ -67,6 +70,9 @@ __all__ = [
     "lesson_view_record",
     "normalise_text_answer",
     "progress_record",
+    "video_seconds_needed",
+    "assignments_awaiting_pass",
+    "VIDEO_WATCHED_SHARE",
     "question_choices_check",
     "question_delete",
     "question_save",

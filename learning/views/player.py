@@ -153,6 +153,20 @@ def lesson(request, lesson_id: int, *, submission_form=None):
         or render_markdown(current.body, profile=LESSON_ARTICLE),
         "is_hls": not current.video_file
         and ".m3u8" in current.video_url.split("?", 1)[0].lower(),
+        # Completion rules shown to the learner (learning/services/progress.py).
+        "video_needed_seconds": services.video_seconds_needed(current),
+        "watched_seconds": mine.watched_seconds if mine else 0,
+        "video_needed_minutes": -(-services.video_seconds_needed(current) // 60),
+        "watched_minutes": (mine.watched_seconds if mine else 0) // 60,
+        "certificate_waits_for": (
+            services.assignments_awaiting_pass(
+                user_id=request.user.pk, course_id=course.pk
+            )
+            if enrollment is not None
+            and enrollment.completed_at is not None
+            and not getattr(enrollment, "certificate", None)
+            else []
+        ),
     }
     if current.kind == Lesson.Kind.QUIZ:
         context.update(
@@ -229,9 +243,18 @@ def lesson_complete(request, lesson_id: int):
     """ "Mark as read" for articles (and "done" for videos)."""
     current = _open_or_403(request, lesson_id)
     try:
-        services.progress_record(user=request.user, lesson=current, completed=True)
+        entry = services.progress_record(
+            user=request.user, lesson=current, completed=True
+        )
     except ValidationError as error:
         messages.error(request, error_text(error))
+        return redirect("learning:lesson", lesson_id=current.pk)
+    if entry.completed_at is None:
+        messages.error(
+            request,
+            _("Watch at least %(percent)d%% of the video to complete it.")
+            % {"percent": round(services.VIDEO_WATCHED_SHARE * 100)},
+        )
         return redirect("learning:lesson", lesson_id=current.pk)
     messages.success(request, _("Marked as completed."))
     following = parse_id(request.POST.get("next_lesson"))

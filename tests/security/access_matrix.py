@@ -157,6 +157,8 @@ home                                         -                                  
 home                                         -                                                    POST   200 200 200 200 200 200 200
 healthz                                      -                                                    GET    200 200 200 200 200 200 200
 healthz                                      -                                                    POST   405 405 405 405 405 405 405
+favicon                                      -                                                    GET    301 301 301 301 301 301 301
+favicon                                      -                                                    POST   405 405 405 405 405 405 405
 set_language                                 -                                                    GET    405 405 405 405 405 405 405
 set_language                                 -                                                    POST   302 302 302 302 302 302 302
 account_login                                -                                                    GET    200 302 302 302 302 302 302

@@ -4,12 +4,13 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.templatetags.static import static
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 from health_check.views import HealthCheckView
 
@@ -77,3 +78,9 @@ def set_language(request):
         # Emails sent later (notifications, decisions) follow this choice.
         language_chosen.send(sender=None, request=request, language=code)
     return django_set_language(request)
+
+
+@require_GET
+def favicon(request):
+    """`/favicon.ico`, which browsers ask for on every site: the static icon."""
+    return redirect(static("favicon.ico"), permanent=True)

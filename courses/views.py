@@ -91,6 +91,16 @@ def catalogue(request):
         "level_choices": Course.Level.choices,
         "language_choices": Course.Language.choices,
     }
+    # Shown on the phone's "Filters" button, whose panel starts closed.
+    context["active_filter_count"] = (
+        sum(
+            1
+            for key in ("category", "language", "price_type", "price_min", "price_max")
+            if context["current"][key]
+        )
+        + bool(context["current"]["rating"])
+        + len(context["current_levels"])
+    )
     parsed = course_filter.parsed_query
     searched = None
     if parsed:
@@ -304,13 +314,16 @@ def studio_course(request, pk: int):
         else:
             messages.success(request, _("Course saved."))
             return redirect("courses:studio_course", pk=course.pk)
+    sections = selectors.course_syllabus(course)
     return render(
         request,
         "courses/studio/course_edit.html",
         {
             "course": course,
             "form": form,
-            "sections": selectors.course_syllabus(course),
+            "sections": sections,
+            # "Submit for review" is disabled, with the reason, until then.
+            "has_lessons": any(section.lessons.all() for section in sections),
             "section_form": SectionForm(),
             "history": course.status_changes.select_related("actor")[:10],
         },
@@ -441,6 +454,14 @@ def studio_lesson_create(request, section_pk: int):
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            # A quiz or an assignment is not done until its questions or its
+            # task are written: go straight to that editor (learning's page).
+            if lesson.kind == Lesson.Kind.QUIZ:
+                messages.success(request, _("Lesson added. Now write its questions."))
+                return redirect("learning:studio_quiz", lesson.pk)
+            if lesson.kind == Lesson.Kind.ASSIGNMENT:
+                messages.success(request, _("Lesson added. Now describe the task."))
+                return redirect("learning:studio_assignment", lesson.pk)
             messages.success(request, _("Lesson added."))
             return redirect("courses:studio_lesson", pk=lesson.pk)
     return render(

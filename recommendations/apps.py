@@ -14,6 +14,13 @@ class RecommendationsConfig(AppConfig):
         # A new model run changes the related courses on cached course pages.
         for model in (ActiveRun, RelatedCourse):
             invalidate_on_change(model, groups=["recommendations"])
-        from . import receivers
+        from core.cards import card_annotator_register
+
+        from . import receivers, selectors
+
+        # The predicted stars on course cards, one batch per list.
+        card_annotator_register(
+            kind="course", annotate=selectors.card_predicted_ratings
+        )
 
         receivers.connect()

@@ -11,7 +11,7 @@ help:
 	@echo "make run     install, migrate, load demo data, serve on http://127.0.0.1:$(PORT) with a worker"
 	@echo "make test    install dev requirements, run ruff and the whole pytest suite"
 	@echo "make lint    ruff check, format check and the import contracts (.importlinter)"
-	@echo "make bench   benchmarks under bench/ (needs DATABASE_URL on PostgreSQL)"
+	@echo "make bench   benchmarks under bench/ (PostgreSQL DATABASE_URL, REDIS_URL; BENCH=bench_pages for one)"
 	@echo "make vendor  refresh Bootstrap, htmx and Chart.js from npm into static/vendor"
 	@echo "make messages  update and compile the zh-hans catalogue"
 
@@ -68,7 +68,7 @@ audit: install-dev
 	$(PY) scripts/audit.py
 
 bench: install-dev
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH)
 
 vendor:
 	npm install --no-audit --no-fund --silent

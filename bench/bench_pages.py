@@ -1,35 +1,150 @@
-"""Page benchmark: catalogue, course page and lesson page under gunicorn on
-PostgreSQL with the `bench` demo scale (10,000 courses), next to a view that
+"""Page benchmark: what users see, at the `bench` scale, next to a view that
 touches no database.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kp_bench \\
-        .venv/bin/python bench/bench_pages.py [--requests 300] [--threads 4]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kp REDIS_URL=redis://127.0.0.1:6379/1 \\
+        .venv/bin/python bench/bench_pages.py [--duration 5] [--connections 16]
 
-It migrates, seeds `--scale bench` (skipped when the courses are there already),
-starts gunicorn on a free local port, sends a bounded number of requests per
-page from local threads, and prints requests/s, p50 and p99 per page and the
-throughput ratio to the no-DB view.
+1. Seeds `seed_demo --scale bench` (every step: 20,000 learners, 10,000
+   courses, enrolments, orders, community, rewards...) once into its own
+   PostgreSQL database, `<database>_bench` next to DATABASE_URL's (or
+   BENCH_DATABASE_URL); later runs find it seeded and skip this.
+2. Starts gunicorn (3 sync workers, `bench.settings_bench`: DEBUG off, Redis
+   cache and sessions) on a free local port.
+3. Drives every page of issue 18's table and the API lists with wrk (2 threads,
+   16 connections), anonymous and signed in (a session of `learner1@demo.kp`),
+   each one right after the no-DB view `/courses/bench/nodb/`, so that the
+   ratio compares two runs under the same load of the (shared) machine.
+4. Prints req/s, p50, p99, errors (non-2xx, socket errors) and the ratio.
+
+Needs `wrk` (Debian: `apt-get install wrk`).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import secrets
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SETTINGS = "bench.settings_bench"
-SEED_STEPS = "courses.categories,accounts.people,courses.courses"
+NODB = "/courses/bench/nodb/"
+SEEDED_MARK = "bench_seeded_scale"
+
+TARGETS_SCRIPT = r"""
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import get_user_model
+from community.models import Thread
+from courses.models import Course, Lesson
+from learning.models import Enrollment
+
+User = get_user_model()
+learner = User.objects.get(email="learner1@demo.kp")
+course = Course.objects.filter(status="published").order_by("-learner_count", "id").first()
+enrolment = (
+    Enrollment.objects.filter(user=learner, is_active=True)
+    .order_by("-course__learner_count", "id").first()
+)
+lesson = (
+    Lesson.objects.filter(section__course_id=enrolment.course_id)
+    .order_by("section__position", "position", "id").first()
+)
+thread = (
+    Thread.objects.filter(is_deleted=False, space__visibility="public", space__is_active=True)
+    .order_by("-reply_count", "id").first()
+)
+store = import_module(settings.SESSION_ENGINE).SessionStore()
+store[SESSION_KEY] = str(learner.pk)
+store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+store[HASH_SESSION_KEY] = learner.get_session_auth_hash()
+store.create()
+print(course.get_absolute_url())
+print(lesson.pk)
+print(thread.pk)
+print(store.session_key)
+print(Course.objects.filter(status="published").count())
+"""
+
+
+def bench_database_url(database_url: str) -> str:
+    explicit = os.environ.get("BENCH_DATABASE_URL")
+    if explicit:
+        return explicit
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/") or "kp"
+    return urlunsplit(parts._replace(path=f"/{name}_bench"))
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(*args: str, env: dict, capture: bool = True) -> str:
+    result = subprocess.run(  # noqa: S603 (our own manage.py)
+        [PYTHON, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=capture,
+        text=True,
+    )
+    if result.returncode:
+        raise SystemExit(
+            f"manage.py {args[0]} failed ({result.returncode}):\n{result.stderr or ''}"
+        )
+    return result.stdout if capture else ""
+
+
+def sql(env: dict, statement: str) -> str:
+    return manage(
+        "shell",
+        "--no-imports",
+        "-v0",
+        "-c",
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        f"    c.execute({statement!r})\n"
+        "    print(c.fetchone()[0] if c.description else '')",
+        env=env,
+    ).strip()
+
+
+def seed(env: dict, *, force: bool) -> None:
+    manage("migrate", "--noinput", "-v0", env=env)
+    sql(env, f"CREATE TABLE IF NOT EXISTS {SEEDED_MARK} (seconds float)")
+    done = sql(env, f"SELECT count(*) FROM {SEEDED_MARK}")  # noqa: S608 (constant)
+    if done != "0" and not force:
+        print("bench scale already seeded (delete the database to reseed)")
+        return
+    print("seeding --scale bench (every step)…", flush=True)
+    started = time.monotonic()
+    manage("seed_demo", "--scale", "bench", "-v1", env=env, capture=False)
+    seconds = time.monotonic() - started
+    sql(env, f"INSERT INTO {SEEDED_MARK} VALUES ({seconds:.1f})")  # noqa: S608
+    print(f"seeded in {seconds:.0f} s", flush=True)
+    # Fresh planner statistics, as autovacuum would have them in production.
+    sql(env, "VACUUM ANALYZE")
 
 
 def free_port() -> int:
@@ -38,19 +153,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def manage(*args: str, env: dict) -> str:
-    result = subprocess.run(  # noqa: S603 (our own manage.py)
-        [PYTHON, str(ROOT / "manage.py"), *args],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout
-
-
-def wait_until_up(url: str, timeout: float = 60) -> None:
+def wait_until_up(url: str, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -61,49 +164,84 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
-def hit(url: str) -> tuple[float, int]:
-    start = time.perf_counter()
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
-            response.read()
-            status = response.status
-    except urllib.error.HTTPError as error:
-        status = error.code
-    return time.perf_counter() - start, status
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
-def run_page(url: str, *, requests: int, threads: int) -> dict:
-    for _ in range(min(10, requests)):  # warm up caches and connections
-        hit(url)
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-
-    def one(_i):
-        elapsed, status = hit(url)
-        with lock:
-            latencies.append(elapsed)
-            statuses[status] = statuses.get(status, 0) + 1
-
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(one, range(requests)))
-    wall = time.perf_counter() - start
-    latencies.sort()
-    return {
-        "rps": requests / wall,
-        "p50": statistics.median(latencies) * 1000,
-        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-        "statuses": statuses,
-    }
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
 
 
-def main() -> None:
+def wrk(url: str, *, duration: int, connections: int, cookie: str = "") -> dict:
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "--timeout",
+        "10s",
+        "-H",
+        "Accept-Language: zh-hans",
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(  # noqa: S603
+        [*command, url], capture_output=True, text=True, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"\n\s+50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"\n\s+99%\s+(\S+)", out).group(1))
+    errors = 0
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        errors += int(non2xx.group(1))
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    if sockets:
+        errors += sum(int(n) for n in sockets.groups())
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": errors}
+
+
+def pages(course_url: str, lesson_id: str, thread_id: str) -> list[tuple]:
+    """(name, path, signed in, target ratio)"""
+    anonymous, signed_in = 0.50, 0.20
+    return [
+        ("home, anonymous", "/", False, anonymous),
+        ("catalogue", "/courses/", False, anonymous),
+        ('catalogue search "python"', "/courses/?q=python", False, anonymous),
+        ("course page", course_url, False, anonymous),
+        ("community index", "/community/", False, anonymous),
+        ("thread page", f"/community/t/{thread_id}/", False, anonymous),
+        ("leaderboard", "/rewards/leaderboard/", False, anonymous),
+        ("home, signed in", "/", True, signed_in),
+        ("My learning", "/learn/", True, signed_in),
+        ("lesson page, enrolled", f"/learn/lesson/{lesson_id}/", True, signed_in),
+        ("course page, signed in", course_url, True, signed_in),
+        ("API courses", "/api/v1/courses/", False, signed_in),
+        ("API categories", "/api/v1/categories/", False, signed_in),
+        ("API community threads", "/api/v1/community/threads/", False, signed_in),
+        ("API community spaces", "/api/v1/community/spaces/", False, signed_in),
+        ("API live lectures", "/api/v1/live/lectures/", False, signed_in),
+        ("API badges", "/api/v1/rewards/badges/", False, signed_in),
+        ("API my enrolments", "/api/v1/learning/enrollments/", True, signed_in),
+        ("API my notifications", "/api/v1/notifications/", True, signed_in),
+    ]
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--skip-seed", action="store_true")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="measure the bench database as it is (a seed still running elsewhere)",
+    )
+    parser.add_argument("--only", help="run the pages whose name contains this")
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -112,48 +250,39 @@ def main() -> None:
             "bench_pages needs PostgreSQL: set DATABASE_URL=postgres://... "
             "(SQLite figures would say nothing about production)."
         )
+    if not os.environ.get("REDIS_URL"):
+        raise SystemExit("bench_pages needs Redis: set REDIS_URL=redis://...")
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench_pages needs wrk (Debian: apt-get install wrk).")
+    url = bench_database_url(database_url)
+    ensure_database(url)
     env = {
         **os.environ,
+        "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": SETTINGS,
         "PYTHONPATH": str(ROOT),
-        "CELERY_TASK_ALWAYS_EAGER": "1",
+        # Tasks go to the broker, as in production: run eagerly, every
+        # search recorded on a cached page would be analysed inside the request.
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        # Production settings refuse the development key and the dummy gateway.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(64),
+        "ALLOW_TEST_PAYMENTS": "1",
+        # One client address sends every request: lift the anonymous API
+        # throttle (120/min by default), or the lists answer 429.
+        "API_RATE_ANON": "100000000/min",
+        "API_RATE_USER": "100000000/min",
+        "API_RATE_SEARCH": "100000000/min",
     }
-    print("migrating…", flush=True)
-    manage("migrate", "--noinput", "-v0", env=env)
-    if not args.skip_seed:
-        print("seeding --scale bench (courses, people)…", flush=True)
-        started = time.monotonic()
-        manage("seed_demo", "--scale", "bench", "--only", SEED_STEPS, "-v0", env=env)
-        print(f"  seeded in {time.monotonic() - started:.0f}s", flush=True)
-    # Fresh planner statistics, as autovacuum would have them in production.
-    manage(
-        "shell",
-        "--no-imports",
-        "-v0",
-        "-c",
-        "from django.db import connection\n"
-        "connection.cursor().execute('VACUUM ANALYZE')",
-        env=env,
-    )
-    targets = manage(
-        "shell",
-        "--no-imports",
-        "-v0",
-        "-c",
-        "from courses.models import Course, Lesson\n"
-        "from django.urls import NoReverseMatch, reverse\n"
-        "print(Course.objects.filter(status='published').count())\n"
-        "c = Course.objects.filter(status='published').order_by('-learner_count', 'id').first()\n"
-        "print(c.get_absolute_url())\n"
-        "lesson = Lesson.objects.filter(is_free_preview=True, kind='article', "
-        "section__course__status='published').order_by('id').first()\n"
-        "try:\n"
-        "    print(reverse('learning:lesson', args=[lesson.pk]))\n"
-        "except NoReverseMatch:\n"
-        "    print('')\n",
-        env=env,
-    ).split()
-    course_count, course_url, lesson_url = (targets + [""])[:3]
+    print(f"bench database: {url.split('@')[-1]}", flush=True)
+    if args.no_seed:
+        manage("migrate", "--noinput", "-v0", env=env)
+        sql(env, "VACUUM ANALYZE")
+    else:
+        seed(env, force=args.reseed)
+    course_url, lesson_id, thread_id, session, courses = manage(
+        "shell", "--no-imports", "-v0", "-c", TARGETS_SCRIPT, env=env
+    ).split()[-5:]
+    cookie = f"sessionid={session}"
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(  # noqa: S603
@@ -170,46 +299,55 @@ def main() -> None:
         env=env,
         cwd=ROOT,
     )
+    failed = False
     try:
-        wait_until_up(base + "/courses/bench/nodb/")
-        pages = [
-            ("no-DB view", "/courses/bench/nodb/"),
-            ("catalogue", "/courses/"),
-            ("catalogue search 'python'", "/courses/?q=python&sort=relevance"),
-            (
-                "catalogue search '机器学习'",
-                "/courses/?q=%E6%9C%BA%E5%99%A8%E5%AD%A6%E4%B9%A0",
-            ),
-            ("course page", course_url),
-        ]
-        if lesson_url:
-            pages.append(("lesson page (free preview)", lesson_url))
+        wait_until_up(base + NODB)
+        load = os.getloadavg()
         print(
-            f"\n{course_count} published courses · gunicorn {args.workers} sync workers"
-            f" · {args.requests} requests per page · {args.threads} client threads\n"
+            f"\n{courses} published courses · gunicorn {args.workers} sync workers ·"
+            f" wrk 2 threads, {args.connections} connections, {args.duration} s a run"
+            f" · load average {load[0]:.1f} on {os.cpu_count()} cores\n",
+            flush=True,
         )
-        results = []
-        for name, path in pages:
-            results.append(
-                (
-                    name,
-                    path,
-                    run_page(base + path, requests=args.requests, threads=args.threads),
-                )
+        header = (
+            f"| {'page':28} | {'req/s':>7} | {'p50':>8} | {'p99':>8} | {'errors':>6} "
+            f"| {'no-DB req/s':>11} | {'ratio':>5} | target |"
+        )
+        print(header)
+        print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
+        for name, path, signed_in, target in pages(course_url, lesson_id, thread_id):
+            if args.only and args.only.lower() not in name.lower():
+                continue
+            cookie_header = cookie if signed_in else ""
+            # Warm up: first renders fill the caches, as they would be warm.
+            wrk(base + path, duration=1, connections=2, cookie=cookie_header)
+            nodb = wrk(
+                base + NODB, duration=args.duration, connections=args.connections
             )
-        baseline = results[0][2]["rps"]
-        print(
-            f"{'page':32} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs no-DB':>9}  statuses"
-        )
-        for name, _path, r in results:
+            page = wrk(
+                base + path,
+                duration=args.duration,
+                connections=args.connections,
+                cookie=cookie_header,
+            )
+            ratio = page["rps"] / nodb["rps"] if nodb["rps"] else 0.0
+            ok = ratio >= target and page["p99"] < 100 and page["errors"] == 0
+            failed |= page["errors"] > 0
             print(
-                f"{name:32} {r['rps']:8.1f} {r['p50']:8.1f} {r['p99']:8.1f}"
-                f" {r['rps'] / baseline:9.2f}  {r['statuses']}"
+                f"| {name:28} | {page['rps']:7.0f} | {page['p50']:6.1f}ms |"
+                f" {page['p99']:6.1f}ms | {page['errors']:6} | {nodb['rps']:11.0f} |"
+                f" {ratio:5.2f} | {'met' if ok else 'MISSED':6} |",
+                flush=True,
             )
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -394,12 +394,26 @@ class CouponRedemptionAdmin(MoneyAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(SubscriptionPlan)
 class SubscriptionPlanAdmin(MoneyAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "creator", "period", "price", "is_active", "members"]
-    list_filter = ["period", "is_active"]
-    search_fields = ["name", "slug", "creator__email"]
+    list_display = [
+        "name",
+        "creator",
+        "column",
+        "period",
+        "price",
+        "is_active",
+        "members",
+    ]
+    list_filter = ["period", "is_active", ("column", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "slug", "creator__email", "column__title"]
     prepopulated_fields = {"slug": ["name"]}
-    raw_id_fields = ["creator"]
-    list_select_related = ["creator"]
+    raw_id_fields = ["creator", "column"]
+    list_select_related = ["creator", "column"]
+
+    def save_model(self, request, obj, form, change):
+        # A column's plan sells the column's creator's work.
+        if obj.column_id:
+            obj.creator_id = obj.column.creator_id
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         now = timezone.now()

@@ -418,6 +418,7 @@ class SubscriptionPlan(models.Model):
     class Period(models.TextChoices):
         MONTHLY = "monthly", _("Monthly")
         YEARLY = "yearly", _("Yearly")
+        ONCE = "once", _("One-time (for good)")
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
@@ -430,6 +431,16 @@ class SubscriptionPlan(models.Model):
         blank=True,
         related_name="subscription_plans",
         verbose_name=_("creator (column)"),
+    )
+    # A creator's plan sells their column (专栏): its posts, and, as the
+    # creator's membership always did, the creator's courses.
+    column = models.ForeignKey(
+        "courses.Column",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("column"),
     )
     period = models.CharField(_("period"), max_length=8, choices=Period.choices)
     price = MoneyField(_("price"), validators=[MinValueValidator(ZERO)])
@@ -451,6 +462,8 @@ class SubscriptionPlan(models.Model):
 
     @property
     def days(self) -> int:
+        if self.period == self.Period.ONCE:
+            return 365 * 100  # bought once, read for good
         return 365 if self.period == self.Period.YEARLY else 30
 
 

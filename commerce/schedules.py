@@ -27,6 +27,16 @@ SCHEDULES = [
         task="commerce.tasks.subscriptions_expire_task",
         minute="5",
         hour="*",
-        description="Mark finished membership periods expired.",
+        description="Mark finished membership periods expired; tell the members.",
+    ),
+    Schedule(
+        name="commerce: warn of ending memberships",
+        task="commerce.tasks.subscriptions_expiry_notify_task",
+        minute="20",
+        hour="9",
+        description=(
+            "Tell members MEMBERSHIP_EXPIRY_NOTICE_DAYS ahead that a membership "
+            "or column ends (once per period)."
+        ),
     ),
 ]

@@ -145,6 +145,69 @@ def revenue_by_signup_month() -> list[dict]:
     )
 
 
+def plans_on_sale(*, creator_id: int | None = None):
+    """Plans on sale, cheapest first: all of them or one creator's."""
+    from .models import SubscriptionPlan
+
+    plans = SubscriptionPlan.objects.filter(is_active=True).select_related(
+        "creator__profile"
+    )
+    if creator_id is not None:
+        plans = plans.filter(creator_id=creator_id)
+    return list(plans.order_by("price", "pk"))
+
+
+def _live_periods(now=None):
+    from .models import Subscription
+
+    now = now or timezone.now()
+    return Subscription.objects.filter(
+        starts_at__lte=now, ends_at__gt=now, revoked_at__isnull=True
+    )
+
+
+def column_subscribed(*, user_id: int | None, column_id: int) -> bool:
+    """An active period of one of the column's plans (one query)."""
+    if not user_id:
+        return False
+    return _live_periods().filter(user_id=user_id, plan__column_id=column_id).exists()
+
+
+def subscribed_column_ids(*, user_id: int | None) -> set[int]:
+    """The columns the user reads now (one query)."""
+    if not user_id:
+        return set()
+    return set(
+        _live_periods()
+        .filter(user_id=user_id, plan__column_id__isnull=False)
+        .values_list("plan__column_id", flat=True)
+    )
+
+
+def column_subscriber_ids(*, column_id: int) -> list[int]:
+    """Users with an active period of the column's plans (one query)."""
+    return list(
+        _live_periods()
+        .filter(plan__column_id=column_id)
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")
+    )
+
+
+def column_plans(*, column_ids) -> dict[int, list]:
+    """Plans on sale per column, cheapest first (one query)."""
+    from .models import SubscriptionPlan
+
+    result: dict[int, list] = {}
+    rows = SubscriptionPlan.objects.filter(
+        is_active=True, column_id__in=list(column_ids)
+    ).order_by("price", "pk")
+    for plan in rows:
+        result.setdefault(plan.column_id, []).append(plan)
+    return result
+
+
 def ledger_totals() -> dict[str, Decimal]:
     """The books in one place: what came in, went back, was earned or is held.
 

@@ -60,3 +60,8 @@ def earnings_release_task() -> int:
 @shared_task
 def subscriptions_expire_task() -> int:
     return services.subscriptions_expire()
+
+
+@shared_task
+def subscriptions_expiry_notify_task() -> int:
+    return services.subscriptions_expiry_notify()

@@ -7,6 +7,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -47,8 +48,10 @@ def _back(request: HttpRequest, fallback: str = "home") -> HttpResponse:
 
 
 def plans(request: HttpRequest) -> HttpResponse:
-    plan_list = SubscriptionPlan.objects.filter(is_active=True).select_related(
-        "creator__profile"
+    plan_list = (
+        SubscriptionPlan.objects.filter(is_active=True)
+        .select_related("creator__profile", "column")
+        .order_by(F("creator_id").asc(nulls_first=True), "column_id", "price")
     )
     return render(request, "commerce/plans.html", {"plans": plan_list})
 

@@ -7,6 +7,13 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
+        from core.pagecache import invalidate_on_change
+
+        from .models import Post, Space, Tag, Thread, Vote
+
+        # Anonymous pages cached by core.pagecache show these.
+        for model in (Space, Tag, Thread, Post, Vote):
+            invalidate_on_change(model, groups=["community"])
         from . import receivers
 
         receivers.connect()

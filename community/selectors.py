@@ -245,8 +245,10 @@ def best_of(*, user) -> QuerySet[Thread]:
     )
 
 
-def thread_posts(*, thread: Thread, user) -> list[Post]:
+def thread_posts(*, thread: Thread, user) -> QuerySet[Post]:
     """Top-level replies/answers: accepted answer first, then by votes, then age.
+
+    A queryset, for the page to paginate: a thread can have thousands.
 
     Comments are prefetched (one level). Both follow ``visible_posts``;
     deleted replies stay as placeholders so that comments under them keep
@@ -258,7 +260,7 @@ def thread_posts(*, thread: Thread, user) -> list[Post]:
         .select_related("author", "author__profile")
         .order_by("created_at", "id")
     )
-    return list(
+    return (
         visible_posts(user, thread=thread, placeholders=True)
         .filter(kind__in=[Post.Kind.REPLY, Post.Kind.ANSWER])
         .select_related("author", "author__profile")

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.pagecache import anonymous_page_cache
 from core.redirects import safe_next
 
 from . import selectors, services, similarity
@@ -31,6 +32,8 @@ User = get_user_model()
 PAGE_SIZE = 20
 FILTERS = {"unanswered", "featured", "following"}
 SORTS = {"active", "new", "top"}
+COURSE_SPACES_SHOWN = 30
+POSTS_PER_PAGE = 30
 
 
 def _error_text(error: ValidationError) -> str:
@@ -121,11 +124,10 @@ def _page(request, queryset):
 
 
 @require_GET
+@anonymous_page_cache(groups=["community"])
 def index(request: HttpRequest) -> HttpResponse:
-    spaces = list(
-        selectors.visible_spaces(request.user)
-        .select_related("course", "category")
-        .order_by("kind", "position", "-last_activity_at", "id")
+    spaces = selectors.visible_spaces(request.user).order_by(
+        "position", "-last_activity_at", "id"
     )
     current_filter, sort = _list_params(request)
     threads = selectors.thread_list(user=request.user, filter=current_filter, sort=sort)
@@ -133,8 +135,16 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "community/index.html",
         {
-            "topic_spaces": [s for s in spaces if s.kind == Space.Kind.CATEGORY],
-            "course_spaces": [s for s in spaces if s.kind == Space.Kind.COURSE][:30],
+            # One space per category, but one per course: only the 30 most
+            # active course spaces are read, whatever the number of courses.
+            "topic_spaces": list(
+                spaces.filter(kind=Space.Kind.CATEGORY).select_related("category")
+            ),
+            "course_spaces": list(
+                spaces.filter(kind=Space.Kind.COURSE).select_related("course")[
+                    :COURSE_SPACES_SHOWN
+                ]
+            ),
             "page_obj": _page(request, threads),
             "current_filter": current_filter,
             "sort": sort,
@@ -230,13 +240,21 @@ def bookmarks(request: HttpRequest) -> HttpResponse:
 # --- a thread ---------------------------------------------------------------------
 
 
+def _thread_cache_hit(request, extra, pk: int) -> None:
+    services.thread_view_record(thread_id=pk, user=request.user)
+
+
 @require_GET
 @handles_missing("thread")
+@anonymous_page_cache(groups=["community"], on_hit=_thread_cache_hit)
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
-    services.thread_view_record(thread=thread, user=request.user)
+    services.thread_view_record(thread_id=thread.pk, user=request.user)
     opening = selectors.opening_post(thread)
-    posts = selectors.thread_posts(thread=thread, user=request.user)
+    posts_page = Paginator(
+        selectors.thread_posts(thread=thread, user=request.user), POSTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    posts = list(posts_page.object_list)
     post_ids = [p.pk for p in posts] + ([opening.pk] if opening else [])
     for post in posts:
         post_ids.extend(c.pk for c in post.comments.all())
@@ -249,6 +267,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "space": thread.space,
             "opening": opening,
             "posts": posts,
+            "posts_page": posts_page,
             "tags": list(thread.tags.all()),
             "my_votes": selectors.user_votes(user=user, post_ids=post_ids),
             "bookmarked": selectors.is_bookmarked(user=user, thread=thread),

@@ -21,6 +21,9 @@ from django.dispatch import Signal
 # --- courses ---------------------------------------------------------------
 #: A course went live. kwargs: course_id, creator_id
 course_published = Signal()
+#: A column post went live (its first publication only). kwargs: post_id,
+#: column_id, creator_id
+column_post_published = Signal()
 #: Staff rejected a course. kwargs: course_id, creator_id, reason
 course_rejected = Signal()
 #: A learner wrote a review. kwargs: review_id, course_id, user_id, rating
@@ -83,6 +86,10 @@ item_sold = Signal()
 #: kwargs: order_item_id, order_id, user_id, offer_type, offer_id, creator_id,
 #: amount (str Decimal)
 item_refunded = Signal()
+#: A membership or column period ended (expired, or revoked by a refund); the
+#: member may still have another period. kwargs: subscription_id, user_id,
+#: creator_id (or None for a site-wide plan), column_id (or None)
+membership_ended = Signal()
 
 # --- community -------------------------------------------------------------
 #: kwargs: thread_id, space_id, author_id, kind ("discussion" or "question")

@@ -33,6 +33,11 @@ RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 mimetypes.add_type("video/webm", ".webm")
 mimetypes.add_type("video/mp4", ".mp4")
+mimetypes.add_type("audio/mpeg", ".mp3")
+mimetypes.add_type("audio/mp4", ".m4a")
+mimetypes.add_type("audio/ogg", ".ogg")
+mimetypes.add_type("audio/ogg", ".oga")
+mimetypes.add_type("audio/ogg", ".opus")
 
 
 def serve_protected(

@@ -4,15 +4,17 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.templatetags.static import static
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 from health_check.views import HealthCheckView
 
+from core.pagecache import anonymous_page_cache
 from core.redirects import safe_next
 from core.signals import language_chosen
 
@@ -35,6 +37,9 @@ def home_blocks() -> tuple[str, ...]:
     return tuple(found)
 
 
+@anonymous_page_cache(
+    groups=["courses", "community", "live", "recommendations", "rewards"]
+)
 def home(request):
     """The landing page; each app contributes a block (its home_block.html)."""
     return render(request, "home.html", {"home_blocks": home_blocks()})
@@ -73,3 +78,9 @@ def set_language(request):
         # Emails sent later (notifications, decisions) follow this choice.
         language_chosen.send(sender=None, request=request, language=code)
     return django_set_language(request)
+
+
+@require_GET
+def favicon(request):
+    """`/favicon.ico`, which browsers ask for on every site: the static icon."""
+    return redirect(static("favicon.ico"), permanent=True)

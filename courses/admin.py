@@ -18,6 +18,8 @@ from . import selectors, services
 from .forms import RejectForm
 from .models import (
     Category,
+    Column,
+    ColumnPost,
     Course,
     CourseStatusChange,
     Lesson,
@@ -337,6 +339,79 @@ class ReviewAdmin(admin.ModelAdmin):
     def unhide(self, request, queryset):
         for review in queryset.order_by("pk"):
             services.review_hide(review=review, actor=request.user, hidden=False)
+
+
+class ColumnPostInline(admin.TabularInline):
+    model = ColumnPost
+    extra = 0
+    fields = ["title", "kind", "is_free", "is_published", "published_at"]
+    readonly_fields = ["published_at"]
+    show_change_link = True
+
+
+@admin.register(Column)
+class ColumnAdmin(admin.ModelAdmin):
+    list_display = ["title", "creator", "category", "is_published", "created_at"]
+    list_filter = ["is_published", "category"]
+    search_fields = [
+        "title",
+        "slug",
+        "creator__email",
+        "creator__profile__display_name",
+    ]
+    list_select_related = ["creator", "category"]
+    raw_id_fields = ["creator"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "created_at"
+    inlines = [ColumnPostInline]
+    actions = ["publish", "unpublish"]
+
+    def save_model(self, request, obj, form, change):
+        obj.description_html = render_markdown(obj.description, profile=LESSON_ARTICLE)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Publish"))
+    def publish(self, request, queryset):
+        queryset.update(is_published=True)
+
+    @admin.action(description=_("Unpublish"))
+    def unpublish(self, request, queryset):
+        queryset.update(is_published=False)
+
+
+@admin.register(ColumnPost)
+class ColumnPostAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "column",
+        "kind",
+        "is_free",
+        "is_published",
+        "published_at",
+    ]
+    list_filter = ["kind", "is_free", "is_published"]
+    search_fields = ["title", "column__title"]
+    list_select_related = ["column"]
+    raw_id_fields = ["column"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["published_at", "created_at"]
+    actions = ["make_free", "make_paid", "unpublish"]
+
+    def save_model(self, request, obj, form, change):
+        obj.body_html = render_markdown(obj.body, profile=LESSON_ARTICLE)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Free for everybody"))
+    def make_free(self, request, queryset):
+        queryset.update(is_free=True)
+
+    @admin.action(description=_("For subscribers only"))
+    def make_paid(self, request, queryset):
+        queryset.update(is_free=False)
+
+    @admin.action(description=_("Unpublish"))
+    def unpublish(self, request, queryset):
+        queryset.update(is_published=False)
 
 
 # --- The operations console (core/admin_console.py) --------------------------

@@ -7,6 +7,12 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
+        from core.pagecache import invalidate_on_change
+
+        from .models import Category, Course, Lesson, Review, Section
         from .services import search
 
         search._register_courses()
+        # Anonymous pages cached by core.pagecache show these.
+        for model in (Category, Course, Section, Lesson, Review):
+            invalidate_on_change(model, groups=["courses"])

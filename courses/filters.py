@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import quality
 from .models import Category, Course
 from .services import search
 
@@ -22,6 +23,7 @@ SORT_CHOICES = [
     ("popular", _("Most popular")),
     ("newest", _("Newest")),
     ("rating", _("Best rated")),
+    ("best", _("Best quality")),
     ("price_asc", _("Price: low to high")),
     ("price_desc", _("Price: high to low")),
 ]
@@ -104,6 +106,12 @@ class CourseFilter(django_filters.FilterSet):
             if searching:
                 return queryset.order_by("-relevance", *SORTS["popular"])
             sort = "popular"
+        if sort == "best":
+            # The quality score (ratings and expert reviews, Bayesian, with the
+            # completion rate) computed by rewards; ratings break ties.
+            return queryset.annotate(quality_score=quality.quality_score()).order_by(
+                "-quality_score", "-rating_average", "-id"
+            )
         return queryset.order_by(*SORTS.get(sort or "popular", SORTS["popular"]))
 
 

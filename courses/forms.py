@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Category, Course, Lesson
-from .validators import validate_attachment_file, validate_video_file
+from .validators import validate_attachment_file, validate_lesson_media
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -77,8 +77,8 @@ class LessonForm(forms.ModelForm):
     video_file = forms.FileField(
         label=_("Video file"),
         required=False,
-        help_text=_("MP4, WebM or MOV."),
-        widget=forms.ClearableFileInput(attrs={"accept": "video/*"}),
+        help_text=_("MP4, WebM or MOV; for an audio lesson MP3, M4A or OGG."),
+        widget=forms.ClearableFileInput(attrs={"accept": "video/*,audio/*"}),
     )
 
     class Meta:
@@ -97,7 +97,7 @@ class LessonForm(forms.ModelForm):
         upload = self.cleaned_data.get("video_file")
         if upload:
             try:
-                validate_video_file(upload)
+                validate_lesson_media(upload, kind=self.data.get("kind", ""))
             except ValidationError as error:
                 raise ValidationError(error.message_dict["video_file"]) from None
         return upload

@@ -171,6 +171,11 @@ class Course(models.Model):
                 name="courses_sort_rating",
             ),
             models.Index(fields=["status", "price", "id"], name="courses_sort_price"),
+            # The home page's featured courses (course_tags.featured_courses).
+            models.Index(
+                fields=["status", "-is_featured", "-learner_count", "-id"],
+                name="courses_featured_first",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -267,6 +272,7 @@ def lesson_video_upload_to(instance: "Lesson", filename: str) -> str:
 class Lesson(models.Model):
     class Kind(models.TextChoices):
         VIDEO = "video", _("Video")
+        AUDIO = "audio", _("Audio")
         ARTICLE = "article", _("Article")
         QUIZ = "quiz", _("Quiz")
         ASSIGNMENT = "assignment", _("Assignment")
@@ -403,6 +409,112 @@ class Wishlist(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ♥ {self.course}"
+
+
+# --- Columns (专栏): a creator's series of posts, sold by subscription ----------
+
+
+class Column(models.Model):
+    """A creator's series of posts (articles and audio) published over time.
+
+    Sold through commerce's subscription plans that name the column (monthly,
+    yearly or one-time); who may read a post is decided in learning.access.
+    """
+
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="columns",
+        verbose_name=_("creator"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True, allow_unicode=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description (Markdown)"), blank=True)
+    description_html = models.TextField(editable=False, blank=True)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="columns",
+        verbose_name=_("category"),
+    )
+    is_published = models.BooleanField(_("published"), default=False, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("column")
+        verbose_name_plural = _("columns")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:column", kwargs={"slug": self.slug})
+
+    @property
+    def placeholder_hue(self) -> int:
+        return (self.pk or 0) * 47 % 360
+
+
+def column_audio_upload_to(instance: "ColumnPost", filename: str) -> str:
+    return f"column-audio/{instance.column_id}/{filename}"
+
+
+class ColumnPost(models.Model):
+    """One post of a column: an article, or audio with show notes."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("Article")
+        AUDIO = "audio", _("Audio")
+
+    column = models.ForeignKey(
+        Column, on_delete=models.CASCADE, related_name="posts", verbose_name=_("column")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=Kind.choices, default=Kind.ARTICLE
+    )
+    body = models.TextField(_("text (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    preview = models.TextField(
+        _("preview"),
+        blank=True,
+        help_text=_("Shown to readers without a subscription; empty: the opening."),
+    )
+    audio_file = models.FileField(
+        _("audio file"),
+        upload_to=column_audio_upload_to,
+        storage=protected_storage,
+        blank=True,
+        max_length=300,
+    )
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), default=0)
+    is_free = models.BooleanField(
+        _("free to read"), default=False, help_text=_("Everybody may read it.")
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(
+        _("published"), null=True, blank=True, db_index=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("column post")
+        verbose_name_plural = _("column posts")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["column", "is_published", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "learning:column_post",
+            kwargs={"slug": self.column.slug, "pk": self.pk},
+        )
 
 
 class SearchTerm(models.Model):

@@ -80,3 +80,47 @@ def validate_attachment_file(upload: UploadedFile) -> None:
                 % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
             }
         )
+
+
+AUDIO_EXTENSIONS = {".mp3", ".m4a", ".ogg", ".oga", ".opus"}
+
+
+def looks_like_audio(head: bytes) -> bool:
+    """MP3 (an ID3 tag or an MPEG frame sync), M4A (an "ftyp" box), Ogg ("OggS")."""
+    if head[:3] == b"ID3":
+        return True
+    if len(head) >= 2 and head[0] == 0xFF and (head[1] & 0xE0) == 0xE0:
+        return True
+    return head[4:8] == b"ftyp" or head[:4] == b"OggS"
+
+
+def validate_audio_file(upload: UploadedFile, *, field: str = "audio_file") -> None:
+    """Refuse anything that is not MP3, M4A or Ogg audio by its content, or too big."""
+    ext = os.path.splitext(upload.name or "")[1].lower()
+    if upload.size > settings.VIDEO_MAX_BYTES:
+        raise ValidationError(
+            {
+                field: _("The audio file is too large (limit %(mb)d MB).")
+                % {"mb": settings.VIDEO_MAX_BYTES // (1024 * 1024)}
+            }
+        )
+    content_type = (getattr(upload, "content_type", "") or "").lower()
+    head = upload.read(16)
+    upload.seek(0)
+    if (
+        ext not in AUDIO_EXTENSIONS
+        or not looks_like_audio(head)
+        or (content_type and not content_type.startswith(("audio/", "application/")))
+    ):
+        raise ValidationError(
+            {field: _("Upload an MP3, M4A or OGG audio file.")},
+            code="not_audio",
+        )
+
+
+def validate_lesson_media(upload: UploadedFile, *, kind: str) -> None:
+    """A lesson's media file: audio for an audio lesson, video otherwise."""
+    if kind == "audio":
+        validate_audio_file(upload, field="video_file")
+    else:
+        validate_video_file(upload)

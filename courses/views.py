@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.pagecache import anonymous_page_cache
 from core.redirects import safe_next
 
 from . import selectors, services
@@ -49,7 +50,15 @@ def _flash_errors(request, error: ValidationError) -> None:
 # --- catalogue -----------------------------------------------------------------
 
 
+def _catalogue_cache_hit(request, extra, *args, **kwargs) -> None:
+    if extra:
+        services.search_record(
+            query=extra["query"], results=extra["results"], user=request.user
+        )
+
+
 @require_GET
+@anonymous_page_cache(groups=["courses"], on_hit=_catalogue_cache_hit)
 def catalogue(request):
     course_filter = CourseFilter(request.GET, queryset=selectors.catalogue_queryset())
     paginator = Paginator(course_filter.qs, CATALOGUE_PAGE_SIZE)
@@ -82,7 +91,18 @@ def catalogue(request):
         "level_choices": Course.Level.choices,
         "language_choices": Course.Language.choices,
     }
+    # Shown on the phone's "Filters" button, whose panel starts closed.
+    context["active_filter_count"] = (
+        sum(
+            1
+            for key in ("category", "language", "price_type", "price_min", "price_max")
+            if context["current"][key]
+        )
+        + bool(context["current"]["rating"])
+        + len(context["current_levels"])
+    )
     parsed = course_filter.parsed_query
+    searched = None
     if parsed:
         context["corrected_query"] = parsed.corrected_text
         if paginator.count == 0:
@@ -94,15 +114,28 @@ def catalogue(request):
             services.search_record(
                 query=parsed.text, results=paginator.count, user=request.user
             )
+            searched = {"query": parsed.text, "results": paginator.count}
     if request.htmx and not request.htmx.boosted:
-        return render(request, "courses/_catalogue_results.html", context)
-    return render(request, "courses/catalogue.html", context)
+        response = render(request, "courses/_catalogue_results.html", context)
+    else:
+        response = render(request, "courses/catalogue.html", context)
+    response.pagecache_extra = searched
+    return response
 
 
 # --- course page -----------------------------------------------------------------
 
 
+def _course_cache_hit(request, course_id, *args, **kwargs) -> None:
+    if course_id:
+        services.course_view_record(course_id=course_id, user=request.user)
+
+
 @require_GET
+@anonymous_page_cache(
+    groups=["courses", "community", "live", "recommendations", "rewards"],
+    on_hit=_course_cache_hit,
+)
 def course_detail(request, slug: str):
     course = selectors.course_for_page(slug=slug, user=request.user)
     user = request.user
@@ -112,7 +145,7 @@ def course_detail(request, slug: str):
     my_review_exists = (
         user.is_authenticated and course.reviews.filter(user=user).exists()
     )
-    services.course_view_record(course=course, user=user)
+    services.course_view_record(course_id=course.pk, user=user)
     context = {
         "course": course,
         "sections": selectors.course_syllabus(course),
@@ -125,7 +158,9 @@ def course_detail(request, slug: str):
         "review_form": ReviewForm() if enrolled and not my_review_exists else None,
         "reply_form": ReplyForm() if is_owner and not as_learner else None,
     }
-    return render(request, "courses/detail.html", context)
+    response = render(request, "courses/detail.html", context)
+    response.pagecache_extra = course.pk
+    return response
 
 
 @login_required
@@ -279,13 +314,16 @@ def studio_course(request, pk: int):
         else:
             messages.success(request, _("Course saved."))
             return redirect("courses:studio_course", pk=course.pk)
+    sections = selectors.course_syllabus(course)
     return render(
         request,
         "courses/studio/course_edit.html",
         {
             "course": course,
             "form": form,
-            "sections": selectors.course_syllabus(course),
+            "sections": sections,
+            # "Submit for review" is disabled, with the reason, until then.
+            "has_lessons": any(section.lessons.all() for section in sections),
             "section_form": SectionForm(),
             "history": course.status_changes.select_related("actor")[:10],
         },
@@ -416,6 +454,14 @@ def studio_lesson_create(request, section_pk: int):
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            # A quiz or an assignment is not done until its questions or its
+            # task are written: go straight to that editor (learning's page).
+            if lesson.kind == Lesson.Kind.QUIZ:
+                messages.success(request, _("Lesson added. Now write its questions."))
+                return redirect("learning:studio_quiz", lesson.pk)
+            if lesson.kind == Lesson.Kind.ASSIGNMENT:
+                messages.success(request, _("Lesson added. Now describe the task."))
+                return redirect("learning:studio_assignment", lesson.pk)
             messages.success(request, _("Lesson added."))
             return redirect("courses:studio_lesson", pk=lesson.pk)
     return render(

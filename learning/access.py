@@ -81,8 +81,22 @@ def can_open_course(user, course: Course) -> bool:
         return False
     from .models import Enrollment
 
-    if Enrollment.objects.filter(user=user, course=course, is_active=True).exists():
+    source = (
+        Enrollment.objects.filter(user=user, course=course, is_active=True)
+        .values_list("source", flat=True)
+        .first()
+    )
+    if source is not None and source != Enrollment.Source.MEMBERSHIP:
         return True
+    # An enrolment started through a membership opens the course only while a
+    # membership covers it: afterwards the content locks, the progress stays.
+    return covered_by_membership(user, course)
+
+
+def covered_by_membership(user, course: Course) -> bool:
+    """Whether a registered provider (an active membership) covers the course."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
     return any(provider(user, course) for provider in _providers)
 
 
@@ -108,3 +122,39 @@ def can_open_submission(user, submission) -> bool:
     if submission.user_id == user.pk:
         return True
     return can_manage_course(user, submission.assignment.lesson.section.course)
+
+
+# --- Column posts (专栏) ------------------------------------------------------------
+
+
+def can_edit_column(user, column) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_staff or column.creator_id == user.pk)
+
+
+def column_reader(user, column) -> bool:
+    """Reads every post of `column`: its creator, staff, active subscribers."""
+    if can_edit_column(user, column):
+        return True
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    from commerce.selectors import column_subscribed
+
+    return column_subscribed(user_id=user.pk, column_id=column.pk)
+
+
+def can_see_post(user, post) -> bool:
+    """The post exists for this user: published in a published column, or theirs."""
+    if post.is_published and post.column.is_published:
+        return True
+    return can_edit_column(user, post.column)
+
+
+def can_read_post(user, post) -> bool:
+    """The whole post (text and audio): free ones for all, the rest for readers."""
+    if not can_see_post(user, post):
+        return False
+    if post.is_free and post.is_published:
+        return True
+    return column_reader(user, post.column)

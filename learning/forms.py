@@ -160,6 +160,7 @@ class AssignmentForm(forms.ModelForm):
         fields = [
             "instructions",
             "max_score",
+            "pass_mark_percent",
             "allowed_extensions",
             "max_file_mb",
             "resubmission",
@@ -180,6 +181,9 @@ class AssignmentForm(forms.ModelForm):
                 attrs={"class": "form-control", "min": 50, "max": 99}
             ),
             "max_score": forms.NumberInput(attrs={"class": "form-control", "min": 1}),
+            "pass_mark_percent": forms.NumberInput(
+                attrs={"class": "form-control", "min": 0, "max": 100}
+            ),
             "allowed_extensions": forms.TextInput(attrs={"class": "form-control"}),
             "max_file_mb": forms.NumberInput(attrs={"class": "form-control", "min": 1}),
             "resubmission": forms.Select(attrs={"class": "form-select"}),
@@ -189,6 +193,13 @@ class AssignmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["auto_publish_confidence"].required = False
+        self.fields["pass_mark_percent"].required = False
+
+    def clean_pass_mark_percent(self):
+        value = self.cleaned_data.get("pass_mark_percent")
+        if value is None:
+            return Assignment._meta.get_field("pass_mark_percent").default
+        return value
 
     def clean_auto_publish_confidence(self):
         value = self.cleaned_data.get("auto_publish_confidence")

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
-from core.money import ZERO, money
 from courses.models import Course, Lesson, Section
 
 from .models import (
@@ -18,8 +15,6 @@ from .models import (
     Attempt,
     Choice,
     Enrollment,
-    LearningPath,
-    LearningPathCourse,
     LessonProgress,
     Question,
     Quiz,
@@ -418,134 +413,28 @@ def active_learner_count(course_ids) -> int:
     )
 
 
-# --- Learning paths ---------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class PathQuote:
-    """What a path costs this learner: the bundle price less the courses owned."""
-
-    total_list_price: Decimal
-    bundle_price: Decimal
-    owned_ids: frozenset[int]
-    owned_value: Decimal
-    price: Decimal
-
-    @property
-    def saving(self) -> Decimal:
-        return max(self.total_list_price - self.price, ZERO)
-
-    @property
-    def credit(self) -> Decimal:
-        return self.bundle_price - self.price
-
-
-def _path_items_qs():
-    return LearningPathCourse.objects.select_related(
-        "course__creator__profile", "course__category"
-    ).order_by("position", "id")
-
-
-def published_paths() -> QuerySet[LearningPath]:
-    """Published paths with their courses (two queries, however many)."""
-    return (
-        LearningPath.objects.filter(is_published=True)
-        .select_related("creator__profile")
-        .prefetch_related(Prefetch("items", queryset=_path_items_qs()))
-        .order_by("-created_at", "-id")
-    )
-
-
-def path_for_page(*, slug: str, user) -> LearningPath | None:
-    """A path by slug: published ones for everybody, drafts for their managers."""
-    path = (
-        LearningPath.objects.filter(slug=slug)
-        .select_related("creator__profile")
-        .prefetch_related(Prefetch("items", queryset=_path_items_qs()))
-        .first()
-    )
-    if path is None:
-        return None
-    if path.is_published:
-        return path
-    if user.is_authenticated and (user.is_staff or path.creator_id == user.pk):
-        return path
-    return None
-
-
-def paths_with_course(course_id: int) -> list[LearningPath]:
-    """Published paths that hold a course (for its course page; two queries)."""
-    return list(published_paths().filter(items__course_id=course_id).distinct()[:6])
-
-
-def owned_course_ids(*, user, course_ids) -> set[int]:
-    """The courses of `course_ids` the user already has (enrolled or created)."""
-    if user is None or not user.is_authenticated:
-        return set()
-    return set(
-        Enrollment.objects.filter(
-            user=user, course_id__in=list(course_ids), is_active=True
-        ).values_list("course_id", flat=True)
-    )
-
-
-def path_quote(*, path: LearningPath, courses: list[Course], owned_ids) -> PathQuote:
-    """The bundle price for a buyer who owns `owned_ids` already.
-
-    With LEARNING_PATH_CREDIT_OWNED (default on) the bundle price drops by the
-    share of the owned courses in the courses' total list price; otherwise the
-    owned courses are only shown. Pure function: the page and the checkout
-    (learning.offers) price alike.
-    """
-    total = sum((c.price for c in courses), ZERO)
-    owned = frozenset(c.pk for c in courses if c.pk in owned_ids)
-    owned_value = sum((c.price for c in courses if c.pk in owned), ZERO)
-    price = path.price
-    if settings.LEARNING_PATH_CREDIT_OWNED and owned and total > 0:
-        price = money(path.price * (total - owned_value) / total)
-    return PathQuote(
-        total_list_price=money(total),
-        bundle_price=money(path.price),
-        owned_ids=owned,
-        owned_value=money(owned_value),
-        price=max(money(price), ZERO),
-    )
-
-
-def path_progress(*, courses: list[Course], user) -> dict:
-    """Per-course progress through a path and the whole path's percent (one query)."""
-    if user is None or not user.is_authenticated or not courses:
-        return {"by_course": {}, "percent": 0, "completed": 0}
-    rows = dict(
-        Enrollment.objects.filter(
-            user=user, course_id__in=[c.pk for c in courses], is_active=True
-        ).values_list("course_id", "progress_percent")
-    )
-    percent = round(sum(rows.values()) / len(courses)) if rows else 0
-    completed = sum(1 for v in rows.values() if v >= 100)
-    return {"by_course": rows, "percent": percent, "completed": completed}
-
-
-def studio_paths(user) -> QuerySet[LearningPath]:
-    """Paths the user manages: their own; staff see every path."""
-    qs = LearningPath.objects.select_related("creator__profile").annotate(
-        course_count=Count("items")
-    )
-    if not user.is_staff:
-        qs = qs.filter(creator=user)
-    return qs.order_by("-created_at", "-id")
-
-
-def path_course_choices(*, user, path: LearningPath | None) -> QuerySet[Course]:
-    """Courses a path may hold: the creator's own (staff: every course)."""
-    qs = Course.objects.exclude(status=Course.Status.REJECTED).select_related(
-        "creator__profile"
-    )
-    if not user.is_staff:
-        qs = qs.filter(creator=user)
-    return qs.order_by("title")
-
-
 def enrolments_since_count(*, since) -> int:
     """Enrolments made since ``since`` (the admin console's number of the day)."""
     return Enrollment.objects.filter(created_at__gte=since).count()
+
+
+# Paths, columns and membership enrolments (a module of their own, same app).
+from .paid_selectors import (  # noqa: E402, F401 (re-exported)
+    PathQuote,
+    column_for_page,
+    column_post_for_page,
+    column_posts,
+    feed_posts,
+    membership_lapsed,
+    owned_course_ids,
+    path_course_choices,
+    path_for_page,
+    path_progress,
+    path_quote,
+    paths_matching,
+    paths_with_course,
+    published_columns,
+    published_paths,
+    studio_columns,
+    studio_paths,
+)

@@ -28,3 +28,10 @@ def grading_suggest(submission_id: int) -> None:
 def grading_refresh_suggestions(assignment_id: int) -> int:
     """After a training: fresh suggestions for the answers still to grade."""
     return grading.assignment_suggestions_refresh(assignment_id=assignment_id)
+
+
+@shared_task(name="learning.column_post_notify", ignore_result=True, acks_late=True)
+def column_post_notify(*, post_id: int) -> int:
+    from .services import column_post_notify as notify
+
+    return notify(post_id=post_id)

@@ -8,6 +8,26 @@ app_name = "learning"
 urlpatterns = [
     path("", views.my_learning, name="my_learning"),
     path("enroll/<str:slug>/", views.enroll, name="enroll"),
+    path("columns/", views.column_list, name="column_list"),
+    path("columns/<str:slug>/", views.column_detail, name="column"),
+    path("columns/<str:slug>/<int:pk>/", views.column_post, name="column_post"),
+    path("feed/", views.column_feed, name="column_feed"),
+    path("media/column-audio/<int:pk>/", views.column_audio, name="column_audio"),
+    path("studio/columns/", views.studio_columns, name="studio_columns"),
+    path("studio/columns/new/", views.studio_column_edit, name="studio_column_create"),
+    path(
+        "studio/columns/<int:pk>/", views.studio_column_edit, name="studio_column_edit"
+    ),
+    path(
+        "studio/columns/<int:column_pk>/posts/new/",
+        views.studio_post_edit,
+        name="studio_post_create",
+    ),
+    path(
+        "studio/columns/<int:column_pk>/posts/<int:pk>/",
+        views.studio_post_edit,
+        name="studio_post_edit",
+    ),
     path("paths/", views.path_list, name="path_list"),
     path("paths/<str:slug>/", views.path_detail, name="path_detail"),
     path("studio/paths/", views.studio_paths, name="studio_paths"),

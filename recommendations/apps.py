@@ -7,6 +7,20 @@ class RecommendationsConfig(AppConfig):
     verbose_name = _("Recommendations")
 
     def ready(self) -> None:
-        from . import receivers
+        from core.pagecache import invalidate_on_change
+
+        from .models import ActiveRun, RelatedCourse
+
+        # A new model run changes the related courses on cached course pages.
+        for model in (ActiveRun, RelatedCourse):
+            invalidate_on_change(model, groups=["recommendations"])
+        from core.cards import card_annotator_register
+
+        from . import receivers, selectors
+
+        # The predicted stars on course cards, one batch per list.
+        card_annotator_register(
+            kind="course", annotate=selectors.card_predicted_ratings
+        )
 
         receivers.connect()

@@ -7,6 +7,25 @@ class RewardsConfig(AppConfig):
     verbose_name = _("Rewards")
 
     def ready(self) -> None:
+        from core.pagecache import invalidate_on_change
+
+        from .models import (
+            BadgeAward,
+            CourseQuality,
+            CreatorLevel,
+            PointBalance,
+            PointEntry,
+        )
+
+        # Anonymous pages cached by core.pagecache (leaderboards) show these.
+        for model in (
+            PointEntry,
+            PointBalance,
+            BadgeAward,
+            CreatorLevel,
+            CourseQuality,
+        ):
+            invalidate_on_change(model, groups=["rewards"])
         from commerce.registry import register_commission_provider
 
         from . import receivers, selectors
@@ -18,3 +37,7 @@ class RewardsConfig(AppConfig):
         register_certified_experts(selectors.certified_experts_queryset)
         # Creator-level perk: commerce asks for a commission rate per creator.
         register_commission_provider(selectors.commission_rate_for)
+        # The catalogue's "best" sort (courses) orders by the quality score.
+        from courses.quality import register_quality_score
+
+        register_quality_score(selectors.course_quality_subquery)

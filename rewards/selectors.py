@@ -362,3 +362,12 @@ def learner_levels_for(user_ids) -> dict[int, dict]:
         if level is not None:
             result[user_id] = level
     return result
+
+
+def course_quality_subquery():
+    """The quality score of the course `OuterRef("pk")`, for courses' sorts."""
+    from django.db.models import OuterRef, Subquery
+
+    return Subquery(
+        CourseQuality.objects.filter(course_id=OuterRef("pk")).values("score")[:1]
+    )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.money import format_money
+from core.pagecache import anonymous_page_cache
 from courses import selectors as course_selectors
 from learning.access import can_open_course
 
@@ -37,6 +38,7 @@ def badges(request):
     )
 
 
+@anonymous_page_cache(groups=["rewards"])
 def leaderboard(request):
     period = request.GET.get("period", "week")
     if period not in selectors.PERIODS:

@@ -10,6 +10,7 @@ locked through `commerce.locks`, always in the same order. Side effects
 
 from core.money import money  # re-exported: callers price with the same rounding
 
+from .columns import column_plans_set
 from .common import PAID_STATES, CommerceError, split_pro_rata
 from .coupons import coupon_issue
 from .escrow import escrow_release
@@ -37,9 +38,15 @@ from .refunds import (
     refund_deny,
     refund_request,
 )
-from .subscriptions import subscription_revoke, subscription_start, subscriptions_expire
+from .subscriptions import (
+    subscription_revoke,
+    subscription_start,
+    subscriptions_expire,
+    subscriptions_expiry_notify,
+)
 
 __all__ = [
+    "column_plans_set",
     "PAID_STATES",
     "CommerceError",
     "FulfilmentReport",
@@ -72,4 +79,5 @@ __all__ = [
     "subscription_revoke",
     "subscription_start",
     "subscriptions_expire",
+    "subscriptions_expiry_notify",
 ]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from commerce import locks
@@ -13,6 +16,7 @@ from commerce.models import (
     Subscription,
     SubscriptionPlan,
 )
+from core import events
 
 
 @transaction.atomic
@@ -38,16 +42,116 @@ def subscription_start(
     )
 
 
+def _announce_end(subscription: Subscription) -> None:
+    events.send_on_commit(
+        events.membership_ended,
+        sender=Subscription,
+        subscription_id=subscription.pk,
+        user_id=subscription.user_id,
+        creator_id=subscription.creator_id,
+        column_id=getattr(subscription.plan, "column_id", None),
+    )
+
+
 @transaction.atomic
 def subscription_revoke(*, order_item: OrderItem) -> None:
-    Subscription.objects.filter(order_item=order_item, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
+    periods = list(
+        Subscription.objects.select_for_update()
+        .filter(order_item=order_item, revoked_at__isnull=True)
+        .select_related("plan")
+    )
+    now = timezone.now()
+    for period in periods:
+        period.revoked_at = now
+        period.save(update_fields=["revoked_at"])
+        _announce_end(period)
+
+
+def _renewed(subscription: Subscription) -> bool:
+    """Another live period of the same plan follows (or overlaps) this one."""
+    return (
+        Subscription.objects.filter(
+            user_id=subscription.user_id,
+            plan_id=subscription.plan_id,
+            revoked_at__isnull=True,
+            ends_at__gt=subscription.ends_at,
+        )
+        .exclude(pk=subscription.pk)
+        .exists()
     )
 
 
+@transaction.atomic
 def subscriptions_expire(*, now=None) -> int:
-    """Mark finished periods expired (beat task); access already ends at ends_at."""
+    """Mark finished periods expired (beat task); access already ends at ends_at.
+
+    The member is told once (unless a renewal follows) that the membership
+    ended and that their progress is kept; learning locks what it opened.
+    """
+    from notifications.services import notification_send
+
     now = now or timezone.now()
-    return Subscription.objects.filter(is_expired=False, ends_at__lte=now).update(
-        is_expired=True
+    ended = list(
+        Subscription.objects.select_for_update(skip_locked=True)
+        .filter(is_expired=False, ends_at__lte=now)
+        .select_related("plan", "user")
+        .order_by("pk")
     )
+    for period in ended:
+        period.is_expired = True
+        period.save(update_fields=["is_expired"])
+        if period.revoked_at is not None:
+            continue
+        _announce_end(period)
+        if not _renewed(period):
+            notification_send(
+                recipient=period.user,
+                kind="membership_ended",
+                params={"plan": period.plan.name},
+                url=reverse("commerce:plans"),
+                dedupe_key=f"membership-ended:{period.pk}",
+            )
+    return len(ended)
+
+
+def subscriptions_expiry_notify(*, now=None) -> int:
+    """Tell members, MEMBERSHIP_EXPIRY_NOTICE_DAYS ahead, that a period ends.
+
+    Once per period (the notification's dedupe key); nobody is told when a
+    renewal already follows. Returns how many were told.
+    """
+    from notifications.services import notification_send
+
+    now = now or timezone.now()
+    horizon = now + timedelta(days=settings.MEMBERSHIP_EXPIRY_NOTICE_DAYS)
+    renewal = Subscription.objects.filter(
+        user_id=OuterRef("user_id"),
+        plan_id=OuterRef("plan_id"),
+        revoked_at__isnull=True,
+        ends_at__gt=OuterRef("ends_at"),
+    )
+    ending = (
+        Subscription.objects.filter(
+            starts_at__lte=now,
+            ends_at__gt=now,
+            ends_at__lte=horizon,
+            revoked_at__isnull=True,
+        )
+        .exclude(Exists(renewal))
+        .select_related("plan", "user")
+        .order_by("pk")
+    )
+    told = 0
+    for period in ending:
+        sent = notification_send(
+            recipient=period.user,
+            kind="membership_expiring",
+            params={
+                "plan": period.plan.name,
+                "date": timezone.localdate(period.ends_at).isoformat(),
+            },
+            url=reverse("commerce:plans"),
+            dedupe_key=f"membership-expiring:{period.pk}",
+        )
+        told += sent is not None
+    return told

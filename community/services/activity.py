@@ -7,11 +7,14 @@ from core import events
 from ..models import Thread
 
 
-def thread_view_record(*, thread: Thread, user) -> None:
-    """Announce a thread page view (analytics)."""
+def thread_view_record(*, thread_id: int, user) -> None:
+    """Announce a thread page view (analytics).
+
+    Takes the id: a page served from the cache records its view too.
+    """
     user_id = user.pk if user is not None and user.is_authenticated else None
     events.send_on_commit(
-        events.thread_viewed, sender=Thread, thread_id=thread.pk, user_id=user_id
+        events.thread_viewed, sender=Thread, thread_id=thread_id, user_id=user_id
     )
 
 

@@ -29,6 +29,21 @@ def slot(context, name: str) -> str:
     return mark_safe("".join(parts))  # noqa: S308 (rendered by Django templates, escaped there)
 
 
+@register.simple_tag(takes_context=True)
+def annotate_cards(context, objects, kind: str) -> str:
+    """Let other apps add the learner's extras to a list's cards, in one batch.
+
+    Call once before the loop over `objects` (core.cards explains it); renders
+    nothing. The objects must be the same instances the loop then shows (a
+    list or an evaluated page).
+    """
+    from core.cards import cards_annotate
+
+    request = context.get("request")
+    cards_annotate(kind=kind, user=getattr(request, "user", None), objects=objects)
+    return ""
+
+
 def _widget_css(bound_field) -> str:
     from django import forms
 

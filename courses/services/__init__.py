@@ -12,11 +12,14 @@ Uploaded files are checked by `courses.validators`.
 
 from courses.validators import (
     ATTACHMENT_EXTENSIONS,
+    AUDIO_EXTENSIONS,
     VIDEO_EXTENSIONS,
     validate_attachment_file,
+    validate_audio_file,
     validate_video_file,
 )
 
+from .columns import can_edit_column, column_post_save, column_save
 from .counters import course_counters_refresh, course_learners_add
 from .curriculum import (
     LESSON_FIELDS,
@@ -58,6 +61,11 @@ from .search import (
 )
 
 __all__ = [
+    "AUDIO_EXTENSIONS",
+    "can_edit_column",
+    "column_post_save",
+    "column_save",
+    "validate_audio_file",
     "_save_search",
     "ATTACHMENT_EXTENSIONS",
     "COURSE_FIELDS",

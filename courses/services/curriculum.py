@@ -18,7 +18,7 @@ from courses.models import (
     LessonAttachment,
     Section,
 )
-from courses.validators import validate_attachment_file, validate_video_file
+from courses.validators import validate_attachment_file, validate_lesson_media
 
 from ._common import _lock, _require_editable
 
@@ -101,6 +101,10 @@ def section_move(*, section: Section, actor, direction: str) -> None:
 
 
 def _clean_lesson(lesson: Lesson) -> None:
+    if lesson.kind == Lesson.Kind.AUDIO and not lesson.video_file:
+        raise ValidationError(
+            {"video_file": _("An audio lesson needs an uploaded audio file.")}
+        )
     if lesson.kind == Lesson.Kind.VIDEO and not (lesson.video_file or lesson.video_url):
         raise ValidationError(
             {"video_url": _("A video lesson needs an uploaded video or a video URL.")}
@@ -129,7 +133,7 @@ def lesson_create(
     course = _lock(section.course)
     _require_editable(course, actor)
     if video_file:
-        validate_video_file(video_file)
+        validate_lesson_media(video_file, kind=kind)
     last = section.lessons.aggregate(m=Max("position"))["m"]
     lesson = Lesson(
         section=section,
@@ -162,7 +166,7 @@ def lesson_update(
     course = _lock(lesson.section.course)
     _require_editable(course, actor)
     if video_file:
-        validate_video_file(video_file)
+        validate_lesson_media(video_file, kind=fields.get("kind", lesson.kind))
         lesson.video_file = video_file
     for name, value in fields.items():
         setattr(lesson, name, value)

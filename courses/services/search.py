@@ -421,9 +421,12 @@ def search_record(*, query: str, results: int, user) -> None:
     )
 
 
-def course_view_record(*, course: Course, user) -> None:
-    """Announce a course page view (analytics, recommendations)."""
+def course_view_record(*, course_id: int, user) -> None:
+    """Announce a course page view (analytics, recommendations).
+
+    Takes the id: a page served from the cache records its view too.
+    """
     user_id = user.pk if user is not None and user.is_authenticated else None
     events.send_on_commit(
-        events.course_viewed, sender=Course, course_id=course.pk, user_id=user_id
+        events.course_viewed, sender=Course, course_id=course_id, user_id=user_id
     )

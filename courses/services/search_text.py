@@ -10,6 +10,7 @@ contains are corrected to the closest indexed word (`SearchTerm`).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ CORRECTION_CUTOFF = 0.75
 _WORD = re.compile(r"[^\W_]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ASCII_WORD = re.compile(r"[a-z]+")
+_SENTENCE_END = re.compile(r"(?<=[。！？；\n])|(?<=[.!?;] )")
 # Dropped from queries of several words only (alone they are a query).
 STOPWORDS = frozenset(
     "a an and are as at be by for from in is it of on or the to with "
@@ -68,9 +70,19 @@ def analyse(text: str) -> list[str]:
     if not text:
         return []
     terms: list[str] = []
-    for token in _jieba().cut_for_search(text):
-        terms.extend(_normalise(token))
+    # Sentence by sentence (jieba splits there too), each analysed once:
+    # the demo and bench catalogues repeat most sentences of their texts.
+    for sentence in _SENTENCE_END.split(text):
+        terms.extend(_analyse_sentence(sentence))
     return terms
+
+
+@functools.lru_cache(maxsize=20000)
+def _analyse_sentence(sentence: str) -> tuple[str, ...]:
+    terms: list[str] = []
+    for token in _jieba().cut_for_search(sentence):
+        terms.extend(_normalise(token))
+    return tuple(terms)
 
 
 def surface_words(text: str) -> dict[str, str]:

@@ -11,6 +11,7 @@ KIND_ICONS = {
     "article": "bi-file-earmark-text",
     "quiz": "bi-patch-question",
     "assignment": "bi-pencil-square",
+    "audio": "bi-headphones",
 }
 
 

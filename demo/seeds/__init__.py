@@ -17,6 +17,7 @@ from . import (
     learning,
     live,
     live_questions,
+    paid,
     recommendations,
     rewards,
 )
@@ -27,6 +28,7 @@ SEED_MODULES = (
     learning,
     grading,
     commerce,
+    paid,
     community,
     rewards,
     live,

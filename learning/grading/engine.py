@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -35,7 +34,17 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from . import embeddings
-from .text import char_text, has_cjk, split_key_points, tokens
+from .similarity import (
+    BM25,
+    char_grams,
+    cosine,
+    distinctive,
+    knn,
+    soft,
+    weighted_recall,
+    word_analyzer,
+)
+from .text import char_text, split_key_points, tokens
 
 #: Below this many graded answers a question gets only the reference-only score.
 MIN_GRADED = 3
@@ -117,54 +126,6 @@ class Prediction:
     neighbours: list[tuple[int, float]]  # (index into the graded answers, sim)
 
 
-def _word_analyzer(text: str) -> list[str]:
-    words = tokens(text)
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-
-
-# Chinese function characters: a bigram with one of them says little.
-_FUNCTION_CHARS = frozenset(
-    "的了是在和与及或而就都也还又被把对从向以之其这那个着所等为"
-)
-
-
-def _char_grams(text: str) -> set[str]:
-    """Character bigrams (Chinese) or trigrams (other scripts) for coverage."""
-    text = char_text(text).replace(" ", "")
-    if has_cjk(text):
-        grams = {text[i : i + 2] for i in range(max(0, len(text) - 1))}
-        return {g for g in grams if not (set(g) & _FUNCTION_CHARS)}
-    return {text[i : i + 3] for i in range(max(0, len(text) - 2))}
-
-
-def _cosine(a, b) -> np.ndarray:
-    """Cosine of every row of `a` with every row of `b` (both L2-normalised)."""
-    return np.asarray((a @ b.T).todense())
-
-
-class _BM25:
-    """Okapi BM25 of one query (the reference) against many documents."""
-
-    def __init__(self, query: list[str], documents: list[list[str]]):
-        self.query = Counter(query)
-        self.n = max(1, len(documents))
-        self.avgdl = max(1.0, sum(len(d) for d in documents) / self.n)
-        df = Counter(word for d in documents for word in set(d))
-        self.idf = {
-            w: math.log(1 + (self.n - df.get(w, 0) + 0.5) / (df.get(w, 0) + 0.5))
-            for w in self.query
-        }
-
-    def score(self, document: list[str], k1: float = 1.2, b: float = 0.75) -> float:
-        counts = Counter(document)
-        norm = k1 * (1 - b + b * len(document) / self.avgdl)
-        return sum(
-            self.idf[w] * counts[w] * (k1 + 1) / (counts[w] + norm)
-            for w in self.query
-            if counts.get(w)
-        )
-
-
 class QuestionModel:
     """What one question knows: its reference, key points and graded answers."""
 
@@ -189,17 +150,17 @@ class QuestionModel:
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=1
         ).fit([char_text(t) for t in corpus])
         self.word_vec = TfidfVectorizer(
-            analyzer=_word_analyzer, sublinear_tf=True, min_df=1
+            analyzer=word_analyzer, sublinear_tf=True, min_df=1
         ).fit(corpus)
         self.ref_tokens = tokens(data.reference)
         self.ref_token_set = set(self.ref_tokens)
         self.question_tokens = set(tokens(data.question))
-        self.kp_tokens = _distinctive([set(tokens(k)) for k in self.key_points])
-        self.kp_grams = _distinctive([_char_grams(k) for k in self.key_points])
+        self.kp_tokens = distinctive([set(tokens(k)) for k in self.key_points])
+        self.kp_grams = distinctive([char_grams(k) for k in self.key_points])
         self.ref_char = self._char(data.reference)
         self.ref_word = self._word(data.reference)
         self.answer_tokens = [tokens(a) for a in self.answers]
-        self.bm25 = _BM25(self.ref_tokens, [*self.answer_tokens, self.ref_tokens])
+        self.bm25 = BM25(self.ref_tokens, [*self.answer_tokens, self.ref_tokens])
         self.bm25_ref = self.bm25.score(self.ref_tokens) or 1.0
         self.g_char = self._char_matrix(self.answers)
         self.g_word = self.word_vec.transform(self.answers) if self.answers else None
@@ -229,8 +190,8 @@ class QuestionModel:
         if not self.answers or not texts:
             return [[] for _ in texts]
         sims = np.maximum(
-            _cosine(self._char_matrix(texts), self.g_char),
-            _cosine(self.word_vec.transform(list(texts)), self.g_word),
+            cosine(self._char_matrix(texts), self.g_char),
+            cosine(self.word_vec.transform(list(texts)), self.g_word),
         )
         return [[(int(j), float(row[j])) for j in np.argsort(-row)] for row in sims]
 
@@ -249,21 +210,21 @@ class QuestionModel:
 
     def key_point_coverage(self, text: str, words: list[str] | None = None):
         words = set(tokens(text) if words is None else words)
-        grams = _char_grams(text)
+        grams = char_grams(text)
         result = []
         for point, kp_words, kp_grams in zip(
             self.key_points, self.kp_tokens, self.kp_grams, strict=True
         ):
-            by_words = _weighted_recall(kp_words, words)
-            by_chars = _weighted_recall(kp_grams, grams)
+            by_words = weighted_recall(kp_words, words)
+            by_chars = weighted_recall(kp_grams, grams)
             result.append(KeyPointResult(point, max(by_words, 0.9 * by_chars)))
         return result
 
     def _base_features(self, texts: Sequence[str], words: list[list[str]]):
         """Per-answer features from the reference alone: (n, 11) array."""
         chars = self._char_matrix(texts)
-        ref_char = _cosine(chars, self.ref_char)[:, 0]
-        ref_word = _cosine(self.word_vec.transform(list(texts)), self.ref_word)[:, 0]
+        ref_char = cosine(chars, self.ref_char)[:, 0]
+        ref_word = cosine(self.word_vec.transform(list(texts)), self.ref_word)[:, 0]
         rows = []
         for text, answer_words, rc, rw in zip(
             texts, words, ref_char, ref_word, strict=True
@@ -328,8 +289,8 @@ class QuestionModel:
         g = self.scores
         if self.n_graded == 0:
             raise ValueError("features need graded answers")
-        char_sim = _cosine(self._char_matrix(texts), self.g_char)
-        word_sim = _cosine(self.word_vec.transform(texts), self.g_word)
+        char_sim = cosine(self._char_matrix(texts), self.g_char)
+        word_sim = cosine(self.word_vec.transform(texts), self.g_word)
         mask = np.ones((n_new, self.n_graded), dtype=bool)
         if loo:
             np.fill_diagonal(mask, False)
@@ -356,8 +317,8 @@ class QuestionModel:
             index = np.flatnonzero(m)
             if len(scores) == 0:  # a single graded answer, left out
                 scores, cs, ws, index = np.array([0.5]), np.zeros(1), np.zeros(1), [-1]
-            knn_c, disp_c = _knn(cs, scores)
-            knn_w, disp_w = _knn(ws, scores)
+            knn_c, disp_c = knn(cs, scores)
+            knn_w, disp_w = knn(ws, scores)
             order = np.argsort(-(cs + ws))
             good = scores >= 0.8
             bad = scores <= 0.5
@@ -370,8 +331,8 @@ class QuestionModel:
                     *base[i],
                     knn_c,
                     knn_w,
-                    _soft(cs, scores),
-                    _soft(ws, scores),
+                    soft(cs, scores),
+                    soft(ws, scores),
                     scores[order[0]],
                     (cs[order[0]] + ws[order[0]]) / 2,
                     max([base[i][0], *cs[good]]) if good.any() else base[i][0],
@@ -390,8 +351,8 @@ class QuestionModel:
                     [
                         float(emb_ref[i]),
                         float(emb_kp[i]),
-                        _knn(es, scores)[0],
-                        _soft(es, scores),
+                        knn(es, scores)[0],
+                        soft(es, scores),
                         float(emb_kernel[i]),
                     ]
                 )
@@ -407,9 +368,7 @@ class QuestionModel:
         Leave-one-out predictions for the graded answers come from the hat
         matrix in closed form, so training costs one small inverse per question.
         """
-        gram = (
-            _cosine(self.g_char, self.g_char) + _cosine(self.g_word, self.g_word)
-        ) / 2
+        gram = (cosine(self.g_char, self.g_char) + cosine(self.g_word, self.g_word)) / 2
         return self._ridge_on_gram(gram, (char_sim + word_sim) / 2, loo=loo)
 
     def _embedding_ridge(self, emb_sim, *, loo: bool) -> np.ndarray:
@@ -445,38 +404,6 @@ class QuestionModel:
             z = np.c_[np.ones(len(base)), (base[:, cols] - mean) / std]
             prediction = z @ beta
         return np.clip(prediction, -0.2, 1.2)
-
-
-def _distinctive(sets: list[set[str]]) -> list[dict[str, float]]:
-    """Weights of each key point's words: 1 / (key points sharing the word)^2.
-
-    "first in first out" shares "first" and "out" with "last in first out": the
-    word that tells them apart ("queue", "stack") is what an answer must have.
-    """
-    counts = Counter(word for words in sets for word in words)
-    return [{word: 1.0 / counts[word] ** 2 for word in words} for words in sets]
-
-
-def _weighted_recall(weights: dict[str, float], present: set[str]) -> float:
-    total = sum(weights.values())
-    if not total:
-        return 0.0
-    return sum(w for word, w in weights.items() if word in present) / total
-
-
-def _knn(sims: np.ndarray, scores: np.ndarray, k: int = 3) -> tuple[float, float]:
-    """Similarity-weighted mean score of the k nearest, and their disagreement."""
-    k = min(k, len(sims))
-    top = np.argsort(-sims)[:k]
-    weights = np.maximum(sims[top], 1e-3)
-    mean = float(np.average(scores[top], weights=weights))
-    spread = float(np.sqrt(np.average((scores[top] - mean) ** 2, weights=weights)))
-    return mean, spread
-
-
-def _soft(sims: np.ndarray, scores: np.ndarray, temperature: float = 0.05) -> float:
-    weights = np.exp((sims - sims.max()) / temperature)
-    return float(np.average(scores, weights=weights))
 
 
 @dataclasses.dataclass

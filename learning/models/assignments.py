@@ -29,6 +29,15 @@ class Assignment(models.Model):
     instructions = models.TextField(_("instructions (Markdown)"), blank=True)
     instructions_html = models.TextField(editable=False, blank=True)
     max_score = models.PositiveSmallIntegerField(_("maximum score"), default=100)
+    pass_mark_percent = models.PositiveSmallIntegerField(
+        _("pass mark (%)"),
+        default=60,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "The grade a learner needs for this assignment to count; no "
+            "certificate before every assignment has a passing grade."
+        ),
+    )
     allowed_extensions = models.CharField(
         _("allowed file types"),
         max_length=200,

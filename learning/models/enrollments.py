@@ -76,6 +76,11 @@ class LessonProgress(models.Model):
         verbose_name=_("lesson"),
     )
     position_seconds = models.PositiveIntegerField(_("position (seconds)"), default=0)
+    #: Seconds of the video actually played: forward moves of the position,
+    #: each at most twice the time elapsed since the previous heartbeat (a seek
+    #: to the end plays nothing). A video completes at VIDEO_WATCHED_SHARE.
+    watched_seconds = models.PositiveIntegerField(_("watched (seconds)"), default=0)
+    position_at = models.DateTimeField(editable=False, null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -14,22 +14,28 @@ from .assignments import (
     submission_policy_check,
 )
 from .certificates import CODE_ALPHABET, certificate_code, certificate_issue
+from .columns import column_post_notify
 from .enrolment import (
     enrollment_create,
     enrollment_join_free,
+    enrollment_join_membership,
     enrollment_resume_set,
     enrollment_revoke,
+    enrollments_membership_lapse,
 )
 from .paths import MAX_COURSES as MAX_PATH_COURSES
 from .paths import can_manage_path, path_save
 from .progress import (
     MAX_POSITION_SECONDS,
     SELF_COMPLETED_KINDS,
+    VIDEO_WATCHED_SHARE,
+    assignments_awaiting_pass,
     course_progress_percent,
     enrollment_progress_refresh,
     lesson_mark_completed,
     lesson_view_record,
     progress_record,
+    video_seconds_needed,
 )
 from .quizzes import (
     AttemptLimitReached,
@@ -44,6 +50,7 @@ from .quizzes import (
 )
 
 __all__ = [
+    "column_post_notify",
     "MAX_PATH_COURSES",
     "can_manage_path",
     "path_save",
@@ -60,6 +67,8 @@ __all__ = [
     "course_progress_percent",
     "enrollment_create",
     "enrollment_join_free",
+    "enrollment_join_membership",
+    "enrollments_membership_lapse",
     "enrollment_progress_refresh",
     "enrollment_resume_set",
     "enrollment_revoke",
@@ -67,6 +76,9 @@ __all__ = [
     "lesson_view_record",
     "normalise_text_answer",
     "progress_record",
+    "video_seconds_needed",
+    "assignments_awaiting_pass",
+    "VIDEO_WATCHED_SHARE",
     "question_choices_check",
     "question_delete",
     "question_save",

@@ -22,7 +22,11 @@ from ..models import (
     ScoreSuggestion,
     Submission,
 )
-from .progress import active_enrollment, lesson_mark_completed
+from .progress import (
+    active_enrollment,
+    enrollment_progress_refresh,
+    lesson_mark_completed,
+)
 
 # --- Assignments --------------------------------------------------------------
 
@@ -202,8 +206,13 @@ def submission_grade(
         transaction.on_commit(
             lambda: tasks.grading_maybe_retrain.delay(assignment_id=assignment.pk)
         )
-    if assignment.counts_when == Assignment.CountsWhen.GRADED:
+    passed = score * 100 >= assignment.pass_mark_percent * assignment.max_score
+    if assignment.counts_when == Assignment.CountsWhen.GRADED and passed:
         lesson_mark_completed(user=submission.user, lesson=assignment.lesson)
+    # The certificate may have waited for this grade.
+    enrollment = active_enrollment(submission.user, assignment.lesson.section.course_id)
+    if enrollment is not None:
+        enrollment_progress_refresh(enrollment=enrollment)
     events.send_on_commit(
         events.submission_graded,
         sender=Submission,
@@ -239,6 +248,7 @@ def assignment_save(
     max_file_mb: int,
     resubmission: str,
     counts_when: str,
+    pass_mark_percent: int | None = None,
     reference_answer: str = "",
     key_points: str = "",
     auto_publish: bool = False,
@@ -259,6 +269,8 @@ def assignment_save(
     assignment.allowed_extensions = allowed_extensions
     assignment.max_file_mb = max_file_mb
     assignment.resubmission = resubmission
+    if pass_mark_percent is not None:
+        assignment.pass_mark_percent = max(0, min(100, int(pass_mark_percent)))
     assignment.counts_when = counts_when
     assignment.reference_answer = reference_answer
     assignment.key_points = key_points

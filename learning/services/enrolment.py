@@ -31,6 +31,14 @@ def enrollment_create(*, user, course: Course, source: str) -> Enrollment:
     if not created:
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if enrollment.is_active:
+            if (
+                enrollment.source == Enrollment.Source.MEMBERSHIP
+                and source != Enrollment.Source.MEMBERSHIP
+            ):
+                # Bought (or granted) after joining through a membership: the
+                # course stays open when the membership ends.
+                enrollment.source = source
+                enrollment.save(update_fields=["source"])
             return enrollment
         enrollment.is_active = True
         enrollment.source = source
@@ -101,3 +109,48 @@ def enrollment_resume_set(*, user, lesson: Lesson) -> bool:
         .exclude(last_lesson=lesson)
         .update(last_lesson=lesson, last_activity_at=timezone.now())
     )
+
+
+def enrollment_join_membership(*, user, course: Course) -> Enrollment:
+    """Start a course that the learner's membership covers ("Start learning").
+
+    The enrolment (source "membership") makes progress, My learning and
+    certificates work; it opens the course only while a membership covers it
+    (learning.access), so nothing is lost when the member renews later.
+    """
+    from ..access import covered_by_membership
+
+    if course.status != Course.Status.PUBLISHED:
+        raise ValidationError(_("This course is not open for enrolment."))
+    if not covered_by_membership(user, course):
+        raise ValidationError(_("Your membership does not include this course."))
+    return enrollment_create(
+        user=user, course=course, source=Enrollment.Source.MEMBERSHIP
+    )
+
+
+def enrollments_membership_lapse(*, user_id: int) -> int:
+    """Lock the courses a member started through a membership that has ended.
+
+    The enrolments become inactive (progress, answers and certificates stay);
+    starting the course again under a new membership reactivates them. Safe to
+    run twice. Returns how many were locked.
+    """
+    from accounts.models import User
+
+    from ..access import covered_by_membership
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return 0
+    locked = 0
+    enrollments = Enrollment.objects.filter(
+        user=user, source=Enrollment.Source.MEMBERSHIP, is_active=True
+    ).select_related("course")
+    for enrollment in enrollments:
+        if not covered_by_membership(user, enrollment.course):
+            enrollment_revoke(
+                user=user, course=enrollment.course, reason="membership ended"
+            )
+            locked += 1
+    return locked

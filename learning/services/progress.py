@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -9,8 +10,10 @@ from core import events
 from courses.models import Lesson
 
 from ..models import (
+    Assignment,
     Enrollment,
     LessonProgress,
+    Submission,
 )
 from .certificates import certificate_issue
 
@@ -18,8 +21,20 @@ from .certificates import certificate_issue
 
 #: Lessons the learner completes by watching or reading; quizzes complete when
 #: passed and assignments when submitted or graded (their own services).
-SELF_COMPLETED_KINDS = {Lesson.Kind.VIDEO, Lesson.Kind.ARTICLE}
+SELF_COMPLETED_KINDS = {Lesson.Kind.VIDEO, Lesson.Kind.AUDIO, Lesson.Kind.ARTICLE}
 MAX_POSITION_SECONDS = 24 * 3600
+#: Share of a video's length that must be played before it counts as completed.
+VIDEO_WATCHED_SHARE = 0.8
+#: Played time credited per heartbeat: at most this times the elapsed time (a
+#: learner may watch at double speed; a seek plays nothing).
+MAX_PLAYBACK_RATE = 2
+
+
+def video_seconds_needed(lesson: Lesson) -> int:
+    """Seconds to play before a video completes (0: its length is unknown)."""
+    if lesson.kind != Lesson.Kind.VIDEO or not lesson.duration_seconds:
+        return 0
+    return int(lesson.duration_seconds * VIDEO_WATCHED_SHARE)
 
 
 def active_enrollment(user, course_id: int, *, lock: bool = False):
@@ -91,15 +106,29 @@ def progress_record(
     now = timezone.now()
     if position_seconds is not None:
         position = max(0, min(int(position_seconds), MAX_POSITION_SECONDS))
+        progress = LessonProgress.objects.select_for_update().get(pk=progress.pk)
+        watched = progress.watched_seconds
+        if progress.position_at is not None and position > progress.position_seconds:
+            elapsed = (now - progress.position_at).total_seconds()
+            played = min(
+                position - progress.position_seconds, elapsed * MAX_PLAYBACK_RATE
+            )
+            watched = min(MAX_POSITION_SECONDS, watched + int(played))
         LessonProgress.objects.filter(pk=progress.pk).update(
-            position_seconds=position, updated_at=now
+            position_seconds=position,
+            watched_seconds=watched,
+            position_at=now,
+            updated_at=now,
         )
     Enrollment.objects.filter(
         user=user, course_id=lesson.section.course_id, is_active=True
     ).update(last_lesson=lesson, last_activity_at=now)
-    if completed:
-        lesson_mark_completed(user=user, lesson=lesson)
     progress.refresh_from_db()
+    # A video counts once most of it was played; "ended" after a seek to the
+    # end does not complete it (the page says how much is left).
+    if completed and progress.watched_seconds >= video_seconds_needed(lesson):
+        lesson_mark_completed(user=user, lesson=lesson)
+        progress.refresh_from_db()
     return progress
 
 
@@ -151,6 +180,34 @@ def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
         fields.append("completed_at")
     if fields:
         enrollment.save(update_fields=fields)
-    if enrollment.completed_at is not None and enrollment.is_active:
+    if (
+        enrollment.completed_at is not None
+        and enrollment.is_active
+        and not assignments_awaiting_pass(
+            user_id=enrollment.user_id, course_id=enrollment.course_id
+        )
+    ):
         certificate_issue(enrollment=enrollment)
     return enrollment
+
+
+def assignments_awaiting_pass(*, user_id: int, course_id: int) -> list[Assignment]:
+    """The course's assignments without a passing grade for this learner's latest
+    work (not handed in, waiting for the grade, or graded below the pass mark):
+    the certificate waits for them."""
+    latest_score = Submission.objects.filter(
+        assignment=OuterRef("pk"), user_id=user_id, is_latest=True
+    ).values("grade__score")[:1]
+    assignments = (
+        Assignment.objects.filter(lesson__section__course_id=course_id)
+        .select_related("lesson")
+        .annotate(latest_score=Subquery(latest_score))
+        .order_by("lesson__section__position", "lesson__position")
+    )
+    return [
+        assignment
+        for assignment in assignments
+        if assignment.latest_score is None
+        or assignment.latest_score * 100
+        < assignment.pass_mark_percent * assignment.max_score
+    ]

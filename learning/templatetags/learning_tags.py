@@ -42,3 +42,23 @@ def paths_with_course(course):
     from learning.selectors import paths_with_course as select
 
     return select(course.pk)
+
+
+@register.simple_tag(takes_context=True)
+def membership_includes(context, course) -> bool:
+    """The viewer's membership covers this paid course (one query)."""
+    from learning.access import covered_by_membership
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if course.is_free or not course.is_published:
+        return False
+    return covered_by_membership(user, course)
+
+
+@register.simple_tag
+def paths_matching(text):
+    """Published learning paths whose title or courses match a search (one query)."""
+    from learning.selectors import paths_matching as select
+
+    return select(text or "")

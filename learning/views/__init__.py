@@ -6,6 +6,16 @@ creator's grading and authoring pages). The names are re-exported here for
 `learning/urls.py`.
 """
 
+from .columns import (
+    column_audio,
+    column_detail,
+    column_feed,
+    column_list,
+    column_post,
+    studio_column_edit,
+    studio_columns,
+    studio_post_edit,
+)
 from .me import certificate_verify, my_learning
 from .media import attachment_download, lesson_video, submission_file
 from .paths import path_detail, path_list, studio_path_edit, studio_paths
@@ -30,6 +40,14 @@ from .studio import (
 )
 
 __all__ = [
+    "column_audio",
+    "column_detail",
+    "column_feed",
+    "column_list",
+    "column_post",
+    "studio_column_edit",
+    "studio_columns",
+    "studio_post_edit",
     "assignment_submit",
     "attachment_download",
     "certificate_verify",

@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +20,7 @@ from courses.models import Course, Lesson, LessonAttachment
 from courses.selectors import course_visible_to
 
 from .. import selectors, services
-from ..access import can_manage_course, can_open_lesson
+from ..access import can_manage_course, can_open_lesson, covered_by_membership
 from ..forms import (
     ProgressForm,
     SubmissionForm,
@@ -42,6 +42,16 @@ def enroll(request, slug: str):
     if not request.user.is_authenticated:
         return redirect_to_login(course_page_url(course))
     if course.is_published and not course.is_free:
+        if covered_by_membership(request.user, course):
+            try:
+                services.enrollment_join_membership(user=request.user, course=course)
+            except ValidationError as error:
+                messages.error(request, error_text(error))
+                return redirect(course_page_url(course))
+            messages.success(
+                request, _("Included in your membership: enjoy the course!")
+            )
+            return redirect("learning:course_home", slug=course.slug)
         buy_url = course_buy_url(course)
         if buy_url:
             # commerce:buy takes a POST: hand over with a 307 to keep the method.
@@ -92,6 +102,13 @@ def course_home(request, slug: str):
 # --- The player -------------------------------------------------------------------
 
 
+def _plans_url() -> str | None:
+    try:
+        return reverse("commerce:plans")
+    except NoReverseMatch:
+        return None
+
+
 def _refuse(request, lesson: Lesson):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -104,6 +121,8 @@ def _refuse(request, lesson: Lesson):
             "lesson": lesson,
             "course_url": course_page_url(course),
             "buy_url": course_buy_url(course) if not course.is_free else None,
+            "membership_ended": selectors.membership_lapsed(request.user, course),
+            "plans_url": _plans_url(),
         },
         status=403,
     )
@@ -153,6 +172,20 @@ def lesson(request, lesson_id: int, *, submission_form=None):
         or render_markdown(current.body, profile=LESSON_ARTICLE),
         "is_hls": not current.video_file
         and ".m3u8" in current.video_url.split("?", 1)[0].lower(),
+        # Completion rules shown to the learner (learning/services/progress.py).
+        "video_needed_seconds": services.video_seconds_needed(current),
+        "watched_seconds": mine.watched_seconds if mine else 0,
+        "video_needed_minutes": -(-services.video_seconds_needed(current) // 60),
+        "watched_minutes": (mine.watched_seconds if mine else 0) // 60,
+        "certificate_waits_for": (
+            services.assignments_awaiting_pass(
+                user_id=request.user.pk, course_id=course.pk
+            )
+            if enrollment is not None
+            and enrollment.completed_at is not None
+            and not getattr(enrollment, "certificate", None)
+            else []
+        ),
     }
     if current.kind == Lesson.Kind.QUIZ:
         context.update(
@@ -229,9 +262,18 @@ def lesson_complete(request, lesson_id: int):
     """ "Mark as read" for articles (and "done" for videos)."""
     current = _open_or_403(request, lesson_id)
     try:
-        services.progress_record(user=request.user, lesson=current, completed=True)
+        entry = services.progress_record(
+            user=request.user, lesson=current, completed=True
+        )
     except ValidationError as error:
         messages.error(request, error_text(error))
+        return redirect("learning:lesson", lesson_id=current.pk)
+    if entry.completed_at is None:
+        messages.error(
+            request,
+            _("Watch at least %(percent)d%% of the video to complete it.")
+            % {"percent": round(services.VIDEO_WATCHED_SHARE * 100)},
+        )
         return redirect("learning:lesson", lesson_id=current.pk)
     messages.success(request, _("Marked as completed."))
     following = parse_id(request.POST.get("next_lesson"))

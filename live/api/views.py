@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
+from core.ids import parse_id
 from courses.models import Category
 
 from .. import selectors
@@ -115,7 +116,12 @@ class ExpertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def slots(self, request, pk=None):
         """The expert's free slots (at most 200)."""
         _activate_zone(request)
-        expert = selectors.experts_directory().filter(pk=pk).first()
+        expert_id = parse_id(pk)
+        expert = (
+            selectors.experts_directory().filter(pk=expert_id).first()
+            if expert_id
+            else None
+        )
         if expert is None:
             raise NotFound
         slots = selectors.free_slots(expert, limit=200)

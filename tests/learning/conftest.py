@@ -5,6 +5,7 @@ from django.core.files.base import ContentFile
 
 from courses.models import Lesson, LessonAttachment
 from learning import services
+from tests.commerce.conftest import pay  # noqa: F401 (the commerce fixture, shared)
 from tests.factories import (
     CourseFactory,
     CreatorFactory,

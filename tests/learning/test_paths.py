@@ -8,7 +8,6 @@ from django.urls import reverse
 from commerce import services as commerce
 from learning import services
 from learning.models import Enrollment, LearningPath
-from tests.commerce.conftest import pay  # noqa: F401 (fixture)
 from tests.commerce.factories import LearningPathFactory, PaidCourseFactory, make_bundle
 from tests.factories import CourseFactory, CreatorFactory, StaffFactory, UserFactory
 
@@ -119,7 +118,7 @@ def test_path_page_queries_are_constant(client, django_assert_max_num_queries):
 
 def test_buying_a_path_enrols_in_every_course(
     client,
-    pay,  # noqa: F811 (the fixture imported above)
+    pay,
     django_capture_on_commit_callbacks,
 ):
     path, courses = _path()
@@ -226,3 +225,12 @@ def test_learners_and_other_creators_cannot_edit_a_path(client):
     client.force_login(CreatorFactory())
     url = reverse("learning:studio_path_edit", args=[path.pk])
     assert client.get(url).status_code == 404
+
+
+def test_search_finds_paths_by_title_or_course(client):
+    path, courses = _path()
+    response = client.get(reverse("courses:catalogue"), {"q": courses[2].title})
+    body = response.content.decode()
+    assert 'data-testid="search-path"' in body and path.title in body
+    response = client.get(reverse("courses:catalogue"), {"q": "zzz-nothing"})
+    assert 'data-testid="search-path"' not in response.content.decode()

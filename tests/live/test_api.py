@@ -75,6 +75,9 @@ def test_experts_and_free_slots(client, django_assert_max_num_queries):
     assert len(slots) == 4
     assert slots[0]["expert_local_start"].endswith("+08:00")
     assert client.get("/api/v1/live/experts/999999/slots/").status_code == 404
+    # Not an id (found by tests/security/test_api_fuzz.py): 404, not a 500.
+    for bad in ("false", "99999999999999999999999", "-1"):
+        assert client.get(f"/api/v1/live/experts/{bad}/slots/").status_code == 404
 
 
 def test_schema_documents_the_live_endpoints(client):

@@ -100,4 +100,5 @@ def test_expert_is_told_of_a_new_booking(pay, django_capture_on_commit_callbacks
     booking = Booking.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         services.booking_confirm(booking=booking, expert_user=slot.expert.user)
-    assert kinds(learner) == ["live_booking_confirmed"]
+    # The payment was acknowledged first (commerce's order_paid), then this.
+    assert kinds(learner) == ["order_paid", "live_booking_confirmed"]

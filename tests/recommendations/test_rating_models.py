@@ -260,3 +260,100 @@ def test_what_to_take_next_after_a_completed_course(client, tracks, settings):
     # nothing completed yet: no slot
     newcomer = UserFactory(with_profile=True)
     assert what_next(newcomer) is None
+
+
+def _card_of(html: str, course) -> str:
+    """The HTML of the course's card on a list page."""
+    cards = html.split('data-testid="course-card"')[1:]
+    mine = [c for c in cards if f'href="{course.get_absolute_url()}"' in c]
+    assert len(mine) == 1, course
+    return mine[0].split('data-testid="course-card"')[0]
+
+
+def test_course_cards_show_the_course_pages_predicted_stars(client, rated):
+    run = services.model_run_create(algorithm="svd")
+    assert services.model_run_execute(run_id=run.pk).status == "succeeded"
+    learner = rated["learners"][1]
+    taken = set(
+        Enrollment.objects.filter(user=learner).values_list("course_id", flat=True)
+    )
+    stars = predicted_ratings(learner, [c.pk for c in rated["py"] + rated["paint"]])
+    assert stars
+    client.force_login(learner)
+    catalogue = reverse("courses:catalogue")
+    html = client.get(catalogue, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    shown_on_home = 0
+    for course in rated["py"] + rated["paint"]:
+        card = _card_of(html, course)
+        if course.pk in taken or course.pk not in stars:
+            # like the course page: nothing on courses the learner has
+            assert 'data-testid="predicted-rating"' not in card, course
+            continue
+        value = f"预计你会打 {stars[course.pk]:.1f} 星"
+        assert value in card
+        page = client.get(course.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert value in page.content.decode()
+        # the home page's lists (featured courses) show the same value
+        url = f'href="{course.get_absolute_url()}"'
+        on_home = [c for c in home.split('data-testid="course-card"')[1:] if url in c]
+        shown_on_home += len(on_home)
+        assert all(value in c for c in on_home), course
+    assert shown_on_home
+
+
+def test_course_cards_show_nothing_when_unsure_opted_out_or_anonymous(
+    client, rated, settings
+):
+    run = services.model_run_create(algorithm="svd")
+    assert services.model_run_execute(run_id=run.pk).status == "succeeded"
+    learner = rated["learners"][1]
+    catalogue = reverse("courses:catalogue")
+    client.force_login(learner)
+    assert 'data-testid="predicted-rating"' in client.get(catalogue).content.decode()
+    settings.RECOMMENDATIONS_PREDICTION_MIN_RATINGS = 50
+    assert (
+        'data-testid="predicted-rating"' not in client.get(catalogue).content.decode()
+    )
+    settings.RECOMMENDATIONS_PREDICTION_MIN_RATINGS = 2
+    Profile.objects.filter(user=learner).update(personalization_enabled=False)
+    assert (
+        'data-testid="predicted-rating"' not in client.get(catalogue).content.decode()
+    )
+    client.logout()
+    assert (
+        'data-testid="predicted-rating"' not in client.get(catalogue).content.decode()
+    )
+    assert 'data-testid="predicted-rating"' not in client.get("/").content.decode()
+
+
+def test_card_predictions_are_one_batch_per_list(client, rated):
+    """The queries of a signed-in catalogue page do not grow with its cards."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    run = services.model_run_create(algorithm="svd")
+    assert services.model_run_execute(run_id=run.pk).status == "succeeded"
+    learner = rated["learners"][1]
+    client.force_login(learner)
+    catalogue = reverse("courses:catalogue")
+    client.get(catalogue)
+
+    def measure():
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(catalogue).content.decode()
+        factors = [q for q in ctx.captured_queries if "ratingfactor" in q["sql"]]
+        return len(ctx.captured_queries), len(factors), html
+
+    total, factor_queries, html = measure()
+    assert factor_queries == 1
+    assert html.count('data-testid="predicted-rating"') >= 3
+    # more cards on the page, same queries
+    for n in range(5):
+        CourseFactory(category=rated["py"][0].category, title=f"Python extra {n}")
+    more_total, more_factor_queries, more_html = measure()
+    assert more_html.count('data-testid="course-card"') > html.count(
+        'data-testid="course-card"'
+    )
+    assert (more_total, more_factor_queries) == (total, 1)
+    assert total <= 20, total

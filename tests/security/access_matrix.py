@@ -157,6 +157,8 @@ home                                         -                                  
 home                                         -                                                    POST   200 200 200 200 200 200 200
 healthz                                      -                                                    GET    200 200 200 200 200 200 200
 healthz                                      -                                                    POST   405 405 405 405 405 405 405
+favicon                                      -                                                    GET    301 301 301 301 301 301 301
+favicon                                      -                                                    POST   405 405 405 405 405 405 405
 set_language                                 -                                                    GET    405 405 405 405 405 405 405
 set_language                                 -                                                    POST   302 302 302 302 302 302 302
 account_login                                -                                                    GET    200 302 302 302 302 302 302
@@ -244,6 +246,26 @@ courses:wishlist_toggle                      slug=course.slug                   
 courses:review_create                        slug=course.slug                                     GET    L   405 405 405 405 405 405
 courses:review_create                        slug=course.slug                                     POST   L   302 302 302 302 302 302
 learning:my_learning                         -                                                    GET    L   200 200 200 200 200 200
+learning:column_list                         -                                                    GET    200 200 200 200 200 200 200
+learning:column_list                         -                                                    POST   405 405 405 405 405 405 405
+learning:column                              slug=column.slug                                     GET    200 200 200 200 200 200 200
+learning:column                              slug=column.slug                                     POST   405 405 405 405 405 405 405
+learning:column_post                         slug=column.slug pk=paid_post.pk                     GET    200 200 200 200 200 200 200
+learning:column_post                         slug=column.slug pk=paid_post.pk                     POST   405 405 405 405 405 405 405
+learning:column_feed                         -                                                    GET    L   200 200 200 200 200 200
+learning:column_feed                         -                                                    POST   L   405 405 405 405 405 405
+learning:column_audio                        pk=paid_post.pk                                      GET    404 404 404 404 404 404 404
+learning:column_audio                        pk=paid_post.pk                                      POST   404 404 404 404 404 404 404
+learning:studio_columns                      -                                                    GET    L   403 403 403 200 200 200
+learning:studio_columns                      -                                                    POST   L   405 405 405 405 405 405
+learning:studio_column_create                -                                                    GET    L   403 403 403 200 200 200
+learning:studio_column_create                -                                                    POST   L   403 403 403 200 200 200
+learning:studio_column_edit                  pk=column.pk                                         GET    L   403 403 403 200 404 200
+learning:studio_column_edit                  pk=column.pk                                         POST   L   403 403 403 200 404 200
+learning:studio_post_create                  column_pk=column.pk                                  GET    L   403 403 403 200 404 200
+learning:studio_post_create                  column_pk=column.pk                                  POST   L   403 403 403 200 404 200
+learning:studio_post_edit                    column_pk=column.pk pk=paid_post.pk                  GET    L   403 403 403 200 404 200
+learning:studio_post_edit                    column_pk=column.pk pk=paid_post.pk                  POST   L   403 403 403 200 404 200
 learning:path_list                           -                                                    GET    200 200 200 200 200 200 200
 learning:path_list                           -                                                    POST   405 405 405 405 405 405 405
 learning:path_detail                         slug=path.slug                                       GET    200 200 200 200 200 200 200
@@ -256,7 +278,7 @@ learning:studio_path_edit                    pk=path.pk                         
 learning:studio_path_edit                    pk=path.pk                                           POST   L   403 403 403 200 404 200
 learning:my_learning                         -                                                    POST   L   200 200 200 200 200 200
 learning:enroll                              slug=course.slug                                     GET    405 405 405 405 405 405 405
-learning:enroll                              slug=course.slug                                     POST   L   307 307 307 307 307 307
+learning:enroll                              slug=course.slug                                     POST   L   307 307 302 307 307 307
 learning:course_home                         slug=course.slug                                     GET    302 302 302 302 302 302 302
 learning:course_home                         slug=course.slug                                     POST   302 302 302 302 302 302 302
 learning:lesson                              lesson_id=article.pk                                 GET    L   403 200 200 200 403 200

@@ -54,6 +54,9 @@ class World:
     missing: int = 999_999_999
     missing_uuid: str = "00000000-0000-4000-8000-000000000000"
     path: object = None  # the owner's published learning path (the course in it)
+    column: object = None  # the owner's column; the member's plan sells it
+    free_post: object = None
+    paid_post: object = None
 
 
 def _buy(user, offer_type: str, offer_id: int):
@@ -155,8 +158,27 @@ def build_world() -> World:
     from tests.commerce.factories import make_bundle
 
     path = make_bundle([course], price=Decimal("50.00"))
+    from courses import services as content
+
+    column = content.column_save(actor=owner, title="Owner column", is_published=True)
+    plan.column = column
+    plan.save(update_fields=["column"])
+    free_post = content.column_post_save(
+        actor=owner,
+        column=column,
+        title="Free",
+        body="free",
+        is_free=True,
+        publish=True,
+    )
+    paid_post = content.column_post_save(
+        actor=owner, column=column, title="Paid", body="paid", publish=True
+    )
     return World(
         path=path,
+        column=column,
+        free_post=free_post,
+        paid_post=paid_post,
         users=users,
         course=course,
         draft=draft,

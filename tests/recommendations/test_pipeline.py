@@ -127,7 +127,7 @@ def test_killed_worker_leaves_previous_run_active(world, monkeypatch):
     def killed(**kwargs):
         raise KeyboardInterrupt  # like SIGTERM in the middle of the swap call
 
-    monkeypatch.setattr(services, "model_run_activate", killed)
+    monkeypatch.setattr(services.training, "model_run_activate", killed)
     with pytest.raises(KeyboardInterrupt):
         _run()
     assert ActiveRun.objects.get(algorithm="ease").run_id == first.pk

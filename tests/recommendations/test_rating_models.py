@@ -160,7 +160,7 @@ def test_a_killed_rating_run_leaves_yesterdays_predictions_served(rated, monkeyp
     def killed(*args, **kwargs):
         raise SystemExit("worker killed")  # not an Exception: nothing catches it
 
-    monkeypatch.setattr(services, "_factor_rows", killed)
+    monkeypatch.setattr(services.training, "_factor_rows", killed)
     second = services.model_run_create(algorithm="svd")
     with pytest.raises(SystemExit):
         services.model_run_execute(run_id=second.pk)

@@ -1,4 +1,4 @@
-"""Writes: retrain runs (extract, fit, score, store, swap), dismissals, views, experiments."""
+"""Retraining: the retrain lock, model runs (extract, fit, score, store) and the swap."""
 
 from __future__ import annotations
 
@@ -11,27 +11,20 @@ from datetime import timedelta
 import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from core import events
-
-from .algorithms import ALGORITHMS, DEFAULT_ALGORITHM, get_algorithm, top_n
-from .algorithms.data import RATING_SCALE, InteractionData
-from .content import content_neighbours
-from .interactions import (
+from ..algorithms import ALGORITHMS, DEFAULT_ALGORITHM, get_algorithm, top_n
+from ..algorithms.data import RATING_SCALE, InteractionData
+from ..content import content_neighbours
+from ..interactions import (
     build_interaction_frame,
     item_categories,
     personalization_disabled_user_ids,
     published_course_ids,
     user_interest_categories,
 )
-from .models import (
+from ..models import (
     ActiveRun,
-    CourseView,
-    Dismissal,
-    Experiment,
-    ExperimentEvent,
     ModelRun,
     RatingFactor,
     Reason,
@@ -375,7 +368,7 @@ def _factor_rows(run: ModelRun, model, data: InteractionData) -> Iterable[tuple]
 
 
 def _evaluate(data: InteractionData, run: ModelRun, frame) -> dict:
-    from .evaluation import evaluate
+    from ..evaluation import evaluate
 
     if len(frame) < 20:
         return {}
@@ -392,7 +385,7 @@ def _evaluate(data: InteractionData, run: ModelRun, frame) -> dict:
     if run.algorithm in (default_algorithm(), next_algorithm()):
         # "what to take next" uses the sequence model only when it predicts
         # each learner's latest course better than the plain list does
-        from .evaluation import evaluate_next
+        from ..evaluation import evaluate_next
 
         ordered = eval_frame[eval_frame["timestamp"].notna()]
         if ordered["user"].value_counts().gt(1).sum() >= 5:
@@ -574,141 +567,3 @@ def model_runs_prune(*, keep: int | None = None) -> int:
     RelatedCourse.objects.filter(run_id__in=drop).delete()
     RatingFactor.objects.filter(run_id__in=drop).delete()
     return deleted
-
-
-def related_courses_refresh(*, course_id: int) -> int:
-    """Content neighbours for a newly published course, into the active run."""
-    active = ActiveRun.objects.filter(algorithm=default_algorithm()).first()
-    if active is None:
-        return 0
-    ids = published_course_ids()
-    if course_id not in set(ids.tolist()):
-        return 0
-    pairs = content_neighbours(ids, np.array([course_id]), limit=RELATED_PER_COURSE)
-    rows = [
-        RelatedCourse(
-            run_id=active.run_id,
-            course_id=course_id,
-            related_id=other,
-            rank=rank,
-            score=score,
-            source=RelatedCourse.Source.CONTENT,
-        )
-        for rank, (other, score) in enumerate(pairs.get(course_id, []), start=1)
-    ]
-    with transaction.atomic():
-        RelatedCourse.objects.filter(run_id=active.run_id, course_id=course_id).delete()
-        RelatedCourse.objects.bulk_create(rows)
-    return len(rows)
-
-
-# --- learner actions -----------------------------------------------------
-
-
-def dismissal_create(*, user, course) -> Dismissal:
-    """ "Not interested": hidden at once, a negative signal at the next retrain."""
-    dismissal, _ = Dismissal.objects.get_or_create(user=user, course=course)
-    return dismissal
-
-
-def dismissal_delete(*, user, course) -> bool:
-    """Undo "not interested": the course may be recommended again."""
-    deleted, _ = Dismissal.objects.filter(user=user, course=course).delete()
-    return bool(deleted)
-
-
-def course_view_record(*, user_id: int, course_id: int) -> None:
-    """Count a course page view: one UPDATE, an INSERT the first time."""
-    updated = CourseView.objects.filter(user_id=user_id, course_id=course_id).update(
-        count=F("count") + 1, last_viewed_at=timezone.now()
-    )
-    if updated:
-        return
-    try:
-        with transaction.atomic():
-            CourseView.objects.create(user_id=user_id, course_id=course_id)
-    except IntegrityError:  # a concurrent first view won the insert
-        CourseView.objects.filter(user_id=user_id, course_id=course_id).update(
-            count=F("count") + 1
-        )
-
-
-# --- experiments ---------------------------------------------------------
-
-
-@transaction.atomic
-def experiment_start(*, experiment: Experiment) -> Experiment:
-    Experiment.objects.select_for_update().filter(is_active=True).exclude(
-        pk=experiment.pk
-    ).update(is_active=False)
-    experiment.is_active = True
-    experiment.started_at = experiment.started_at or timezone.now()
-    experiment.save(update_fields=["is_active", "started_at"])
-    return experiment
-
-
-def experiment_stop(*, experiment: Experiment) -> Experiment:
-    Experiment.objects.filter(pk=experiment.pk).update(is_active=False)
-    experiment.is_active = False
-    return experiment
-
-
-def experiment_events_record(
-    *, variant_id: int, user_id: int, course_ids: Iterable[int], kind: str
-) -> None:
-    """Record impressions/clicks/enrolments once per (variant, user, course, kind)."""
-    ExperimentEvent.objects.bulk_create(
-        [
-            ExperimentEvent(
-                variant_id=variant_id, user_id=user_id, course_id=c, kind=kind
-            )
-            for c in course_ids
-        ],
-        ignore_conflicts=True,
-    )
-
-
-def experiment_enrollment_record(*, user_id: int, course_id: int) -> bool:
-    """Credit an enrolment to the variant that showed this course to this user."""
-    variant_ids = list(
-        ExperimentEvent.objects.filter(
-            user_id=user_id,
-            course_id=course_id,
-            kind=ExperimentEvent.Kind.IMPRESSION,
-            variant__experiment__is_active=True,
-        ).values_list("variant_id", flat=True)
-    )
-    for variant_id in variant_ids:
-        experiment_events_record(
-            variant_id=variant_id,
-            user_id=user_id,
-            course_ids=[course_id],
-            kind=ExperimentEvent.Kind.ENROLLMENT,
-        )
-    return bool(variant_ids)
-
-
-# --- Announcements for analytics ---------------------------------------------
-
-
-def recommendations_shown_announce(
-    *, user_id: int, course_ids: list[int], surface: str
-) -> None:
-    """A list was shown to a signed-in user (analytics counts impressions)."""
-    events.send_on_commit(
-        events.recommendations_shown,
-        sender=Recommendation,
-        user_id=user_id,
-        course_ids=list(course_ids),
-        surface=surface[:32],
-    )
-
-
-def recommendation_click_announce(*, user, course_id: int) -> None:
-    events.send_on_commit(
-        events.recommendation_clicked,
-        sender=Recommendation,
-        user_id=user.pk if user.is_authenticated else None,
-        course_id=course_id,
-        surface="",
-    )

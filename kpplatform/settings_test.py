@@ -22,6 +22,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = "memory://"
+# Without REDIS_URL the settings pick kombu's filesystem transport for
+# `make run`; in tests the URL alone decides (memory, or what a test sets).
+CELERY_BROKER_TRANSPORT = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_RESULT_BACKEND = "cache+memory://"
 STORAGES = {
     **STORAGES,

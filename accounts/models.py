@@ -7,6 +7,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import safe_upload_name
+
 from .handles import HANDLE_MAX_LENGTH, default_handle
 
 
@@ -105,6 +107,7 @@ class User(AbstractUser):
 
 
 def avatar_upload_to(instance: "Profile", filename: str) -> str:
+    filename = safe_upload_name(filename)
     return f"avatars/{instance.user_id}/{filename}"
 
 

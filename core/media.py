@@ -23,6 +23,8 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django_sendfile import sendfile
 
+from .uploads import served_content_type
+
 #: Backends whose response is produced by Django itself (no web server help).
 DJANGO_SERVED_BACKENDS = {
     "django_sendfile.backends.simple",
@@ -53,6 +55,8 @@ def serve_protected(
     if not os.path.isfile(path):
         raise Http404("file missing")
     download_name = filename or os.path.basename(field_file.name)
+    content_type, force_download = served_content_type(path)
+    as_attachment = as_attachment or force_download
     if settings.SENDFILE_BACKEND in DJANGO_SERVED_BACKENDS:
         response = ranged_file_response(
             request, path, as_attachment=as_attachment, filename=download_name
@@ -63,6 +67,7 @@ def serve_protected(
             path,
             attachment=as_attachment,
             attachment_filename=download_name,
+            mimetype=content_type,
         )
     # Paid content: browsers may cache it for the session, shared caches never.
     response["Cache-Control"] = "private, max-age=3600"
@@ -106,7 +111,8 @@ def ranged_file_response(
 ) -> HttpResponse:
     """A 200 or 206 response for a local file, honouring one byte range."""
     size = os.path.getsize(path)
-    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    content_type, force_download = served_content_type(path)
+    as_attachment = as_attachment or force_download
     byte_range = _parse_range(request.headers.get("Range", ""), size)
     if byte_range is False:
         response = HttpResponse(status=416)

@@ -12,6 +12,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField
+from core.uploads import safe_upload_name
 
 
 def protected_storage():
@@ -54,6 +55,7 @@ class Category(models.Model):
 
 
 def cover_upload_to(instance: "Course", filename: str) -> str:
+    filename = safe_upload_name(filename)
     return f"covers/{instance.creator_id}/{filename}"
 
 
@@ -266,6 +268,7 @@ class Section(models.Model):
 
 
 def lesson_video_upload_to(instance: "Lesson", filename: str) -> str:
+    filename = safe_upload_name(filename)
     return f"videos/{instance.section.course_id}/{filename}"
 
 
@@ -316,6 +319,7 @@ class Lesson(models.Model):
 
 
 def attachment_upload_to(instance: "LessonAttachment", filename: str) -> str:
+    filename = safe_upload_name(filename)
     return f"attachments/{instance.lesson_id}/{filename}"
 
 

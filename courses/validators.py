@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from core.uploads import content_matches
+
 VIDEO_EXTENSIONS = {".mp4", ".m4v", ".webm", ".mov", ".ogv"}
 
 
@@ -78,6 +80,13 @@ def validate_attachment_file(upload: UploadedFile) -> None:
             {
                 "file": _("The file is too large (limit %(mb)d MB).")
                 % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+            }
+        )
+    if not content_matches(upload, ext.lstrip(".")):
+        raise ValidationError(
+            {
+                "file": _("The file's content does not match its type “%(ext)s”.")
+                % {"ext": ext.lstrip(".")}
             }
         )
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.money import MoneyField
+from core.uploads import safe_upload_name
 
 ZERO = Decimal("0.00")
 
@@ -39,10 +40,12 @@ def protected_storage():
 
 
 def cover_upload_to(instance: LiveLecture, filename: str) -> str:
+    filename = safe_upload_name(filename)
     return f"live/covers/{instance.creator_id}/{filename}"
 
 
 def replay_upload_to(instance: LiveLecture, filename: str) -> str:
+    filename = safe_upload_name(filename)
     return f"live/replays/{instance.pk}/{filename}"
 
 

@@ -8,17 +8,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import content_matches
 from courses import selectors as course_selectors
 
 from .models import RUBRIC, Challenge, QualityReview
 
 # Extension → the bytes such a file starts with (the extension alone is a claim).
-ALLOWED_UPLOADS = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-}
+#: Expert applications take documents and scans only (signatures: core.uploads).
+ALLOWED_UPLOADS = frozenset({".pdf", ".png", ".jpg", ".jpeg"})
 MAX_ATTACHMENTS = 5
 
 
@@ -69,8 +66,7 @@ class MultipleFileField(forms.FileField):
 def check_upload(upload) -> None:
     """Refuse files that are not PDF/PNG/JPEG by name and content, or too big."""
     suffix = Path(upload.name).suffix.lower()
-    signatures = ALLOWED_UPLOADS.get(suffix)
-    if signatures is None:
+    if suffix not in ALLOWED_UPLOADS:
         raise forms.ValidationError(
             _("“%(name)s” is not accepted: upload PDF, PNG or JPEG files only."),
             code="file_type",
@@ -87,10 +83,7 @@ def check_upload(upload) -> None:
                 "limit": filesizeformat(limit),
             },
         )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in signatures):
+    if not content_matches(upload, suffix.lstrip(".")):
         raise forms.ValidationError(
             _("“%(name)s” does not look like a real %(kind)s file."),
             code="file_content",

@@ -3,8 +3,6 @@ created, edited, reordered and deleted by the course's creator."""
 
 from __future__ import annotations
 
-import os
-
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -12,6 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from core.markdown import LESSON_ARTICLE, render_markdown
+from core.uploads import safe_upload_name
 from courses.models import (
     Course,
     Lesson,
@@ -212,7 +211,7 @@ def attachment_create(
     validate_attachment_file(file)
     return LessonAttachment.objects.create(
         lesson=lesson,
-        title=(title or "").strip() or os.path.basename(file.name),
+        title=(title or "").strip()[:200] or safe_upload_name(file.name),
         file=file,
         size_bytes=file.size,
     )

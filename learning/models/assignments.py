@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import safe_upload_name
 from courses.models import protected_storage
 
 
@@ -114,6 +115,7 @@ class Assignment(models.Model):
 
 
 def submission_upload_to(instance: "Submission", filename: str) -> str:
+    filename = safe_upload_name(filename)
     return f"submissions/{instance.assignment_id}/{instance.user_id}/{filename}"
 
 

@@ -6,7 +6,6 @@ Split by domain: `enrolment`, `progress`, `certificates`, `quizzes`,
 """
 
 from .assignments import (
-    MAGIC_BYTES,
     assignment_save,
     submission_create,
     submission_file_check,
@@ -55,7 +54,6 @@ __all__ = [
     "can_manage_path",
     "path_save",
     "CODE_ALPHABET",
-    "MAGIC_BYTES",
     "MAX_POSITION_SECONDS",
     "SELF_COMPLETED_KINDS",
     "AttemptLimitReached",

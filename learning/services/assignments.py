@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core import events
 from core.markdown import LESSON_ARTICLE, render_markdown
+from core.uploads import content_matches
 from courses.models import Lesson
 
 from .. import tasks
@@ -31,17 +32,6 @@ from .progress import (
 # --- Assignments --------------------------------------------------------------
 
 # What the first bytes of a file must be for its extension (others: any).
-MAGIC_BYTES = {
-    "pdf": (b"%PDF",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "gif": (b"GIF87a", b"GIF89a"),
-    "zip": (b"PK\x03\x04", b"PK\x05\x06"),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "pptx": (b"PK\x03\x04",),
-}
 
 
 def submission_file_check(*, assignment: Assignment, file) -> None:
@@ -66,17 +56,12 @@ def submission_file_check(*, assignment: Assignment, file) -> None:
             % {"mb": assignment.max_file_mb},
             code="file_size",
         )
-    signatures = MAGIC_BYTES.get(extension)
-    if signatures:
-        file.seek(0)
-        head = file.read(16)
-        file.seek(0)
-        if not any(head.startswith(sig) for sig in signatures):
-            raise ValidationError(
-                _("The file's content does not match its type “%(ext)s”.")
-                % {"ext": extension},
-                code="file_content",
-            )
+    if not content_matches(file, extension):
+        raise ValidationError(
+            _("The file's content does not match its type “%(ext)s”.")
+            % {"ext": extension},
+            code="file_content",
+        )
 
 
 def submission_policy_check(

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import safe_upload_name
+
 
 class ExpertApplication(models.Model):
     class Status(models.TextChoices):
@@ -65,6 +67,7 @@ class ExpertApplication(models.Model):
 
 
 def expert_attachment_upload_to(instance: "ExpertAttachment", filename: str) -> str:
+    filename = safe_upload_name(filename)
     return f"expert-applications/{instance.application_id}/{filename}"
 
 

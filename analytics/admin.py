@@ -8,6 +8,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from core.ids import parse_id
+
 from .dashboards import DASHBOARDS
 from .dashboards.filters import Scope, category_choices
 from .forms import NudgeForm, RangeForm
@@ -23,8 +25,7 @@ def csv_response(chart, filename: str) -> HttpResponse:
 
 
 def _course_param(request) -> int | None:
-    value = request.GET.get("course", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.GET.get("course", ""))
 
 
 @admin.register(DailySiteStat)

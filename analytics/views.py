@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from core.ids import parse_id
+from core.redirects import safe_next
 
 from . import selectors, study
 from .admin import csv_response
@@ -70,12 +72,7 @@ def heartbeat(request):
 
 
 def _back(request, fallback: str):
-    target = request.POST.get("next") or fallback
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = fallback
-    return redirect(target)
+    return redirect(safe_next(request, fallback))
 
 
 @login_required
@@ -104,8 +101,7 @@ def _require_creator(request) -> None:
 
 
 def _id_param(request, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.GET.get(name, ""))
 
 
 def _creator_board(request):

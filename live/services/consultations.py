@@ -39,6 +39,10 @@ MAX_SLOTS_PER_PUBLISH = 300
 # --- expert profiles -------------------------------------------------------------------
 
 
+#: Monday 0 … Sunday 6, as the availability form posts them.
+WEEKDAY_NUMBERS = frozenset("0123456")
+
+
 def _require_certified(user) -> None:
     if not experts.is_certified(user):
         raise PermissionDenied(
@@ -116,7 +120,7 @@ def availability_publish(
         raise ValidationError(
             {"slot_minutes": _("A slot lasts between 15 and 240 minutes.")}
         )
-    weekdays = sorted({int(d) for d in weekdays or () if str(d).isdigit()})
+    weekdays = sorted({int(d) for d in weekdays or () if str(d) in WEEKDAY_NUMBERS})
     if not weekdays or any(d > 6 for d in weekdays):
         raise ValidationError({"weekdays": _("Choose at least one day of the week.")})
     now = timezone.now()

@@ -319,3 +319,19 @@ def test_staff_see_the_platform_wide_risk_list_with_the_evaluation(client, at_ri
     page = response.content.decode()
     assert at_risk["learner"].display_name in page
     assert _charts(response)["evaluation"]["series"][0]["values"] == [0.74]
+
+
+def test_ids_that_only_look_like_numbers_are_ignored_not_a_500(client, numbers):
+    """ "²".isdigit() is true and int("²") raises: staff and creator filters."""
+    client.force_login(StaffFactory())
+    for bad in ("²", "٣", "99999999999999999999999"):
+        response = client.get(
+            reverse("admin:analytics_dashboard", args=["learning"]), {"course": bad}
+        )
+        assert response.status_code == 200
+    client.force_login(numbers["mine"])
+    for bad in ("²", "99999999999999999999999"):
+        response = client.get(
+            reverse("analytics:studio"), {"course": bad, "lesson": bad}
+        )
+        assert response.status_code in (200, 404)

@@ -120,6 +120,8 @@ def test_overlapping_availability_is_refused_whole():
         {"first_day": timezone.localdate() - timedelta(days=3)},
         {"end_time": time(8, 0)},
         {"weekdays": []},
+        {"weekdays": ["²"]},  # "²".isdigit() is true; int("²") raised (500)
+        {"weekdays": ["7", "-1"]},
         {"slot_minutes": 5},
         {"price": "-5"},
         {"time_zone": "Nowhere/City"},

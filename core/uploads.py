@@ -105,8 +105,8 @@ def safe_upload_name(filename: str, max_length: int = NAME_MAX) -> str:
     """The name an upload is stored under: its last path part, printable.
 
     Path separators of any system, `..`, control characters (NUL), invisible
-    format characters (the right-to-left override that makes "gpj.exe‮.pdf"
-    look like a PDF) and leading dots go; the stem is cut so that the name
+    format characters (the right-to-left override U+202E, which makes
+    "gpj.exe<U+202E>.pdf" look like a PDF) and leading dots go; the stem is cut so that the name
     fits `max_length` with its extension kept. Never empty.
     """
     name = unicodedata.normalize("NFKC", filename or "")

@@ -84,3 +84,32 @@ def set_language(request):
 def favicon(request):
     """`/favicon.ico`, which browsers ask for on every site: the static icon."""
     return redirect(static("favicon.ico"), permanent=True)
+
+
+def _database_unavailable(error: BaseException | None) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def server_error(request, template_name: str = "500.html"):
+    """handler500: the site's own error page, in the visitor's language.
+
+    Rendered without the database and without context processors (what
+    failed may be the database itself). A database that is down or
+    restarting (a connection refused or terminated) answers 503 with
+    Retry-After: the request failed at once, the next one will work
+    (connections are health-checked before reuse).
+    """
+    import sys
+
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    if _database_unavailable(sys.exc_info()[1]):
+        body = loader.get_template("503.html").render({})
+        response = HttpResponseServerError(body)
+        response.status_code = 503
+        response["Retry-After"] = "5"
+        return response
+    return HttpResponseServerError(loader.get_template(template_name).render({}))

@@ -52,5 +52,9 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
 ]
 
+# The site's own error page, in the visitor's language (503 while the
+# database is unavailable): core/views.py.
+handler500 = "core.views.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

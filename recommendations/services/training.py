@@ -430,6 +430,7 @@ def model_run_execute(
         # again): start over from a clean slate, so no row is written twice.
         Recommendation.objects.filter(run=run).delete()
         RelatedCourse.objects.filter(run=run).delete()
+        RatingFactor.objects.filter(run=run).delete()
     store = store or store_recommendations
     timings: dict[str, float] = {}
     try:

@@ -1,0 +1,60 @@
+"""The site's own error pages (handler500): in the visitor's language, no
+database needed; a database that is unavailable answers 503 with Retry-After
+(tests/reliability/test_postgres_restart.py does it with a real restart)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import InterfaceError, OperationalError
+from django.test import Client
+
+from courses import views as course_views
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "en": ("The site is briefly unavailable", "Something went wrong on our side"),
+    "zh-hans": ("网站暂时无法访问", "我们这边出了点问题"),
+}
+
+
+def _failing(error):
+    def catalogue_queryset(*args, **kwargs):
+        raise error
+
+    return catalogue_queryset
+
+
+@pytest.mark.parametrize("language", PAGES)
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("terminating connection due to administrator command"),
+        InterfaceError("connection already closed"),
+    ],
+)
+def test_database_unavailable_answers_503_in_the_visitors_language(
+    monkeypatch, language, error
+):
+    monkeypatch.setattr(course_views.selectors, "catalogue_queryset", _failing(error))
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language)
+    response = client.get("/courses/?q=x")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    body = response.content.decode()
+    assert PAGES[language][0] in body
+    assert f'lang="{language}"' in body
+    assert "administrator command" not in body and "Traceback" not in body
+
+
+@pytest.mark.parametrize("language", PAGES)
+def test_other_errors_answer_the_sites_500_page(monkeypatch, language):
+    monkeypatch.setattr(
+        course_views.selectors, "catalogue_queryset", _failing(ValueError("boom"))
+    )
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language)
+    response = client.get("/courses/?q=x")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert PAGES[language][1] in body
+    assert "boom" not in body

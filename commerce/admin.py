@@ -398,12 +398,18 @@ class SubscriptionPlanAdmin(MoneyAdminMixin, admin.ModelAdmin):
         "name",
         "creator",
         "column",
+        "covers_columns",
         "period",
         "price",
         "is_active",
         "members",
     ]
-    list_filter = ["period", "is_active", ("column", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "period",
+        "is_active",
+        "covers_columns",
+        ("column", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["name", "slug", "creator__email", "column__title"]
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["creator", "column"]

@@ -14,6 +14,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -442,6 +443,15 @@ class SubscriptionPlan(models.Model):
         related_name="+",
         verbose_name=_("column"),
     )
+    # A site-wide plan covers every course; with this flag, every column too.
+    covers_columns = models.BooleanField(
+        _("covers every column"),
+        default=False,
+        help_text=_(
+            "Site-wide plans only: members also read every column's posts. "
+            "Off, columns are sold by their own plans."
+        ),
+    )
     period = models.CharField(_("period"), max_length=8, choices=Period.choices)
     price = MoneyField(_("price"), validators=[MinValueValidator(ZERO)])
     is_active = models.BooleanField(_("on sale"), default=True)
@@ -455,10 +465,28 @@ class SubscriptionPlan(models.Model):
             models.CheckConstraint(
                 condition=Q(price__gte=0), name="commerce_plan_price_not_negative"
             ),
+            # Only a site-wide plan (no creator, no column) covers the columns.
+            models.CheckConstraint(
+                condition=Q(covers_columns=False)
+                | Q(creator__isnull=True, column__isnull=True),
+                name="commerce_plan_covers_columns_site_wide",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.covers_columns and (self.creator_id or self.column_id):
+            raise ValidationError(
+                {
+                    "covers_columns": _(
+                        "Only a site-wide plan (no creator, no column) can cover "
+                        "every column."
+                    )
+                }
+            )
 
     @property
     def days(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
@@ -166,29 +167,62 @@ def _live_periods(now=None):
     )
 
 
+#: Periods that open every column: a site-wide plan flagged "covers every column".
+_ALL_COLUMNS = Q(plan__covers_columns=True, plan__creator__isnull=True)
+
+
 def column_subscribed(*, user_id: int | None, column_id: int) -> bool:
-    """An active period of one of the column's plans (one query)."""
+    """An active period of one of the column's plans, or of a site plan covering
+    every column (one query)."""
     if not user_id:
         return False
-    return _live_periods().filter(user_id=user_id, plan__column_id=column_id).exists()
-
-
-def subscribed_column_ids(*, user_id: int | None) -> set[int]:
-    """The columns the user reads now (one query)."""
-    if not user_id:
-        return set()
-    return set(
+    return (
         _live_periods()
-        .filter(user_id=user_id, plan__column_id__isnull=False)
-        .values_list("plan__column_id", flat=True)
+        .filter(user_id=user_id)
+        .filter(Q(plan__column_id=column_id) | _ALL_COLUMNS)
+        .exists()
     )
 
 
+@dataclass(frozen=True)
+class ColumnCoverage:
+    """The columns a user reads now: some by id, or every one (a site plan)."""
+
+    ids: frozenset[int] = frozenset()
+    every_column: bool = False
+
+    def __contains__(self, column_id) -> bool:
+        return self.every_column or column_id in self.ids
+
+    def __bool__(self) -> bool:
+        return self.every_column or bool(self.ids)
+
+
+def subscribed_column_ids(*, user_id: int | None) -> ColumnCoverage:
+    """The columns the user reads now (one query): `pk in coverage` answers."""
+    if not user_id:
+        return ColumnCoverage()
+    rows = (
+        _live_periods()
+        .filter(user_id=user_id)
+        .filter(Q(plan__column_id__isnull=False) | _ALL_COLUMNS)
+        .values_list("plan__column_id", "plan__covers_columns")
+    )
+    ids, every = set(), False
+    for column_id, covers in rows:
+        if column_id is not None:
+            ids.add(column_id)
+        elif covers:
+            every = True
+    return ColumnCoverage(ids=frozenset(ids), every_column=every)
+
+
 def column_subscriber_ids(*, column_id: int) -> list[int]:
-    """Users with an active period of the column's plans (one query)."""
+    """Users with an active period of the column's plans or of a site plan
+    covering every column (one query)."""
     return list(
         _live_periods()
-        .filter(plan__column_id=column_id)
+        .filter(Q(plan__column_id=column_id) | _ALL_COLUMNS)
         .values_list("user_id", flat=True)
         .distinct()
         .order_by("user_id")

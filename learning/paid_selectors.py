@@ -200,10 +200,19 @@ def column_post_for_page(*, slug: str, pk: int) -> ColumnPost | None:
 
 
 def feed_posts(*, column_ids) -> QuerySet[ColumnPost]:
-    """New posts of the given columns, newest first (one query per page)."""
+    """New posts of the given columns, newest first (one query per page).
+
+    `column_ids` is commerce's coverage (`subscribed_column_ids`): a site plan
+    that covers every column shows every published column's posts.
+    """
+    scope = (
+        Q()
+        if getattr(column_ids, "every_column", False)
+        else Q(column_id__in=list(getattr(column_ids, "ids", column_ids)))
+    )
     return (
         ColumnPost.objects.filter(
-            column_id__in=list(column_ids),
+            scope,
             is_published=True,
             column__is_published=True,
         )

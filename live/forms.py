@@ -325,6 +325,16 @@ class AnswerForm(forms.Form):
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    audio = forms.FileField(
+        label=_("Audio answer (optional)"),
+        required=False,
+        help_text=_(
+            "MP3, M4A or OGG. Only the asker and those who pay to read hear it."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "audio/mpeg,audio/mp4,audio/ogg,.mp3,.m4a,.ogg"}
+        ),
+    )
 
 
 class RejectForm(forms.Form):

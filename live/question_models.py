@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.money import MoneyField
+from core.uploads import safe_upload_name
 
 ZERO = Decimal("0.00")
 
@@ -82,6 +83,17 @@ class QuestionPolicy(models.Model):
         return policy if policy is not None else cls()
 
 
+def answer_audio_upload_to(instance: PaidQuestion, filename: str) -> str:
+    return f"live/answers/{instance.pk}/{safe_upload_name(filename)}"
+
+
+def _protected_storage():
+    """Audio answers are paid media: served only through the reading rule."""
+    from django.core.files.storage import storages
+
+    return storages["protected"]
+
+
 class PaidQuestion(models.Model):
     class Status(models.TextChoices):
         UNPAID = "unpaid", _("Awaiting payment")
@@ -121,6 +133,15 @@ class PaidQuestion(models.Model):
     answer_by = models.DateTimeField(_("answer by"), null=True, blank=True)
     answer = models.TextField(_("answer (Markdown)"), max_length=8000, blank=True)
     answer_html = models.TextField(editable=False, blank=True)
+    # Optional spoken answer (MP3, M4A, OGG checked by content); never under
+    # MEDIA_URL: `live:question_audio` serves it to whoever may read the answer.
+    answer_audio = models.FileField(
+        _("audio answer"),
+        upload_to=answer_audio_upload_to,
+        storage=_protected_storage,
+        max_length=300,
+        blank=True,
+    )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     accept_by = models.DateTimeField(
         _("accepted automatically at"), null=True, blank=True

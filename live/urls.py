@@ -56,6 +56,7 @@ urlpatterns = [
         name="question_publish",
     ),
     path("questions/<int:pk>/read/", questions.question_read, name="question_read"),
+    path("questions/<int:pk>/audio/", questions.question_audio, name="question_audio"),
     path(
         "studio/expert/question-price/",
         questions.question_price,

@@ -15,6 +15,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from commerce.registry import OfferUnavailable
 from core import events
 from core.markdown import COMMUNITY_POST, render_markdown
 from core.money import money
+from courses.validators import validate_audio_file
 
 from .. import experts, notices
 from ..models import (
@@ -178,9 +180,23 @@ def question_revoke(*, order_item) -> None:
 
 
 @transaction.atomic
-def question_answer(*, question: PaidQuestion, expert_user, text: str) -> PaidQuestion:
-    """The expert answers; the asker then has `accept_hours` to object."""
+def question_answer(
+    *,
+    question: PaidQuestion,
+    expert_user,
+    text: str,
+    audio: UploadedFile | None = None,
+) -> PaidQuestion:
+    """The expert answers (text, and optionally a recording); the asker then
+    has `accept_hours` to object.
+
+    The recording is checked by its content (MP3, M4A, OGG) before anything is
+    saved; it is stored in the protected storage and played only to those who
+    may read the answer (`can_read_answer`).
+    """
     text = (text or "").strip()
+    if audio is not None:
+        validate_audio_file(audio, field="audio")
     question = _locked(question.pk)
     if question.expert.user_id != expert_user.pk:
         raise PermissionDenied(_("Only the expert asked can answer."))
@@ -201,9 +217,12 @@ def question_answer(*, question: PaidQuestion, expert_user, text: str) -> PaidQu
     question.answered_at = now
     question.status = Status.ANSWERED
     question.accept_by = now + timedelta(hours=policy.accept_hours)
-    question.save(
-        update_fields=["answer", "answer_html", "answered_at", "status", "accept_by"]
-    )
+    fields = ["answer", "answer_html", "answered_at", "status", "accept_by"]
+    if audio is not None:
+        # Saved last, once every check passed: a refused answer leaves no file.
+        question.answer_audio.save(audio.name, audio, save=False)
+        fields.append("answer_audio")
+    question.save(update_fields=fields)
     question_id = question.pk
     transaction.on_commit(lambda: notices.question_answered(question_id=question_id))
     return question

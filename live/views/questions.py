@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commerce.services import CommerceError
+from core.media import serve_protected
 
 from .. import experts, selectors, services
 from ..forms import AnswerForm, QuestionForm, QuestionPriceForm, RejectForm
@@ -144,7 +145,7 @@ def _act(request, pk: int, action, success: str):
 @login_required
 def question_answer(request, pk: int):
     _question_for(request, pk)
-    form = AnswerForm(request.POST)
+    form = AnswerForm(request.POST, request.FILES)
     if not form.is_valid():
         _flash_form(request, form)
         return redirect("live:question", pk=pk)
@@ -152,10 +153,31 @@ def question_answer(request, pk: int):
         request,
         pk,
         lambda q: services.question_answer(
-            question=q, expert_user=request.user, text=form.cleaned_data["text"]
+            question=q,
+            expert_user=request.user,
+            text=form.cleaned_data["text"],
+            audio=form.cleaned_data.get("audio") or None,
         ),
         _("Your answer is sent to the asker."),
     )
+
+
+@require_GET
+def question_audio(request, pk: int):
+    """The recorded answer, for whoever may read the answer (ranges supported).
+
+    Everyone else gets a 404, as for the file of a question they cannot see:
+    the URL alone opens nothing.
+    """
+    try:
+        question = selectors.question_for_page(pk)
+    except PaidQuestion.DoesNotExist:
+        raise Http404 from None
+    if not question.answer_audio or not services.can_read_answer(
+        request.user, question
+    ):
+        raise Http404
+    return serve_protected(request, question.answer_audio)
 
 
 @require_POST

@@ -1,5 +1,7 @@
 """Profile pages, onboarding and the creator application; thin views."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.cards import cards_annotate
 from core.params import parse_ids
 from core.redirects import safe_next
 
@@ -144,6 +147,10 @@ def handle_search(request):
     profiles = selectors.handle_suggestions(
         query=request.GET.get("q", ""), exclude_user_id=request.user.pk
     )
+    # Other apps' short labels for each person (rewards: the learner level),
+    # one batch for the list (core.cards, kind "person": objects with a user pk).
+    people = [SimpleNamespace(pk=profile.user_id) for profile in profiles]
+    cards_annotate(kind="person", user=request.user, objects=people)
     return JsonResponse(
         {
             "results": [
@@ -151,8 +158,9 @@ def handle_search(request):
                     "handle": profile.handle,
                     "name": profile.display_name or profile.handle,
                     "url": reverse("accounts:profile", args=[profile.user_id]),
+                    "labels": getattr(person, "person_labels", []),
                 }
-                for profile in profiles
+                for profile, person in zip(profiles, people, strict=True)
             ]
         }
     )

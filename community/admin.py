@@ -40,13 +40,25 @@ def _posts_of(queryset):
     return queryset.select_related("author", "thread")
 
 
-def _with_form(modeladmin, request, queryset, form_class, title, apply):
+def _reviews_of(queryset):
+    """The course reviews an action works on: those of the selected reports."""
+    from courses.selectors import reviews_by_ids
+
+    if queryset.model is not Report:
+        return []
+    ids = queryset.filter(review__isnull=False).values_list("review_id", flat=True)
+    return reviews_by_ids(set(ids))
+
+
+def _with_form(
+    modeladmin, request, queryset, form_class, title, apply, targets_of=_posts_of
+):
     """Show an intermediate form for a bulk action, then apply it to each row."""
     if "apply" in request.POST:
         form = form_class(request.POST)
         if form.is_valid():
             done = 0
-            for obj in _posts_of(queryset):
+            for obj in targets_of(queryset):
                 try:
                     apply(obj, form.cleaned_data)
                     done += 1
@@ -73,7 +85,7 @@ def _with_form(modeladmin, request, queryset, form_class, title, apply):
             "title": title,
             "form": form,
             "queryset": queryset,
-            "targets": _posts_of(queryset),
+            "targets": targets_of(queryset),
             "action": request.POST.get("action"),
             "opts": modeladmin.model._meta,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
@@ -149,7 +161,41 @@ def suspend_authors(modeladmin, request, queryset):
 def dismiss_reports(modeladmin, request, queryset):
     for post in _posts_of(queryset):
         services.reports_dismiss(post=post, moderator=request.user, reason="admin")
+    for review in _reviews_of(queryset):
+        services.review_reports_dismiss(
+            review_id=review.pk, moderator=request.user, reason="admin"
+        )
     modeladmin.message_user(request, _("Reports dismissed."), messages.SUCCESS)
+
+
+@admin.action(description=_("Hide the reported reviews (asks for a reason)"))
+def hide_reviews(modeladmin, request, queryset):
+    return _with_form(
+        modeladmin,
+        request,
+        queryset,
+        ReasonForm,
+        _("Hide course reviews"),
+        lambda review, data: services.review_hide_reported(
+            review_id=review.pk, moderator=request.user, reason=data["reason"]
+        ),
+        targets_of=_reviews_of,
+    )
+
+
+class ReportTargetFilter(admin.SimpleListFilter):
+    title = _("reported item")
+    parameter_name = "target"
+
+    def lookups(self, request, model_admin):
+        return [("post", _("Posts")), ("review", _("Course reviews"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "post":
+            return queryset.filter(post__isnull=False)
+        if self.value() == "review":
+            return queryset.filter(review__isnull=False)
+        return queryset
 
 
 class OpenReportsFilter(admin.SimpleListFilter):
@@ -236,7 +282,8 @@ class PostAdmin(admin.ModelAdmin):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    """The staff queue: open reports first, with the actions on their posts."""
+    """The staff queue: open reports first (posts and course reviews), with the
+    actions on what they point at."""
 
     list_display = [
         "id",
@@ -248,15 +295,30 @@ class ReportAdmin(admin.ModelAdmin):
         "status",
         "created_at",
     ]
-    list_filter = ["status", "reason"]
-    search_fields = ["post__body", "detail", "reporter__email", "post__author__email"]
+    list_filter = ["status", ReportTargetFilter, "reason"]
+    search_fields = [
+        "post__body",
+        "review__text",
+        "detail",
+        "reporter__email",
+        "post__author__email",
+        "review__user__email",
+    ]
     date_hierarchy = "created_at"
-    list_select_related = ["post", "post__author", "reporter"]
-    raw_id_fields = ["post", "reporter", "resolved_by"]
+    list_select_related = [
+        "post",
+        "post__author",
+        "review",
+        "review__user",
+        "review__course",
+        "reporter",
+    ]
+    raw_id_fields = ["post", "review", "reporter", "resolved_by"]
     readonly_fields = ["created_at", "resolved_at", "resolved_by"]
     actions = [
         hide_posts,
         restore_posts,
+        hide_reviews,
         warn_authors,
         suspend_authors,
         dismiss_reports,
@@ -268,13 +330,23 @@ class ReportAdmin(admin.ModelAdmin):
             request.GET["status__exact"] = Report.Status.OPEN
         return super().get_changelist(request, **kwargs)
 
-    @admin.display(description=_("post"))
+    @admin.display(description=_("reported item"))
     def post_excerpt(self, report):
+        if report.review_id:
+            review = report.review
+            return format_html(
+                '<a href="{}#review-{}" target="_blank">{} {}★ · {}</a>',
+                review.course.get_absolute_url(),
+                review.pk,
+                _("Review of"),
+                review.rating,
+                (review.text[:60] or review.course.title[:60]),
+            )
         return _post_link(report.post)
 
     @admin.display(description=_("author"))
     def post_author(self, report):
-        return report.post.author
+        return report.review.user if report.review_id else report.post.author
 
 
 @admin.action(description=_("Feature the threads (精华)"))

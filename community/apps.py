@@ -14,6 +14,10 @@ class CommunityConfig(AppConfig):
         # Anonymous pages cached by core.pagecache show these.
         for model in (Space, Tag, Thread, Post, Vote):
             invalidate_on_change(model, groups=["community"])
-        from . import receivers
+        from core.cards import card_annotator_register
 
+        from . import receivers, selectors
+
+        # "Report" (or "Reported") under each course review, one query a page.
+        card_annotator_register(kind="review", annotate=selectors.reviews_reported)
         receivers.connect()

@@ -450,7 +450,13 @@ class Follow(models.Model):
 
 
 class Report(models.Model):
-    """A user flags a post; it lands in the staff moderation queue."""
+    """A user flags a post or a course review; it lands in the staff queue.
+
+    Exactly one target is set (a CHECK constraint). Reviews belong to courses,
+    which sits below community: the foreign key names the model by its label,
+    and community reads and hides reviews through courses' selectors and
+    services only.
+    """
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam or advertising")
@@ -465,7 +471,20 @@ class Report(models.Model):
         DISMISSED = "dismissed", _("Dismissed")
 
     post = models.ForeignKey(
-        Post, on_delete=models.CASCADE, related_name="reports", verbose_name=_("post")
+        Post,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("post"),
+    )
+    review = models.ForeignKey(
+        "courses.Review",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("course review"),
     )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -503,9 +522,22 @@ class Report(models.Model):
                 condition=Q(status="open"),
                 name="community_one_open_report_per_user_and_post",
             ),
+            # A review's text cannot change: each user reports it once.
+            models.UniqueConstraint(
+                fields=["review", "reporter"],
+                condition=Q(review__isnull=False),
+                name="community_one_report_per_user_and_review",
+            ),
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, review__isnull=True)
+                | Q(post__isnull=True, review__isnull=False),
+                name="community_report_exactly_one_target",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.review_id:
+            return f"{self.get_reason_display()} · review #{self.review_id}"
         return f"{self.get_reason_display()} · #{self.post_id}"
 
 
@@ -579,6 +611,14 @@ class ModerationAction(models.Model):
     )
     post = models.ForeignKey(
         Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review = models.ForeignKey(
+        "courses.Review",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("course review"),
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     until = models.DateTimeField(_("until"), null=True, blank=True)

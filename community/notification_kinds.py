@@ -99,6 +99,20 @@ register(
         title=_("The post you reported in “%(thread)s” was reviewed and left as it is"),
     ),
     Kind(
+        "review_report_resolved",
+        topic="moderation",
+        title=_("Thank you: the review of “%(course)s” you reported was hidden"),
+        url=lambda course, params: course.get_absolute_url(),
+    ),
+    Kind(
+        "review_report_dismissed",
+        topic="moderation",
+        title=_(
+            "The review of “%(course)s” you reported was looked at and left as it is"
+        ),
+        url=lambda course, params: course.get_absolute_url(),
+    ),
+    Kind(
         "user_warned",
         topic="moderation",
         title=_("Warning from the moderators: %(reason)s"),

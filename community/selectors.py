@@ -425,6 +425,22 @@ def question_stats(*, start, end) -> list[dict]:
     )
 
 
+def reviews_reported(user, reviews) -> None:
+    """Mark the course reviews `user` reported (`review.reported_by_viewer`):
+    the course page's Report links, one query for the page."""
+    if not getattr(user, "is_authenticated", False):
+        for review in reviews:
+            review.reported_by_viewer = False
+        return
+    mine = set(
+        Report.objects.filter(
+            reporter=user, review_id__in=[r.pk for r in reviews]
+        ).values_list("review_id", flat=True)
+    )
+    for review in reviews:
+        review.reported_by_viewer = review.pk in mine
+
+
 def reports_open_count() -> int:
     """Reports nobody has handled yet (the moderation queue)."""
     return Report.objects.filter(status=Report.Status.OPEN).count()

@@ -27,6 +27,7 @@ urlpatterns = [
     path("p/<int:pk>/vote/", views.vote, name="vote"),
     path("p/<int:pk>/accept/", views.accept, name="accept"),
     path("p/<int:pk>/report/", views.report, name="report"),
+    path("reviews/<int:pk>/report/", views.review_report, name="review_report"),
     # Notifications moved to their own app; old links and bookmarks still work.
     path(
         "notifications/",

@@ -124,7 +124,8 @@ def _page(request, queryset):
 
 
 @require_GET
-@anonymous_page_cache(groups=["community"])
+# "rewards": the learner levels next to authors' names.
+@anonymous_page_cache(groups=["community", "rewards"])
 def index(request: HttpRequest) -> HttpResponse:
     spaces = selectors.visible_spaces(request.user).order_by(
         "position", "-last_activity_at", "id"
@@ -246,7 +247,7 @@ def _thread_cache_hit(request, extra, pk: int) -> None:
 
 @require_GET
 @handles_missing("thread")
-@anonymous_page_cache(groups=["community"], on_hit=_thread_cache_hit)
+@anonymous_page_cache(groups=["community", "rewards"], on_hit=_thread_cache_hit)
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
     services.thread_view_record(thread_id=thread.pk, user=request.user)
@@ -256,8 +257,13 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     posts = list(posts_page.object_list)
     post_ids = [p.pk for p in posts] + ([opening.pk] if opening else [])
+    # Every post shown, comments included: their authors' extras (learner
+    # levels) are fetched in one batch by the template's annotate_cards.
+    authored = ([opening] if opening else []) + posts
     for post in posts:
-        post_ids.extend(c.pk for c in post.comments.all())
+        comments = list(post.comments.all())
+        post_ids.extend(c.pk for c in comments)
+        authored.extend(comments)
     user = request.user
     return render(
         request,
@@ -268,6 +274,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "opening": opening,
             "posts": posts,
             "posts_page": posts_page,
+            "authored": authored,
             "tags": list(thread.tags.all()),
             "my_votes": selectors.user_votes(user=user, post_ids=post_ids),
             "bookmarked": selectors.is_bookmarked(user=user, thread=thread),
@@ -573,6 +580,46 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Thank you. A moderator will look at it."))
             return redirect(post.get_absolute_url())
     return render(request, "community/report.html", {"post": post, "form": form})
+
+
+@login_required
+def review_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report someone else's course review (once); it joins the posts' queue."""
+    from courses.selectors import review_for_report
+
+    review = review_for_report(pk)
+    if review is None:
+        raise Http404
+    back = review.course.get_absolute_url() + "#reviews"
+    already = bool(services.reported_review_ids(user=request.user, review_ids=[pk]))
+    own = review.user_id == request.user.pk
+    if already or own:
+        messages.info(
+            request,
+            _("You have already reported this review.")
+            if already
+            else _("You cannot report your own review."),
+        )
+        return redirect(back)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_report_create(
+                review_id=review.pk,
+                reporter=request.user,
+                reason=form.cleaned_data["reason"],
+                detail=form.cleaned_data["detail"],
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("Thank you. A moderator will look at it."))
+            return redirect(back)
+    return render(
+        request,
+        "community/report_review.html",
+        {"review": review, "form": form, "back": back},
+    )
 
 
 @login_required

@@ -31,4 +31,18 @@ register(
         title=_("Your course “%(course)s” was not approved: %(reason)s"),
         url=_studio,
     ),
+    # A learner whose review staff hid hears why; it cannot be switched off.
+    Topic(
+        "review_moderation",
+        _("My course reviews"),
+        channels={IN_APP, EMAIL},
+        locked={IN_APP},
+        order=66,
+    ),
+    Kind(
+        "review_hidden",
+        topic="review_moderation",
+        title=_("Your review of “%(course)s” was hidden: %(reason)s"),
+        url=lambda course, params: course.get_absolute_url(),
+    ),
 )

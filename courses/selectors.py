@@ -113,6 +113,26 @@ def course_reviews(course: Course, *, limit: int = 20) -> list[Review]:
     )
 
 
+def review_for_report(review_id) -> Review | None:
+    """A review others can still see (not hidden, on a published course), or None."""
+    return (
+        Review.objects.filter(
+            pk=review_id, is_hidden=False, course__status=Course.Status.PUBLISHED
+        )
+        .select_related("course", "user")
+        .first()
+    )
+
+
+def reviews_by_ids(review_ids) -> list[Review]:
+    """Reviews with their course and author, in id order (staff's queue)."""
+    return list(
+        Review.objects.filter(pk__in=list(review_ids))
+        .select_related("course", "user")
+        .order_by("pk")
+    )
+
+
 def wishlisted_ids(user, course_ids) -> set[int]:
     if user is None or not user.is_authenticated:
         return set()

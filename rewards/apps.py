@@ -13,6 +13,7 @@ class RewardsConfig(AppConfig):
             BadgeAward,
             CourseQuality,
             CreatorLevel,
+            LearnerLevel,
             PointBalance,
             PointEntry,
         )
@@ -24,6 +25,7 @@ class RewardsConfig(AppConfig):
             BadgeAward,
             CreatorLevel,
             CourseQuality,
+            LearnerLevel,  # names next to people on community pages, leaderboards
         ):
             invalidate_on_change(model, groups=["rewards"])
         from commerce.registry import register_commission_provider
@@ -41,3 +43,9 @@ class RewardsConfig(AppConfig):
         from courses.quality import register_quality_score
 
         register_quality_score(selectors.course_quality_subquery)
+        # Learner levels next to names in other apps' lists (community threads
+        # and posts, @mention suggestions): one batch per page.
+        from core.cards import card_annotator_register
+
+        card_annotator_register(kind="person", annotate=selectors.people_levels)
+        card_annotator_register(kind="author", annotate=selectors.authors_levels)

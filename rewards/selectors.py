@@ -364,6 +364,35 @@ def learner_levels_for(user_ids) -> dict[int, dict]:
     return result
 
 
+def people_levels(viewer, people) -> None:
+    """core.cards annotator ("person"): each user's learner level, one query.
+
+    Sets `person.learner_level` (the dict of `learner_levels_for`, or None) on
+    every instance, and adds the level's name in the reader's language to
+    `person.person_labels` (what JSON lists such as @mention suggestions show).
+    The thresholds come from the cached level table.
+    """
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    people = [p for p in people if getattr(p, "pk", None)]
+    levels = learner_levels_for([p.pk for p in people])
+    english = (get_language() or settings.LANGUAGE_CODE).startswith("en")
+    for person in people:
+        level = levels.get(person.pk)
+        person.learner_level = level
+        labels = getattr(person, "person_labels", None)
+        if labels is None:
+            labels = person.person_labels = []
+        if level:
+            labels.append(level["name_en"] if english else level["name_zh"])
+
+
+def authors_levels(viewer, objects) -> None:
+    """core.cards annotator ("author"): `people_levels` over the objects' authors."""
+    people_levels(viewer, [getattr(o, "author", None) for o in objects])
+
+
 def course_quality_subquery():
     """The quality score of the course `OuterRef("pk")`, for courses' sorts."""
     from django.db.models import OuterRef, Subquery

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -388,3 +388,138 @@ def suspension_lift(
             until=remaining.until.isoformat() if remaining is not None else None,
         )
     return suspension
+
+
+# --- reports on course reviews ------------------------------------------------------
+#
+# Reviews are courses' rows: community reads them through courses.selectors and
+# hides them through courses.services (which recounts the rating and tells the
+# reviewer). Reports on them share the post reports' table, queue and outcomes.
+
+
+def _review_or_gone(review_id: int):
+    from courses.selectors import review_for_report
+
+    review = review_for_report(review_id)
+    if review is None:
+        raise ValidationError(_("This review no longer exists."), code="gone")
+    return review
+
+
+@transaction.atomic
+def review_report_create(
+    *, review_id: int, reporter, reason: str, detail: str = ""
+) -> Report:
+    """A signed-in learner flags someone else's course review, once."""
+    if not getattr(reporter, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to report."))
+    if reason not in Report.Reason.values:
+        raise ValidationError(_("Choose a reason for the report."))
+    review = _review_or_gone(review_id)
+    if review.user_id == reporter.pk:
+        raise ValidationError(_("You cannot report your own review."))
+    if Report.objects.filter(review_id=review.pk, reporter=reporter).exists():
+        raise ValidationError(
+            _("You have already reported this review."), code="duplicate"
+        )
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                review_id=review.pk,
+                reporter=reporter,
+                reason=reason,
+                detail=(detail or "")[:1000],
+            )
+    except IntegrityError:  # a double click that raced the check above
+        raise ValidationError(
+            _("You have already reported this review."), code="duplicate"
+        ) from None
+    return report
+
+
+def reported_review_ids(*, user, review_ids) -> set[int]:
+    """Which of these reviews `user` has reported already (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        Report.objects.filter(
+            reporter=user, review_id__in=list(review_ids)
+        ).values_list("review_id", flat=True)
+    )
+
+
+def _resolve_review_reports(review, moderator, status: str) -> int:
+    """Close the open reports on a review and tell each reporter the outcome."""
+    open_reports = list(
+        Report.objects.select_for_update(of=("self",))
+        .filter(review_id=review.pk, status=Report.Status.OPEN)
+        .select_related("reporter")
+        .order_by("pk")
+    )
+    if not open_reports:
+        return 0
+    Report.objects.filter(pk__in=[r.pk for r in open_reports]).update(
+        status=status, resolved_by=moderator, resolved_at=timezone.now()
+    )
+    kind = (
+        "review_report_resolved"
+        if status == Report.Status.RESOLVED
+        else "review_report_dismissed"
+    )
+    for report in open_reports:
+        notification_send(
+            recipient=report.reporter,
+            kind=kind,
+            target=review.course,
+            params={"course": review.course.title},
+            dedupe_key=f"review-report:{report.pk}",
+        )
+    return len(open_reports)
+
+
+@transaction.atomic
+def review_hide_reported(*, review_id: int, moderator, reason: str) -> int:
+    """Staff hide a reported review: the rating is recounted, the reviewer told,
+    the reporters thanked. Returns the number of reports closed."""
+    from courses import selectors as course_selectors
+    from courses import services as course_services
+
+    _require_staff(moderator)
+    if not (reason or "").strip():
+        raise ValidationError(_("Say why the review is hidden."))
+    reviews = course_selectors.reviews_by_ids([review_id])
+    if not reviews:
+        raise ValidationError(_("This review no longer exists."), code="gone")
+    review = course_services.review_hide(
+        review=reviews[0], actor=moderator, hidden=True, reason=reason
+    )
+    closed = _resolve_review_reports(review, moderator, Report.Status.RESOLVED)
+    ModerationAction.objects.create(
+        moderator=moderator,
+        action=ModerationAction.Action.HIDE,
+        target_user=review.user,
+        review_id=review.pk,
+        reason=reason,
+    )
+    return closed
+
+
+@transaction.atomic
+def review_reports_dismiss(*, review_id: int, moderator, reason: str = "") -> int:
+    """Staff leave a reported review as it is; the reporters are told."""
+    from courses import selectors as course_selectors
+
+    _require_staff(moderator)
+    reviews = course_selectors.reviews_by_ids([review_id])
+    if not reviews:
+        return 0
+    review = reviews[0]
+    closed = _resolve_review_reports(review, moderator, Report.Status.DISMISSED)
+    ModerationAction.objects.create(
+        moderator=moderator,
+        action=ModerationAction.Action.DISMISS,
+        target_user=review.user,
+        review_id=review.pk,
+        reason=reason,
+    )
+    return closed

@@ -14,6 +14,7 @@ from courses.models import (
     Review,
     Wishlist,
 )
+from notifications.services import notification_send
 
 from ._common import _require_staff
 from .counters import course_counters_refresh
@@ -79,16 +80,39 @@ def review_reply(*, review: Review, actor, text: str) -> Review:
 
 
 @transaction.atomic
-def review_hide(*, review: Review, actor, hidden: bool = True) -> Review:
-    """Staff hide (or show again) a review; the counters follow."""
+def review_hide(
+    *, review: Review, actor, hidden: bool = True, reason: str = ""
+) -> Review:
+    """Staff hide (or show again) a review; the counters follow.
+
+    A hidden review no longer counts in the course's rating, and its author is
+    told (with the reason staff gave, when they gave one).
+    """
     _require_staff(actor)
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("course", "user")
+        .get(pk=review.pk)
+    )
     if review.is_hidden == hidden:
         return review
     review.is_hidden = hidden
     review.save(update_fields=["is_hidden", "updated_at"])
+    # The course row first, as review_create does, so the recount is serialised.
+    Course.objects.select_for_update().filter(pk=review.course_id).first()
     course_counters_refresh(course_id=review.course_id)
     if hidden:
+        notification_send(
+            recipient=review.user,
+            kind="review_hidden",
+            target=review.course,
+            params={
+                "course": review.course.title,
+                "reason": (reason or "").strip()[:300]
+                or _("it breaks the community rules"),
+            },
+            actor=actor,
+        )
         events.send_on_commit(
             events.review_removed,
             sender=Review,

@@ -81,6 +81,13 @@
       name.textContent = item.name;
       li.appendChild(handle);
       li.appendChild(name);
+      (item.labels || []).forEach(function (text) {
+        var label = document.createElement("span");
+        label.className = "badge text-bg-light border ms-2";
+        label.dataset.testid = "mention-label";
+        label.textContent = text;
+        li.appendChild(label);
+      });
       self.list.appendChild(li);
     });
     // Just under the text box (the CSSOM, which the CSP allows).

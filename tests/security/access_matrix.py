@@ -396,6 +396,9 @@ community:accept                             pk=post.pk                         
 community:accept                             pk=post.pk                                           POST   L   403 302 403 403 403 302
 community:report                             pk=post.pk                                           GET    L   200 200 200 200 200 200
 community:report                             pk=post.pk                                           POST   L   200 200 200 200 200 200
+# a review's author is sent back (no reporting one's own); others get the form
+community:review_report                      pk=review.pk                                         GET    L   200 302 200 200 200 200
+community:review_report                      pk=review.pk                                         POST   L   200 302 200 200 200 200
 /community/notifications/                    -                                                    GET    302 302 302 302 302 302 302
 /community/notifications/                    -                                                    POST   302 302 302 302 302 302 302
 /community/notifications/settings/           -                                                    GET    302 302 302 302 302 302 302
@@ -622,6 +625,8 @@ live:question_publish                        pk=missing                         
 live:question_publish                        pk=missing                                           POST   L   404 404 404 404 404 404
 live:question_read                           pk=missing                                           GET    405 405 405 405 405 405 405
 live:question_read                           pk=missing                                           POST   L   404 404 404 404 404 404
+live:question_audio                          pk=missing                                           GET    404 404 404 404 404 404 404
+live:question_audio                          pk=missing                                           POST   405 405 405 405 405 405 405
 live:question_price                          -                                                    GET    405 405 405 405 405 405 405
 live:question_price                          -                                                    POST   L   403 403 403 403 403 403
 live:my_schedule                             -                                                    GET    L   200 200 200 200 200 200

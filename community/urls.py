@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from . import report_views, views
 
 app_name = "community"
 
@@ -26,8 +26,8 @@ urlpatterns = [
     path("p/<int:pk>/history/", views.post_history, name="post_history"),
     path("p/<int:pk>/vote/", views.vote, name="vote"),
     path("p/<int:pk>/accept/", views.accept, name="accept"),
-    path("p/<int:pk>/report/", views.report, name="report"),
-    path("reviews/<int:pk>/report/", views.review_report, name="review_report"),
+    path("p/<int:pk>/report/", report_views.report, name="report"),
+    path("reviews/<int:pk>/report/", report_views.review_report, name="review_report"),
     # Notifications moved to their own app; old links and bookmarks still work.
     path(
         "notifications/",

@@ -108,7 +108,7 @@ def active_run_id(algorithm: str | None = None) -> int | None:
 
 def _published():
     return Course.objects.filter(status=Course.Status.PUBLISHED).select_related(
-        "category", "creator"
+        "category", "creator__profile"
     )
 
 
@@ -177,10 +177,72 @@ def personalization_enabled(user) -> bool:
         return True
 
 
-def recommendations_for(
-    user, *, limit: int = 8, assignment: Assignment | None = None
+#: Used when the admin's feed mix has no row (tests that flush the tables).
+DEFAULT_QUALITY_WEIGHT = 0.3
+
+
+def quality_weight() -> float:
+    """The admin's course quality weight (one query)."""
+    from .models import FeedMix
+
+    value = (
+        FeedMix.objects.order_by("pk").values_list("quality_weight", flat=True).first()
+    )
+    return DEFAULT_QUALITY_WEIGHT if value is None else max(float(value), 0.0)
+
+
+def rerank_by_quality(
+    suggestions: list[Suggestion], *, weight: float, limit: int
 ) -> list[Suggestion]:
-    """A learner's list with a reason per course; non-personal when they opted out."""
+    """Blend the course quality score (rewards, 0–5) into a list's order.
+
+    Each course scores its share of the list's best model score (or, in a
+    list without scores, 1 − position / length) plus weight × quality / 5;
+    ties keep the list's order. Weight 0 returns the list as it is. One
+    query for the quality scores.
+    """
+    if weight <= 0 or len(suggestions) < 2:
+        return suggestions[:limit]
+    from rewards.selectors import course_quality_scores
+
+    quality = course_quality_scores([s.course.pk for s in suggestions])
+    best = max(s.score for s in suggestions)
+    n = len(suggestions)
+
+    def blended(position: int, item: Suggestion) -> float:
+        base = max(item.score, 0.0) / best if best > 0 else 1 - position / n
+        return base + weight * float(quality.get(item.course.pk, 0)) / 5
+
+    order = sorted(range(n), key=lambda i: (-blended(i, suggestions[i]), i))
+    return [suggestions[i] for i in order[:limit]]
+
+
+def recommendations_for(
+    user,
+    *,
+    limit: int = 8,
+    assignment: Assignment | None = None,
+    quality: float | None = None,
+) -> list[Suggestion]:
+    """A learner's list with a reason per course; non-personal when they opted out.
+
+    Re-ranked at serve time with the course quality score (`quality`: its
+    weight, the admin's feed mix setting when None): twice `limit` rows are
+    read, blended, and the best `limit` kept.
+    """
+    weight = quality_weight() if quality is None else quality
+    if weight <= 0:
+        return _recommendations(user, limit=limit, assignment=assignment)
+    return rerank_by_quality(
+        _recommendations(user, limit=2 * limit, assignment=assignment),
+        weight=weight,
+        limit=limit,
+    )
+
+
+def _recommendations(
+    user, *, limit: int, assignment: Assignment | None
+) -> list[Suggestion]:
     if not getattr(user, "is_authenticated", False) or not personalization_enabled(
         user
     ):
@@ -199,7 +261,7 @@ def recommendations_for(
             )
             .select_related(
                 "course__category",
-                "course__creator",
+                "course__creator__profile",
                 "reason_course",
                 "reason_category",
             )

@@ -44,6 +44,24 @@ def annotate_cards(context, objects, kind: str) -> str:
     return ""
 
 
+@register.simple_tag(takes_context=True)
+def render_card(context, kind: str, obj) -> str:
+    """The owning app's card of `obj` (core.cards' partial registry); "" if none."""
+    from django.utils.safestring import mark_safe
+
+    from core.cards import card_template
+
+    found = card_template(kind)
+    if found is None or obj is None:
+        return ""
+    template_name, name = found
+    with context.push(**{name: obj}):
+        html = get_template(template_name).render(
+            context.flatten(), context.get("request")
+        )
+    return mark_safe(html)  # noqa: S308 (rendered by Django templates, escaped there)
+
+
 def _widget_css(bound_field) -> str:
     from django import forms
 

@@ -480,7 +480,12 @@ def studio_lesson_create(request, section_pk: int):
 @creator_required
 def studio_lesson(request, pk: int):
     lesson = _lesson_for(request, pk)
-    form = LessonForm(request.POST or None, request.FILES or None, instance=lesson)
+    posted = request.method == "POST"  # even with no field at all: errors shown
+    form = LessonForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        instance=lesson,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         video_file = data.pop("video_file", None)

@@ -14,7 +14,12 @@ class CommunityConfig(AppConfig):
         # Anonymous pages cached by core.pagecache show these.
         for model in (Space, Tag, Thread, Post, Vote):
             invalidate_on_change(model, groups=["community"])
-        from core.cards import card_annotator_register
+        from core.cards import card_annotator_register, card_template_register
+
+        # Mixed lists (the home feed) draw threads with this.
+        card_template_register(
+            kind="thread", template="community/_thread_card.html", name="thread"
+        )
 
         from . import receivers, selectors
 

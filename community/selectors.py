@@ -444,3 +444,85 @@ def reviews_reported(user, reviews) -> None:
 def reports_open_count() -> int:
     """Reports nobody has handled yet (the moderation queue)."""
     return Report.objects.filter(status=Report.Status.OPEN).count()
+
+
+# --- suggestions (recommendations' home feed) --------------------------------------
+
+
+def followed_user_ids(user, *, limit: int = 200) -> list[int]:
+    """The people `user` follows (most recent first, at most `limit`; one query)."""
+    if not _authenticated(user):
+        return []
+    return list(
+        Follow.objects.filter(user=user, target=Follow.Target.USER)
+        .order_by("-created_at", "-pk")
+        .values_list("followed_user_id", flat=True)[:limit]
+    )
+
+
+def suspended_among(user_ids) -> set[int]:
+    """Which of `user_ids` are suspended now (one query; none for no ids)."""
+    ids = {int(u) for u in user_ids if u is not None}
+    if not ids:
+        return set()
+    return set(
+        Suspension.objects.filter(
+            user_id__in=ids, until__gt=timezone.now(), lifted_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def threads_to_suggest(
+    *, user=None, category_ids=(), course_ids=(), author_ids=(), limit: int = 6
+) -> list[Thread]:
+    """Live threads for a learner's home feed, within what they may see.
+
+    `listed_threads` (deleted, hidden and private spaces left out) and only
+    the visible state: a thread held for review never shows, not even to its
+    author. Not the viewer's own, by an active account. Flagged
+    `in_course` (the space of a course in `course_ids`), `in_interest`
+    (a space of a category in `category_ids` or a child) and
+    `by_followed` (`author_ids`); those first, then featured, score and
+    activity. One query, `limit` rows.
+    """
+    from django.db.models import BooleanField, Case, Value, When
+
+    def flag(condition):
+        if condition is None:
+            return Value(False, output_field=BooleanField())
+        return Case(
+            When(condition, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+
+    cats = [int(c) for c in category_ids or ()]
+    courses = [int(c) for c in course_ids or ()]
+    authors = [int(a) for a in author_ids or ()]
+    queryset = listed_threads(user).filter(
+        status=Visibility.VISIBLE, author__is_active=True
+    )
+    if _authenticated(user):
+        queryset = queryset.exclude(author=user)
+    queryset = queryset.annotate(
+        in_course=flag(Q(space__course_id__in=courses) if courses else None),
+        in_interest=flag(
+            Q(space__category_id__in=cats) | Q(space__category__parent_id__in=cats)
+            if cats
+            else None
+        ),
+        by_followed=flag(Q(author_id__in=authors) if authors else None),
+    )
+    return list(
+        queryset.select_related(
+            "space__course", "space__category", "author__profile"
+        ).order_by(
+            "-in_course",
+            "-by_followed",
+            "-in_interest",
+            "-is_featured",
+            "-score",
+            "-last_activity_at",
+            "-pk",
+        )[:limit]
+    )

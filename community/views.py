@@ -291,8 +291,10 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @handles_missing("space")
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     space = _visible_space(request, slug)
+    # A POST with no field at all is still a submission (errors shown).
     form = ThreadForm(
-        request.POST or None, initial={"kind": request.GET.get("kind", "question")}
+        request.POST if request.method == "POST" else None,
+        initial={"kind": request.GET.get("kind", "question")},
     )
     if request.method == "POST" and form.is_valid():
         try:

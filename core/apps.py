@@ -12,4 +12,21 @@ class CoreConfig(AppConfig):
     verbose_name = _("Background tasks")
 
     def ready(self) -> None:
+        from django.core.signals import setting_changed
+        from django.utils.autoreload import file_changed
+
         from . import checks  # noqa: F401  (registers the production checks)
+        from .templatetags.platform_tags import slot_templates_forget
+        from .views import home_blocks
+
+        def forget_templates(**kwargs) -> None:
+            # Which apps fill a slot or a home block is looked up once; a new
+            # template file (development server) or other settings (tests)
+            # must be seen.
+            slot_templates_forget()
+            home_blocks.cache_clear()
+
+        for signal in (file_changed, setting_changed):
+            signal.connect(
+                forget_templates, weak=False, dispatch_uid="core_forget_templates"
+            )

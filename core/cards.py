@@ -37,3 +37,28 @@ def cards_annotate(*, kind: str, user, objects: Iterable) -> None:
         return
     for annotate in _ANNOTATORS.get(kind, ()):
         annotate(user, objects)
+
+
+# --- card partials --------------------------------------------------------------
+#
+# Lists that mix kinds of objects (the home feed of recommendations) show each
+# object with the card its owning app draws. The owner registers its partial
+# in `AppConfig.ready()`; the mixed list renders `{% render_card kind obj %}`
+# without knowing the app. The partial receives the object under `name`
+# (`course`, `lecture`...) and the page's context.
+
+_TEMPLATES: dict[str, tuple[str, str]] = {}
+
+
+def card_template_register(*, kind: str, template: str, name: str) -> None:
+    """Cards of `kind` are drawn by `template`, which reads the object as `name`."""
+    _TEMPLATES[kind] = (template, name)
+
+
+def card_template(kind: str) -> tuple[str, str] | None:
+    """(template, context name) of the card of `kind`, None when nobody draws it."""
+    return _TEMPLATES.get(kind)
+
+
+def card_kinds() -> list[str]:
+    return list(_TEMPLATES)

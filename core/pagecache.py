@@ -20,6 +20,15 @@ ETag, so a browser revalidating gets a 304 without a body.
 Work a view must do on every request even when the page comes from the cache
 (analytics events) goes in `on_hit(request, extra, *args, **kwargs)`; `extra`
 is whatever the view put in `response.pagecache_extra` when it rendered.
+
+Signed-in pages are mostly shared too: `{% shared_fragment %}`
+(core/templatetags/platform_tags.py) keeps a part of a page that is the same
+for every viewer with the same few values (a course page's syllabus for those
+who may open its lessons, and for those who may not) under the same kind of
+key: the fragment's name, the language, the time zone, the generations of its
+groups and those values. The parts that are one user's (enrolment, progress,
+predicted stars, wishlist, forms with their CSRF token) stay outside and are
+rendered on every request; a fragment that holds a CSRF token is never stored.
 """
 
 from __future__ import annotations
@@ -90,6 +99,46 @@ def _generations(groups: tuple[str, ...]) -> str:
     keys = [_GENERATION.format(g) for g in groups]
     found = cache.get_many(keys)
     return ".".join(str(found.get(k, 0)) for k in keys)
+
+
+# --- shared fragments of signed-in pages -------------------------------------
+
+_CSRF_FIELD = "csrfmiddlewaretoken"
+
+
+def fragment_key(name: str, groups: Iterable[str], vary: Iterable) -> str:
+    """The cache key of a shared fragment: same name, language, time zone,
+    data generation and `vary` values, same fragment."""
+    groups = tuple(sorted(groups))
+    parts = "|".join(
+        (
+            translation.get_language() or "",
+            timezone.get_current_timezone_name(),
+            _generations(groups),
+            *(repr(v) for v in vary),
+        )
+    )
+    digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
+    return f"pagecache:fragment:{name}:{digest}"
+
+
+def fragment_get_or_render(
+    *,
+    name: str,
+    groups: Iterable[str],
+    vary: Iterable,
+    render: Callable[[], str],
+    timeout: int = DEFAULT_TIMEOUT,
+) -> str:
+    """The fragment from the cache, or `render()` (stored unless personal)."""
+    key = fragment_key(name, groups, vary)
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        # A form's CSRF token is the viewer's own: such a fragment is not shared.
+        if _CSRF_FIELD not in html:
+            cache.set(key, html, timeout)
+    return html
 
 
 # --- the decorator -----------------------------------------------------------

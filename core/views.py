@@ -38,7 +38,7 @@ def home_blocks() -> tuple[str, ...]:
 
 
 @anonymous_page_cache(
-    groups=["courses", "community", "live", "recommendations", "rewards"]
+    groups=["courses", "community", "learning", "live", "recommendations", "rewards"]
 )
 def home(request):
     """The landing page; each app contributes a block (its home_block.html)."""

@@ -16,3 +16,13 @@ class CoursesConfig(AppConfig):
         # Anonymous pages cached by core.pagecache show these.
         for model in (Category, Course, Section, Lesson, Review):
             invalidate_on_change(model, groups=["courses"])
+        from .models import Column, ColumnPost
+
+        for model in (Column, ColumnPost):
+            invalidate_on_change(model, groups=["courses"])
+        from core.cards import card_template_register
+
+        # Mixed lists (the home feed) draw courses with this.
+        card_template_register(
+            kind="course", template="courses/_course_card.html", name="course"
+        )

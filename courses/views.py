@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +13,7 @@ from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -131,11 +132,12 @@ def _course_cache_hit(request, course_id, *args, **kwargs) -> None:
         services.course_view_record(course_id=course_id, user=request.user)
 
 
+#: What the course page shows comes from these apps (core.pagecache groups).
+COURSE_PAGE_GROUPS = ("courses", "community", "live", "recommendations", "rewards")
+
+
 @require_GET
-@anonymous_page_cache(
-    groups=["courses", "community", "live", "recommendations", "rewards"],
-    on_hit=_course_cache_hit,
-)
+@anonymous_page_cache(groups=COURSE_PAGE_GROUPS, on_hit=_course_cache_hit)
 def course_detail(request, slug: str):
     course = selectors.course_for_page(slug=slug, user=request.user)
     user = request.user
@@ -148,9 +150,14 @@ def course_detail(request, slug: str):
     services.course_view_record(course_id=course.pk, user=user)
     context = {
         "course": course,
-        "sections": selectors.course_syllabus(course),
-        "distribution": selectors.course_rating_distribution(course),
-        "reviews": selectors.course_reviews(course),
+        # Read only when the shared fragment that shows them is not cached
+        # (lazy: nothing is read until the template uses it).
+        "sections": SimpleLazyObject(partial(selectors.course_syllabus, course)),
+        "distribution": SimpleLazyObject(
+            partial(selectors.course_rating_distribution, course)
+        ),
+        "reviews": SimpleLazyObject(partial(selectors.course_reviews, course)),
+        "fragment_groups": " ".join(COURSE_PAGE_GROUPS),
         "enrolled": enrolled,
         "is_owner": is_owner and not as_learner,
         "as_learner": as_learner,
@@ -480,7 +487,12 @@ def studio_lesson_create(request, section_pk: int):
 @creator_required
 def studio_lesson(request, pk: int):
     lesson = _lesson_for(request, pk)
-    form = LessonForm(request.POST or None, request.FILES or None, instance=lesson)
+    posted = request.method == "POST"  # even with no field at all: errors shown
+    form = LessonForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        instance=lesson,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         video_file = data.pop("video_file", None)

@@ -16,3 +16,18 @@ class LearningConfig(AppConfig):
 
         register_suggester(grading_suggester)
         receivers.connect()
+        from core.cards import card_template_register
+        from core.pagecache import invalidate_on_change
+
+        from .models import LearningPath, LearningPathCourse
+
+        # Anonymous pages cached by core.pagecache (home) show these.
+        for model in (LearningPath, LearningPathCourse):
+            invalidate_on_change(model, groups=["learning"])
+        # Mixed lists (the home feed) draw columns and paths with these.
+        card_template_register(
+            kind="column", template="learning/_column_card.html", name="column"
+        )
+        card_template_register(
+            kind="path", template="learning/_path_card.html", name="path"
+        )

@@ -242,3 +242,123 @@ def paths_matching(text: str, *, limit: int = 4) -> list[LearningPath]:
         .distinct()
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+# --- Suggestions (recommendations' home feed) ---------------------------------------
+
+
+def _flag(condition):
+    from django.db.models import BooleanField, Case, Value, When
+
+    if condition is None:
+        return Value(False, output_field=BooleanField())
+    return Case(
+        When(condition, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def _category_q(category_ids, prefix: str = ""):
+    ids = [int(c) for c in category_ids or ()]
+    if not ids:
+        return None
+    return Q(**{f"{prefix}category_id__in": ids}) | Q(
+        **{f"{prefix}category__parent_id__in": ids}
+    )
+
+
+def columns_to_suggest(
+    *, user=None, category_ids=(), creator_ids=(), limit: int = 6
+) -> list[Column]:
+    """Published columns with posts that the viewer does not read yet.
+
+    By an active account, not the viewer's own, not one they subscribe to
+    (`column_reader` would let them in already). Flagged `in_interest` and
+    `by_known_creator`; those first, then the latest posts. Two queries at
+    most, `limit` rows.
+    """
+    from commerce.selectors import subscribed_column_ids
+
+    queryset = (
+        published_columns()
+        .filter(post_count__gt=0, creator__is_active=True)
+        .select_related("category")
+    )
+    if user is not None and user.is_authenticated:
+        queryset = queryset.exclude(creator=user)
+        reading = subscribed_column_ids(user_id=user.pk)
+        if reading:
+            queryset = queryset.exclude(pk__in=reading)
+    creators = [int(c) for c in creator_ids or ()]
+    queryset = queryset.annotate(
+        in_interest=_flag(_category_q(category_ids)),
+        by_known_creator=_flag(Q(creator_id__in=creators) if creators else None),
+    )
+    return list(
+        queryset.order_by(
+            "-by_known_creator",
+            "-in_interest",
+            F("last_post_at").desc(nulls_last=True),
+            "-id",
+        )[:limit]
+    )
+
+
+def paths_to_suggest(
+    *, user=None, owned_course_ids=(), category_ids=(), creator_ids=(), limit: int = 6
+) -> list[LearningPath]:
+    """Published paths whose courses are all published and not all owned yet.
+
+    By an active account, not the viewer's. Flagged `has_owned` (holds a
+    course of `owned_course_ids`: the learner has started on it), `by_known_creator`
+    and `in_interest` (a course in `category_ids`); those first, newest
+    next. Each path gets `total_price` (its courses' list prices). Two
+    queries, `limit` paths and their items.
+    """
+    owned = [int(c) for c in owned_course_ids or ()]
+    live = Q(items__course__status=Course.Status.PUBLISHED)
+    queryset = published_paths().annotate(
+        n_courses=Count("items", distinct=True),
+        n_live=Count("items", filter=live, distinct=True),
+    )
+    queryset = queryset.filter(
+        creator__is_active=True, n_courses__gt=0, n_live=F("n_courses")
+    )
+    if user is not None and user.is_authenticated:
+        # every course of the path already opens to the learner: nothing to buy
+        mine = Enrollment.objects.filter(user=user, is_active=True).values("course_id")
+        queryset = (
+            queryset.annotate(
+                n_owned=Count(
+                    "items", filter=Q(items__course_id__in=mine), distinct=True
+                )
+            )
+            .filter(n_owned__lt=F("n_courses"))
+            .exclude(creator=user)
+        )
+    from django.db.models import Exists, OuterRef
+
+    def holds(condition):
+        if condition is None:
+            return None
+        return Q(
+            Exists(
+                LearningPathCourse.objects.filter(path=OuterRef("pk")).filter(condition)
+            )
+        )
+
+    creators = [int(c) for c in creator_ids or ()]
+    queryset = queryset.annotate(
+        has_owned=_flag(holds(Q(course_id__in=owned) if owned else None)),
+        in_interest=_flag(holds(_category_q(category_ids, "course__"))),
+        by_known_creator=_flag(Q(creator_id__in=creators) if creators else None),
+    )
+    paths = list(
+        queryset.order_by(
+            "-has_owned", "-by_known_creator", "-in_interest", "-created_at", "-id"
+        )[:limit]
+    )
+    for path in paths:
+        path.total_price = money(sum((i.course.price for i in path.items.all()), ZERO))
+    return paths

@@ -109,6 +109,32 @@ def my_enrollments(user) -> QuerySet[Enrollment]:
     )
 
 
+def recent_courses_of(user, *, limit: int = 50) -> list[Course]:
+    """The courses the learner took, most recent first (one query, `limit` rows).
+
+    Titles, categories and creators only: what a recommendation's reason
+    names ("because you took X") and matches on.
+    """
+    if user is None or not user.is_authenticated:
+        return []
+    rows = (
+        Enrollment.objects.filter(user=user, is_active=True)
+        .select_related("course")
+        .only(
+            "course",
+            "course__id",
+            "course__title",
+            "course__slug",
+            "course__category_id",
+            "course__creator_id",
+        )
+        .order_by(F("last_activity_at").desc(nulls_last=True), "-created_at", "-pk")[
+            :limit
+        ]
+    )
+    return [row.course for row in rows]
+
+
 def first_lesson_ids(course_ids: list[int]) -> dict[int, int]:
     """The first lesson of each course (one query)."""
     result: dict[int, int] = {}
@@ -424,6 +450,7 @@ from .paid_selectors import (  # noqa: E402, F401 (re-exported)
     column_for_page,
     column_post_for_page,
     column_posts,
+    columns_to_suggest,
     feed_posts,
     membership_lapsed,
     owned_course_ids,
@@ -432,6 +459,7 @@ from .paid_selectors import (  # noqa: E402, F401 (re-exported)
     path_progress,
     path_quote,
     paths_matching,
+    paths_to_suggest,
     paths_with_course,
     published_columns,
     published_paths,

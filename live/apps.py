@@ -14,3 +14,12 @@ class LiveConfig(AppConfig):
         # Anonymous pages cached by core.pagecache (home) show these.
         for model in (LiveLecture, ExpertProfile):
             invalidate_on_change(model, groups=["live"])
+        from core.cards import card_template_register
+
+        # Mixed lists (the home feed) draw lectures and experts with these.
+        card_template_register(
+            kind="lecture", template="live/_lecture_card.html", name="lecture"
+        )
+        card_template_register(
+            kind="expert", template="live/_expert_card.html", name="expert"
+        )

@@ -474,3 +474,101 @@ def bought_answers(user, question_ids: list[int]) -> set[int]:
             user=user, question_id__in=question_ids, status=AnswerRead.Status.ACTIVE
         ).values_list("question_id", flat=True)
     )
+
+
+# --- suggestions (recommendations' home feed) --------------------------------------
+
+
+def _in_categories(category_ids, prefix: str = "") -> Q | None:
+    ids = [int(c) for c in category_ids or ()]
+    if not ids:
+        return None
+    return Q(**{f"{prefix}category_id__in": ids}) | Q(
+        **{f"{prefix}category__parent_id__in": ids}
+    )
+
+
+def _flag(condition: Q | None):
+    from django.db.models import BooleanField, Case, Value, When
+
+    if condition is None:
+        return Value(False, output_field=BooleanField())
+    return Case(
+        When(condition, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def lectures_to_suggest(
+    *, user=None, category_ids=(), creator_ids=(), limit: int = 6, now=None
+) -> list[LiveLecture]:
+    """Upcoming lectures that still sell tickets, for a learner's home feed.
+
+    Scheduled (never cancelled), not started, a seat left, by an active
+    account; not the viewer's own nor one they hold a ticket for. Flagged
+    `in_interest` (a category of `category_ids` or a child) and
+    `by_known_creator` (`creator_ids`), those first, then soonest. One query,
+    at most `limit` rows.
+    """
+    now = now or timezone.now()
+    queryset = upcoming_lectures(featured_first=False, now=now).filter(
+        starts_at__gt=now, creator__is_active=True, seats_taken__lt=F("capacity")
+    )
+    if getattr(user, "is_authenticated", False):
+        mine = Ticket.objects.filter(seat_holding_q(now), lecture=OuterRef("pk"))
+        queryset = queryset.exclude(creator=user).exclude(
+            Exists(mine.filter(user=user))
+        )
+    creators = [int(c) for c in creator_ids or ()]
+    queryset = queryset.annotate(
+        in_interest=_flag(_in_categories(category_ids)),
+        by_known_creator=_flag(Q(creator_id__in=creators) if creators else None),
+    )
+    return list(
+        queryset.order_by(
+            "-by_known_creator", "-in_interest", "-is_featured", "starts_at", "pk"
+        )[:limit]
+    )
+
+
+def experts_to_suggest(
+    *, user=None, category_ids=(), creator_ids=(), limit: int = 6, now=None
+) -> list[ExpertProfile]:
+    """Certified experts who answer paid questions or have a free slot.
+
+    Listed and certified (`experts_directory`), an active account, not the
+    viewer. Flagged `topic_match` (a topic in `category_ids` or a child of
+    one) and `by_known_creator`; those first, then by ratings. Topics are
+    prefetched (two queries in all, `limit` rows).
+    """
+    from django.db.models import Prefetch
+
+    from courses.models import Category
+
+    queryset = (
+        experts_directory(now=now)
+        .filter(Q(question_price__gt=0) | Q(has_free=True), user__is_active=True)
+        .prefetch_related(
+            Prefetch("topics", queryset=Category.objects.select_related("parent"))
+        )
+    )
+    if getattr(user, "is_authenticated", False):
+        queryset = queryset.exclude(user=user)
+    topics = _in_categories(category_ids)
+    match = None
+    if topics is not None:
+        through = ExpertProfile.topics.through.objects.filter(
+            expertprofile_id=OuterRef("pk")
+        ).filter(_in_categories(category_ids))
+        match = Q(Exists(through))
+    creators = [int(c) for c in creator_ids or ()]
+    queryset = queryset.annotate(
+        topic_match=_flag(match),
+        by_known_creator=_flag(Q(user_id__in=creators) if creators else None),
+    )
+    return list(
+        queryset.order_by(
+            "-by_known_creator", "-topic_match", "-has_free", "-rating_count", "pk"
+        )[:limit]
+    )

@@ -18,6 +18,9 @@ from .models import (
     CourseView,
     Dismissal,
     Experiment,
+    FeedKind,
+    FeedMix,
+    FeedSlot,
     ModelRun,
     Recommendation,
     SignalWeight,
@@ -34,6 +37,49 @@ class SignalWeightAdmin(admin.ModelAdmin):
     list_display = ["signal", "weight", "updated_at"]
     list_editable = ["weight"]
     ordering = ["signal"]
+
+
+class FeedSlotInline(admin.TabularInline):
+    model = FeedSlot
+    extra = 0
+    max_num = len(FeedKind.choices)
+    fields = ["kind", "enabled", "weight", "max_items"]
+
+
+@admin.register(FeedMix)
+class FeedMixAdmin(admin.ModelAdmin):
+    """One row: the home feed's length, the quality weight, each kind's share.
+
+    The list opens the row itself (or the form to create it when the data
+    migration's row was deleted); a change shows on the next page load.
+    """
+
+    list_display = ["__str__", "size", "quality_weight", "slots_summary", "updated_at"]
+    fields = ["size", "quality_weight", "updated_at"]
+    readonly_fields = ["updated_at"]
+    inlines = [FeedSlotInline]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not FeedMix.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        mix = FeedMix.objects.order_by("pk").first()
+        if mix is None:
+            return HttpResponseRedirect(reverse("admin:recommendations_feedmix_add"))
+        return HttpResponseRedirect(
+            reverse("admin:recommendations_feedmix_change", args=[mix.pk])
+        )
+
+    @admin.display(description=_("mix"))
+    def slots_summary(self, obj):
+        return ", ".join(
+            f"{slot.get_kind_display()} {slot.weight}"
+            for slot in obj.slots.all()
+            if slot.enabled
+        )
 
 
 class RetrainForm(forms.Form):

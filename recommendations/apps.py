@@ -9,10 +9,11 @@ class RecommendationsConfig(AppConfig):
     def ready(self) -> None:
         from core.pagecache import invalidate_on_change
 
-        from .models import ActiveRun, RelatedCourse
+        from .models import ActiveRun, FeedMix, FeedSlot, RelatedCourse
 
-        # A new model run changes the related courses on cached course pages.
-        for model in (ActiveRun, RelatedCourse):
+        # A new model run changes the related courses on cached course pages;
+        # a new feed mix the anonymous home page.
+        for model in (ActiveRun, RelatedCourse, FeedMix, FeedSlot):
             invalidate_on_change(model, groups=["recommendations"])
         from core.cards import card_annotator_register
 

@@ -1,6 +1,7 @@
 """Recommendations: signals and weights, model runs and their stored lists, experiments."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -497,3 +498,97 @@ class InterestCircle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in circle {self.circle}"
+
+
+# --- the home feed: what staff mix ------------------------------------------------
+
+
+class FeedKind(models.TextChoices):
+    """Everything the home feed can recommend (each has a provider in `feed`)."""
+
+    COURSE = "course", _("Courses")
+    LECTURE = "lecture", _("Live lectures")
+    COLUMN = "column", _("Columns")
+    EXPERT = "expert", _("Experts")
+    PATH = "path", _("Learning paths")
+    THREAD = "thread", _("Community threads")
+
+
+class FeedMix(models.Model):
+    """The home feed's settings (one row): its length and the quality signal.
+
+    Each kind's share is a `FeedSlot` row, edited inline in the admin; a
+    change shows on the next page (no cache between them).
+    """
+
+    size = models.PositiveSmallIntegerField(
+        _("items in the feed"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(48)],
+    )
+    quality_weight = models.FloatField(
+        _("course quality weight"),
+        default=0.3,
+        validators=[MinValueValidator(0.0), MaxValueValidator(10.0)],
+        help_text=_(
+            "How much the course quality score (0–5, from rewards) lifts a "
+            "course in recommended lists: the score from the model (1 for the "
+            "best of the list) plus this weight × quality / 5. 0 ignores quality."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("home feed mix")
+        verbose_name_plural = _("home feed mix")
+
+    def __str__(self) -> str:
+        return str(_("Home feed mix"))
+
+
+#: (weight, at most per feed, on) when a kind has no row in the admin yet.
+DEFAULT_FEED_SLOTS: dict[str, tuple[int, int, bool]] = {
+    FeedKind.COURSE: (4, 6, True),
+    FeedKind.LECTURE: (2, 3, True),
+    FeedKind.THREAD: (2, 3, True),
+    FeedKind.COLUMN: (1, 2, True),
+    FeedKind.PATH: (1, 2, True),
+    FeedKind.EXPERT: (1, 2, True),
+}
+
+
+class FeedSlot(models.Model):
+    """One kind's share of the home feed: on or off, weight, at most N items."""
+
+    mix = models.ForeignKey(
+        FeedMix, on_delete=models.CASCADE, related_name="slots", verbose_name=_("mix")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=FeedKind.choices)
+    enabled = models.BooleanField(_("shown"), default=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Relative share of the feed: a kind of weight 2 gets about twice the "
+            "places of a kind of weight 1, taking turns. 0 hides the kind."
+        ),
+    )
+    max_items = models.PositiveSmallIntegerField(
+        _("at most per feed"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+
+    class Meta:
+        verbose_name = _("feed slot")
+        verbose_name_plural = _("feed slots")
+        ordering = ["mix", "-weight", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mix", "kind"], name="recommendations_feed_kind_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.weight}"

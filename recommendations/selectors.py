@@ -29,6 +29,11 @@ from .models import (
     RelatedCourse,
     Variant,
 )
+from .quality import (  # noqa: F401 (re-exported: the feed and tests use them here)
+    DEFAULT_QUALITY_WEIGHT,
+    quality_weight,
+    rerank_by_quality,
+)
 from .services import default_algorithm
 
 
@@ -108,7 +113,7 @@ def active_run_id(algorithm: str | None = None) -> int | None:
 
 def _published():
     return Course.objects.filter(status=Course.Status.PUBLISHED).select_related(
-        "category", "creator"
+        "category", "creator__profile"
     )
 
 
@@ -178,9 +183,31 @@ def personalization_enabled(user) -> bool:
 
 
 def recommendations_for(
-    user, *, limit: int = 8, assignment: Assignment | None = None
+    user,
+    *,
+    limit: int = 8,
+    assignment: Assignment | None = None,
+    quality: float | None = None,
 ) -> list[Suggestion]:
-    """A learner's list with a reason per course; non-personal when they opted out."""
+    """A learner's list with a reason per course; non-personal when they opted out.
+
+    Re-ranked at serve time with the course quality score (`quality`: its
+    weight, the admin's feed mix setting when None): twice `limit` rows are
+    read, blended, and the best `limit` kept.
+    """
+    weight = quality_weight() if quality is None else quality
+    if weight <= 0:
+        return _recommendations(user, limit=limit, assignment=assignment)
+    return rerank_by_quality(
+        _recommendations(user, limit=2 * limit, assignment=assignment),
+        weight=weight,
+        limit=limit,
+    )
+
+
+def _recommendations(
+    user, *, limit: int, assignment: Assignment | None
+) -> list[Suggestion]:
     if not getattr(user, "is_authenticated", False) or not personalization_enabled(
         user
     ):
@@ -199,7 +226,7 @@ def recommendations_for(
             )
             .select_related(
                 "course__category",
-                "course__creator",
+                "course__creator__profile",
                 "reason_course",
                 "reason_category",
             )

@@ -16,6 +16,11 @@ from . import selectors, services
 from .models import ExperimentEvent, Variant
 
 
+def _card_style(request) -> str:
+    """ "feed" when the card came from the home feed, else the course list's card."""
+    return "feed" if request.POST.get("card") == "feed" else ""
+
+
 def _back(request) -> HttpResponseRedirect:
     return HttpResponseRedirect(safe_next(request, "/"))
 
@@ -30,7 +35,11 @@ def dismiss(request, course_id: int):
         return TemplateResponse(
             request,
             "recommendations/_dismissed.html",
-            {"course": course, "next": request.POST.get("next", "")},
+            {
+                "course": course,
+                "next": request.POST.get("next", ""),
+                "card": _card_style(request),
+            },
         )
     messages.success(
         request,
@@ -46,6 +55,18 @@ def undismiss(request, course_id: int):
     """Undo "not interested": the course comes back in the learner's list."""
     course = get_object_or_404(Course, pk=course_id)
     services.dismissal_delete(user=request.user, course=course)
+    if request.headers.get("HX-Request") and _card_style(request) == "feed":
+        from .feed import feed_item_for_course
+
+        return TemplateResponse(
+            request,
+            "recommendations/feed/_item.html",
+            {
+                "item": feed_item_for_course(request.user, course),
+                "dismissable": True,
+                "next": request.POST.get("next", ""),
+            },
+        )
     if request.headers.get("HX-Request"):
         return TemplateResponse(
             request,

@@ -77,7 +77,12 @@ def _eligible(item: OrderItem, scope: tuple[set[int], set[int], set[int]]) -> bo
 def _coupon_lock_and_check(*, code: str, user, items: list[OrderItem]) -> Coupon:
     """Lock the coupon row and refuse it with a clear message if unusable."""
     code = (code or "").strip()
-    coupon = locks.coupon_lock(code)
+    # A code no coupon can have (NUL, longer than the column) is unknown; the
+    # database is not asked (PostgreSQL refuses NUL in a query: a 500).
+    typeable = (
+        "\x00" not in code and len(code) <= Coupon._meta.get_field("code").max_length
+    )
+    coupon = locks.coupon_lock(code) if typeable else None
     if coupon is None or not coupon.is_active:
         raise CommerceError(_("This coupon code does not exist."), "coupon_unknown")
     now = timezone.now()

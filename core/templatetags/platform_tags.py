@@ -7,6 +7,35 @@ from django.template.loader import get_template
 register = template.Library()
 
 
+#: slot name -> the `<app>/slots/<name>.html` templates that exist, in app order.
+#: Looked up once per process: asking every app for a template it does not have
+#: cost a failed lookup per app for every card of every list (with DEBUG on, a
+#: copied exception each). Emptied when a template file changes under the
+#: development server or when the apps or template settings change in tests.
+_SLOT_TEMPLATES: dict[str, tuple[str, ...]] = {}
+
+
+def slot_templates_forget(**kwargs) -> None:
+    _SLOT_TEMPLATES.clear()
+
+
+def _slot_templates(name: str) -> tuple[str, ...]:
+    found = _SLOT_TEMPLATES.get(name)
+    if found is None:
+        from django.apps import apps
+
+        names = []
+        for config in apps.get_app_configs():
+            template_name = f"{config.label}/slots/{name}.html"
+            try:
+                get_template(template_name)
+            except TemplateDoesNotExist:
+                continue
+            names.append(template_name)
+        found = _SLOT_TEMPLATES[name] = tuple(names)
+    return found
+
+
 @register.simple_tag(takes_context=True)
 def slot(context, name: str) -> str:
     """Render every app's `<app>/slots/<name>.html` that exists, in app order.
@@ -15,17 +44,14 @@ def slot(context, name: str) -> str:
     apps that read it (recommendations, rewards, community) fill it without the
     page's app importing them. Each slot template gets the page's context.
     """
-    from django.apps import apps
-
-    parts = []
-    for config in apps.get_app_configs():
-        try:
-            slot_template = get_template(f"{config.label}/slots/{name}.html")
-        except TemplateDoesNotExist:
-            continue
-        parts.append(slot_template.render(context.flatten(), context.get("request")))
     from django.utils.safestring import mark_safe
 
+    names = _slot_templates(name)
+    if not names:
+        return ""
+    flat = context.flatten()
+    request = context.get("request")
+    parts = [get_template(n).render(flat, request) for n in names]
     return mark_safe("".join(parts))  # noqa: S308 (rendered by Django templates, escaped there)
 
 
@@ -42,6 +68,24 @@ def annotate_cards(context, objects, kind: str) -> str:
     request = context.get("request")
     cards_annotate(kind=kind, user=getattr(request, "user", None), objects=objects)
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def render_card(context, kind: str, obj) -> str:
+    """The owning app's card of `obj` (core.cards' partial registry); "" if none."""
+    from django.utils.safestring import mark_safe
+
+    from core.cards import card_template
+
+    found = card_template(kind)
+    if found is None or obj is None:
+        return ""
+    template_name, name = found
+    with context.push(**{name: obj}):
+        html = get_template(template_name).render(
+            context.flatten(), context.get("request")
+        )
+    return mark_safe(html)  # noqa: S308 (rendered by Django templates, escaped there)
 
 
 def _widget_css(bound_field) -> str:
@@ -83,3 +127,42 @@ def widget_kind(bound_field) -> str:
     if isinstance(widget, forms.CheckboxInput):
         return "check"
     return ""
+
+
+class SharedFragmentNode(template.Node):
+    def __init__(self, nodelist, name, groups, vary):
+        self.nodelist, self.name, self.groups, self.vary = nodelist, name, groups, vary
+
+    def render(self, context) -> str:
+        from core.pagecache import fragment_get_or_render
+
+        return fragment_get_or_render(
+            name=self.name.resolve(context),
+            groups=self.groups.resolve(context).split(),
+            vary=[value.resolve(context) for value in self.vary],
+            render=lambda: self.nodelist.render(context),
+        )
+
+
+@register.tag
+def shared_fragment(parser, token):
+    """Keep a part of a page that all viewers with the same values share.
+
+        {% shared_fragment "course-body" "courses community" course.pk can_open %}
+        ...{% endshared_fragment %}
+
+    The key is the name, the language, the time zone, the generations of the
+    page-cache groups named (core.pagecache: bumped by the events that change
+    them) and the values that follow. Everything inside must depend on those
+    alone: what is one viewer's (their enrolment, stars, forms) stays outside.
+    A fragment holding a CSRF token is rendered every time, never shared.
+    """
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} takes a name, the groups and the values it varies on"
+        )
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    name, groups, *vary = (parser.compile_filter(bit) for bit in bits[1:])
+    return SharedFragmentNode(nodelist, name, groups, vary)

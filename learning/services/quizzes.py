@@ -4,6 +4,7 @@ import dataclasses
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,6 +99,10 @@ def quiz_attempt_submit(*, user, quiz: Quiz, answers: Mapping[int, object]) -> A
     questions = list(quiz.questions.prefetch_related("choices"))
     if not questions:
         raise ValidationError(_("This quiz has no questions yet."), code="empty")
+    for given in answers.values():
+        # NUL cannot be stored (PostgreSQL refuses it): say so, save nothing.
+        for value in given if isinstance(given, list | tuple) else [given]:
+            ProhibitNullCharactersValidator()(str(value or ""))
     results = [_grade_question(q, answers.get(q.pk)) for q in questions]
     max_points = sum(r.question.points for r in results)
     points = sum(r.question.points for r in results if r.is_correct)

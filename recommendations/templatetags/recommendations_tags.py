@@ -80,3 +80,53 @@ def what_to_take_next(context, limit: int = 4):
     """After the learner's latest completed course (None when there is none)."""
     request = context.get("request")
     return selectors.what_next(getattr(request, "user", None), limit=limit)
+
+
+@register.simple_tag(takes_context=True)
+def recommendation_feed(context):
+    """The home feed (every kind, each with its reason), once per request.
+
+    Course cards link through the click counter and get the learner's extras
+    (predicted stars) in one batch; impressions are recorded for a running
+    experiment, as for the course list.
+    """
+    from django.urls import reverse
+
+    from core.cards import cards_annotate
+
+    from ..feed import home_feed
+
+    request = context.get("request")
+    cached = getattr(request, "_recommendation_feed", None)
+    if cached is not None:
+        return cached
+    user = getattr(request, "user", None)
+    personal = bool(
+        user and user.is_authenticated and selectors.personalization_enabled(user)
+    )
+    assignment = selectors.active_assignment(user) if personal else None
+    feed = home_feed(user, assignment=assignment)
+    courses = [item.obj for item in feed.items if item.kind == "course"]
+    variant_id = assignment.variant.pk if assignment and courses else None
+    for course in courses:
+        url = reverse("recommendations:click", args=[course.pk])
+        course.card_url = f"{url}?v={variant_id}" if variant_id else url
+    cards_annotate(kind="course", user=user, objects=courses)
+    if variant_id:
+        services.experiment_events_record(
+            variant_id=variant_id,
+            user_id=user.pk,
+            course_ids=[c.pk for c in courses],
+            kind=ExperimentEvent.Kind.IMPRESSION,
+        )
+    if courses and user is not None and user.is_authenticated:
+        match = getattr(request, "resolver_match", None)
+        services.recommendations_shown_announce(
+            user_id=user.pk,
+            course_ids=[c.pk for c in courses],
+            surface=(match.url_name if match else "") or "",
+        )
+    feed.variant_id = variant_id
+    if request is not None:
+        request._recommendation_feed = feed
+    return feed

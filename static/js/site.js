@@ -20,6 +20,31 @@
     if (select.form.requestSubmit) { select.form.requestSubmit(); } else { select.form.submit(); }
   });
 
+  // Course reviews: the list is shared by every viewer (a cached fragment);
+  // the viewer's own state comes from [data-review-viewer] outside it. Show
+  // "Report" on others' reviews, "Reported by you" on those already reported.
+  function reviewActions() {
+    var viewer = document.querySelector("[data-review-viewer]");
+    if (!viewer) { return; }
+    var me = viewer.dataset.reviewViewer;
+    var reported = (viewer.dataset.reported || "").split(" ").filter(Boolean);
+    document.querySelectorAll("[data-review-report]").forEach(function (link) {
+      if (link.dataset.author === me) { return; }
+      var id = link.dataset.reviewReport;
+      if (reported.indexOf(id) >= 0) {
+        var mark = document.querySelector('[data-review-reported="' + id + '"]');
+        if (mark) { mark.hidden = false; }
+      } else {
+        link.hidden = false;
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", reviewActions);
+  } else {
+    reviewActions();
+  }
+
   // <button data-print>: print the page.
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) { window.print(); }

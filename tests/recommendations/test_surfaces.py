@@ -263,7 +263,7 @@ def test_opted_out_learner_sees_a_non_personal_list(client, world):
     Profile.objects.filter(user=learner).update(personalization_enabled=False)
     client.force_login(learner)
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Popular courses" in html
+    assert "Popular on the platform" in html  # the home feed's popular mix
     assert "Recommended for you" not in html
     assert "Because you took" not in html
     assert "/recommendations/dismiss/" not in html

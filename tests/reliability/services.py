@@ -104,10 +104,12 @@ def database_url() -> str:
     )
 
 
-def production_env(tmp_path, *, redis_url: str, **extra: str) -> dict[str, str]:
+def production_env(
+    tmp_path, *, redis_url: str, database: str | None = None, **extra: str
+) -> dict[str, str]:
     """Environment of a production-like process (DEBUG off) on the test
-    database and the given Redis: the settings' own code paths, not the test
-    settings (which run tasks eagerly on an in-memory broker)."""
+    database (or `database`) and the given Redis: the settings' own code
+    paths, not the test settings (which run tasks eagerly in memory)."""
     import secrets
 
     env = {
@@ -118,7 +120,7 @@ def production_env(tmp_path, *, redis_url: str, **extra: str) -> dict[str, str]:
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "kpplatform.settings",
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": database or database_url(),
             "REDIS_URL": redis_url,
             "CACHE_KEY_PREFIX": f"kp-fault-{os.getpid()}",
             "DEBUG": "0",

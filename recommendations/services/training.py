@@ -129,8 +129,23 @@ def rating_algorithms() -> list[str]:
     return [n for n in names if n in ALGORITHMS and ALGORITHMS[n].rating_model]
 
 
+#: Ranking models trained every night beside the default only so that the
+#: admin shows their metrics next to its own (not served unless an
+#: experiment or the default names them): the blend of the default with the
+#: rating models' predicted stars, adopted only if it wins.
+DEFAULT_COMPARE_ALGORITHMS = ("ease_plus_stars",)
+
+
+def compare_algorithms() -> list[str]:
+    names = getattr(
+        settings, "RECOMMENDATIONS_COMPARE_ALGORITHMS", DEFAULT_COMPARE_ALGORITHMS
+    )
+    return [n for n in names if n in ALGORITHMS]
+
+
 def algorithms_to_train() -> list[str]:
-    """The default algorithm, the running experiment's, then the rating models."""
+    """The default algorithm, the running experiment's, then the rating models
+    and the comparison models."""
     names = [default_algorithm()]
     for algorithm in Variant.objects.filter(experiment__is_active=True).values_list(
         "algorithm", flat=True
@@ -138,6 +153,7 @@ def algorithms_to_train() -> list[str]:
         if algorithm not in names and algorithm in ALGORITHMS:
             names.append(algorithm)
     names += [n for n in rating_algorithms() if n not in names]
+    names += [n for n in compare_algorithms() if n not in names]
     following = next_algorithm()
     if following and following not in names:
         names.append(following)
@@ -492,6 +508,8 @@ def model_run_execute(
         if model.rating_model:
             # what the stored parameters need to reproduce algo.predict()
             metrics["global_mean"] = float(model.global_mean)
+        if hasattr(model, "learned_metrics"):
+            metrics.update(model.learned_metrics())
         _heartbeat(run, stage="swap", progress=98)
         model_run_activate(run=run, written=written, timings=timings, metrics=metrics)
     except Exception as exc:

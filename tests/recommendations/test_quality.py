@@ -27,7 +27,9 @@ def _tastes(n_users=200, n_items=60, seed=1, stars=True, blockbusters=3):
 
 def _ranked(model, data, k=5):
     out = {}
-    for chunk, items, _ in top_n(model, np.arange(data.n_users), k, exclude=data.seen()):
+    for chunk, items, _ in top_n(
+        model, np.arange(data.n_users), k, exclude=data.seen()
+    ):
         for u, row in zip(chunk.tolist(), items.tolist(), strict=True):
             out[u] = [i for i in row if i >= 0]
     return out
@@ -108,9 +110,7 @@ def test_exposure_is_reproducible_and_bounded_by_the_sample():
 
 def test_rp3beta_by_hand():
     # u0: A B; u1: A C; u2: A. Walk A -> users of A -> their items.
-    frame = pd.DataFrame(
-        {"user": [0, 0, 1, 1, 2], "item": ["A", "B", "A", "C", "A"]}
-    )
+    frame = pd.DataFrame({"user": [0, 0, 1, 1, 2], "item": ["A", "B", "A", "C", "A"]})
     data = InteractionData.from_frame(frame)
     model = get_algorithm("rp3beta", alpha=1.0, beta=0.0).fit(data)
     a, b = 0, 1  # item ids sorted: A, B, C
@@ -122,9 +122,7 @@ def test_rp3beta_by_hand():
 
 
 def test_item_knn_cosine_by_hand():
-    frame = pd.DataFrame(
-        {"user": [0, 0, 1, 1, 2], "item": ["A", "B", "A", "C", "A"]}
-    )
+    frame = pd.DataFrame({"user": [0, 0, 1, 1, 2], "item": ["A", "B", "A", "C", "A"]})
     data = InteractionData.from_frame(frame)
     model = get_algorithm("item_knn", shrink=0.0).fit(data)
     assert model.W[0, 1] == pytest.approx(1 / np.sqrt(3))
@@ -143,9 +141,7 @@ def test_stars_blend_learns_its_weight_on_held_out_rows():
 
 def test_stars_blend_with_weight_zero_ranks_like_its_base():
     data = InteractionData.from_frame(_tastes())
-    blend = get_algorithm(
-        "ease_plus_stars", weight=0.0, exposure_penalty=0.0
-    ).fit(data)
+    blend = get_algorithm("ease_plus_stars", weight=0.0, exposure_penalty=0.0).fit(data)
     base = get_algorithm("ease_plus", exposure_penalty=0.0).fit(data)
     assert _ranked(blend, data) == _ranked(base, data)
 

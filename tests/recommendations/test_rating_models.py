@@ -184,7 +184,7 @@ def test_admin_shows_each_models_metrics(admin_client, rated, settings):
     assert f"{ease.metrics['coverage@10']:.3f}" in html
     # the blend with predicted stars: the weight it learned on held-out stars
     assert f"{ease.metrics['stars_weight']:.3f}" in html
-    assert "weight of predicted stars" in html
+    assert "预测星级的权重" in html  # "weight of predicted stars" (admin in zh-hans)
 
 
 @pytest.fixture

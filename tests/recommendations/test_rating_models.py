@@ -72,6 +72,11 @@ def test_nightly_task_trains_the_rating_models_and_stores_their_predictions(rate
         # a rating model's list is ordered by the predicted stars, 1-5
         scores = list(rows.order_by("user_id", "rank").values_list("score", flat=True))
         assert all(1.0 <= s <= 5.0 for s in scores), name
+    # the blend of the default with predicted stars runs beside it, for the
+    # admin's comparison, with the weight it learned
+    blend = runs["ease_plus_stars"]
+    assert blend.status == "succeeded", blend.error
+    assert blend.metrics["stars_weight"] in (0.0, 0.05, 0.1, 0.2, 0.4)
     # SVD's parameters are stored for every learner and course it knows
     svd = runs["svd"]
     assert RatingFactor.objects.filter(run=svd, kind="user").count() == 24

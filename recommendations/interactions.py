@@ -62,7 +62,11 @@ def build_interaction_frame(weights: dict[str, float] | None = None) -> pd.DataF
         parts.append(
             enrol[["user", "item"]].assign(
                 weight=weight.astype(float),
-                timestamp=enrolled.astype("int64").to_numpy() / 1e9,
+                # seconds since the epoch whatever the datetime unit (pandas 3
+                # keeps microseconds: astype("int64") / 1e9 was not seconds)
+                timestamp=(enrolled - pd.Timestamp(0, tz="UTC"))
+                .dt.total_seconds()
+                .to_numpy(),
             )
         )
 

@@ -32,7 +32,6 @@ from .training import (  # noqa: F401
     _factor_rows,
     _heartbeat,
     _load_data,
-    _recommendation_rows,
     _related_rows,
     algorithms_to_train,
     compare_algorithms,

@@ -34,17 +34,6 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    FloatField,
-    Func,
-    Q,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Least, Ln
 
 from ..algorithms import ALGORITHMS, top_n
 from ..algorithms.data import RATING_SCALE, InteractionData
@@ -117,108 +106,6 @@ def model_for_size(algorithm: str, parameters: dict, n_items: int) -> ModelChoic
 # --- extraction ----------------------------------------------------------
 
 
-def _signal_queries(weights: dict[str, float]):
-    """One queryset per signal: (user, item, weight, stars, timestamp)."""
-    from courses.models import Course, Review, Wishlist
-    from learning.models import Enrollment, LessonProgress
-
-    from ..models import CourseView, Dismissal, Signal
-
-    real = FloatField()
-    # typed constants: an untyped NULL is text and 1.0 numeric to PostgreSQL
-    none = Cast(Value(None, output_field=real), real)
-
-    def w(name: str):
-        return Cast(Value(float(weights[name]), output_field=real), real)
-
-    def only_published(qs, field: str):
-        return qs.filter(
-            **{
-                f"{field}__in": Course.objects.filter(
-                    status=Course.Status.PUBLISHED
-                ).values("id")
-            }
-        )
-
-    epoch = Func(
-        F("created_at"),
-        template="EXTRACT(EPOCH FROM %(expressions)s)",
-        output_field=real,
-    )
-    enrol = only_published(Enrollment.objects.filter(is_active=True), "course_id")
-    enrol = enrol.annotate(
-        w=w(Signal.ENROLLMENT)
-        + Case(
-            When(source="purchase", then=w(Signal.PURCHASE)),
-            default=0.0,
-            output_field=real,
-        )
-        + Case(
-            When(completed_at__isnull=False, then=w(Signal.COURSE_COMPLETED)),
-            default=0.0,
-            output_field=real,
-        ),
-        s=none,
-        t=Cast(epoch, real),
-    ).values_list("user_id", "course_id", "w", "s", "t")
-
-    progress = (
-        only_published(LessonProgress.objects.all(), "lesson__section__course_id")
-        .values("user_id", "lesson__section__course_id")
-        .annotate(
-            w=w(Signal.LESSON_PROGRESS) * Cast(Count("id"), real)
-            + w(Signal.LESSON_COMPLETED)
-            * Cast(Count("id", filter=Q(completed_at__isnull=False)), real),
-            s=none,
-            t=none,
-        )
-        .values_list("user_id", "lesson__section__course_id", "w", "s", "t")
-    )
-    reviews = only_published(Review.objects.filter(is_hidden=False), "course_id")
-    reviews = reviews.annotate(
-        w=w(Signal.REVIEW), s=Cast("rating", real), t=none
-    ).values_list("user_id", "course_id", "w", "s", "t")
-    views = (
-        only_published(CourseView.objects.all(), "course_id")
-        .annotate(
-            # 0.5·log2(1 + min(views, 15)), as interactions.build_interaction_frame
-            w=w(Signal.COURSE_VIEW)
-            * Ln(Value(1.0, output_field=real) + Cast(Least("count", Value(15)), real))
-            / Value(float(np.log(2.0)), output_field=real),
-            s=none,
-            t=none,
-        )
-        .values_list("user_id", "course_id", "w", "s", "t")
-    )
-    wish = (
-        only_published(Wishlist.objects.all(), "course_id")
-        .annotate(w=w(Signal.WISHLIST), s=none, t=none)
-        .values_list("user_id", "course_id", "w", "s", "t")
-    )
-    dismissed = (
-        only_published(Dismissal.objects.all(), "course_id")
-        .annotate(w=w(Signal.NOT_INTERESTED), s=none, t=none)
-        .values_list("user_id", "course_id", "w", "s", "t")
-    )
-    return [enrol, progress, reviews, views, wish, dismissed]
-
-
-def interaction_sql(weights: dict[str, float]) -> tuple[str, list]:
-    """One statement: every signal weighted and summed per (learner, course)."""
-    parts, params = [], []
-    for qs in _signal_queries(weights):
-        sql, p = qs.query.sql_with_params()
-        parts.append(f"({sql})")
-        params.extend(p)
-    union = " UNION ALL ".join(parts)
-    return (
-        "SELECT u, i, SUM(w), MAX(s), MIN(t) FROM ("  # noqa: S608 (ORM-compiled)
-        f"SELECT * FROM ({union}) AS parts (u, i, w, s, t)"
-        ") AS rows GROUP BY u, i HAVING SUM(w) <> 0",
-        params,
-    )
-
-
 def _copy_frame(sql: str, params: list) -> pd.DataFrame:
     """Run `sql` with COPY … TO STDOUT into a temporary file, parse it with pandas."""
     with tempfile.TemporaryFile() as buffer:
@@ -249,7 +136,7 @@ def _copy_frame(sql: str, params: list) -> pd.DataFrame:
 
 def interaction_frame_streamed(weights: dict[str, float] | None = None) -> pd.DataFrame:
     """`build_interaction_frame` for published courses, aggregated by PostgreSQL."""
-    from ..interactions import signal_weights
+    from ..interactions import interaction_sql, signal_weights
 
     sql, params = interaction_sql(weights or signal_weights())
     return _copy_frame(sql, params)

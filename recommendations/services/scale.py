@@ -68,6 +68,23 @@ def scale_algorithm() -> str:
     return name
 
 
+#: ALS as the offline evaluation chose it for the switch (docs/recs.md,
+#: *Platform scale*): NDCG@10 0.283 against 0.235 with ALS's own defaults.
+DEFAULT_SCALE_PARAMETERS = {"alpha": 10.0, "regularization": 1.0}
+
+
+def scale_parameters() -> dict:
+    """Parameters of the scale algorithm (RECOMMENDATIONS_SCALE_PARAMETERS).
+
+    The defaults above apply to ALS only; another scale algorithm starts
+    from its own defaults.
+    """
+    configured = getattr(settings, "RECOMMENDATIONS_SCALE_PARAMETERS", None)
+    if configured is not None:
+        return dict(configured)
+    return dict(DEFAULT_SCALE_PARAMETERS) if scale_algorithm() == "als" else {}
+
+
 @dataclasses.dataclass(frozen=True)
 class ModelChoice:
     algorithm: str
@@ -88,12 +105,13 @@ def model_for_size(algorithm: str, parameters: dict, n_items: int) -> ModelChoic
     if algorithm not in DENSE_ALGORITHMS or n_items <= limit:
         return ModelChoice(algorithm, dict(parameters))
     target, overrides = DENSE_ALGORITHMS[algorithm]
-    if target is None or target == algorithm and not overrides:
+    if target is None:
         target = scale_algorithm()
-    if target == algorithm:
-        params = {**parameters, **overrides}
+        extra = scale_parameters()
+        params = {**parameters, **extra} if target == algorithm else dict(extra)
+        overrides = extra if target == algorithm else {}
     else:
-        params = dict(getattr(settings, "RECOMMENDATIONS_SCALE_PARAMETERS", {}))
+        params = {**parameters, **overrides}
     reason = (
         f"{n_items:,} courses > RECOMMENDATIONS_DENSE_MAX_ITEMS ({limit:,}): "
         f"{algorithm} fitted as {target}"

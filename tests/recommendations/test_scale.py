@@ -65,7 +65,12 @@ def test_switch_picks_the_model_by_catalogue_size(settings):
     big = scale.model_for_size("ease", ease_params, 101)
     assert big.algorithm == "als"
     assert "RECOMMENDATIONS_DENSE_MAX_ITEMS" in big.switched
-    assert big.parameters["factors"] == 64  # ALS's own defaults, not EASE's
+    # ALS's parameters (as the offline evaluation chose them), not EASE's
+    assert "l2" not in big.parameters
+    assert big.parameters == {
+        **big.parameters,
+        **scale.DEFAULT_SCALE_PARAMETERS,
+    }
     # "next" keeps its transitions and drops its dense EASE blend
     nxt = scale.model_for_size("next", {"blend": 0.3, "window": 2}, 101)
     assert (nxt.algorithm, nxt.parameters["blend"], nxt.parameters["window"]) == (
@@ -86,6 +91,15 @@ def test_switch_target_and_threshold_come_from_the_settings(settings):
     settings.RECOMMENDATIONS_SCALE_PARAMETERS = {"factors": 8, "iterations": 3}
     choice = scale.model_for_size("ease", {}, 6)
     assert (choice.parameters["factors"], choice.parameters["iterations"]) == (8, 3)
+    # EASE over the most taken courses only (the tail ranked after them)
+    settings.RECOMMENDATIONS_SCALE_ALGORITHM = "ease"
+    settings.RECOMMENDATIONS_SCALE_PARAMETERS = {"max_items": 5}
+    head = scale.model_for_size("ease", {"l2": 100.0}, 6)
+    assert (head.algorithm, head.parameters["max_items"], head.parameters["l2"]) == (
+        "ease",
+        5,
+        100.0,
+    )
     settings.RECOMMENDATIONS_SCALE_ALGORITHM = "nope"
     with pytest.raises(ValueError, match="RECOMMENDATIONS_SCALE_ALGORITHM"):
         scale.model_for_size("ease", {}, 6)

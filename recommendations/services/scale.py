@@ -260,6 +260,38 @@ class RowBatch:
         return out.getvalue()
 
 
+def _factor_top_n(model, users: np.ndarray, n: int, *, exclude, batch: int = 1000):
+    """`top_n` for a pure dot-product model (ALS), with implicit's C++ top-k.
+
+    The product and the selection run in implicit's threads, without a
+    users × courses score matrix in numpy: 0.65 s of CPU per 1,000 learners
+    against 50,000 courses where `top_n` takes 1.7 s (bench --full-width).
+    Excluded courses never come back; a slot with nothing left is -1.
+    """
+    from implicit.cpu.topk import topk
+
+    n = min(n, model.data.n_items)
+    items_f = np.ascontiguousarray(model.item_factors, dtype=np.float32)
+    for start in range(0, len(users), batch):
+        chunk = users[start : start + batch]
+        query = np.ascontiguousarray(model.user_factors[chunk], dtype=np.float32)
+        ids, scores = topk(
+            items_f, query, n, filter_query_items=exclude[chunk].astype(np.float32)
+        )
+        ids = ids.astype(np.int64)
+        ids[~np.isfinite(scores) | (ids < 0)] = -1
+        yield chunk, ids, scores
+
+
+def _ranker(model):
+    """The batched top N for `model`: implicit's top-k for plain ALS scores."""
+    from ..algorithms.ranking import ALS
+
+    if isinstance(model, ALS) and type(model).score is ALS.score:
+        return _factor_top_n
+    return top_n
+
+
 def recommendation_batches(
     run_pk: int,
     model,
@@ -305,7 +337,7 @@ def recommendation_batches(
         dtype=object,
     )
     done = 0
-    for chunk, items, scores in top_n(model, users, n, exclude=exclude):
+    for chunk, items, scores in _ranker(model)(model, users, n, exclude=exclude):
         explained = model.explain_batch(chunk, items)
         if model.rating_model:
             scores = np.clip(scores, *RATING_SCALE)

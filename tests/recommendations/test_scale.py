@@ -297,3 +297,26 @@ def test_a_capped_rating_run_stores_lists_and_says_it_sampled(world, settings):
     assert rows.exists()
     assert rows.values("course_id").distinct().count() <= 6
     assert rows.values("user_id").distinct().count() < len(world["learners"])
+
+
+def test_implicit_top_k_ranks_as_the_numpy_top_n(world):
+    from recommendations.algorithms import get_algorithm, top_n
+
+    data, _ = services._load_data()
+    model = get_algorithm("als", factors=8, iterations=3).fit(data)
+    assert scale._ranker(model) is scale._factor_top_n
+    users = np.arange(data.n_users)
+    exclude = data.seen()
+    fast = list(scale._factor_top_n(model, users, 5, exclude=exclude, batch=7))
+    slow = list(top_n(model, users, 5, exclude=exclude, batch=7))
+    for (chunk, items_a, scores_a), (_, _, scores_b) in zip(fast, slow, strict=True):
+        # the same best scores (near-equal ones may come in another order)
+        np.testing.assert_allclose(scores_a, scores_b, rtol=1e-4, atol=1e-6)
+        # each item is really scored so, and none was taken already
+        full = model.score(chunk)
+        got = np.take_along_axis(full, items_a, axis=1)
+        np.testing.assert_allclose(got, scores_a, rtol=1e-4, atol=1e-6)
+        taken = exclude[chunk].toarray()
+        assert not np.take_along_axis(taken, items_a, axis=1).any()
+    # EASE and re-ranked models keep the generic ranking
+    assert scale._ranker(get_algorithm("ease").fit(data)) is top_n

@@ -111,6 +111,7 @@ class ModelRunAdmin(admin.ModelAdmin):
         "ndcg",
         "recall",
         "coverage",
+        "stars_weight",
         "created_at",
         "triggered_by",
     ]
@@ -179,6 +180,11 @@ class ModelRunAdmin(admin.ModelAdmin):
     @admin.display(description=_("coverage@10"))
     def coverage(self, obj):
         return self._metric(obj, "coverage@10")
+
+    @admin.display(description=_("weight of predicted stars"))
+    def stars_weight(self, obj):
+        """Blends of a ranking model with predicted stars: the weight learned."""
+        return self._metric(obj, "stars_weight")
 
     @admin.action(description=_("Retrain now with the same algorithm"))
     def retrain_now(self, request, queryset):

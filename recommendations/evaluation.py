@@ -30,7 +30,17 @@ from .algorithms import ALGORITHMS, InteractionData, get_algorithm, top_n
 
 #: Algorithms evaluated on a plain ratings file (the *_implicit variants equal
 #: their explicit twins there: every row has stars and weight 1).
-FILE_ALGORITHMS = ["popularity", "svd", "knn_item", "als", "ease"]
+FILE_ALGORITHMS = [
+    "popularity",
+    "svd",
+    "knn_item",
+    "item_knn",
+    "rp3beta",
+    "als",
+    "ease",
+    "ease_plus",
+    "ease_plus_stars",
+]
 PLATFORM_ALGORITHMS = list(ALGORITHMS)
 
 
@@ -69,7 +79,7 @@ def load_ratings_csv(path: str) -> pd.DataFrame:
 
 def cannot_work(name: str, frame: pd.DataFrame) -> str | None:
     """Why `name` cannot work on `frame` (None when it can)."""
-    if ALGORITHMS[name].rating_model:
+    if ALGORITHMS[name].rating_model or getattr(ALGORITHMS[name], "needs_stars", False):
         stars = frame["stars"].to_numpy(dtype=np.float64)
         stars = stars[~np.isnan(stars)]
         if len(stars) == 0:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, FloatField, Func, Q, Value, When
+from django.db.models.functions import Cast, Least, Ln
 
 from courses.models import Category, Course, Review, Wishlist
 from learning.models import Enrollment, LessonProgress
@@ -62,7 +63,11 @@ def build_interaction_frame(weights: dict[str, float] | None = None) -> pd.DataF
         parts.append(
             enrol[["user", "item"]].assign(
                 weight=weight.astype(float),
-                timestamp=enrolled.astype("int64").to_numpy() / 1e9,
+                # seconds since the epoch whatever the datetime unit (pandas 3
+                # keeps microseconds: astype("int64") / 1e9 was not seconds)
+                timestamp=(enrolled - pd.Timestamp(0, tz="UTC"))
+                .dt.total_seconds()
+                .to_numpy(),
             )
         )
 
@@ -154,4 +159,104 @@ def personalization_disabled_user_ids() -> set[int]:
         Profile.objects.filter(personalization_enabled=False).values_list(
             "user_id", flat=True
         )
+    )
+
+
+# --- the same frame aggregated by PostgreSQL (services.scale streams it) ---
+
+
+def _signal_queries(weights: dict[str, float]):
+    """One queryset per signal: (user, item, weight, stars, timestamp)."""
+    real = FloatField()
+    # typed constants: an untyped NULL is text and 1.0 numeric to PostgreSQL
+    none = Cast(Value(None, output_field=real), real)
+
+    def w(name: str):
+        return Cast(Value(float(weights[name]), output_field=real), real)
+
+    def only_published(qs, field: str):
+        return qs.filter(
+            **{
+                f"{field}__in": Course.objects.filter(
+                    status=Course.Status.PUBLISHED
+                ).values("id")
+            }
+        )
+
+    epoch = Func(
+        F("created_at"),
+        template="EXTRACT(EPOCH FROM %(expressions)s)",
+        output_field=real,
+    )
+    enrol = only_published(Enrollment.objects.filter(is_active=True), "course_id")
+    enrol = enrol.annotate(
+        w=w(Signal.ENROLLMENT)
+        + Case(
+            When(source="purchase", then=w(Signal.PURCHASE)),
+            default=0.0,
+            output_field=real,
+        )
+        + Case(
+            When(completed_at__isnull=False, then=w(Signal.COURSE_COMPLETED)),
+            default=0.0,
+            output_field=real,
+        ),
+        s=none,
+        t=Cast(epoch, real),
+    ).values_list("user_id", "course_id", "w", "s", "t")
+
+    progress = (
+        only_published(LessonProgress.objects.all(), "lesson__section__course_id")
+        .values("user_id", "lesson__section__course_id")
+        .annotate(
+            w=w(Signal.LESSON_PROGRESS) * Cast(Count("id"), real)
+            + w(Signal.LESSON_COMPLETED)
+            * Cast(Count("id", filter=Q(completed_at__isnull=False)), real),
+            s=none,
+            t=none,
+        )
+        .values_list("user_id", "lesson__section__course_id", "w", "s", "t")
+    )
+    reviews = only_published(Review.objects.filter(is_hidden=False), "course_id")
+    reviews = reviews.annotate(
+        w=w(Signal.REVIEW), s=Cast("rating", real), t=none
+    ).values_list("user_id", "course_id", "w", "s", "t")
+    views = (
+        only_published(CourseView.objects.all(), "course_id")
+        .annotate(
+            # 0.5·log2(1 + min(views, 15)), as interactions.build_interaction_frame
+            w=w(Signal.COURSE_VIEW)
+            * Ln(Value(1.0, output_field=real) + Cast(Least("count", Value(15)), real))
+            / Value(float(np.log(2.0)), output_field=real),
+            s=none,
+            t=none,
+        )
+        .values_list("user_id", "course_id", "w", "s", "t")
+    )
+    wish = (
+        only_published(Wishlist.objects.all(), "course_id")
+        .annotate(w=w(Signal.WISHLIST), s=none, t=none)
+        .values_list("user_id", "course_id", "w", "s", "t")
+    )
+    dismissed = (
+        only_published(Dismissal.objects.all(), "course_id")
+        .annotate(w=w(Signal.NOT_INTERESTED), s=none, t=none)
+        .values_list("user_id", "course_id", "w", "s", "t")
+    )
+    return [enrol, progress, reviews, views, wish, dismissed]
+
+
+def interaction_sql(weights: dict[str, float]) -> tuple[str, list]:
+    """One statement: every signal weighted and summed per (learner, course)."""
+    parts, params = [], []
+    for qs in _signal_queries(weights):
+        sql, p = qs.query.sql_with_params()
+        parts.append(f"({sql})")
+        params.extend(p)
+    union = " UNION ALL ".join(parts)
+    return (
+        "SELECT u, i, SUM(w), MAX(s), MIN(t) FROM ("  # noqa: S608 (ORM-compiled)
+        f"SELECT * FROM ({union}) AS parts (u, i, w, s, t)"
+        ") AS rows GROUP BY u, i HAVING SUM(w) <> 0",
+        params,
     )

@@ -102,13 +102,21 @@ def active_assignment(user) -> Assignment | None:
 
 
 def active_run_id(algorithm: str | None = None) -> int | None:
+    """The serving run of `algorithm`, else of the default, else of the
+    previous default (until the new default's first run)."""
+    from .algorithms import PREVIOUS_DEFAULT_ALGORITHM
+
     wanted = algorithm or default_algorithm()
     rows = dict(
         ActiveRun.objects.filter(
-            algorithm__in={wanted, default_algorithm()}
+            algorithm__in={wanted, default_algorithm(), PREVIOUS_DEFAULT_ALGORITHM}
         ).values_list("algorithm", "run_id")
     )
-    return rows.get(wanted) or rows.get(default_algorithm())
+    return (
+        rows.get(wanted)
+        or rows.get(default_algorithm())
+        or rows.get(PREVIOUS_DEFAULT_ALGORITHM)
+    )
 
 
 def _published():

@@ -8,6 +8,7 @@ default (`DEFAULT_ALGORITHM`) is the one that won the offline evaluation
 from .base import DEFAULT_BATCH, Recommender, iter_batches, top_n
 from .baseline import PopularityInInterests
 from .data import InteractionData
+from .quality import EASEPlus, ItemKNN, RP3Beta, StarsBlend
 from .ranking import ALS, EASE
 from .sequence import NextCourse
 from .surprise_models import (
@@ -21,6 +22,10 @@ ALGORITHMS: dict[str, type[Recommender]] = {
     cls.name: cls
     for cls in (
         EASE,
+        EASEPlus,
+        ItemKNN,
+        RP3Beta,
+        StarsBlend,
         ALS,
         PopularityInInterests,
         NextCourse,
@@ -31,7 +36,10 @@ ALGORITHMS: dict[str, type[Recommender]] = {
     )
 }
 
-DEFAULT_ALGORITHM = "ease"
+DEFAULT_ALGORITHM = "ease_plus"
+#: The default before `ease_plus`: its serving run is shown until the new
+#: default's first run succeeds (no empty lists the day the default changes).
+PREVIOUS_DEFAULT_ALGORITHM = "ease"
 
 
 def get_algorithm(name: str, **params) -> Recommender:
@@ -48,6 +56,7 @@ __all__ = [
     "ALGORITHMS",
     "DEFAULT_ALGORITHM",
     "DEFAULT_BATCH",
+    "PREVIOUS_DEFAULT_ALGORITHM",
     "InteractionData",
     "Recommender",
     "get_algorithm",

@@ -20,6 +20,7 @@ from .related import (  # noqa: F401
 )
 from .training import (  # noqa: F401
     CONTENT_THRESHOLD,
+    DEFAULT_COMPARE_ALGORITHMS,
     DEFAULT_RATING_ALGORITHMS,
     FACTOR_COLUMNS,
     LOCK_NAME,
@@ -31,9 +32,9 @@ from .training import (  # noqa: F401
     _factor_rows,
     _heartbeat,
     _load_data,
-    _recommendation_rows,
     _related_rows,
     algorithms_to_train,
+    compare_algorithms,
     default_algorithm,
     lock_stale_after,
     model_run_activate,

@@ -25,7 +25,11 @@ logger = logging.getLogger(__name__)
 
 def related_courses_refresh(*, course_id: int) -> int:
     """Content neighbours for a newly published course, into the active run."""
+    from ..algorithms import PREVIOUS_DEFAULT_ALGORITHM
+
     active = ActiveRun.objects.filter(algorithm=default_algorithm()).first()
+    if active is None:  # the new default has not run yet
+        active = ActiveRun.objects.filter(algorithm=PREVIOUS_DEFAULT_ALGORITHM).first()
     if active is None:
         return 0
     ids = published_course_ids()

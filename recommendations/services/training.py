@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from ..algorithms import ALGORITHMS, DEFAULT_ALGORITHM, get_algorithm, top_n
-from ..algorithms.data import RATING_SCALE, InteractionData
+from ..algorithms import ALGORITHMS, DEFAULT_ALGORITHM, get_algorithm
+from ..algorithms.data import InteractionData
 from ..content import content_neighbours
 from ..interactions import (
     build_interaction_frame,
@@ -27,11 +27,16 @@ from ..models import (
     ActiveRun,
     ModelRun,
     RatingFactor,
-    Reason,
     Recommendation,
     RelatedCourse,
     RetrainLock,
     Variant,
+)
+from .scale import (
+    RowBatch,
+    bounded_rating_data,
+    model_for_size,
+    recommendation_batches,
 )
 
 logger = logging.getLogger(__name__)
@@ -129,8 +134,23 @@ def rating_algorithms() -> list[str]:
     return [n for n in names if n in ALGORITHMS and ALGORITHMS[n].rating_model]
 
 
+#: Ranking models trained every night beside the default only so that the
+#: admin shows their metrics next to its own (not served unless an
+#: experiment or the default names them): the blend of the default with the
+#: rating models' predicted stars, adopted only if it wins.
+DEFAULT_COMPARE_ALGORITHMS = ("ease_plus_stars",)
+
+
+def compare_algorithms() -> list[str]:
+    names = getattr(
+        settings, "RECOMMENDATIONS_COMPARE_ALGORITHMS", DEFAULT_COMPARE_ALGORITHMS
+    )
+    return [n for n in names if n in ALGORITHMS]
+
+
 def algorithms_to_train() -> list[str]:
-    """The default algorithm, the running experiment's, then the rating models."""
+    """The default algorithm, the running experiment's, then the rating models
+    and the comparison models."""
     names = [default_algorithm()]
     for algorithm in Variant.objects.filter(experiment__is_active=True).values_list(
         "algorithm", flat=True
@@ -138,6 +158,7 @@ def algorithms_to_train() -> list[str]:
         if algorithm not in names and algorithm in ALGORITHMS:
             names.append(algorithm)
     names += [n for n in rating_algorithms() if n not in names]
+    names += [n for n in compare_algorithms() if n not in names]
     following = next_algorithm()
     if following and following not in names:
         names.append(following)
@@ -151,6 +172,14 @@ def next_algorithm() -> str | None:
 
 
 def _load_data() -> tuple[InteractionData, dict]:
+    """The run's data: streamed and aggregated by PostgreSQL (services.scale)."""
+    from .scale import load_interactions
+
+    return load_interactions()
+
+
+def _load_data_pandas() -> tuple[InteractionData, dict]:
+    """The run's data through pandas (SQLite; the reference of the SQL path)."""
     frame = build_interaction_frame()
     items = published_course_ids()
     frame = frame[frame["item"].isin(items)]
@@ -164,90 +193,6 @@ def _load_data() -> tuple[InteractionData, dict]:
         user_interests=user_interest_categories(),
     )
     return data, {"frame": frame, "categories": categories}
-
-
-def _recommendation_rows(
-    run: ModelRun,
-    model,
-    data: InteractionData,
-    categories: dict[int, int],
-    *,
-    n: int,
-    on_batch: Callable[[float], None],
-) -> Iterable[list[tuple]]:
-    """Yield lists of storage rows (top N per user, reasons attached), per batch.
-
-    Lists, not single rows: each is written (one COPY) before the next batch
-    is scored, and progress is reported in between, never during a COPY.
-    """
-    skip = personalization_disabled_user_ids()
-    users = np.array(
-        [u for u, raw in enumerate(data.user_ids.tolist()) if raw not in skip],
-        dtype=np.int64,
-    )
-    exclude = data.seen()
-    item_ids = data.item_ids
-    user_ids = data.user_ids
-    interests = data.user_interests
-    done = 0
-    for chunk, items, scores in top_n(model, users, n, exclude=exclude):
-        batch: list[tuple] = []
-        # reasons for the whole batch at once (one vectorised pass)
-        explained = model.explain_batch(chunk, items)
-        if model.rating_model:
-            # stored as the predicted rating, as algo.predict() gives it
-            # (clipped to the scale); ranked by the unclipped score
-            scores = np.clip(scores, *RATING_SCALE)
-        for u, row, srow, brow in zip(
-            chunk.tolist(), items, scores, explained, strict=True
-        ):
-            valid = row >= 0
-            picked = row[valid]
-            if len(picked) == 0:
-                continue
-            because = brow[valid]
-            mine = set(interests.get(u, ()))
-            for rank, (i, s, b) in enumerate(
-                zip(
-                    picked.tolist(), srow[valid].tolist(), because.tolist(), strict=True
-                ),
-                start=1,
-            ):
-                course_id = int(item_ids[i])
-                category = categories.get(course_id)
-                if b >= 0:
-                    reason, reason_course, reason_category = (
-                        Reason.BECAUSE_YOU_TOOK,
-                        int(item_ids[b]),
-                        None,
-                    )
-                elif category is not None and category in mine:
-                    reason, reason_course, reason_category = (
-                        Reason.POPULAR_IN,
-                        None,
-                        category,
-                    )
-                else:
-                    reason, reason_course, reason_category = (
-                        Reason.POPULAR,
-                        None,
-                        category,
-                    )
-                batch.append(
-                    (
-                        run.pk,
-                        int(user_ids[u]),
-                        course_id,
-                        rank,
-                        float(s),
-                        str(reason),
-                        reason_course,
-                        reason_category,
-                    )
-                )
-        yield batch
-        done += len(chunk)
-        on_batch(done / max(len(users), 1))
 
 
 RECOMMENDATION_COLUMNS = (
@@ -290,8 +235,47 @@ def _bulk_insert(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
 
 
 def store_recommendations(rows: Iterable[tuple]) -> int:
-    """Write a run's rows; invisible to readers until the run is activated."""
+    """Write a run's rows; invisible to readers until the run is activated.
+
+    A `RowBatch` goes to PostgreSQL as one COPY of text built column-wise.
+    """
+    if isinstance(rows, RowBatch) and connection.vendor == "postgresql":
+        table = Recommendation._meta.db_table
+        with connection.cursor() as cursor:
+            with cursor.copy(
+                f"COPY {table} ({', '.join(RECOMMENDATION_COLUMNS)}) FROM STDIN"  # noqa: S608
+            ) as copy:
+                copy.write(rows.copy_text(RECOMMENDATION_COLUMNS))
+        return len(rows)
     return _bulk_insert(Recommendation, RECOMMENDATION_COLUMNS, rows)
+
+
+def _fit_for_size(run: ModelRun, data: InteractionData):
+    """Fit what the run's algorithm becomes at this size (services.scale).
+
+    Returns (data, model, notes): rating models may be fitted on a bounded
+    sample (then `data` is that sample); `notes` says what was fitted and
+    why, for the run's metrics.
+    """
+    choice = model_for_size(run.algorithm, run.parameters, data.n_items)
+    notes: dict = {}
+    if choice.switched:
+        notes = {
+            "model": choice.algorithm,
+            "model_parameters": choice.parameters,
+            "switch": choice.switched,
+        }
+        logger.info("Run #%s: %s", run.pk, choice.switched)
+    cls = ALGORITHMS[choice.algorithm]
+    if cls.rating_model:
+        data, note = bounded_rating_data(
+            data, kind=getattr(cls, "ratings_kind", "explicit")
+        )
+        if note:
+            notes["sample"] = note
+            logger.info("Run #%s: %s", run.pk, note)
+    model = get_algorithm(choice.algorithm, **choice.parameters).fit(data)
+    return data, model, notes
 
 
 def _related_rows(run: ModelRun, model, data: InteractionData) -> list[tuple]:
@@ -367,16 +351,23 @@ def _factor_rows(run: ModelRun, model, data: InteractionData) -> Iterable[tuple]
             )
 
 
-def _evaluate(data: InteractionData, run: ModelRun, frame) -> dict:
+def _evaluate(
+    data: InteractionData, run: ModelRun, frame, *, model: dict | None = None
+) -> dict:
+    """Offline metrics of what the run fitted, on at most
+    RECOMMENDATIONS_EVALUATE_MAX_USERS learners (services.scale)."""
     from ..evaluation import evaluate
+    from .scale import evaluation_sample
 
     if len(frame) < 20:
         return {}
-    eval_frame = frame[frame["weight"] > 0]
+    algorithm = (model or {}).get("model") or run.algorithm
+    parameters = (model or {}).get("model_parameters") or run.parameters
+    eval_frame = evaluation_sample(frame[frame["weight"] > 0])
     results = evaluate(
         eval_frame,
-        algorithms=[run.algorithm],
-        params={run.algorithm: run.parameters},
+        algorithms=[algorithm],
+        params={algorithm: parameters},
         item_ids=data.item_ids,
         item_category=None,
     )
@@ -391,8 +382,8 @@ def _evaluate(data: InteractionData, run: ModelRun, frame) -> dict:
         if ordered["user"].value_counts().gt(1).sum() >= 5:
             (nxt,) = evaluate_next(
                 ordered,
-                algorithms=[run.algorithm],
-                params={run.algorithm: run.parameters},
+                algorithms=[algorithm],
+                params={algorithm: parameters},
                 item_ids=data.item_ids,
             )
             metrics.update({f"next_{k}": v for k, v in nxt.items() if "@" in k})
@@ -451,7 +442,7 @@ def model_run_execute(
             )
         _heartbeat(run, stage="fit", progress=10)
         started = time.perf_counter()
-        model = get_algorithm(run.algorithm, **run.parameters).fit(data)
+        data, model, notes = _fit_for_size(run, data)
         timings["fit"] = round(time.perf_counter() - started, 3)
 
         _heartbeat(run, stage="score", progress=25)
@@ -465,8 +456,14 @@ def model_run_execute(
 
         started = time.perf_counter()
         written = 0
-        for rows in _recommendation_rows(
-            run, model, data, extra["categories"], n=n, on_batch=on_batch
+        for rows in recommendation_batches(
+            run.pk,
+            model,
+            data,
+            extra["categories"],
+            n=n,
+            skip=personalization_disabled_user_ids(),
+            on_batch=on_batch,
         ):
             written += store(rows)
         timings["score_store"] = round(time.perf_counter() - started, 3)
@@ -486,12 +483,15 @@ def model_run_execute(
         if getattr(settings, "RECOMMENDATIONS_EVALUATE_RUNS", True):
             _heartbeat(run, stage="evaluate", progress=90)
             started = time.perf_counter()
-            metrics = _evaluate(data, run, extra["frame"])
+            metrics = _evaluate(data, run, extra["frame"], model=notes)
             timings["evaluate"] = round(time.perf_counter() - started, 3)
 
+        metrics.update({k: v for k, v in notes.items() if v})
         if model.rating_model:
             # what the stored parameters need to reproduce algo.predict()
             metrics["global_mean"] = float(model.global_mean)
+        if hasattr(model, "learned_metrics"):
+            metrics.update(model.learned_metrics())
         _heartbeat(run, stage="swap", progress=98)
         model_run_activate(run=run, written=written, timings=timings, metrics=metrics)
     except Exception as exc:

@@ -72,6 +72,11 @@ def test_nightly_task_trains_the_rating_models_and_stores_their_predictions(rate
         # a rating model's list is ordered by the predicted stars, 1-5
         scores = list(rows.order_by("user_id", "rank").values_list("score", flat=True))
         assert all(1.0 <= s <= 5.0 for s in scores), name
+    # the blend of the default with predicted stars runs beside it, for the
+    # admin's comparison, with the weight it learned
+    blend = runs["ease_plus_stars"]
+    assert blend.status == "succeeded", blend.error
+    assert blend.metrics["stars_weight"] in (0.0, 0.05, 0.1, 0.2, 0.4)
     # SVD's parameters are stored for every learner and course it knows
     svd = runs["svd"]
     assert RatingFactor.objects.filter(run=svd, kind="user").count() == 24
@@ -171,17 +176,20 @@ def test_a_killed_rating_run_leaves_yesterdays_predictions_served(rated, monkeyp
 
 def test_admin_shows_each_models_metrics(admin_client, rated, settings):
     settings.RECOMMENDATIONS_EVALUATE_RUNS = True
-    for name in ("ease", "svd"):
+    for name in ("ease_plus_stars", "svd"):
         run = services.model_run_create(algorithm=name)
         services.model_run_execute(run_id=run.pk)
     page = admin_client.get(reverse("admin:recommendations_modelrun_changelist"))
     html = page.content.decode()
     svd = ModelRun.objects.get(algorithm="svd")
-    ease = ModelRun.objects.get(algorithm="ease")
+    ease = ModelRun.objects.get(algorithm="ease_plus_stars")
     assert f"{svd.metrics['rmse']:.3f}" in html
     assert f"{ease.metrics['ndcg@10']:.3f}" in html
     assert f"{ease.metrics['recall@10']:.3f}" in html
     assert f"{ease.metrics['coverage@10']:.3f}" in html
+    # the blend with predicted stars: the weight it learned on held-out stars
+    assert f"{ease.metrics['stars_weight']:.3f}" in html
+    assert "预测星级的权重" in html  # "weight of predicted stars" (admin in zh-hans)
 
 
 @pytest.fixture
@@ -234,14 +242,15 @@ def test_what_to_take_next_after_a_completed_course(client, tracks, settings):
         source="free",
         completed_at=tracks["intro"].created_at,
     )
-    for name in ("ease", "next"):
+    plain_name = services.default_algorithm()
+    for name in (plain_name, "next"):
         run = services.model_run_create(algorithm=name)
         run = services.model_run_execute(run_id=run.pk)
         assert run.status == "succeeded", run.error
         assert "next_ndcg@10" in run.metrics
-    ease = ModelRun.objects.get(algorithm="ease").metrics["next_ndcg@10"]
+    plain = ModelRun.objects.get(algorithm=plain_name).metrics["next_ndcg@10"]
     seq = ModelRun.objects.get(algorithm="next").metrics["next_ndcg@10"]
-    expected = "next" if seq > ease else "ease"
+    expected = "next" if seq > plain else plain_name
     assert next_list_algorithm() == expected
     nxt = what_next(learner)
     assert nxt.after == tracks["intro"]
@@ -255,7 +264,7 @@ def test_what_to_take_next_after_a_completed_course(client, tracks, settings):
 
     # the sequence model loses the comparison: the plain neighbours are shown
     ModelRun.objects.filter(algorithm="next").update(metrics={"next_ndcg@10": 0.0})
-    assert next_list_algorithm() == "ease"
+    assert next_list_algorithm() == plain_name
     assert what_next(learner).sequence is False
     # nothing completed yet: no slot
     newcomer = UserFactory(with_profile=True)

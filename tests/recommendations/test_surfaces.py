@@ -146,9 +146,11 @@ def test_experiment_records_impressions_clicks_enrolments(
     )
     services.experiment_start(experiment=experiment)
     assert services.algorithms_to_train() == [
+        services.default_algorithm(),
         "ease",
         "popularity",
         *services.DEFAULT_RATING_ALGORITHMS,
+        *services.DEFAULT_COMPARE_ALGORITHMS,
         "next",
     ]
     _run("ease")

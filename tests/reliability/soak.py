@@ -31,7 +31,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-WARM_UP_SHARE = 0.25  # of the run, before memory is first measured
+WARM_UP_SHARE = 0.25  # of the run, before memory is first measured ...
+WARM_UP_MIN = 30.0  # ... but at least this long (half of a short run)
 MAX_RSS_GROWTH = 0.20
 #: The server lets the soak's learners post and vote as often as it drives them.
 SERVER_ENV = {
@@ -181,22 +182,23 @@ class Load:
         self._count(action, response)
         return response
 
+    def pages(self, rng: random.Random) -> list[str]:
+        world = self.world
+        return [
+            "/",
+            "/courses/",
+            f"/courses/?q={rng.choice(['python', 'go', '设计'])}",
+            f"/courses/{rng.choice(world.course_slugs)}/",
+            "/community/",
+            f"/community/t/{rng.choice(world.thread_ids)}/",
+            "/learn/",
+            f"/learn/lesson/{world.quiz[0]}/",
+        ]
+
     def act(self, rng: random.Random, session, action: str) -> None:
         world = self.world
         if action == "browse":
-            path = rng.choice(
-                [
-                    "/",
-                    "/courses/",
-                    f"/courses/?q={rng.choice(['python', 'go', '设计'])}",
-                    f"/courses/{rng.choice(world.course_slugs)}/",
-                    "/community/",
-                    f"/community/t/{rng.choice(world.thread_ids)}/",
-                    "/learn/",
-                    f"/learn/lesson/{world.quiz[0]}/",
-                ]
-            )
-            self._get(session, action, path)
+            self._get(session, action, rng.choice(self.pages(rng)))
         elif action == "enrol":
             slug = rng.choice(world.free_slugs)
             self._post(session, action, f"/learn/enroll/{slug}/", {})
@@ -276,6 +278,8 @@ class Load:
         rng = random.Random(self.seed_value)  # noqa: S311
         for round_ in range(rounds):
             session = self._session(self.world.learners[round_])
+            for path in self.pages(rng):
+                self._get(session, "browse", path)
             for name, _weight in ACTIONS:
                 self.act(rng, session, name)
         self.statuses.clear()
@@ -292,11 +296,17 @@ class Load:
         for thread in pool:
             thread.start()
         if on_warm is not None:
-            time.sleep(seconds * WARM_UP_SHARE)
+            time.sleep(warm_up_seconds(seconds))
             on_warm()
         for thread in pool:
             thread.join(timeout=seconds + 120)
         return time.monotonic() - started
+
+
+def warm_up_seconds(seconds: float) -> float:
+    """Per-process caches fill during the first minute: memory is measured
+    from a quarter of the run, at least 30 s in (half of a short run)."""
+    return max(seconds * WARM_UP_SHARE, min(WARM_UP_MIN, seconds / 2))
 
 
 def _post_ids(html: str) -> list[int]:
@@ -437,8 +447,8 @@ class Report:
                 f"  web RSS {self.web_rss[0] / mb:.0f} -> {self.web_rss[1] / mb:.0f} MB "
                 f"({self.growth(self.web_rss):+.1%}), worker RSS "
                 f"{self.worker_rss[0] / mb:.0f} -> {self.worker_rss[1] / mb:.0f} MB "
-                f"({self.growth(self.worker_rss):+.1%}) (after {WARM_UP_SHARE:.0%} "
-                "warm-up)",
+                f"({self.growth(self.worker_rss):+.1%}) (from "
+                f"{warm_up_seconds(self.seconds):.0f} s in)",
                 f"  money: payments {money['payments']} - refunds {money['refunds']}"
                 f" = earnings {money['earnings']} + commission {money['commission']}"
                 f" + escrow {money['escrow_held']}: "

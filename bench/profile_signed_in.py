@@ -57,15 +57,17 @@ def targets() -> list[tuple[str, str, str]]:
         .order_by("-reply_count", "id")
         .first()
     )
-    return [
+    pages = [
         ("home", reverse("home"), learner),
         ("My learning", reverse("learning:my_learning"), learner),
         ("lesson page", reverse("learning:lesson", args=[lesson.pk]), learner),
         ("course page", course.get_absolute_url(), learner),
-        ("community thread", reverse("community:thread", args=[thread.pk]), learner),
         ("notifications", reverse("notifications:list"), learner),
         ("studio dashboard", reverse("courses:studio"), creator),
     ]
+    if thread is not None:  # not before the community step of the seed
+        pages.insert(4, ("community thread", thread.get_absolute_url(), learner))
+    return pages
 
 
 def main() -> int:

@@ -173,6 +173,13 @@ class Course(models.Model):
                 name="courses_sort_rating",
             ),
             models.Index(fields=["status", "price", "id"], name="courses_sort_price"),
+            # Popular courses, best rated first among equals: the lists of
+            # learners without a personal list (recommendations' popular and
+            # interest courses), read from the index instead of sorting them all.
+            models.Index(
+                fields=["status", "-learner_count", "-rating_average", "-id"],
+                name="courses_popular_rated",
+            ),
             # The home page's featured courses (course_tags.featured_courses).
             models.Index(
                 fields=["status", "-is_featured", "-learner_count", "-id"],

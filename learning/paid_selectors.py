@@ -288,8 +288,10 @@ def columns_to_suggest(
     if user is not None and user.is_authenticated:
         queryset = queryset.exclude(creator=user)
         reading = subscribed_column_ids(user_id=user.pk)
-        if reading:
-            queryset = queryset.exclude(pk__in=reading)
+        if reading.every_column:
+            return []  # a site plan opens every column: nothing to suggest
+        if reading.ids:
+            queryset = queryset.exclude(pk__in=list(reading.ids))
     creators = [int(c) for c in creator_ids or ()]
     queryset = queryset.annotate(
         in_interest=_flag(_category_q(category_ids)),

@@ -105,3 +105,31 @@ def test_only_a_site_wide_plan_may_cover_the_columns():
     assert "covers_columns" in error.value.message_dict
     with pytest.raises(IntegrityError), transaction.atomic():
         plan.save()
+
+
+def test_subscribers_home_page_and_column_suggestions(client):
+    from learning.paid_selectors import columns_to_suggest
+
+    column, _ = _paid_post()
+    other, _ = _paid_post()
+    reader = UserFactory()
+    plan = SubscriptionPlan.objects.create(
+        name="专栏月卡",
+        slug="col-monthly",
+        period="monthly",
+        price=Decimal("9.90"),
+        creator=column.creator,
+        column=column,
+    )
+    shop.subscription_start(user=reader, plan=plan, order_item=None)
+    suggested = columns_to_suggest(user=reader)
+    assert column not in suggested and other in suggested
+    client.force_login(reader)
+    assert client.get("/").status_code == 200
+    member = UserFactory()
+    shop.subscription_start(
+        user=member, plan=_site_plan(covers_columns=True), order_item=None
+    )
+    assert columns_to_suggest(user=member) == []
+    client.force_login(member)
+    assert client.get("/").status_code == 200

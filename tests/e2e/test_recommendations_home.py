@@ -1,4 +1,4 @@
-"""A learner sees reasons on the home page, dismisses a course with htmx, undoes it."""
+"""A learner sees reasons in the home feed, dismisses a course with htmx, undoes it."""
 
 import pytest
 
@@ -28,14 +28,14 @@ def test_dismiss_removes_the_card_and_it_stays_gone(page, settings):
     page.goto("/")
     block = page.locator("[data-testid=recommended-for-you]")
     assert block.get_by_text("为你推荐").is_visible()
-    cards = block.locator("[data-testid=recommendation]")
+    cards = block.locator("[data-testid=feed-item][data-kind=course]")
     before = cards.count()
     assert before >= 1
     assert "因为你学过" in cards.first.inner_text()
     title = cards.first.locator("h3").inner_text()
     cards.first.get_by_role("button", name="不感兴趣").click()
     page.wait_for_function(
-        "n => document.querySelectorAll('[data-testid=recommendation]').length < n",
+        "n => document.querySelectorAll('[data-testid=feed-item][data-kind=course]').length < n",
         arg=before,
     )
     # the learner is told what happened and can take it back
@@ -43,13 +43,13 @@ def test_dismiss_removes_the_card_and_it_stays_gone(page, settings):
     assert f"《{title}》已隐藏" in notice.inner_text()
     notice.get_by_role("button", name="撤销").click()
     page.wait_for_function(
-        "n => document.querySelectorAll('[data-testid=recommendation]').length == n",
+        "n => document.querySelectorAll('[data-testid=feed-item][data-kind=course]').length == n",
         arg=before,
     )
     assert title in block.inner_text()
-    block.locator("[data-testid=recommendation]", has_text=title).get_by_role(
-        "button", name="不感兴趣"
-    ).click()
+    block.locator(
+        "[data-testid=feed-item][data-kind=course]", has_text=title
+    ).get_by_role("button", name="不感兴趣").click()
     notice.wait_for()
     page.reload()
     assert title not in page.locator("[data-testid=recommended-for-you]").inner_text()

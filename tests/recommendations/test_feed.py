@@ -14,7 +14,7 @@ from learning.models import Enrollment, LearningPath, LearningPathCourse
 from live.models import LiveLecture
 from recommendations import feed as feed_module
 from recommendations.feed import FeedItem, Slot, home_feed, interleave
-from recommendations.models import FeedKind, FeedMix, FeedSlot
+from recommendations.models import DEFAULT_FEED_SLOTS, FeedKind, FeedMix, FeedSlot
 from tests.community.factories import SpaceFactory, ThreadFactory
 from tests.factories import (
     CategoryFactory,
@@ -125,6 +125,21 @@ class Shop:
         self.deleted = ThreadFactory(
             space=prog_space, title="Deleted thread", is_deleted=True
         )
+
+
+@pytest.fixture(autouse=True)
+def default_mix(db):
+    """The data migration's mix (a transactional test elsewhere may have flushed it)."""
+    mix, _ = FeedMix.objects.get_or_create(
+        pk=1, defaults={"size": 12, "quality_weight": 0.3}
+    )
+    for kind, (weight, most, enabled) in DEFAULT_FEED_SLOTS.items():
+        FeedSlot.objects.get_or_create(
+            mix=mix,
+            kind=kind,
+            defaults={"weight": weight, "max_items": most, "enabled": enabled},
+        )
+    return mix
 
 
 @pytest.fixture

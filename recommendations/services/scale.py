@@ -52,6 +52,9 @@ DENSE_ALGORITHMS: dict[str, tuple[str | None, dict]] = {
 }
 DEFAULT_RATING_MAX_ROWS = 2_000_000
 DEFAULT_RATING_MAX_ITEMS = 5_000
+#: Learners a rating model is fitted on and scores (its lists and predicted
+#: stars cover them): scoring is learners × courses.
+DEFAULT_RATING_MAX_USERS = 100_000
 DEFAULT_EVALUATE_MAX_USERS = 20_000
 
 
@@ -179,6 +182,10 @@ def load_interactions() -> tuple[InteractionData, dict]:
         return _load_data_pandas()
     items = published_course_ids()
     frame = interaction_frame_streamed()
+    # rows in (learner, course) order, as the pandas path gives them: models
+    # fitted by SGD in row order (Surprise) then fit the same on both paths
+    order = np.lexsort((frame["item"].to_numpy(), frame["user"].to_numpy()))
+    frame = frame.take(order).reset_index(drop=True)
     users, user_index = np.unique(frame["user"].to_numpy(), return_inverse=True)
     item_index = np.searchsorted(items, frame["item"].to_numpy())
     categories = item_categories(items)
@@ -389,6 +396,12 @@ def rating_max_items() -> int:
     )
 
 
+def rating_max_users() -> int:
+    return int(
+        getattr(settings, "RECOMMENDATIONS_RATING_MAX_USERS", DEFAULT_RATING_MAX_USERS)
+    )
+
+
 def _subset(
     data: InteractionData, rows: np.ndarray, users: np.ndarray, items: np.ndarray
 ) -> InteractionData:
@@ -427,17 +440,23 @@ def bounded_rating_data(
     only, "derived" = every interaction). Above the caps: the
     `RECOMMENDATIONS_RATING_MAX_ITEMS` courses with the most such rows, then
     a seeded random sample of learners (whole histories kept) until
-    `RECOMMENDATIONS_RATING_MAX_ROWS` rows. Returns (data, note); the note
+    `RECOMMENDATIONS_RATING_MAX_ROWS` rows or `RECOMMENDATIONS_RATING_MAX_USERS`
+    learners. Returns (data, note); the note
     is "" when nothing was cut.
     """
     max_rows, max_items = rating_max_rows(), rating_max_items()
+    max_users = rating_max_users()
     counted = (
         ~np.isnan(data.stars)
         if kind == "explicit"
         else np.ones(data.n_rows, dtype=bool)
     )
     n_counted = int(counted.sum())
-    if n_counted <= max_rows and data.n_items <= max_items:
+    if (
+        n_counted <= max_rows
+        and data.n_items <= max_items
+        and data.n_users <= max_users
+    ):
         return data, ""
     per_item = np.bincount(data.item_index[counted], minlength=data.n_items)
     if data.n_items > max_items:
@@ -451,7 +470,8 @@ def bounded_rating_data(
     candidates = np.flatnonzero(per_user > 0)
     order = np.random.default_rng(seed).permutation(candidates)
     total = np.cumsum(per_user[order])
-    users = np.sort(order[: int(np.searchsorted(total, max_rows, side="right"))])
+    fit = min(int(np.searchsorted(total, max_rows, side="right")), max_users)
+    users = np.sort(order[:fit])
     in_users = np.zeros(data.n_users, dtype=bool)
     in_users[users] = True
     rows = np.flatnonzero(rows_ok & in_users[data.user_index])

@@ -282,6 +282,12 @@ def test_rating_models_are_fitted_on_a_bounded_sample(settings):
             for i in sample.item_index[sample.user_ids[sample.user_index] == u]
         }
         assert got == full & kept_items
+    # and at most RECOMMENDATIONS_RATING_MAX_USERS learners are scored
+    settings.RECOMMENDATIONS_RATING_MAX_ROWS = 10**6
+    settings.RECOMMENDATIONS_RATING_MAX_ITEMS = 10**6
+    settings.RECOMMENDATIONS_RATING_MAX_USERS = 50
+    few, note = scale.bounded_rating_data(data, kind="derived")
+    assert few.n_users == 50 and few.n_rows == 50 * 10 and "50 of 200" in note
     # explicit models count stars only
     _, note = scale.bounded_rating_data(data, kind="explicit")
     assert "ratings" in note

@@ -8,7 +8,7 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
-from courses import views as course_views
+from courses import selectors as course_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def _failing(error):
 def test_database_unavailable_answers_503_in_the_visitors_language(
     monkeypatch, language, error
 ):
-    monkeypatch.setattr(course_views.selectors, "catalogue_queryset", _failing(error))
+    monkeypatch.setattr(course_selectors, "catalogue_queryset", _failing(error))
     client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language)
     response = client.get("/courses/?q=x")
     assert response.status_code == 503
@@ -50,7 +50,7 @@ def test_database_unavailable_answers_503_in_the_visitors_language(
 @pytest.mark.parametrize("language", PAGES)
 def test_other_errors_answer_the_sites_500_page(monkeypatch, language):
     monkeypatch.setattr(
-        course_views.selectors, "catalogue_queryset", _failing(ValueError("boom"))
+        course_selectors, "catalogue_queryset", _failing(ValueError("boom"))
     )
     client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language)
     response = client.get("/courses/?q=x")

@@ -228,7 +228,7 @@ courses:studio_section_move                  pk=section.pk direction=up         
 courses:studio_lesson_create                 section_pk=section.pk                                GET    L   403 403 403 200 404 200
 courses:studio_lesson_create                 section_pk=section.pk                                POST   L   403 403 403 200 404 200
 courses:studio_lesson                        pk=article.pk                                        GET    L   403 403 403 200 404 200
-courses:studio_lesson                        pk=article.pk                                        POST   L   403 403 403 200 404 200
+courses:studio_lesson                        pk=article.pk                                        POST   L   403 403 403 400 404 400
 courses:studio_lesson_delete                 pk=article.pk                                        GET    L   403 403 403 405 405 405
 courses:studio_lesson_delete                 pk=article.pk                                        POST   L   403 403 403 302 404 302
 courses:studio_lesson_move                   pk=article.pk direction=up                           GET    L   403 403 403 405 405 405

@@ -167,6 +167,9 @@ def test_staff_opens_every_admin_list_and_add_page(relaxed_limits):
         if not name.startswith("admin:") or not name.endswith(("_changelist", "_add")):
             continue
         response = client.get(reverse(name))
+        if response.status_code == 302 and response.url.startswith("/admin/"):
+            # A one-row settings admin sends its list to that row's form.
+            response = client.get(response.url)
         if response.status_code not in (200, 403):
             errors.append(f"{name}: {response.status_code}")
     assert not errors, "\n".join(errors)

@@ -34,24 +34,36 @@ def handle_from_name(name: str, *, user_id: int) -> str:
     return base
 
 
-def handle_unique(base: str, taken: set[str]) -> str:
+def handle_unique(
+    base: str, taken: set[str], *, tried: dict[str, int] | None = None
+) -> str:
     """`base`, or `base2`, `base3`... whichever is free (`taken` is lower-case).
 
-    The chosen handle is added to `taken`.
+    The chosen handle is added to `taken`. `tried` (base -> the number tried
+    last), shared between calls that only add to `taken`, lets a run of many
+    equal names start where the previous one stopped instead of at 2.
     """
     candidate = base
-    number = 2
+    number = tried.get(base, 2) if tried is not None else 2
+    if number > 2:
+        suffix = str(number)
+        candidate = base[: HANDLE_MAX_LENGTH - len(suffix)] + suffix
     while candidate.lower() in taken:
         suffix = str(number)
         candidate = base[: HANDLE_MAX_LENGTH - len(suffix)] + suffix
         number += 1
+    if tried is not None:
+        tried[base] = number
     taken.add(candidate.lower())
     return candidate
 
 
 def handles_for(names: Iterable[tuple[int, str]], taken: set[str]) -> dict[int, str]:
     """Unique handles for (user id, display name) pairs, in the order given."""
+    tried: dict[str, int] = {}
     return {
-        user_id: handle_unique(handle_from_name(name, user_id=user_id), taken)
+        user_id: handle_unique(
+            handle_from_name(name, user_id=user_id), taken, tried=tried
+        )
         for user_id, name in names
     }

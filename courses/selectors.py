@@ -262,6 +262,20 @@ def rating_totals(course_ids) -> dict:
     ).aggregate(n=Count("id"), total=Sum("rating"), average=Avg("rating"))
 
 
+def rating_totals_by_course(course_ids) -> dict[int, dict]:
+    """`rating_totals` of each course (one grouped query); courses without a
+    visible rating are absent."""
+    return {
+        row["course_id"]: row
+        for row in Review.objects.filter(
+            course_id__in=list(course_ids), is_hidden=False
+        )
+        .values("course_id")
+        .annotate(n=Count("id"), total=Sum("rating"), average=Avg("rating"))
+        .order_by()
+    }
+
+
 def course_facts_of_creator(creator_id: int) -> dict[int, dict]:
     """`course_facts` of every course one creator owns (one query)."""
     return {

@@ -54,6 +54,9 @@ SCALES = {
     # learners, creators
     "small": {"learners": 120, "creators": 12},
     "bench": {"learners": 20000, "creators": 400},
+    # A tenth of the platform docs/scaling.md plans for (1M learners, 50k
+    # courses): the rest of the data follows the learners.
+    "tenth": {"learners": 100000, "creators": 1000},
 }
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (printed on purpose: demo accounts)

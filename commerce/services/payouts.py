@@ -25,8 +25,19 @@ from .common import CommerceError, split_pro_rata
 
 
 def _earnings_record(*, item: OrderItem, paid_at) -> list[CreatorEarning]:
+    return CreatorEarning.objects.bulk_create(
+        _earnings_rows(item=item, paid_at=paid_at)
+    )
+
+
+def _earnings_rows(*, item: OrderItem, paid_at, rate_of=None) -> list[CreatorEarning]:
+    """The unsaved sale rows of a delivered item (one per revenue line).
+
+    `rate_of` gives a creator's commission rate (a bulk writer passes a
+    cached one)."""
     if item.price <= 0:
         return []
+    rate_of = rate_of or registry.commission_rate
     lines = item.revenue_lines or [
         {"creator_id": item.creator_id, "weight": "1", "label": item.title}
     ]
@@ -34,7 +45,7 @@ def _earnings_record(*, item: OrderItem, paid_at) -> list[CreatorEarning]:
     available_at = paid_at + timedelta(days=settings.REFUND_WINDOW_DAYS)
     rows = []
     for index, (line, gross) in enumerate(zip(lines, grosses, strict=True)):
-        rate = registry.commission_rate(line.get("creator_id"))
+        rate = rate_of(line.get("creator_id"))
         commission = money(gross * rate)
         rows.append(
             CreatorEarning(
@@ -51,7 +62,7 @@ def _earnings_record(*, item: OrderItem, paid_at) -> list[CreatorEarning]:
                 available_at=available_at,
             )
         )
-    return CreatorEarning.objects.bulk_create(rows)
+    return rows
 
 
 def _earnings_reverse(*, item: OrderItem, now) -> None:

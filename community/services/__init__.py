@@ -43,6 +43,7 @@ from .spaces import (
     space_ensure_for_category,
     space_ensure_for_course,
     space_set_visibility,
+    spaces_ensure_for_courses,
 )
 
 __all__ = [
@@ -69,6 +70,7 @@ __all__ = [
     "search_record",
     "space_ensure_for_category",
     "space_ensure_for_course",
+    "spaces_ensure_for_courses",
     "space_set_visibility",
     "suspension_lift",
     "thread_create",

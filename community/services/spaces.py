@@ -31,6 +31,20 @@ def space_ensure_for_category(*, category) -> Space:
     return space
 
 
+def _course_space_defaults(course, visibility: str | None = None) -> dict:
+    if visibility is None:
+        visibility = (
+            Space.Visibility.PUBLIC if course.is_free else Space.Visibility.ENROLLED
+        )
+    return {
+        "kind": Space.Kind.COURSE,
+        "slug": f"course-{course.pk}",
+        "name_zh": course.title[:200],
+        "name_en": course.title[:200],
+        "visibility": visibility,
+    }
+
+
 @transaction.atomic
 def space_ensure_for_course(*, course, visibility: str | None = None) -> Space:
     """The space of a course (created once, when it is published).
@@ -38,21 +52,33 @@ def space_ensure_for_course(*, course, visibility: str | None = None) -> Space:
     Free courses start public, paid ones visible to enrolled learners only;
     the creator may change this later (``space_set_visibility``).
     """
-    if visibility is None:
-        visibility = (
-            Space.Visibility.PUBLIC if course.is_free else Space.Visibility.ENROLLED
-        )
     space, _created = Space.objects.get_or_create(
-        course=course,
-        defaults={
-            "kind": Space.Kind.COURSE,
-            "slug": f"course-{course.pk}",
-            "name_zh": course.title[:200],
-            "name_en": course.title[:200],
-            "visibility": visibility,
-        },
+        course=course, defaults=_course_space_defaults(course, visibility)
     )
     return space
+
+
+@transaction.atomic
+def spaces_ensure_for_courses(*, courses) -> list[Space]:
+    """`space_ensure_for_course` for many courses in a few statements (bulk
+    loads such as the demo data); the spaces in the order of `courses`."""
+    courses = list(courses)
+    have = set(
+        Space.objects.filter(course__in=courses).values_list("course_id", flat=True)
+    )
+    Space.objects.bulk_create(
+        [
+            Space(course=course, **_course_space_defaults(course))
+            for course in courses
+            if course.pk not in have
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    by_course = {
+        space.course_id: space for space in Space.objects.filter(course__in=courses)
+    }
+    return [by_course[course.pk] for course in courses]
 
 
 @transaction.atomic

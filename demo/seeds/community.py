@@ -9,8 +9,10 @@ identified by its space and title; votes and follows are unique), bulk writes.
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.markdown import COMMUNITY_POST, render_markdown
@@ -35,6 +37,12 @@ ANSWERS_ZH = _WORDS["answers"]["zh"]
 ANSWERS_EN = _WORDS["answers"]["en"]
 COMMENTS = _WORDS["comments"]
 TAGS = _WORDS["tags"]
+
+
+@functools.lru_cache(maxsize=4096)
+def _html(text: str) -> str:
+    """Rendered Markdown of a demo text (the texts repeat: render each once)."""
+    return render_markdown(text, profile=COMMUNITY_POST)
 
 
 def _people_by_category():
@@ -63,12 +71,11 @@ def seed_community(ctx: SeedContext) -> None:
     spaces: dict[str, Space] = {}
     for category in Category.objects.filter(parent__isnull=True):
         spaces[category.slug] = services.space_ensure_for_category(category=category)
-    course_spaces = [
-        services.space_ensure_for_course(course=course)
-        for course in Course.objects.filter(status=Course.Status.PUBLISHED)
-        .select_related("category", "category__parent")
+    course_spaces = services.spaces_ensure_for_courses(
+        courses=Course.objects.filter(status=Course.Status.PUBLISHED)
+        .only("pk", "title", "price")
         .order_by("pk")
-    ]
+    )
     staff = User.objects.filter(is_staff=True).order_by("pk").first()
     people = _people_by_category()
     everyone = list(
@@ -186,7 +193,7 @@ def seed_community(ctx: SeedContext) -> None:
                 author_id=author_id,
                 kind=Post.Kind.OPENING,
                 body=body,
-                body_html=render_markdown(body, profile=COMMUNITY_POST),
+                body_html=_html(body),
             )
         )
         pool = [u for u in (people.get(slug) or everyone) if u != author_id] or everyone
@@ -203,7 +210,7 @@ def seed_community(ctx: SeedContext) -> None:
             author_id=a,
             kind=answer_kind[t.kind],
             body=text,
-            body_html=render_markdown(text, profile=COMMUNITY_POST),
+            body_html=_html(text),
         )
         for t, a, text, _pool in answers_plan
     ]
@@ -224,7 +231,7 @@ def seed_community(ctx: SeedContext) -> None:
                     kind=Post.Kind.COMMENT,
                     parent=answer,
                     body=text,
-                    body_html=render_markdown(text, profile=COMMUNITY_POST),
+                    body_html=_html(text),
                 )
             )
     Post.objects.bulk_create(comments, batch_size=1000)
@@ -268,14 +275,13 @@ def seed_community(ctx: SeedContext) -> None:
         if score > 0 and rng.random() < 0.6
     ]
     Post.objects.filter(pk__in=[p for _t, p in accepted]).update(is_accepted=True)
-    for thread_id, post_id in accepted:
-        Thread.objects.filter(pk=thread_id).update(accepted_post_id=post_id)
+    accepted_of = dict(accepted)
 
     # Counters, featured threads, tags and follows.
     opening_scores = {
         pk: scores.get(pk, 0) for pk, _a, _t, kind in all_posts if kind == "opening"
     }
-    thread_of_opening = {pk: t for pk, _a, t, kind in all_posts if kind == "opening"}
+    opening_of_thread = {t: pk for pk, _a, t, kind in all_posts if kind == "opening"}
     reply_counts = dict(
         Post.objects.filter(thread__in=thread_objs, kind__in=["answer", "reply"])
         .values("thread_id")
@@ -288,6 +294,8 @@ def seed_community(ctx: SeedContext) -> None:
         # Backdate the demo history: fresh timestamps would make every demo
         # account look like a new account posting fast (its posts get held).
         thread.created_at = thread.last_activity_at
+        thread.accepted_post_id = accepted_of.get(thread.pk, thread.accepted_post_id)
+        thread.score = opening_scores.get(opening_of_thread.get(thread.pk), 0)
         updates.append(thread)
     Post.objects.filter(thread__in=thread_objs).update(
         created_at=Subquery(
@@ -296,11 +304,6 @@ def seed_community(ctx: SeedContext) -> None:
             ]
         )
     )
-    for pk, score in opening_scores.items():
-        for thread in updates:
-            if thread.pk == thread_of_opening[pk]:
-                thread.score = score
-                break
     top = sorted(updates, key=lambda t: (-t.score, t.pk))[: max(3, len(updates) // 15)]
     for thread in top:
         thread.is_featured = True
@@ -315,6 +318,7 @@ def seed_community(ctx: SeedContext) -> None:
             "featured_at",
             "featured_by",
             "created_at",
+            "accepted_post",
         ],
         batch_size=1000,
     )
@@ -331,20 +335,39 @@ def seed_community(ctx: SeedContext) -> None:
                 Thread.tags.through(thread_id=thread.pk, tag_id=tag_objects[name].pk)
             )
     Thread.tags.through.objects.bulk_create(tag_rows, ignore_conflicts=True)
-    for tag in tag_objects.values():
-        Tag.objects.filter(pk=tag.pk).update(thread_count=tag.threads.count())
+    # Counters from the rows, in one statement each (as the services keep them).
+    Tag.objects.filter(pk__in=[t.pk for t in tag_objects.values()]).update(
+        thread_count=Coalesce(
+            Subquery(
+                Thread.tags.through.objects.filter(tag_id=OuterRef("pk"))
+                .values("tag_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+    )
     Follow.objects.bulk_create(
         [Follow(user_id=t.author_id, target="thread", thread=t) for t in thread_objs],
         batch_size=2000,
         ignore_conflicts=True,
     )
-    for space in list(spaces.values()) + course_spaces:
-        Space.objects.filter(pk=space.pk).update(
-            thread_count=space.threads.filter(
-                is_deleted=False, status="visible"
-            ).count(),
-            last_activity_at=now,
-        )
+    Space.objects.filter(
+        pk__in=[s.pk for s in list(spaces.values()) + course_spaces]
+    ).update(
+        thread_count=Coalesce(
+            Subquery(
+                Thread.objects.filter(
+                    space_id=OuterRef("pk"), is_deleted=False, status="visible"
+                )
+                .values("space_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
+        last_activity_at=now,
+    )
     ctx.log(
         f"  community: {len(thread_objs)} threads, {len(answers)} answers/replies, "
         f"{len(comments)} comments, {len(votes)} votes, {len(accepted)} accepted"

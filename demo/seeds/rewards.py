@@ -163,6 +163,43 @@ def _rows_from_domain(ctx: SeedContext, rules: dict[str, PointRule]) -> list[dic
                         parent_key=f"thread:{thread_id}",
                     )
                 )
+    if apps.is_installed("commerce"):
+        # Sales (the demo orders written in bulk send no events): the seller's
+        # first sale and each item sold, with the receiver's keys; refunded
+        # items earn nothing.
+        OrderItem = apps.get_model("commerce", "OrderItem")
+        sold = (
+            OrderItem.objects.filter(fulfilment__isnull=False, creator_id__isnull=False)
+            .exclude(refunds__status="refunded")
+            .exclude(creator_id=F("order__user_id"))
+            .order_by("order__paid_at", "pk")
+            .values_list(
+                "pk", "creator_id", "order__user_id", "category_id", "order__paid_at"
+            )
+        )
+        first_sold: set[int] = set()
+        for item_id, creator_id, buyer_id, category_id, at in sold:
+            common = dict(
+                user_id=creator_id,
+                at=at,
+                object_key=f"order_item:{item_id}",
+                actor_id=buyer_id,
+                category_id=category_id,
+            )
+            if creator_id not in first_sold:
+                first_sold.add(creator_id)
+                rows.append(
+                    dict(
+                        event=Event.FIRST_SALE,
+                        source_key=f"creator:{creator_id}",
+                        **common,
+                    )
+                )
+            rows.append(
+                dict(
+                    event=Event.ITEM_SOLD, source_key=f"order_item:{item_id}", **common
+                )
+            )
     # Daily visits of a third of the learners over the last two weeks.
     rng = ctx.rng("rewards.visits")
     today = timezone.localdate()
@@ -231,8 +268,7 @@ def seed_quality_levels_challenge(ctx: SeedContext) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for course_id in ctx.progress(course_ids, desc="quality"):
-        services.course_quality_recompute(course_id=course_id)
+    services.courses_quality_recompute(course_ids=course_ids)
     creator_ids = sorted(set(Course.objects.values_list("creator_id", flat=True)))
     for creator_id in ctx.progress(creator_ids, desc="levels"):
         services.creator_level_recompute(creator_id=creator_id)

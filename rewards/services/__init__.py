@@ -35,6 +35,7 @@ from .quality import (
     COMPLETION_PRIOR,
     bayesian_average,
     course_quality_recompute,
+    courses_quality_recompute,
     quality_review_save,
 )
 from .redemption import (
@@ -58,6 +59,7 @@ __all__ = [
     "challenge_create",
     "challenge_join",
     "course_quality_recompute",
+    "courses_quality_recompute",
     "creator_level_recompute",
     "creator_stats",
     "expert_application_approve",

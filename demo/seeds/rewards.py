@@ -164,12 +164,16 @@ def _rows_from_domain(ctx: SeedContext, rules: dict[str, PointRule]) -> list[dic
                     )
                 )
     if apps.is_installed("commerce"):
-        # Sales (the demo orders written in bulk send no events): the seller's
-        # first sale and each item sold, with the receiver's keys; refunded
-        # items earn nothing.
+        # Course sales (the demo orders written in bulk send no events): the
+        # seller's first sale and each item sold, with the receiver's keys;
+        # refunded items earn nothing. Only courses: what later steps sell
+        # (tickets, answers) earns through the receivers, so a second run
+        # finds nothing new to add.
         OrderItem = apps.get_model("commerce", "OrderItem")
         sold = (
-            OrderItem.objects.filter(fulfilment__isnull=False, creator_id__isnull=False)
+            OrderItem.objects.filter(
+                offer_type="course", fulfilment__isnull=False, creator_id__isnull=False
+            )
             .exclude(refunds__status="refunded")
             .exclude(creator_id=F("order__user_id"))
             .order_by("order__paid_at", "pk")

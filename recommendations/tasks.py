@@ -1,6 +1,6 @@
 """Celery tasks: thin, taking ids, safe to run twice."""
 
-from celery import shared_task
+from celery import chain, shared_task
 
 from core.tasks import IDEMPOTENT
 
@@ -9,14 +9,20 @@ from . import services
 
 @shared_task(name="recommendations.retrain")
 def retrain(algorithm: str | None = None) -> list[int]:
-    """Nightly: retrain the default algorithm and those of the running experiment."""
+    """Nightly: retrain the default algorithm and those of the running experiment.
+
+    Prepares one run per algorithm, then executes them one after another in a
+    chain of `execute_run` tasks: each is acknowledged only when done, so a
+    worker killed in the middle of a run hands that same run to the next
+    worker, which starts it over cleanly and goes on with the chain; one run
+    holds the retrain lock at a time.
+    """
     names = [algorithm] if algorithm else services.algorithms_to_train()
-    run_ids = []
-    for name in names:
-        run = services.model_run_create(algorithm=name)
-        services.model_run_execute(run_id=run.pk)
-        run_ids.append(run.pk)
-    refresh_interest_circles.delay()
+    run_ids = [services.model_run_create(algorithm=name).pk for name in names]
+    chain(
+        *(execute_run.si(run_id) for run_id in run_ids),
+        refresh_interest_circles.si(),
+    ).delay()
     return run_ids
 
 

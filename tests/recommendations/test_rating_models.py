@@ -366,3 +366,27 @@ def test_card_predictions_are_one_batch_per_list(client, rated):
     )
     assert (more_total, more_factor_queries) == (total, 1)
     assert total <= 20, total
+
+
+def test_nightly_runs_each_model_in_a_task_redelivered_after_a_worker_dies(
+    rated, monkeypatch
+):
+    """A worker killed mid-night: the run's task is acknowledged late, so the
+    next worker gets the same run again (tests/reliability/test_worker_kill.py
+    shows that run completing once)."""
+    from celery import current_task
+
+    executed = []
+    real = services.model_run_execute
+
+    def spy(*, run_id, **kwargs):
+        task = current_task
+        executed.append((run_id, task.name, task.acks_late, task.reject_on_worker_lost))
+        return real(run_id=run_id, **kwargs)
+
+    monkeypatch.setattr(services, "model_run_execute", spy)
+    run_ids = tasks.retrain.apply().get()
+    assert [run_id for run_id, *_ in executed] == run_ids
+    assert {tuple(rest) for _, *rest in executed} == {
+        ("recommendations.execute_run", True, True)
+    }

@@ -196,12 +196,19 @@ def seed_community(ctx: SeedContext) -> None:
                 body_html=_html(body),
             )
         )
-        pool = [u for u in (people.get(slug) or everyone) if u != author_id] or everyone
+        pool = people.get(slug) or everyone
+        if not any(u != author_id for u in pool[:2]):
+            pool = everyone  # the author alone: anyone else answers
         for _n in range(rng.choice([0, 1, 2, 2, 3, 4])):
             text = rng.choice(ANSWERS_ZH if chinese else ANSWERS_EN).format(
                 zh=zh, en=en
             )
-            answers_plan.append((thread, rng.choice(pool), text, pool))
+            # Anyone of the pool but the author (drawn again on the author:
+            # no copy of a pool of thousands per thread).
+            answerer = rng.choice(pool)
+            while answerer == author_id and len(pool) > 1:
+                answerer = rng.choice(pool)
+            answers_plan.append((thread, answerer, text, pool))
     Post.objects.bulk_create(openings, batch_size=1000)
     answer_kind = {"question": Post.Kind.ANSWER, "discussion": Post.Kind.REPLY}
     answers = [

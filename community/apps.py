@@ -14,15 +14,13 @@ class CommunityConfig(AppConfig):
         # Anonymous pages cached by core.pagecache show these.
         for model in (Space, Tag, Thread, Post, Vote):
             invalidate_on_change(model, groups=["community"])
-        from core.cards import card_annotator_register, card_template_register
+        from core.cards import card_template_register
 
         # Mixed lists (the home feed) draw threads with this.
         card_template_register(
             kind="thread", template="community/_thread_card.html", name="thread"
         )
 
-        from . import receivers, selectors
+        from . import receivers
 
-        # "Report" (or "Reported") under each course review, one query a page.
-        card_annotator_register(kind="review", annotate=selectors.reviews_reported)
         receivers.connect()

@@ -9,8 +9,7 @@ kind of card in its `AppConfig.ready()`; the list template calls
 annotator runs once per list whatever the number of cards, and sets
 attributes on the objects that its slot template in the card reads.
 
-Kinds in use: "course" (course cards), "review" (course reviews on the course
-page), "person" (users: a name shown in a list, or JSON suggestions, which
+Kinds in use: "course" (course cards), "person" (users: a name shown in a list, or JSON suggestions, which
 read `person_labels`, a list of short texts in the reader's language) and
 "author" (objects with an `author` user: threads, posts). A page shows a
 person's extras with `{% with person=<user> %}{% slot "person_badge" %}{% endwith %}`.

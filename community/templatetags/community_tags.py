@@ -10,6 +10,16 @@ def vote_of(my_votes: dict, post_id: int) -> int:
     return (my_votes or {}).get(post_id, 0)
 
 
+@register.simple_tag(takes_context=True)
+def reviews_reported_by_viewer(context, course) -> str:
+    """Space-separated ids of the course's reviews the viewer reported."""
+    from community.selectors import review_ids_reported
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return " ".join(str(pk) for pk in review_ids_reported(user, course.pk))
+
+
 @register.inclusion_tag("community/partials/profile_activity.html", takes_context=True)
 def community_activity(context, profile_user, limit: int = 5):
     """A user's recent threads and answers, only where the viewer may see them."""

@@ -162,7 +162,10 @@ def test_the_index_runs_the_same_queries_whatever_the_work(client, staff_user):
     assert len(busy) == len(empty), (
         "the console must read each queue with a fixed number of queries"
     )
-    assert len(busy) <= 20
+    # 22: the queues and headline numbers, and Django's app list asking each
+    # one-row settings admin (question policy, anti-gaming, redemption rate,
+    # feed mix) whether its row exists, once for the sidebar and once for the list.
+    assert len(busy) <= 22
 
 
 def test_notification_kinds_are_labels_not_codes(client, staff_user):

@@ -23,8 +23,10 @@ LESSON_PAGE_MAX = 10
 # profile, experiment, active run, courses = 4-5; predicted stars on the
 # cards: the serving SVD run = 1 (+ the profile again for a learner without
 # one); "what to take next": the latest completed course = 1), and analytics'
-# "my_learning_summary" slot: the learner's study days and weekly goal = 2.
-MY_LEARNING_MAX = 15
+# "my_learning_summary" slot: the learner's study days and weekly goal = 2;
+# the course-quality weight of the admin's feed mix = 1 and the serving run of
+# the default's predecessor while the new default has not run yet = 1.
+MY_LEARNING_MAX = 17
 # Session, user, count, page of enrolments.
 API_ENROLLMENTS_MAX = 4
 # Session, user, course, count, page of enrolments, quizzes, assignments,

@@ -188,7 +188,7 @@ class ReportTargetFilter(admin.SimpleListFilter):
     parameter_name = "target"
 
     def lookups(self, request, model_admin):
-        return [("post", _("Posts")), ("review", _("Course reviews"))]
+        return [("post", _("Community posts")), ("review", _("Course reviews"))]
 
     def queryset(self, request, queryset):
         if self.value() == "post":

@@ -75,6 +75,21 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _celery_conf_restored():
+    """A test that points Celery at a broker of its own (the fault tests)
+    must not leave the next tests publishing to a server that has stopped."""
+    from celery import current_app
+
+    conf = current_app.conf
+    before = (conf.broker_url, conf.task_always_eager)
+    yield
+    if (conf.broker_url, conf.task_always_eager) != before:
+        conf.broker_url, conf.task_always_eager = before
+        current_app._pool = None
+        current_app.amqp._producer_pool = None
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

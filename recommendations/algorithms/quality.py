@@ -247,20 +247,7 @@ class EASEPlus(ExposureRerank, EASE):
         gram = (xw.T @ xw).toarray().astype(dtype)
         active = count > 0
         scale = float(np.mean(weight[active] ** 2)) if active.any() else 1.0
-        gram[np.diag_indices_from(gram)] += float(self.params["l2"]) * scale
-        p = np.linalg.inv(gram)
-        del gram
-        p /= -np.diag(p)
-        np.fill_diagonal(p, 0.0)
-        self.B = p.astype(np.float32)
-        del p
-        signed = data.matrix()
-        if self.params["binary"]:
-            signed.data = np.sign(signed.data)
-        self._signed = signed[:, keep].astype(np.float32).tocsr()
-        alpha = float(self.params["popularity_damping"])
-        self.damping = (1.0 / np.power(pop[keep] + 1.0, alpha)).astype(np.float32)
-        self._pop = (pop / max(pop.max(), 1.0)).astype(np.float32)
+        self._solve(data, gram, float(self.params["l2"]) * scale, keep, pop)
         self._fit_exposure(data)
         return self
 

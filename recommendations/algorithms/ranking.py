@@ -52,7 +52,14 @@ class EASE(Recommender):
             x = (x > 0).astype(np.float32)
         dtype = np.float64 if len(keep) <= 5_000 else np.float32
         gram = (x.T @ x).toarray().astype(dtype)
-        gram[np.diag_indices_from(gram)] += float(self.params["l2"])
+        self._solve(data, gram, float(self.params["l2"]), keep, pop)
+        return self
+
+    def _solve(self, data, gram, l2: float, keep, pop) -> None:
+        """The closed form B = I − P·diag(1/diag P), P = (G + l2·I)⁻¹ (`gram`
+        is consumed), and what scoring needs: the signed history of the kept
+        courses, the popularity damping and the tie-breaking popularity."""
+        gram[np.diag_indices_from(gram)] += l2
         p = np.linalg.inv(gram)
         del gram
         p /= -np.diag(p)
@@ -67,7 +74,6 @@ class EASE(Recommender):
         self.damping = (1.0 / np.power(pop[keep] + 1.0, alpha)).astype(np.float32)
         # Users with no history get popularity as a tie-breaker.
         self._pop = (pop / max(pop.max(), 1.0)).astype(np.float32)
-        return self
 
     def score(self, users: np.ndarray) -> np.ndarray:
         raw = np.asarray(self._signed[users] @ self.B)

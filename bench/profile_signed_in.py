@@ -70,12 +70,33 @@ def targets() -> list[tuple[str, str, str]]:
     return pages
 
 
+def profile(call) -> None:
+    """pyinstrument's call tree when it is installed, else cProfile's top."""
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(call)
+        stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
+        stats.print_stats(45)
+        return
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        call()
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--only", help="pages whose name contains this")
     parser.add_argument("--queries", action="store_true", help="slowest queries")
-    parser.add_argument("--profile", action="store_true", help="pyinstrument")
+    parser.add_argument(
+        "--profile", action="store_true", help="pyinstrument (else cProfile)"
+    )
     args = parser.parse_args()
 
     import django
@@ -129,12 +150,7 @@ def main() -> int:
                     f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}"
                 )
         if args.profile:
-            from pyinstrument import Profiler
-
-            profiler = Profiler(interval=0.0005)
-            with profiler:
-                client.get(path)
-            print(profiler.output_text(unicode=True, color=False, show_all=False))
+            profile(lambda path=path, client=client: client.get(path))
     return 0
 
 

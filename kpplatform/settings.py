@@ -461,6 +461,9 @@ COMMUNITY_NEW_ACCOUNT_BURST = env.int("COMMUNITY_NEW_ACCOUNT_BURST", default=3)
 # --- Recommendations -------------------------------------------------------
 RECOMMENDATIONS_TOP_N = env.int("RECOMMENDATIONS_TOP_N", default=20)
 RECOMMENDATIONS_KEEP_RUNS = env.int("RECOMMENDATIONS_KEEP_RUNS", default=3)
+# Course page views: "auto" counts them in Redis (flushed every minute) when
+# REDIS_URL is set, else one UPDATE per view ("database").
+RECOMMENDATIONS_VIEW_BUFFER = env.str("RECOMMENDATIONS_VIEW_BUFFER", default="auto")
 
 # --- Analytics (docs/analytics.md) -----------------------------------------
 # "auto": through Redis when REDIS_URL is set, else one INSERT per event.

@@ -44,6 +44,8 @@ from .settings import STATIC_ROOT  # noqa: E402
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Events go straight to the table in tests (the Redis buffer has its own tests).
 ANALYTICS_EVENT_BUFFER = "database"
+# Course page views too (recommendations.services.course_views; tested apart).
+RECOMMENDATIONS_VIEW_BUFFER = "database"
 # The suite passes without the optional embedding packages, and does not
 # load them where they are installed (tests inject their own encoder).
 GRADING_EMBEDDINGS = "off"

@@ -4,6 +4,13 @@ from core.schedules import Schedule
 
 SCHEDULES = [
     Schedule(
+        name="recommendations: flush buffered course views",
+        task="recommendations.flush_views",
+        minute="*",
+        description="Add the course page views counted in Redis to the views "
+        "table (nothing to do without Redis).",
+    ),
+    Schedule(
         name="recommendations: nightly retrain",
         task="recommendations.retrain",
         minute="30",

@@ -45,6 +45,12 @@ def record_view(user_id: int, course_id: int) -> None:
     services.course_view_record(user_id=user_id, course_id=course_id)
 
 
+@shared_task(name="recommendations.flush_views", ignore_result=True)
+def flush_views() -> int:
+    """Every minute: buffered course page views into the table (services.course_views)."""
+    return services.course_views_flush()
+
+
 @shared_task(name="recommendations.refresh_related", ignore_result=True)
 def refresh_related(course_id: int) -> None:
     services.related_courses_refresh(course_id=course_id)

@@ -4,8 +4,13 @@ A package by domain; every public name is re-exported here so that call
 sites keep `from recommendations import services`.
 """
 
-from .feedback import (  # noqa: F401
+from .course_views import (  # noqa: F401
     course_view_record,
+    course_views_add,
+    course_views_buffered,
+    course_views_flush,
+)
+from .feedback import (  # noqa: F401
     dismissal_create,
     dismissal_delete,
     experiment_enrollment_record,

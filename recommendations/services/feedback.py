@@ -5,14 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
 from core import events
 
 from ..models import (
-    CourseView,
     Dismissal,
     Experiment,
     ExperimentEvent,
@@ -32,22 +30,6 @@ def dismissal_delete(*, user, course) -> bool:
     """Undo "not interested": the course may be recommended again."""
     deleted, _ = Dismissal.objects.filter(user=user, course=course).delete()
     return bool(deleted)
-
-
-def course_view_record(*, user_id: int, course_id: int) -> None:
-    """Count a course page view: one UPDATE, an INSERT the first time."""
-    updated = CourseView.objects.filter(user_id=user_id, course_id=course_id).update(
-        count=F("count") + 1, last_viewed_at=timezone.now()
-    )
-    if updated:
-        return
-    try:
-        with transaction.atomic():
-            CourseView.objects.create(user_id=user_id, course_id=course_id)
-    except IntegrityError:  # a concurrent first view won the insert
-        CourseView.objects.filter(user_id=user_id, course_id=course_id).update(
-            count=F("count") + 1
-        )
 
 
 # --- experiments ---------------------------------------------------------

@@ -32,6 +32,7 @@ from ..models import (
     RetrainLock,
     Variant,
 )
+from .course_views import course_views_flush
 from .scale import (
     RowBatch,
     bounded_rating_data,
@@ -430,6 +431,8 @@ def model_run_execute(
         )
         _heartbeat(run, stage="extract", progress=2)
         started = time.perf_counter()
+        # Views still in the Redis buffer count in this run.
+        course_views_flush()
         data, extra = _load_data()
         timings["extract"] = round(time.perf_counter() - started, 3)
         ModelRun.objects.filter(pk=run.pk).update(

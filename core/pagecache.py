@@ -95,7 +95,8 @@ def invalidate_on_change(model: type, *, groups: Iterable[str]) -> None:
     post_delete.connect(receiver, sender=model, weak=False)
 
 
-def _generations(groups: tuple[str, ...]) -> str:
+def generations(groups: tuple[str, ...]) -> str:
+    """The current generation of each group, as one string for a cache key."""
     keys = [_GENERATION.format(g) for g in groups]
     found = cache.get_many(keys)
     return ".".join(str(found.get(k, 0)) for k in keys)
@@ -114,7 +115,7 @@ def fragment_key(name: str, groups: Iterable[str], vary: Iterable) -> str:
         (
             translation.get_language() or "",
             timezone.get_current_timezone_name(),
-            _generations(groups),
+            generations(groups),
             *(repr(v) for v in vary),
         )
     )
@@ -166,7 +167,7 @@ def _key(request: HttpRequest, name: str, groups: tuple[str, ...]) -> str:
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-Boosted", ""),
             request.headers.get("HX-Target", ""),
-            _generations(groups),
+            generations(groups),
         )
     )
     digest = hashlib.sha256(parts.encode()).hexdigest()[:32]

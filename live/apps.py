@@ -9,10 +9,11 @@ class LiveConfig(AppConfig):
     def ready(self) -> None:
         from core.pagecache import invalidate_on_change
 
-        from .models import ExpertProfile, LiveLecture
+        from .models import ExpertProfile, LiveLecture, Slot, Ticket
 
-        # Anonymous pages cached by core.pagecache (home) show these.
-        for model in (LiveLecture, ExpertProfile):
+        # Anonymous pages cached by core.pagecache (home) and the shared API
+        # lists (core.apicache: seats taken, experts' next free slots) show these.
+        for model in (LiveLecture, ExpertProfile, Ticket, Slot):
             invalidate_on_change(model, groups=["live"])
         from core.cards import card_template_register
 

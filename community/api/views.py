@@ -9,6 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
+from core.apicache import SharedListCacheMixin
 from core.ids import parse_id
 
 from .. import selectors, services
@@ -67,7 +68,8 @@ def _post_or_404(user, pk, *, placeholder: bool = False) -> Post:
     return post
 
 
-class SpaceViewSet(viewsets.ReadOnlyModelViewSet):
+class SpaceViewSet(SharedListCacheMixin, viewsets.ReadOnlyModelViewSet):
+    cache_groups = ("community",)
     serializer_class = serializers.SpaceSerializer
 
     def get_queryset(self):
@@ -78,12 +80,16 @@ class SpaceViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(list=extend_schema(parameters=[serializers.ThreadQuerySerializer]))
 class ThreadViewSet(
+    SharedListCacheMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     """Threads in visible spaces; `?space=<id>&tag=<slug>&filter=unanswered|featured|following&sort=active|new|top&q=<search>`."""
+
+    # Anonymous visitors share the list; signed-in ones see their spaces.
+    cache_groups = ("community",)
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -156,6 +162,7 @@ class ThreadViewSet(
 
 @extend_schema_view(list=extend_schema(parameters=[serializers.PostQuerySerializer]))
 class PostViewSet(
+    SharedListCacheMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -166,6 +173,7 @@ class PostViewSet(
     """Replies, answers and comments of one thread: `?thread=<id>` (required for lists)."""
 
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    cache_groups = ("community",)
     lookup_value_regex = r"[0-9]+"
 
     def get_serializer_class(self):
@@ -208,6 +216,10 @@ class PostViewSet(
         return context
 
     def list(self, request, *args, **kwargs):
+        # Anonymous visitors share it (no votes of theirs to show).
+        return self.cached_list(request, lambda: self._list(request))
+
+    def _list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         self._my_votes = selectors.user_votes(
             user=request.user, post_ids=[p.pk for p in page]

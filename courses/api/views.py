@@ -9,6 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.apicache import SharedListCacheMixin
+
 from .. import selectors, services
 from ..filters import CourseFilter
 from ..models import Category, Course, Lesson, Review
@@ -20,17 +22,23 @@ from .serializers import (
 )
 
 
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+class CategoryViewSet(SharedListCacheMixin, viewsets.ReadOnlyModelViewSet):
+    cache_groups = ("courses",)
+    cache_signed_in = True
     queryset = Category.objects.select_related("parent")
     serializer_class = CategorySerializer
     pagination_class = None
     lookup_field = "slug"
 
 
-class CourseViewSet(viewsets.ReadOnlyModelViewSet):
+class CourseViewSet(SharedListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """Published courses. Filters: q, category, level, language, price_type,
     price_min, price_max, rating, sort (relevance, popular, newest, rating,
     price_asc, price_desc)."""
+
+    # The same list for every viewer (no per-viewer field).
+    cache_groups = ("courses",)
+    cache_signed_in = True
 
     filter_backends = [DjangoFilterBackend]
     filterset_class = CourseFilter

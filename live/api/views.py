@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
+from core.apicache import SharedListCacheMixin
 from core.ids import parse_id
 from courses.models import Category
 
@@ -54,8 +55,13 @@ def _activate_zone(request) -> None:
     ),
     retrieve=extend_schema(parameters=[TZ_PARAM]),
 )
-class LectureViewSet(viewsets.ReadOnlyModelViewSet):
+class LectureViewSet(SharedListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """Upcoming lectures (soonest first); a lecture with what you may do."""
+
+    # The list is the same for everyone; seats held expire with time.
+    cache_groups = ("live",)
+    cache_signed_in = True
+    cache_timeout = 30
 
     permission_classes = [permissions.AllowAny]
     serializer_class = LectureSerializer
@@ -95,8 +101,15 @@ class MyTicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.my_tickets(self.request.user)
 
 
-class ExpertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ExpertViewSet(
+    SharedListCacheMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """Certified experts with their next free slots."""
+
+    # The same for everyone; slots pass with time.
+    cache_groups = ("live",)
+    cache_signed_in = True
+    cache_timeout = 30
 
     permission_classes = [permissions.AllowAny]
     serializer_class = ExpertSerializer
@@ -107,6 +120,9 @@ class ExpertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.experts_directory()
 
     def list(self, request, *args, **kwargs):
+        return self.cached_list(request, lambda: self._list(request))
+
+    def _list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         experts = selectors.attach_next_slots(list(page))
         return self.get_paginated_response(self.get_serializer(experts, many=True).data)

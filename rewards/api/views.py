@@ -8,6 +8,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.apicache import SharedListCacheMixin
 from core.params import parse_id, parse_ids
 
 from .. import selectors, services
@@ -20,7 +21,9 @@ from .serializers import (
 )
 
 
-class BadgeViewSet(viewsets.ReadOnlyModelViewSet):
+class BadgeViewSet(SharedListCacheMixin, viewsets.ReadOnlyModelViewSet):
+    cache_groups = ("rewards",)
+    cache_signed_in = True
     serializer_class = BadgeSerializer
     permission_classes = [permissions.AllowAny]
     lookup_field = "slug"
@@ -76,8 +79,10 @@ class MyPointsViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
 
-class LeaderboardViewSet(viewsets.ViewSet):
+class LeaderboardViewSet(SharedListCacheMixin, viewsets.ViewSet):
     permission_classes = [permissions.AllowAny]
+    cache_groups = ("rewards",)
+    cache_signed_in = True
 
     @extend_schema(
         parameters=[
@@ -87,6 +92,9 @@ class LeaderboardViewSet(viewsets.ViewSet):
         responses=LeaderboardSerializer,
     )
     def list(self, request):
+        return self.cached_list(request, lambda: self._list(request))
+
+    def _list(self, request):
         period = request.query_params.get("period", "week")
         if period not in selectors.PERIODS:
             period = "week"

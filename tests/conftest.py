@@ -80,13 +80,19 @@ def _celery_conf_restored():
     must not leave the next tests publishing to a server that has stopped."""
     from celery import current_app
 
-    conf = current_app.conf
+    app = current_app._get_current_object()
+    conf = app.conf
     before = (conf.broker_url, conf.task_always_eager)
     yield
+    if current_app._get_current_object() is not app:
+        # `Celery(...)` made in a test becomes the thread's current app (its
+        # default `set_as_current=True`): shared tasks would then publish to
+        # that app's broker for the rest of the session.
+        app.set_current()
     if (conf.broker_url, conf.task_always_eager) != before:
         conf.broker_url, conf.task_always_eager = before
-        current_app._pool = None
-        current_app.amqp._producer_pool = None
+        app._pool = None
+        app.amqp._producer_pool = None
 
 
 @pytest.fixture(autouse=True)

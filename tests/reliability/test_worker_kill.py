@@ -79,9 +79,14 @@ def workers(broker, tmp_path):
 
 
 def _send(broker, name: str, *args) -> None:
-    producer = Celery(broker=broker.url)
-    producer.send_task(name, args=list(args))
-    producer.close()
+    # Not the current app: a Celery() made here would otherwise become
+    # `current_app` for this thread, and every later test's shared tasks would
+    # publish to this broker after it has stopped.
+    producer = Celery(broker=broker.url, set_as_current=False)
+    try:
+        producer.send_task(name, args=list(args))
+    finally:
+        producer.close()
 
 
 def _reached(tmp_path, point: str, worker) -> None:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.handles import handles_for
 from accounts.models import Profile, User
 from courses.models import Category
+from demo.bulk import bulk_insert
 from demo.seeding import DEMO_PASSWORD, INTEREST_CLUSTERS, SeedContext, SeedStep
 
 CREATOR_NAMES = [
@@ -76,10 +77,10 @@ def seed_people(ctx: SeedContext) -> None:
         for email, role, _, is_staff in specs
         if email not in existing
     ]
-    User.objects.bulk_create(new_users, batch_size=2000)
+    bulk_insert(new_users, batch_size=2000)
     users = {u.email: u for u in User.objects.filter(email__in=[s[0] for s in specs])}
 
-    EmailAddress.objects.bulk_create(
+    bulk_insert(
         [
             EmailAddress(user=users[email], email=email, verified=True, primary=True)
             for email, *_ in specs
@@ -104,7 +105,7 @@ def seed_people(ctx: SeedContext) -> None:
         ),
         taken,
     )
-    Profile.objects.bulk_create(
+    bulk_insert(
         [
             Profile(
                 user=users[email],
@@ -142,7 +143,7 @@ def seed_people(ctx: SeedContext) -> None:
                         category_id=top_categories[slug].id,
                     )
                 )
-    through.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    bulk_insert(rows, batch_size=5000, ignore_conflicts=True)
     ctx.log(f"  people: {len(new_users)} new, {len(existing)} already there")
 
 

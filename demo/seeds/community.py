@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.markdown import COMMUNITY_POST, render_markdown
+from demo.bulk import bulk_insert
 from demo.seeding import SeedContext, SeedStep, load_data
 
 # Topics, title, body and answer templates, comments and tags:
@@ -176,7 +177,7 @@ def seed_community(ctx: SeedContext) -> None:
                 last_activity_at=created,
             )
         )
-    Thread.objects.bulk_create(threads, batch_size=1000)
+    bulk_insert(threads, batch_size=1000)
     by_key = {
         (t.space_id, t.title): t
         for t in Thread.objects.filter(title__in=[t.title for t in threads])
@@ -209,7 +210,7 @@ def seed_community(ctx: SeedContext) -> None:
             while answerer == author_id and len(pool) > 1:
                 answerer = rng.choice(pool)
             answers_plan.append((thread, answerer, text, pool))
-    Post.objects.bulk_create(openings, batch_size=1000)
+    bulk_insert(openings, batch_size=1000)
     answer_kind = {"question": Post.Kind.ANSWER, "discussion": Post.Kind.REPLY}
     answers = [
         Post(
@@ -221,7 +222,7 @@ def seed_community(ctx: SeedContext) -> None:
         )
         for t, a, text, _pool in answers_plan
     ]
-    Post.objects.bulk_create(answers, batch_size=1000)
+    bulk_insert(answers, batch_size=1000)
     answer_objs = list(
         Post.objects.filter(
             thread__in=thread_objs, kind__in=["answer", "reply"]
@@ -241,7 +242,7 @@ def seed_community(ctx: SeedContext) -> None:
                     body_html=_html(text),
                 )
             )
-    Post.objects.bulk_create(comments, batch_size=1000)
+    bulk_insert(comments, batch_size=1000)
 
     # Votes: people of the same cluster like answers and opening posts.
     slug_of_thread = {t.pk: p[7] for t, p in zip(thread_objs, new, strict=True)}
@@ -257,7 +258,7 @@ def seed_community(ctx: SeedContext) -> None:
             if voter != author_id:
                 value = -1 if kind == "answer" and rng.random() < 0.08 else 1
                 votes.append(Vote(post_id=post_id, user_id=voter, value=value))
-    Vote.objects.bulk_create(votes, batch_size=5000, ignore_conflicts=True)
+    bulk_insert(votes, batch_size=5000, ignore_conflicts=True)
 
     # Accepted answers: the best-scored answer of about half the questions.
     post_ids = [p[0] for p in all_posts]
@@ -341,7 +342,7 @@ def seed_community(ctx: SeedContext) -> None:
             tag_rows.append(
                 Thread.tags.through(thread_id=thread.pk, tag_id=tag_objects[name].pk)
             )
-    Thread.tags.through.objects.bulk_create(tag_rows, ignore_conflicts=True)
+    bulk_insert(tag_rows, ignore_conflicts=True)
     # Counters from the rows, in one statement each (as the services keep them).
     Tag.objects.filter(pk__in=[t.pk for t in tag_objects.values()]).update(
         thread_count=Coalesce(
@@ -354,7 +355,7 @@ def seed_community(ctx: SeedContext) -> None:
             0,
         )
     )
-    Follow.objects.bulk_create(
+    bulk_insert(
         [Follow(user_id=t.author_id, target="thread", thread=t) for t in thread_objs],
         batch_size=2000,
         ignore_conflicts=True,

@@ -34,6 +34,7 @@ from django.utils.html import escape
 from core.markdown import COURSE_TEXT, LESSON_ARTICLE, render_markdown
 from courses.models import Category, Course, Lesson, Review, Section
 from courses.services import course_search_vectors_refresh
+from demo.bulk import bulk_insert
 from demo.seeding import (
     CATEGORIES,
     DATA_DIR,
@@ -216,7 +217,7 @@ def seed_courses(ctx: SeedContext) -> None:
                 submitted_at=now if status == Course.Status.IN_REVIEW else None,
             )
         )
-    Course.objects.bulk_create(new_courses, batch_size=1000)
+    bulk_insert(new_courses, batch_size=1000)
     created = list(
         Course.objects.filter(slug__in=[c.slug for c in new_courses]).order_by("id")
     )
@@ -241,7 +242,7 @@ def _seed_syllabus(ctx, courses: list[Course], *, video_name: str, bench: bool) 
             sections.append(
                 Section(course=course, title=titles[position], position=position)
             )
-    Section.objects.bulk_create(sections, batch_size=2000)
+    bulk_insert(sections, batch_size=2000)
     sections = list(
         Section.objects.filter(course__in=courses)
         .select_related("course")
@@ -292,7 +293,7 @@ def _seed_syllabus(ctx, courses: list[Course], *, video_name: str, bench: bool) 
                     body_html=body_html,
                 )
             )
-    Lesson.objects.bulk_create(lessons, batch_size=2000)
+    bulk_insert(lessons, batch_size=2000)
 
 
 def _stars(rng, inside: bool) -> int:
@@ -347,7 +348,7 @@ def seed_reviews(ctx: SeedContext) -> None:
                 text=pair_rng.choice(WORDS["review_texts"][band]),
             )
         )
-    Review.objects.bulk_create(reviews, batch_size=2000, ignore_conflicts=True)
+    bulk_insert(reviews, batch_size=2000, ignore_conflicts=True)
     # Spread review dates (auto_now_add stamps them all with now).
     courses_counters_refresh_all()
     ctx.log(f"  reviews: {len(reviews)} new ({now:%Y-%m-%d})")

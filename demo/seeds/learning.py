@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import Profile, User
 from core.markdown import LESSON_ARTICLE, render_markdown
 from courses.models import Category, Course, Lesson
+from demo.bulk import bulk_insert
 from demo.seeding import SeedContext, SeedStep, load_data
 from demo.seeds.courses import courses_counters_refresh_all
 from learning.models import (
@@ -84,7 +85,7 @@ def seed_content(ctx: SeedContext) -> None:
     for quiz in quizzes:
         lang = _lang(quiz.lesson.section.course.language)
         quiz.intro = TEXT[lang]["quiz_intro"].format(mark=quiz.pass_mark_percent)
-    Quiz.objects.bulk_create(quizzes, batch_size=BATCH)
+    bulk_insert(quizzes, batch_size=BATCH)
     quizzes = list(
         Quiz.objects.filter(lesson__in=quiz_lessons)
         .select_related("lesson__section__course__category")
@@ -141,13 +142,13 @@ def seed_content(ctx: SeedContext) -> None:
             )
         )
         pending_choices.append([])
-    Question.objects.bulk_create(questions, batch_size=BATCH)
+    bulk_insert(questions, batch_size=BATCH)
     choices = [
         Choice(question=question, text=text[:300], is_correct=correct, position=i)
         for question, options in zip(questions, pending_choices, strict=True)
         for i, (text, correct) in enumerate(options)
     ]
-    Choice.objects.bulk_create(choices, batch_size=BATCH)
+    bulk_insert(choices, batch_size=BATCH)
 
     assignment_lessons = list(
         Lesson.objects.filter(kind=Lesson.Kind.ASSIGNMENT, assignment__isnull=True)
@@ -181,7 +182,7 @@ def seed_content(ctx: SeedContext) -> None:
                 ),
             )
         )
-    Assignment.objects.bulk_create(assignments, batch_size=BATCH)
+    bulk_insert(assignments, batch_size=BATCH)
     ctx.log(
         f"  quizzes: {len(quizzes)} new ({len(questions)} questions), "
         f"assignments: {len(assignments)} new"
@@ -340,15 +341,11 @@ class _Batch:
         self.certificates: list[tuple[Enrollment, int]] = []
 
     def flush(self) -> None:
-        Enrollment.objects.bulk_create(self.enrollments, batch_size=BATCH)
-        LessonProgress.objects.bulk_create(
-            self.progress, batch_size=BATCH, ignore_conflicts=True
-        )
+        bulk_insert(self.enrollments, batch_size=BATCH)
+        bulk_insert(self.progress, batch_size=BATCH, ignore_conflicts=True)
         _save_attempts(self.attempts)
-        Submission.objects.bulk_create(
-            [s for s, _, _ in self.submissions], batch_size=BATCH
-        )
-        Grade.objects.bulk_create(
+        bulk_insert([s for s, _, _ in self.submissions], batch_size=BATCH)
+        bulk_insert(
             [
                 Grade(
                     submission=s,
@@ -482,7 +479,7 @@ def _save_attempts(rows: list[tuple[Attempt, list[dict], bool]]) -> None:
         attempt.score_percent = round(earned * 100 / total) if total else 0
         attempt.passed = passed
         plans.append(plan)
-    Attempt.objects.bulk_create([a for a, _, _ in rows], batch_size=BATCH)
+    bulk_insert([a for a, _, _ in rows], batch_size=BATCH)
     answers = []
     selections = []
     for (attempt, _questions, _passed), plan in zip(rows, plans, strict=True):
@@ -504,9 +501,9 @@ def _save_attempts(rows: list[tuple[Attempt, list[dict], bool]]) -> None:
                 )
             )
             selections.append(chosen)
-    AttemptAnswer.objects.bulk_create(answers, batch_size=BATCH)
+    bulk_insert(answers, batch_size=BATCH)
     through = AttemptAnswer.selected_choices.through
-    through.objects.bulk_create(
+    bulk_insert(
         [
             through(attemptanswer_id=answer.pk, choice_id=choice_id)
             for answer, chosen in zip(answers, selections, strict=True)
@@ -531,7 +528,7 @@ def _issue_certificates(rows: list[tuple[Enrollment, int]]) -> None:
             "creator__profile"
         )
     }
-    Certificate.objects.bulk_create(
+    bulk_insert(
         [
             Certificate(
                 enrollment=enrollment,

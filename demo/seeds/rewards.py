@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from demo.bulk import bulk_insert
 from demo.seeding import SeedContext, SeedStep, load_data
 from rewards import services
 from rewards.models import (
@@ -245,7 +246,7 @@ def seed_ledger(ctx: SeedContext) -> None:
             )
         )
     before = PointEntry.objects.count()
-    PointEntry.objects.bulk_create(entries, batch_size=2000, ignore_conflicts=True)
+    bulk_insert(entries, batch_size=2000, ignore_conflicts=True)
     # Rewrite the cached balances from the ledger (the seed holds no lock, so it
     # recomputes instead of adding).
     sums = PointEntry.objects.values("user_id").annotate(total=Sum("points")).order_by()

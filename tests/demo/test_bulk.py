@@ -1,0 +1,62 @@
+"""`demo.bulk.bulk_insert` writes what `bulk_create` writes (COPY on PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from community.models import Post, Tag, Vote
+from demo.bulk import bulk_insert
+from tests.community.factories import ThreadFactory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _thread():
+    thread = ThreadFactory()
+    return thread.author, thread
+
+
+def test_rows_get_their_keys_and_stamps_and_can_be_referenced():
+    author, thread = _thread()
+    before = timezone.now()
+    posts = bulk_insert(
+        [
+            Post(thread=thread, author=author, kind="answer", body=f"a{i}")
+            for i in range(3)
+        ]
+    )
+    assert all(post.pk for post in posts)
+    stored = {p.pk: p for p in Post.objects.filter(thread=thread, kind="answer")}
+    assert sorted(stored) == sorted(p.pk for p in posts)
+    for post in posts:
+        assert stored[post.pk].body == post.body
+        assert stored[post.pk].created_at >= before
+        assert stored[post.pk].created_at == post.created_at
+    # The keys are real: rows pointing at them can be written next.
+    voters = UserFactory.create_batch(2)
+    votes = bulk_insert([Vote(post=posts[0], user=voter, value=1) for voter in voters])
+    assert Vote.objects.filter(post=posts[0]).count() == 2
+    assert {v.pk for v in votes} == set(
+        Vote.objects.filter(post=posts[0]).values_list("pk", flat=True)
+    )
+    # A row saved the usual way afterwards gets a fresh key.
+    other = Post.objects.create(thread=thread, author=author, kind="answer", body="x")
+    assert other.pk not in stored
+
+
+def test_ignore_conflicts_skips_what_exists_and_inserts_the_rest():
+    Tag.objects.create(slug="python", name="Python")
+    bulk_insert(
+        [Tag(slug="python", name="other"), Tag(slug="django", name="Django")],
+        ignore_conflicts=True,
+    )
+    assert dict(Tag.objects.values_list("slug", "name")) == {
+        "python": "Python",
+        "django": "Django",
+    }
+
+
+def test_nothing_to_insert_is_fine():
+    assert bulk_insert([]) == []

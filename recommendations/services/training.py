@@ -392,14 +392,19 @@ def _evaluate(
 
 
 def model_run_execute(
-    *, run_id: int, store: Callable[[Iterable[tuple]], int] | None = None
+    *,
+    run_id: int,
+    store: Callable[[Iterable[tuple]], int] | None = None,
+    evaluate: bool | None = None,
 ) -> ModelRun:
     """Run one retrain to the end; on any failure the previous run stays active.
 
     Rows are written under the new run while readers keep filtering by the
     previous active run; the `ActiveRun` pointer switches in one short
     transaction after everything is written. Safe to call twice (a finished
-    run returns at once).
+    run returns at once). `evaluate` (default RECOMMENDATIONS_EVALUATE_RUNS):
+    whether the run also computes its offline metrics, which refit the model
+    on a split (twice for the default algorithm).
     """
     run = ModelRun.objects.get(pk=run_id)
     if run.is_finished:
@@ -483,7 +488,9 @@ def model_run_execute(
             timings["parameters"] = round(time.perf_counter() - started, 3)
 
         metrics = {}
-        if getattr(settings, "RECOMMENDATIONS_EVALUATE_RUNS", True):
+        if evaluate is None:
+            evaluate = getattr(settings, "RECOMMENDATIONS_EVALUATE_RUNS", True)
+        if evaluate:
             _heartbeat(run, stage="evaluate", progress=90)
             started = time.perf_counter()
             metrics = _evaluate(data, run, extra["frame"], model=notes)

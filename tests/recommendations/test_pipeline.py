@@ -274,3 +274,24 @@ def test_run_records_metrics_on_platform_data(world, settings):
     run = _run()
     assert run.status == ModelRun.Status.SUCCEEDED, run.error
     assert {"ndcg@10", "coverage@10", "fit_s"} <= set(run.metrics)
+
+
+def test_a_run_told_not_to_evaluate_serves_the_same_lists(world, settings):
+    """The demo seed's first run at scale skips the offline metrics (two more
+    fits): learners get the same lists, only the metrics wait for a later run."""
+    settings.RECOMMENDATIONS_EVALUATE_RUNS = True
+    evaluated = _run()
+    quick = _run(evaluate=False)
+    assert quick.status == ModelRun.Status.SUCCEEDED, quick.error
+    assert ActiveRun.objects.get(algorithm="ease").run_id == quick.pk
+    assert "evaluate" not in quick.timings and "ndcg@10" not in quick.metrics
+    assert "evaluate" in evaluated.timings
+
+    def lists(run):
+        return list(
+            Recommendation.objects.filter(run=run)
+            .order_by("user_id", "rank")
+            .values_list("user_id", "course_id", "rank", "reason")
+        )
+
+    assert lists(quick) == lists(evaluated) != []

@@ -490,34 +490,125 @@ feed_provider_register(FeedKind.THREAD, thread_candidates)
 # --- the feed ------------------------------------------------------------------------------
 
 
+#: Seconds a learner's candidates are kept at most: what no signal reports
+#: (seats sold with an UPDATE, quality scores, a membership that lapses).
+CANDIDATES_TIMEOUT = 300
+
+#: The page-cache groups (core.pagecache) whose data a kind's candidates are
+#: made of: the owning apps bump them after commit, and the kind is asked
+#: again. What is the learner's own (courses taken, follows, interests,
+#: "not interested", tickets) bumps `learner_group` (receivers.py).
+KIND_GROUPS: dict[str, tuple[str, ...]] = {
+    FeedKind.COURSE: ("courses", "recommendations"),
+    FeedKind.LECTURE: ("live",),
+    FeedKind.COLUMN: ("courses",),
+    FeedKind.PATH: ("courses", "learning"),
+    FeedKind.EXPERT: ("live",),
+    FeedKind.THREAD: ("community",),
+}
+
+
+def learner_group(user_id: int | None) -> str:
+    """The cache group of what one learner's feed is made of."""
+    return f"feed-learner:{user_id or 'anonymous'}"
+
+
+def learner_feed_changed(user_id: int) -> None:
+    """The learner's state changed: their candidates are asked again, now."""
+    from core.pagecache import bump_on_commit
+
+    bump_on_commit(learner_group(user_id))
+
+
+def _candidates_key(user, kind: str, limit: int, vary: tuple) -> str:
+    from core.pagecache import fragment_key
+
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    return fragment_key(
+        f"feed-{kind}",
+        (*KIND_GROUPS.get(kind, ()), learner_group(user_id)),
+        (user_id, limit, *vary),
+    )
+
+
+def _inactive_among(user_ids) -> set[int]:
+    """Which of `user_ids` are deactivated accounts (one query; none for no ids)."""
+    from django.contrib.auth import get_user_model
+
+    ids = {int(u) for u in user_ids if u is not None}
+    if not ids:
+        return set()
+    return set(
+        get_user_model()
+        .objects.filter(pk__in=ids, is_active=False)
+        .values_list("pk", flat=True)
+    )
+
+
 def home_feed(user, *, assignment=None, mix: Mix | None = None) -> Feed:
-    """The viewer's mixed feed (a popular mix for anonymous or opted-out viewers)."""
+    """The viewer's mixed feed (a popular mix for anonymous or opted-out viewers).
+
+    Each kind's candidates are kept in the shared cache per viewer, language,
+    time zone and day, under the generations of the data they are made of
+    (`KIND_GROUPS`) and of the viewer's own state (`learner_group`): a
+    request that finds them all reads no candidate query. The mix, the
+    suspensions and deactivated accounts are read on every request, so that
+    staff's changes show at once.
+    """
+    from django.core.cache import cache
+
     from community.selectors import suspended_among
 
     mix = mix or feed_mix()
-    learner = learner_for(user, assignment=assignment)
-    queues: dict[str, list[FeedItem]] = {}
-    for slot in mix.slots:
-        if not slot.enabled or slot.weight <= 0:
-            continue
-        limit = min(slot.max_items, mix.size) * OVERFETCH
-        if slot.kind == FeedKind.COURSE:
-            # the mix read already has the quality weight: no second query
-            queues[slot.kind] = course_candidates(
-                learner, limit, quality=mix.quality_weight
-            )
-        elif slot.kind in _PROVIDERS:
-            queues[slot.kind] = _PROVIDERS[slot.kind](learner, limit)
-    suspended = suspended_among(
-        item.creator_id for items in queues.values() for item in items
+    personal = bool(
+        getattr(user, "is_authenticated", False)
+        and selectors.personalization_enabled(user)
     )
-    if suspended:
+    today = timezone.localdate().isoformat()
+    variant = assignment.variant.pk if assignment else None
+    limits = {
+        slot.kind: min(slot.max_items, mix.size) * OVERFETCH
+        for slot in mix.slots
+        if slot.enabled and slot.weight > 0 and slot.kind in _PROVIDERS
+    }
+    keys = {
+        kind: _candidates_key(
+            user,
+            kind,
+            limit,
+            (personal, today, variant, mix.quality_weight)
+            if kind == FeedKind.COURSE
+            else (personal, today),
+        )
+        for kind, limit in limits.items()
+    }
+    stored = cache.get_many(list(keys.values()))
+    queues: dict[str, list[FeedItem]] = {
+        kind: stored[key] for kind, key in keys.items() if key in stored
+    }
+    missing = [kind for kind in limits if kind not in queues]
+    if missing:
+        learner = learner_for(user, assignment=assignment)
+        for kind in missing:
+            if kind == FeedKind.COURSE:
+                # the mix read already has the quality weight: no second query
+                queues[kind] = course_candidates(
+                    learner, limits[kind], quality=mix.quality_weight
+                )
+            else:
+                queues[kind] = _PROVIDERS[kind](learner, limits[kind])
+        cache.set_many(
+            {keys[kind]: queues[kind] for kind in missing}, CANDIDATES_TIMEOUT
+        )
+    creator_ids = {item.creator_id for items in queues.values() for item in items}
+    hidden = suspended_among(creator_ids) | _inactive_among(creator_ids)
+    if hidden:
         queues = {
-            kind: [i for i in items if i.creator_id not in suspended]
+            kind: [i for i in items if i.creator_id not in hidden]
             for kind, items in queues.items()
         }
     items = interleave(queues, mix.slots, mix.size)
-    return Feed(items=items, personal=learner.personal)
+    return Feed(items=items, personal=personal)
 
 
 def feed_item_for_course(user, course) -> FeedItem:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from community.models import Space
+from community.models import Follow, Space
 from core.pagecache import bump
 from tests.community.factories import PostFactory, SpaceFactory, ThreadFactory
 from tests.courses.factories import ReviewFactory
@@ -50,6 +50,13 @@ class World:
         self.lesson = LessonFactory(section=section)
         EnrollmentFactory(user=self.learner, course=self.course)
         self.thread = ThreadFactory(space=self.topic_space)
+        # the home feed's threads come from the learner's course spaces, the
+        # people they follow and their interests: each grows too
+        self.learner.profile.interests.add(self.category)
+        self.followed = UserFactory()
+        Follow.objects.create(
+            user=self.learner, target=Follow.Target.USER, followed_user=self.followed
+        )
         self.units = 0
 
     def grow_to(self, units: int) -> None:
@@ -60,7 +67,9 @@ class World:
             )
             section = SectionFactory(course=course)
             LessonFactory(section=section)
-            SpaceFactory(kind=Space.Kind.COURSE, course=course, category=None)
+            space = SpaceFactory(kind=Space.Kind.COURSE, course=course, category=None)
+            ThreadFactory(space=space)
+            ThreadFactory(space=self.topic_space, author=self.followed)
             reviewer = UserFactory()
             EnrollmentFactory(user=reviewer, course=self.course)
             ReviewFactory(user=reviewer, course=self.course, text="Useful")

@@ -1,6 +1,7 @@
 """Forms of the profile pages; validation only, the services write."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Category
@@ -83,6 +84,18 @@ class ProfileForm(forms.Form):
         if not upload:
             return upload  # None (unchanged) or False (clear checkbox)
         return avatar_process(upload)
+
+    def clean(self):
+        cleaned = super().clean()
+        # A browser sends the text fields even when they are empty: a request
+        # with none of them did not come from this form and would wipe the
+        # saved profile.
+        typed = ("display_name", "handle", "bio")
+        if not self.files and not any(self.add_prefix(f) in self.data for f in typed):
+            raise ValidationError(
+                _("Nothing was sent: your profile is unchanged."), code="empty"
+            )
+        return cleaned
 
 
 class CreatorApplicationForm(forms.ModelForm):

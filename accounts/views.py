@@ -60,7 +60,6 @@ def profile_edit(request):
             else:
                 messages.success(request, _("Your profile was saved."))
                 return redirect("accounts:profile_edit")
-        messages.error(request, _("Please correct the errors below."))
     else:
         form = ProfileForm(
             initial={
@@ -121,7 +120,11 @@ def creator_apply(request):
     can_apply = not request.user.is_creator and (
         latest is None or latest.status != latest.Status.PENDING
     )
-    form = CreatorApplicationForm(request.POST or None) if can_apply else None
+    form = (
+        CreatorApplicationForm(request.POST if request.method == "POST" else None)
+        if can_apply
+        else None
+    )
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             services.creator_application_submit(user=request.user, **form.cleaned_data)

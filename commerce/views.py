@@ -174,7 +174,7 @@ def payment_page(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, _("This order can no longer be paid."))
         return redirect(payment.order)
     try:
-        form = payment.get_form(data=request.POST or None)
+        form = payment.get_form(data=request.POST if request.method == "POST" else None)
     except RedirectNeeded as redirect_to:
         return redirect(str(redirect_to))
     return render(request, "commerce/payment.html", {"form": form, "payment": payment})
@@ -204,7 +204,7 @@ def refund_request(request: HttpRequest, item_id: int) -> HttpResponse:
     except services.CommerceError as exc:
         messages.error(request, exc.message)
         return redirect(item.order)
-    form = RefundRequestForm(request.POST or None)
+    form = RefundRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.refund_request(
@@ -234,7 +234,7 @@ def _require_creator(request: HttpRequest) -> None:
 @login_required
 def studio_revenue(request: HttpRequest) -> HttpResponse:
     _require_creator(request)
-    form = PayoutRequestForm(request.POST or None)
+    form = PayoutRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.payout_request(

@@ -18,7 +18,7 @@ from .views import _error_text, _visible_post, handles_missing
 @handles_missing("post")
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     post = _visible_post(request, pk)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_create(
@@ -54,7 +54,7 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
             else _("You cannot report your own review."),
         )
         return redirect(back)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.review_report_create(

@@ -398,7 +398,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("You can only edit your own posts."))
     is_opening = post.kind == Post.Kind.OPENING
     form = EditForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "body": post.body,
             "title": post.thread.title if is_opening else "",
@@ -478,6 +478,10 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if error:
         messages.error(request, error)
+    elif raw == "0":
+        messages.success(request, _("Your vote is withdrawn."))
+    else:
+        messages.success(request, _("Your vote is counted."))
     return redirect(_back(request, post.get_absolute_url()))
 
 
@@ -507,6 +511,9 @@ def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
             "community/partials/bookmark.html",
             {"thread": thread, "bookmarked": bookmarked},
         )
+    messages.success(
+        request, _("Bookmarked.") if bookmarked else _("Bookmark removed.")
+    )
     return redirect(thread)
 
 
@@ -569,7 +576,8 @@ def space_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if not selectors.can_manage_space(request.user, space):
         raise PermissionDenied(_("Only the course creator may change this."))
     form = SpaceSettingsForm(
-        request.POST or None, initial={"visibility": space.visibility}
+        request.POST if request.method == "POST" else None,
+        initial={"visibility": space.visibility},
     )
     if request.method == "POST" and form.is_valid():
         services.space_set_visibility(

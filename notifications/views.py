@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
@@ -50,19 +51,35 @@ def mark_read(request: HttpRequest) -> HttpResponse:
         for error in form.non_field_errors():
             messages.error(request, error)
         return redirect("notifications:list")
-    services.notifications_mark_read(user=request.user, ids=form.cleaned_data["ids"])
+    count = services.notifications_mark_read(
+        user=request.user, ids=form.cleaned_data["ids"]
+    )
     target = form.cleaned_data.get("go")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marked as read.",
+                "%(count)d notifications marked as read.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("No unread notifications."))
     return redirect("notifications:list")
 
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     matrix = selectors.preference_matrix(user=request.user)
-    form = PreferencesForm(request.POST or None, matrix=matrix)
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None, matrix=matrix
+    )
     if request.method == "POST" and form.is_valid():
         services.preferences_update(user=request.user, choices=form.choices())
         messages.success(request, _("Saved."))

@@ -170,7 +170,9 @@ def challenge_create(request):
     if not request.user.is_creator:
         messages.error(request, _("Only creators can set up check-in challenges."))
         return redirect("rewards:challenges")
-    form = ChallengeForm(request.POST or None, user=request.user)
+    form = ChallengeForm(
+        request.POST if request.method == "POST" else None, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             challenge = services.challenge_create(by=request.user, **form.cleaned_data)
@@ -185,7 +187,9 @@ def challenge_create(request):
 @login_required
 def expert_apply(request):
     applications = request.user.expert_applications.select_related("field")[:5]
-    form = ExpertApplicationForm(request.POST or None, request.FILES or None)
+    form = ExpertApplicationForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -231,7 +235,9 @@ def quality_review(request, course_id):
         messages.error(request, _("Only certified experts can write quality reviews."))
         return redirect("rewards:expert_apply")
     existing = QualityReview.objects.filter(course=course, expert=request.user).first()
-    form = QualityReviewForm(request.POST or None, instance=existing)
+    form = QualityReviewForm(
+        request.POST if request.method == "POST" else None, instance=existing
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -51,7 +51,9 @@ def studio(request):
 
 @creator_required
 def studio_course_create(request):
-    form = CourseForm(request.POST or None, request.FILES or None)
+    form = CourseForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -70,7 +72,10 @@ def studio_course_create(request):
 def studio_course(request, pk: int):
     course = selectors.course_for_studio(pk=pk, user=request.user)
     form = CourseForm(
-        request.POST or None, request.FILES or None, instance=course, prefix="course"
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        instance=course,
+        prefix="course",
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -174,6 +179,9 @@ def studio_section_update(request, pk: int):
         services.section_update(
             section=section, actor=request.user, title=form.cleaned_data["title"]
         )
+        messages.success(request, _("Section renamed."))
+    else:
+        messages.error(request, _("A section needs a title."))
     return _syllabus_response(request, section.course)
 
 
@@ -184,6 +192,7 @@ def studio_section_delete(request, pk: int):
     section = _section_for(request, pk)
     course = section.course
     services.section_delete(section=section, actor=request.user)
+    messages.success(request, _("Section deleted."))
     return _syllabus_response(request, course)
 
 
@@ -193,6 +202,7 @@ def studio_section_delete(request, pk: int):
 def studio_section_move(request, pk: int, direction: str):
     section = _section_for(request, pk)
     services.section_move(section=section, actor=request.user, direction=direction)
+    messages.success(request, _("Section moved."))
     return _syllabus_response(request, section.course)
 
 
@@ -202,6 +212,7 @@ def studio_section_move(request, pk: int, direction: str):
 def studio_lesson_move(request, pk: int, direction: str):
     lesson = _lesson_for(request, pk)
     services.lesson_move(lesson=lesson, actor=request.user, direction=direction)
+    messages.success(request, _("Lesson moved."))
     return _syllabus_response(request, lesson.section.course)
 
 
@@ -219,7 +230,9 @@ def studio_lesson_delete(request, pk: int):
 @creator_required
 def studio_lesson_create(request, section_pk: int):
     section = _section_for(request, section_pk)
-    form = LessonForm(request.POST or None, request.FILES or None)
+    form = LessonForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -320,6 +333,7 @@ def studio_attachment_delete(request, pk: int):
     )
     lesson_pk = attachment.lesson_id
     services.attachment_delete(attachment=attachment, actor=request.user)
+    messages.success(request, _("Attachment deleted."))
     return redirect("courses:studio_lesson", pk=lesson_pk)
 
 

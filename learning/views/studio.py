@@ -149,7 +149,9 @@ def studio_quiz(request, lesson_id: int):
     """Quiz settings and its questions, for the course's creator."""
     current = _managed_lesson(request, lesson_id, Lesson.Kind.QUIZ)
     quiz, questions, attempt_count = selectors.quiz_for_editor(current)
-    form = QuizSettingsForm(request.POST or None, instance=quiz)
+    form = QuizSettingsForm(
+        request.POST if request.method == "POST" else None, instance=quiz
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.quiz_settings_update(lesson=current, **form.cleaned_data)
@@ -182,8 +184,14 @@ def studio_question(request, lesson_id: int, question_id: int | None = None):
         if question_id
         else Question(quiz=quiz)
     )
-    form = QuestionForm(request.POST or None, instance=question)
-    choices = ChoiceFormSet(request.POST or None, instance=question, prefix="choices")
+    form = QuestionForm(
+        request.POST if request.method == "POST" else None, instance=question
+    )
+    choices = ChoiceFormSet(
+        request.POST if request.method == "POST" else None,
+        instance=question,
+        prefix="choices",
+    )
     if request.method == "POST":
         choices.kind = request.POST.get("kind")
         if form.is_valid() and choices.is_valid():
@@ -233,7 +241,9 @@ def studio_assignment(request, lesson_id: int):
     assignment = Assignment.objects.filter(lesson=current).first() or Assignment(
         lesson=current
     )
-    form = AssignmentForm(request.POST or None, instance=assignment)
+    form = AssignmentForm(
+        request.POST if request.method == "POST" else None, instance=assignment
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.assignment_save(lesson=current, **form.cleaned_data)

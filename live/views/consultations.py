@@ -94,7 +94,7 @@ def slot_book(request, pk: int):
     slot = get_object_or_404(
         Slot.objects.select_related("expert__user__profile"), pk=pk
     )
-    form = BookingForm(request.POST or None)
+    form = BookingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             order = services.booking_start(

@@ -51,7 +51,7 @@ def _expert(pk: int) -> ExpertProfile:
 def expert_ask(request, pk: int):
     expert = _expert(pk)
     refusal = services.refusal_to_ask(expert, request.user)
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
             order = services.question_ask(

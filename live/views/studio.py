@@ -55,7 +55,9 @@ def studio(request):
 
 @creator_required
 def lecture_create(request):
-    form = LectureForm(request.POST or None, request.FILES or None)
+    form = LectureForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             lecture = services.lecture_schedule(
@@ -73,7 +75,10 @@ def lecture_create(request):
 def lecture_edit(request, pk: int):
     lecture = _own_lecture(request, pk)
     form = LectureForm(
-        request.POST or None, request.FILES or None, instance=lecture, editing=True
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        instance=lecture,
+        editing=True,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -226,6 +231,10 @@ def expert_studio(request):
             "weekdays": [0, 1, 2, 3, 4],
         },
     )
+    if request.method == "POST" and not (
+        profile_form.is_bound or availability_form.is_bound
+    ):
+        messages.error(request, _("Nothing was sent: fill in a form and save it."))
     if request.method == "POST" and profile_form.is_bound and profile_form.is_valid():
         try:
             services.expert_profile_save(user=request.user, **profile_form.cleaned_data)

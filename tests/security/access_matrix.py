@@ -343,7 +343,7 @@ commerce:order_pay                           number=order.number                
 commerce:order_receipt                       number=order.number                                  GET    L   404 200 404 404 404 404
 commerce:order_receipt                       number=order.number                                  POST   L   404 200 404 404 404 404
 commerce:refund_request                      item_id=order_item.pk                                GET    L   404 200 404 404 404 404
-commerce:refund_request                      item_id=order_item.pk                                POST   L   404 200 404 404 404 404
+commerce:refund_request                      item_id=order_item.pk                                POST   L   404 302 404 404 404 404
 commerce:payment                             token=payment.token                                  GET    L   404 302 404 404 404 404
 commerce:payment                             token=payment.token                                  POST   L   404 302 404 404 404 404
 commerce:studio_revenue                      -                                                    GET    L   403 403 403 200 200 200
@@ -410,7 +410,7 @@ notifications:bell                           -                                  
 notifications:read                           -                                                    GET    L   405 405 405 405 405 405
 notifications:read                           -                                                    POST   L   302 302 302 302 302 302
 notifications:settings                       -                                                    GET    L   200 200 200 200 200 200
-notifications:settings                       -                                                    POST   L   200 200 200 200 200 200
+notifications:settings                       -                                                    POST   L   302 302 302 302 302 302
 rewards:badges                               -                                                    GET    200 200 200 200 200 200 200
 rewards:badges                               -                                                    POST   200 200 200 200 200 200 200
 rewards:leaderboard                          -                                                    GET    200 200 200 200 200 200 200

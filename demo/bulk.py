@@ -102,3 +102,47 @@ def bulk_insert(
         obj._state.adding = False
         obj._state.db = connection.alias
     return objs
+
+
+def bulk_set(objs: Sequence[Model], fields: Sequence[str], *, batch_size: int = 2000):
+    """`bulk_update(objs, fields)`: one UPDATE … FROM a COPY-filled table on PostgreSQL.
+
+    Django's `bulk_update` builds a CASE WHEN per field and row in Python: for
+    the 9,840 bench threads that was most of the community step.
+    """
+    objs = list(objs)
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objs, list(fields), batch_size=batch_size)
+        return
+    opts = model._meta
+    targets = [opts.pk] + [opts.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    table = quote(opts.db_table)
+    temp = quote(f"seed_set_{opts.db_table}")
+    columns = ", ".join(quote(f.column) for f in targets)
+    assignments = ", ".join(
+        f"{quote(f.column)} = s.{quote(f.column)}" for f in targets[1:]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {temp} "  # noqa: S608 (names from the model)
+            f"AS SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        raw = getattr(cursor, "cursor", cursor)
+        with raw.copy(f"COPY {temp} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row(
+                    [
+                        f.get_db_prep_save(getattr(obj, f.attname), connection)
+                        for f in targets
+                    ]
+                )
+        cursor.execute(
+            f"UPDATE {table} AS t SET {assignments} FROM {temp} AS s "  # noqa: S608
+            f"WHERE t.{quote(opts.pk.column)} = s.{quote(opts.pk.column)}"
+        )
+        cursor.execute(f"DROP TABLE {temp}")

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.markdown import COMMUNITY_POST, render_markdown
-from demo.bulk import bulk_insert
+from demo.bulk import bulk_insert, bulk_set
 from demo.seeding import SeedContext, SeedStep, load_data
 
 # Topics, title, body and answer templates, comments and tags:
@@ -268,9 +268,7 @@ def seed_community(ctx: SeedContext) -> None:
         .annotate(s=Count("pk", filter=Q(value=1)) - Count("pk", filter=Q(value=-1)))
         .values_list("post_id", "s")
     )
-    Post.objects.bulk_update(
-        [Post(pk=pk, score=s) for pk, s in scores.items()], ["score"], batch_size=2000
-    )
+    bulk_set([Post(pk=pk, score=s) for pk, s in scores.items()], ["score"])
     best: dict[int, tuple[int, int]] = {}
     for post_id, _author, thread_id, kind in all_posts:
         if kind == "answer":
@@ -317,7 +315,7 @@ def seed_community(ctx: SeedContext) -> None:
         thread.is_featured = True
         thread.featured_at = now
         thread.featured_by = staff
-    Thread.objects.bulk_update(
+    bulk_set(
         updates,
         [
             "reply_count",

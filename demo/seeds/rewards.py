@@ -233,6 +233,7 @@ def seed_ledger(ctx: SeedContext) -> None:
     rules = {rule.event: rule for rule in PointRule.objects.filter(is_active=True)}
     rows = _rows_from_domain(ctx, rules)
     entries = []
+    zone = timezone.get_current_timezone()  # once: localdate() looks it up per call
     for row in rows:
         at = row.pop("at") or timezone.now()
         rule = rules[row.pop("event")]
@@ -241,7 +242,7 @@ def seed_ledger(ctx: SeedContext) -> None:
                 kind=PointEntry.Kind.AWARD,
                 rule=rule,
                 points=rule.points,
-                day=timezone.localdate(at),
+                day=at.astimezone(zone).date(),
                 **row,
             )
         )

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from community.models import Post, Tag, Vote
-from demo.bulk import bulk_insert
+from demo.bulk import bulk_insert, bulk_set
 from tests.community.factories import ThreadFactory
 from tests.factories import UserFactory
 
@@ -60,3 +60,20 @@ def test_ignore_conflicts_skips_what_exists_and_inserts_the_rest():
 
 def test_nothing_to_insert_is_fine():
     assert bulk_insert([]) == []
+
+
+def test_bulk_set_writes_the_named_fields_of_each_row_only():
+    author, thread = _thread()
+    posts = bulk_insert(
+        [
+            Post(thread=thread, author=author, kind="answer", body=f"a{i}")
+            for i in range(3)
+        ]
+    )
+    untouched = Post.objects.create(
+        thread=thread, author=author, kind="answer", body="b"
+    )
+    bulk_set([Post(pk=posts[0].pk, score=5), Post(pk=posts[2].pk, score=-1)], ["score"])
+    stored = dict(Post.objects.filter(kind="answer").values_list("pk", "score"))
+    assert stored == {posts[0].pk: 5, posts[1].pk: 0, posts[2].pk: -1, untouched.pk: 0}
+    assert Post.objects.get(pk=posts[0].pk).body == "a0"  # other fields kept

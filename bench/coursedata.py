@@ -39,6 +39,8 @@ def course_enrolments(
     second_topic: float = 0.33,
     general_share: float = 0.12,
     noise: float = 0.08,
+    browse: float = 0.0,
+    move_up: float = 0.6,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Unique (user, item) enrolments with increasing timestamps per user."""
@@ -55,7 +57,9 @@ def course_enrolments(
         for lv in range(levels):
             pools[(t, lv)] = np.flatnonzero((topic_of == t) & (level_of == lv))
     cum = {key: np.cumsum(appeal[pool]) for key, pool in pools.items() if len(pool)}
-    global_p = appeal / appeal.sum()
+    global_cum = np.cumsum(appeal)
+    topic_pools = {t: np.flatnonzero(topic_of == t) for t in range(n_topics)}
+    topic_cum = {t: np.cumsum(appeal[p]) for t, p in topic_pools.items() if len(p)}
     general_cum = np.cumsum(appeal[general])
     user_topic_p = topic_weight / topic_weight.sum()
 
@@ -78,11 +82,19 @@ def course_enrolments(
             tries += 1
             r = rng.random()
             if r < noise:
-                item = int(rng.choice(n_items, p=global_p))
+                item = int(np.searchsorted(global_cum, rng.random() * global_cum[-1]))
             elif r < noise + general_share:
                 item = pick(general, general_cum)
             else:
                 t = topics[0] if len(topics) == 1 or rng.random() < 0.7 else topics[1]
+                if browse and rng.random() < browse and t in topic_cum:
+                    # browsing the topic's catalogue, any level
+                    item = pick(topic_pools[t], topic_cum[t])
+                    if item in seen:
+                        continue
+                    seen.add(item)
+                    taken.append(item)
+                    continue
                 lv = level[t]
                 key = (t, lv)
                 while key not in cum and lv < levels - 1:
@@ -92,7 +104,7 @@ def course_enrolments(
                     continue
                 item = pick(pools[key], cum[key])
                 # mostly move up a level after a course, sometimes stay
-                if rng.random() < 0.6:
+                if rng.random() < move_up:
                     level[t] = min(lv + 1, levels - 1)
             if item in seen:
                 continue
@@ -129,9 +141,24 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=3_000)
     parser.add_argument("--rows", type=int, default=1_200_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a generator parameter (e.g. noise=0.2)",
+    )
     args = parser.parse_args()
+    extra = {}
+    for item in args.set:
+        name, _, value = item.partition("=")
+        extra[name] = float(value) if "." in value else int(value)
     frame = course_enrolments(
-        n_users=args.users, n_items=args.items, n_rows=args.rows, seed=args.seed
+        n_users=args.users,
+        n_items=args.items,
+        n_rows=args.rows,
+        seed=args.seed,
+        **extra,
     )
     frame.to_csv(args.out, index=False)
     counts = frame["item"].value_counts()

@@ -40,6 +40,7 @@ FILE_ALGORITHMS = [
     "ease",
     "ease_plus",
     "ease_plus_stars",
+    "ease_tuned",
 ]
 PLATFORM_ALGORITHMS = list(ALGORITHMS)
 

@@ -17,12 +17,14 @@ from .surprise_models import (
     SurpriseSVD,
     SurpriseSVDImplicit,
 )
+from .tuned import EASETuned
 
 ALGORITHMS: dict[str, type[Recommender]] = {
     cls.name: cls
     for cls in (
         EASE,
         EASEPlus,
+        EASETuned,
         ItemKNN,
         RP3Beta,
         StarsBlend,
@@ -36,10 +38,10 @@ ALGORITHMS: dict[str, type[Recommender]] = {
     )
 }
 
-DEFAULT_ALGORITHM = "ease_plus"
-#: The default before `ease_plus`: its serving run is shown until the new
+DEFAULT_ALGORITHM = "ease_tuned"
+#: The default before `ease_tuned`: its serving run is shown until the new
 #: default's first run succeeds (no empty lists the day the default changes).
-PREVIOUS_DEFAULT_ALGORITHM = "ease"
+PREVIOUS_DEFAULT_ALGORITHM = "ease_plus"
 
 
 def get_algorithm(name: str, **params) -> Recommender:

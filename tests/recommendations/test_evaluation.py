@@ -82,7 +82,7 @@ def test_popularity_on_a_hand_made_file(tmp_path):
         algorithms="popularity,ease",
     )
     report = json.loads(out.read_text())
-    assert report["default"] == "ease_plus"
+    assert report["default"] == "ease_tuned"
     names = [row["algorithm"] for row in report["algorithms"]]
     assert names == ["popularity", "ease"]
     pop = report["algorithms"][0]

@@ -13,7 +13,18 @@ Planted structure, so that a model's score means something:
   popularity too; a few general courses (Excel, writing, English) are taken
   by learners of every topic.
 - **Mixed interests and noise.** A third of learners follow a second topic;
-  some enrolments are random picks by global popularity.
+  13 % of enrolments are picks from the platform's popular lists (global
+  popularity: bestsellers, featured courses), whatever the learner's track.
+  `browse` (picks from any level of the topic) and `move_up` (how often a
+  learner moves up a level) are there to try other shapes (`--set`).
+
+Calibration (docs/recs.md, *Offline evaluation*): on public course-enrolment
+data of this shape the best simple models (EASE, item-kNN) reach NDCG@10
+≈ 0.31–0.32 under the random-split protocol. With 8 % popular picks (the
+first version) EASE reached 0.344 on a 30,000-learner sample (0.352 on the
+full file): the planted tracks made the data easier than real enrolments.
+13 % brings EASE to 0.314 on the sample; nothing else was changed, and the
+generator was not tuned on our own model's score.
 
     python bench/coursedata.py --out /tmp/courses.csv
     python manage.py recommender_eval --ratings /tmp/courses.csv
@@ -38,7 +49,7 @@ def course_enrolments(
     n_general: int = 30,
     second_topic: float = 0.33,
     general_share: float = 0.12,
-    noise: float = 0.08,
+    noise: float = 0.13,
     browse: float = 0.0,
     move_up: float = 0.6,
     seed: int = 0,

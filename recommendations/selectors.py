@@ -103,20 +103,17 @@ def active_assignment(user) -> Assignment | None:
 
 def active_run_id(algorithm: str | None = None) -> int | None:
     """The serving run of `algorithm`, else of the default, else of the
-    previous default (until the new default's first run)."""
-    from .algorithms import PREVIOUS_DEFAULT_ALGORITHM
+    newest previous default that has one (until the new default's first run)."""
+    from .algorithms import PREVIOUS_DEFAULT_ALGORITHMS
 
     wanted = algorithm or default_algorithm()
+    order = [wanted, default_algorithm(), *PREVIOUS_DEFAULT_ALGORITHMS]
     rows = dict(
-        ActiveRun.objects.filter(
-            algorithm__in={wanted, default_algorithm(), PREVIOUS_DEFAULT_ALGORITHM}
-        ).values_list("algorithm", "run_id")
+        ActiveRun.objects.filter(algorithm__in=set(order)).values_list(
+            "algorithm", "run_id"
+        )
     )
-    return (
-        rows.get(wanted)
-        or rows.get(default_algorithm())
-        or rows.get(PREVIOUS_DEFAULT_ALGORITHM)
-    )
+    return next((rows[name] for name in order if rows.get(name)), None)
 
 
 def _published():

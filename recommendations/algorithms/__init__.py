@@ -39,9 +39,11 @@ ALGORITHMS: dict[str, type[Recommender]] = {
 }
 
 DEFAULT_ALGORITHM = "ease_tuned"
-#: The default before `ease_tuned`: its serving run is shown until the new
-#: default's first run succeeds (no empty lists the day the default changes).
-PREVIOUS_DEFAULT_ALGORITHM = "ease_plus"
+#: The defaults before `ease_tuned`, newest first: the serving run of the first
+#: one that has one is shown until the new default's first run succeeds (no
+#: empty lists the day the default changes, whichever default a platform
+#: upgrades from).
+PREVIOUS_DEFAULT_ALGORITHMS = ("ease_plus", "ease")
 
 
 def get_algorithm(name: str, **params) -> Recommender:
@@ -58,7 +60,7 @@ __all__ = [
     "ALGORITHMS",
     "DEFAULT_ALGORITHM",
     "DEFAULT_BATCH",
-    "PREVIOUS_DEFAULT_ALGORITHM",
+    "PREVIOUS_DEFAULT_ALGORITHMS",
     "InteractionData",
     "Recommender",
     "get_algorithm",

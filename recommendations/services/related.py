@@ -25,11 +25,12 @@ logger = logging.getLogger(__name__)
 
 def related_courses_refresh(*, course_id: int) -> int:
     """Content neighbours for a newly published course, into the active run."""
-    from ..algorithms import PREVIOUS_DEFAULT_ALGORITHM
+    from ..algorithms import PREVIOUS_DEFAULT_ALGORITHMS
 
-    active = ActiveRun.objects.filter(algorithm=default_algorithm()).first()
-    if active is None:  # the new default has not run yet
-        active = ActiveRun.objects.filter(algorithm=PREVIOUS_DEFAULT_ALGORITHM).first()
+    # the new default until it has run, then the newest previous default
+    order = [default_algorithm(), *PREVIOUS_DEFAULT_ALGORITHMS]
+    runs = {a.algorithm: a for a in ActiveRun.objects.filter(algorithm__in=order)}
+    active = next((runs[name] for name in order if name in runs), None)
     if active is None:
         return 0
     ids = published_course_ids()

@@ -480,56 +480,46 @@ def threads_to_suggest(
     `in_course` (the space of a course in `course_ids`), `in_interest`
     (a space of a category in `category_ids` or a child) and
     `by_followed` (`author_ids`); those first, then featured, score and
-    activity.
-
-    Bounded whatever the size of the community: each source (the learner's
-    course spaces, the people they follow, their interests' spaces, the whole
-    community) gives its best `limit` threads by featured, score and activity
-    (an index walk, `LIMIT` before any sort of the rest), and the few found
-    are merged in that order. One query per source that applies (four at
-    most), `limit` rows each.
+    activity. One query, `limit` rows.
     """
-    cats = {int(c) for c in category_ids or ()}
-    courses = {int(c) for c in course_ids or ()}
-    authors = {int(a) for a in author_ids or ()}
+    from django.db.models import BooleanField, Case, Value, When
+
+    def flag(condition):
+        if condition is None:
+            return Value(False, output_field=BooleanField())
+        return Case(
+            When(condition, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+
+    cats = [int(c) for c in category_ids or ()]
+    courses = [int(c) for c in course_ids or ()]
+    authors = [int(a) for a in author_ids or ()]
     queryset = listed_threads(user).filter(
         status=Visibility.VISIBLE, author__is_active=True
     )
     if _authenticated(user):
         queryset = queryset.exclude(author=user)
-    queryset = queryset.select_related(
-        "space__course", "space__category", "author__profile"
-    ).order_by("-is_featured", "-score", "-last_activity_at", "-pk")
-    sources = [Q()]
-    if courses:
-        sources.append(Q(space__course_id__in=courses))
-    if authors:
-        sources.append(Q(author_id__in=authors))
-    if cats:
-        sources.append(
+    queryset = queryset.annotate(
+        in_course=flag(Q(space__course_id__in=courses) if courses else None),
+        in_interest=flag(
             Q(space__category_id__in=cats) | Q(space__category__parent_id__in=cats)
-        )
-    found: dict[int, Thread] = {}
-    for condition in sources:
-        for thread in queryset.filter(condition)[:limit]:
-            found.setdefault(thread.pk, thread)
-    for thread in found.values():
-        space = thread.space
-        thread.in_course = space.course_id in courses
-        thread.by_followed = thread.author_id in authors
-        thread.in_interest = space.category_id in cats or (
-            space.category is not None and space.category.parent_id in cats
-        )
-
-    def rank(thread: Thread) -> tuple:
-        return (
-            thread.in_course,
-            thread.by_followed,
-            thread.in_interest,
-            thread.is_featured,
-            thread.score,
-            thread.last_activity_at,
-            thread.pk,
-        )
-
-    return sorted(found.values(), key=rank, reverse=True)[:limit]
+            if cats
+            else None
+        ),
+        by_followed=flag(Q(author_id__in=authors) if authors else None),
+    )
+    return list(
+        queryset.select_related(
+            "space__course", "space__category", "author__profile"
+        ).order_by(
+            "-in_course",
+            "-by_followed",
+            "-in_interest",
+            "-is_featured",
+            "-score",
+            "-last_activity_at",
+            "-pk",
+        )[:limit]
+    )

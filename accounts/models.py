@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.decisions import StaffDecision, one_pending_per_user
 from core.uploads import safe_upload_name
 
 from .handles import HANDLE_MAX_LENGTH, default_handle
@@ -170,13 +171,8 @@ class Profile(models.Model):
         return reverse("accounts:profile", kwargs={"user_id": self.user_id})
 
 
-class CreatorApplication(models.Model):
+class CreatorApplication(StaffDecision):
     """A learner asks to become a creator; staff approve or reject it."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -187,36 +183,12 @@ class CreatorApplication(models.Model):
     motivation = models.TextField(_("what you want to teach"), max_length=4000)
     expertise = models.CharField(_("field of expertise"), max_length=200)
     sample_url = models.URLField(_("link to your work"), blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=Status.choices,
-        default=Status.PENDING,
-        db_index=True,
-    )
-    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
 
-    class Meta:
+    class Meta(StaffDecision.Meta):
         verbose_name = _("creator application")
         verbose_name_plural = _("creator applications")
-        ordering = ["-created_at"]
         constraints = [
-            # One open application per user at a time.
-            models.UniqueConstraint(
-                fields=["user"],
-                condition=models.Q(status="pending"),
-                name="accounts_one_pending_creator_application",
-            ),
+            one_pending_per_user(name="accounts_one_pending_creator_application"),
         ]
 
     def __str__(self) -> str:

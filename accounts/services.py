@@ -10,6 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import events
+from core.decisions import (
+    DecisionStatus,
+    decision_lock_pending,
+    decision_record,
+    decision_submit,
+    rejection_reason_clean,
+)
 from core.tasks import enqueue
 from courses.models import Category
 
@@ -104,33 +111,22 @@ def creator_application_submit(
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_creator:
         raise ValidationError(_("You are a creator already."), code="already_creator")
-    if CreatorApplication.objects.filter(
-        user=user, status=CreatorApplication.Status.PENDING
-    ).exists():
-        raise ValidationError(
-            _("Your application is already waiting for a decision."), code="pending"
-        )
-    try:
-        with transaction.atomic():
-            return CreatorApplication.objects.create(
-                user=user,
-                motivation=motivation.strip(),
-                expertise=expertise.strip(),
-                sample_url=sample_url.strip(),
-            )
-    except IntegrityError as error:  # a concurrent double submit
-        raise ValidationError(
-            _("Your application is already waiting for a decision."), code="pending"
-        ) from error
+    return decision_submit(
+        CreatorApplication,
+        user=user,
+        already_pending=_("Your application is already waiting for a decision."),
+        motivation=motivation.strip(),
+        expertise=expertise.strip(),
+        sample_url=sample_url.strip(),
+    )
 
 
 def _lock_pending(application: CreatorApplication) -> CreatorApplication:
-    locked = CreatorApplication.objects.select_for_update().get(pk=application.pk)
-    if locked.status != CreatorApplication.Status.PENDING:
-        raise ValidationError(
-            _("This application was already decided."), code="decided"
-        )
-    return locked
+    return decision_lock_pending(
+        CreatorApplication,
+        pk=application.pk,
+        already_decided=_("This application was already decided."),
+    )
 
 
 @transaction.atomic
@@ -140,10 +136,7 @@ def creator_application_approve(
     """Staff approve: the applicant becomes a creator and is told so."""
     application = _lock_pending(application)
     user = User.objects.select_for_update().get(pk=application.user_id)
-    application.status = CreatorApplication.Status.APPROVED
-    application.decided_at = timezone.now()
-    application.decided_by = decided_by
-    application.save(update_fields=["status", "decided_at", "decided_by"])
+    decision_record(application, by=decided_by, status=DecisionStatus.APPROVED)
     if user.role == User.Role.LEARNER:
         user.role = User.Role.CREATOR
         user.save(update_fields=["role"])
@@ -157,16 +150,12 @@ def creator_application_reject(
     *, application: CreatorApplication, decided_by: User, reason: str
 ) -> CreatorApplication:
     """Staff reject with a reason that the applicant reads."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("Give a reason for the rejection."), code="no_reason")
+    reason = rejection_reason_clean(
+        reason, missing=_("Give a reason for the rejection.")
+    )
     application = _lock_pending(application)
-    application.status = CreatorApplication.Status.REJECTED
-    application.decided_at = timezone.now()
-    application.decided_by = decided_by
-    application.rejection_reason = reason
-    application.save(
-        update_fields=["status", "decided_at", "decided_by", "rejection_reason"]
+    decision_record(
+        application, by=decided_by, status=DecisionStatus.REJECTED, reason=reason
     )
     _email_on_commit(application.pk)
     return application

@@ -4,15 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.decisions import StaffDecision, one_pending_per_user
 from core.uploads import safe_upload_name
 
 
-class ExpertApplication(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-
+class ExpertApplication(StaffDecision):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -31,35 +27,12 @@ class ExpertApplication(models.Model):
         max_length=4000,
         help_text=_("Degrees, positions, publications, years of practice."),
     )
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=Status.choices,
-        default=Status.PENDING,
-        db_index=True,
-    )
-    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
 
-    class Meta:
+    class Meta(StaffDecision.Meta):
         verbose_name = _("expert application")
         verbose_name_plural = _("expert applications")
-        ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user"],
-                condition=models.Q(status="pending"),
-                name="rewards_one_pending_expert_application",
-            ),
+            one_pending_per_user(name="rewards_one_pending_expert_application"),
         ]
 
     def __str__(self) -> str:

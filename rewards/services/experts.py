@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.decisions import (
+    DecisionStatus,
+    decision_lock_pending,
+    decision_record,
+    decision_submit,
+    rejection_reason_clean,
+)
 from notifications.services import notification_send
 from rewards.models import (
     Badge,
@@ -22,12 +27,13 @@ def expert_application_submit(
     *, user, field, title: str, credentials: str, files=()
 ) -> ExpertApplication:
     """File an application with its attachments (already validated by the form)."""
-    if ExpertApplication.objects.filter(
-        user=user, status=ExpertApplication.Status.PENDING
-    ).exists():
-        raise ValidationError(_("You already have an application waiting for review."))
-    application = ExpertApplication.objects.create(
-        user=user, field=field, title=title, credentials=credentials
+    application = decision_submit(
+        ExpertApplication,
+        user=user,
+        already_pending=_("You already have an application waiting for review."),
+        field=field,
+        title=title,
+        credentials=credentials,
     )
     for upload in files:
         ExpertAttachment.objects.create(
@@ -47,15 +53,18 @@ def _expert_badge() -> Badge | None:
     )
 
 
+def _lock_pending(application_id: int) -> ExpertApplication:
+    return decision_lock_pending(
+        ExpertApplication,
+        pk=application_id,
+        already_decided=_("This application has already been decided."),
+    )
+
+
 @transaction.atomic
 def expert_application_approve(*, application_id: int, by) -> ExpertApplication:
-    application = ExpertApplication.objects.select_for_update().get(pk=application_id)
-    if application.status != ExpertApplication.Status.PENDING:
-        raise ValidationError(_("This application has already been decided."))
-    application.status = ExpertApplication.Status.APPROVED
-    application.decided_by = by
-    application.decided_at = timezone.now()
-    application.save(update_fields=["status", "decided_by", "decided_at"])
+    application = _lock_pending(application_id)
+    decision_record(application, by=by, status=DecisionStatus.APPROVED)
     badge = _expert_badge()
     if badge is not None:
         badge_award(
@@ -68,19 +77,11 @@ def expert_application_approve(*, application_id: int, by) -> ExpertApplication:
 def expert_application_reject(
     *, application_id: int, by, reason: str
 ) -> ExpertApplication:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Give the applicant a reason for the rejection."))
-    application = ExpertApplication.objects.select_for_update().get(pk=application_id)
-    if application.status != ExpertApplication.Status.PENDING:
-        raise ValidationError(_("This application has already been decided."))
-    application.status = ExpertApplication.Status.REJECTED
-    application.decided_by = by
-    application.decided_at = timezone.now()
-    application.rejection_reason = reason
-    application.save(
-        update_fields=["status", "decided_by", "decided_at", "rejection_reason"]
+    reason = rejection_reason_clean(
+        reason, missing=_("Give the applicant a reason for the rejection.")
     )
+    application = _lock_pending(application_id)
+    decision_record(application, by=by, status=DecisionStatus.REJECTED, reason=reason)
     notification_send(
         recipient=application.user,
         kind="expert_rejected",

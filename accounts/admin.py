@@ -4,13 +4,16 @@ from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core import admin_console
+from core.decisions_admin import (
+    DECISION_READONLY_FIELDS,
+    DecisionAdminMixin,
+    decisions_approve,
+)
 
 from . import selectors, services
 from .forms import RejectionForm
@@ -161,30 +164,18 @@ class UserAdmin(DjangoUserAdmin):
         pending = CreatorApplication.objects.filter(
             user__in=queryset, status=CreatorApplication.Status.PENDING
         ).order_by("pk")
-        _approve(self, request, pending)
-
-
-def _approve(model_admin, request, applications) -> None:
-    done = 0
-    for application in applications:
-        try:
-            services.creator_application_approve(
+        decisions_approve(
+            self,
+            request,
+            pending,
+            lambda application: services.creator_application_approve(
                 application=application, decided_by=request.user
-            )
-            done += 1
-        except ValidationError as error:
-            model_admin.message_user(
-                request, f"{application}: {error.messages[0]}", messages.WARNING
-            )
-    model_admin.message_user(
-        request,
-        ngettext("%d application approved.", "%d applications approved.", done) % done,
-        messages.SUCCESS if done else messages.WARNING,
-    )
+            ),
+        )
 
 
 @admin.register(CreatorApplication)
-class CreatorApplicationAdmin(admin.ModelAdmin):
+class CreatorApplicationAdmin(DecisionAdminMixin, admin.ModelAdmin):
     list_display = [
         "user",
         "expertise",
@@ -198,67 +189,24 @@ class CreatorApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["user", "decided_by"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["user"]
-    readonly_fields = [
-        "status",
-        "created_at",
-        "decided_at",
-        "decided_by",
-        "rejection_reason",
-    ]
-    actions = ["approve", "reject"]
+    readonly_fields = list(DECISION_READONLY_FIELDS)
+    rejection_form_class = RejectionForm
+    reject_template = "admin/accounts/creatorapplication/reject.html"
+    reject_title = _("Reject creator applications")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:  # decisions go through the actions only
             return [*self.readonly_fields, "user"]
         return self.readonly_fields
 
-    @admin.action(description=_("Approve the selected applications"))
-    def approve(self, request, queryset):
-        _approve(self, request, queryset.order_by("pk"))
+    def decision_approve(self, request, application):
+        services.creator_application_approve(
+            application=application, decided_by=request.user
+        )
 
-    @admin.action(description=_("Reject the selected applications (reason required)"))
-    def reject(self, request, queryset):
-        queryset = queryset.filter(status=CreatorApplication.Status.PENDING)
-        if "apply" in request.POST:
-            form = RejectionForm(request.POST)
-            if form.is_valid():
-                done = 0
-                for application in queryset.order_by("pk"):
-                    try:
-                        services.creator_application_reject(
-                            application=application,
-                            decided_by=request.user,
-                            reason=form.cleaned_data["reason"],
-                        )
-                        done += 1
-                    except ValidationError as error:
-                        self.message_user(
-                            request,
-                            f"{application}: {error.messages[0]}",
-                            messages.WARNING,
-                        )
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%d application rejected.", "%d applications rejected.", done
-                    )
-                    % done,
-                    messages.SUCCESS,
-                )
-                return None
-        else:
-            form = RejectionForm()
-        return render(
-            request,
-            "admin/accounts/creatorapplication/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reject creator applications"),
-                "applications": queryset.select_related("user"),
-                "form": form,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+    def decision_reject(self, request, application, *, reason):
+        services.creator_application_reject(
+            application=application, decided_by=request.user, reason=reason
         )
 
 

@@ -2,16 +2,14 @@
 badges, levels, the expert certification queue, challenges and redemptions."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import Count
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core import admin_console
+from core.decisions_admin import DECISION_READONLY_FIELDS, DecisionAdminMixin
 from core.money_admin import MoneyAdminMixin
 
 from . import selectors, services, tasks
@@ -371,7 +369,7 @@ class RejectionForm(forms.Form):
 
 
 @admin.register(ExpertApplication)
-class ExpertApplicationAdmin(admin.ModelAdmin):
+class ExpertApplicationAdmin(DecisionAdminMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "user",
@@ -389,15 +387,14 @@ class ExpertApplicationAdmin(admin.ModelAdmin):
         "field",
         "title",
         "credentials",
-        "status",
-        "created_at",
-        "decided_at",
-        "decided_by",
-        "rejection_reason",
+        *DECISION_READONLY_FIELDS,
     ]
     inlines = [ExpertAttachmentInline]
-    actions = ["approve", "reject"]
     date_hierarchy = "created_at"
+    rejection_form_class = RejectionForm
+    reject_template = "admin/rewards/reject_applications.html"
+    reject_title = _("Reject expert applications")
+    reject_select_related = ("user", "field")
 
     def has_add_permission(self, request):
         return False
@@ -409,59 +406,14 @@ class ExpertApplicationAdmin(admin.ModelAdmin):
     def attachment_count(self, obj):
         return obj.n_files
 
-    @admin.action(description=_("Approve the selected applications"))
-    def approve(self, request, queryset):
-        done = 0
-        for pk in queryset.filter(status="pending").values_list("pk", flat=True):
-            services.expert_application_approve(application_id=pk, by=request.user)
-            done += 1
-        self.message_user(
-            request,
-            ngettext(
-                "%(n)d application approved.", "%(n)d applications approved.", done
-            )
-            % {"n": done},
+    def decision_approve(self, request, application):
+        services.expert_application_approve(
+            application_id=application.pk, by=request.user
         )
 
-    @admin.action(description=_("Reject the selected applications (with a reason)"))
-    def reject(self, request, queryset):
-        pending = queryset.filter(status="pending")
-        if "apply" in request.POST:
-            form = RejectionForm(request.POST)
-            if form.is_valid():
-                done = 0
-                for pk in pending.values_list("pk", flat=True):
-                    try:
-                        services.expert_application_reject(
-                            application_id=pk,
-                            by=request.user,
-                            reason=form.cleaned_data["reason"],
-                        )
-                        done += 1
-                    except ValidationError as error:
-                        self.message_user(request, error.messages[0], messages.ERROR)
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(n)d application rejected.",
-                        "%(n)d applications rejected.",
-                        done,
-                    )
-                    % {"n": done},
-                )
-                return None
-        else:
-            form = RejectionForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Reject expert applications"),
-            "form": form,
-            "applications": pending.select_related("user", "field"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(
-            request, "admin/rewards/reject_applications.html", context
+    def decision_reject(self, request, application, *, reason):
+        services.expert_application_reject(
+            application_id=application.pk, by=request.user, reason=reason
         )
 
 

@@ -312,3 +312,35 @@ def test_joining_a_free_course_challenge_enrols_in_the_course():
     learner = UserFactory()
     services.challenge_join(user=learner, challenge=_challenge(course))
     assert can_open_course(learner, course)
+
+
+def test_admin_approve_tells_staff_which_selected_application_was_decided_already(
+    client, staff_user, user
+):
+    from django.contrib.messages import get_messages
+
+    decided = services.expert_application_submit(
+        user=user, field=CategoryFactory(), title="t", credentials="c"
+    )
+    services.expert_application_reject(
+        application_id=decided.pk, by=staff_user, reason="no proof"
+    )
+    pending = services.expert_application_submit(
+        user=UserFactory(), field=CategoryFactory(), title="t", credentials="c"
+    )
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:rewards_expertapplication_changelist"),
+        {"action": "approve", "_selected_action": [decided.pk, pending.pk]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 302
+    decided.refresh_from_db()
+    pending.refresh_from_db()
+    assert decided.status == "rejected" and decided.rejection_reason == "no proof"
+    assert pending.status == "approved"
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == [
+        f"{decided}: This application has already been decided.",
+        "1 application approved.",
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.money import ZERO
@@ -83,14 +83,18 @@ def membership_covers(*, user_id: int | None, creator_id: int | None) -> bool:
 def membership_courses_q(*, user_id: int) -> Q:
     """`membership_covers` for lists: a filter over courses (their `creator_id`).
 
-    An EXISTS subquery on the user's active periods, so a list filtered with
-    it runs no extra query.
+    Subqueries on the user's active periods, so a list filtered with it runs
+    no extra query.
     """
     now = timezone.now()
     periods = Subscription.objects.filter(
         user_id=user_id, starts_at__lte=now, ends_at__gt=now, revoked_at__isnull=True
-    ).filter(Q(creator_id__isnull=True) | Q(creator_id=OuterRef("creator_id")))
-    return Q(Exists(periods))
+    )
+    # Uncorrelated: the site-wide check runs once and the creators' set is
+    # hashed once, instead of one probe of the periods per course of the list.
+    return Q(Exists(periods.filter(creator_id__isnull=True))) | Q(
+        creator_id__in=periods.filter(creator_id__isnull=False).values("creator_id")
+    )
 
 
 # --- Sums for analytics (money stays Decimal; days are local days) -----------

@@ -73,6 +73,14 @@ class Space(models.Model):
         verbose_name = _("space")
         verbose_name_plural = _("spaces")
         ordering = ["kind", "position", "id"]
+        indexes = [
+            # The spaces list (API), in its order.
+            models.Index(
+                fields=["kind", "position", "id"],
+                name="community_space_listed",
+                condition=Q(is_active=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -195,6 +203,23 @@ class Thread(models.Model):
             models.Index(fields=["space", "status", "is_deleted", "-created_at"]),
             models.Index(fields=["space", "status", "is_deleted", "-score"]),
             models.Index(fields=["author", "-created_at"]),
+            # The lists across spaces (community index, API): the first page
+            # read in order from these, not sorted out of every thread.
+            models.Index(
+                fields=["-is_featured", "-last_activity_at", "-id"],
+                name="community_thread_active",
+                condition=Q(is_deleted=False),
+            ),
+            models.Index(
+                fields=["-is_featured", "-created_at", "-id"],
+                name="community_thread_new",
+                condition=Q(is_deleted=False),
+            ),
+            models.Index(
+                fields=["-is_featured", "-score", "-reply_count", "-id"],
+                name="community_thread_top",
+                condition=Q(is_deleted=False),
+            ),
         ]
 
     def __str__(self) -> str:

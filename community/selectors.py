@@ -39,9 +39,8 @@ def visible_spaces(user) -> QuerySet[Space]:
         return spaces.filter(public)
     from learning.access import courses_open_to
 
-    return spaces.filter(
-        public | Q(course__creator=user) | Q(course__in=courses_open_to(user))
-    )
+    # courses_open_to covers the course's creator: no join to courses here.
+    return spaces.filter(public | Q(course__in=courses_open_to(user)))
 
 
 def can_view_space(user, space: Space) -> bool:

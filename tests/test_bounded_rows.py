@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from community.models import Follow, Space
+from community.models import Follow, Space, Vote
 from core.pagecache import bump
 from tests.community.factories import PostFactory, SpaceFactory, ThreadFactory
 from tests.courses.factories import ReviewFactory
@@ -26,6 +26,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.learning.factories import EnrollmentFactory
+from tests.live.factories import LectureFactory
 from tests.rowcount import count_rows
 
 pytestmark = pytest.mark.django_db
@@ -74,8 +75,14 @@ class World:
             EnrollmentFactory(user=reviewer, course=self.course)
             ReviewFactory(user=reviewer, course=self.course, text="Useful")
             EnrollmentFactory(user=self.learner, course=course)
-            ThreadFactory(space=self.topic_space)
-            PostFactory(thread=self.thread)
+            thread = ThreadFactory(space=self.topic_space)
+            post = PostFactory(thread=self.thread)
+            # The learner's own lists grow too (votes, follows).
+            Vote.objects.create(post=post, user=self.learner, value=1)
+            Follow.objects.create(
+                user=self.learner, target=Follow.Target.THREAD, thread=thread
+            )
+            LectureFactory()
 
 
 def _pages(world: World) -> dict[str, tuple[str, bool]]:
@@ -107,6 +114,18 @@ def _pages(world: World) -> dict[str, tuple[str, bool]]:
         "api live lectures": ("/api/v1/live/lectures/", False),
         "api live experts": ("/api/v1/live/experts/", False),
         "api rewards badges": ("/api/v1/rewards/badges/", False),
+        "api rewards leaderboard": ("/api/v1/rewards/leaderboard/", False),
+        "api course quality": (
+            f"/api/v1/rewards/course-quality/?ids={world.course.pk}",
+            False,
+        ),
+        "api courses, signed in": ("/api/v1/courses/", True),
+        "api community spaces, signed in": ("/api/v1/community/spaces/", True),
+        "api community threads, signed in": ("/api/v1/community/threads/", True),
+        "api my votes": ("/api/v1/community/votes/", True),
+        "api my follows": ("/api/v1/community/follows/", True),
+        "api my tickets": ("/api/v1/live/tickets/", True),
+        "api my bookings": ("/api/v1/live/bookings/", True),
         "api my enrolments": ("/api/v1/learning/enrollments/", True),
         "api my points": ("/api/v1/rewards/points/", True),
         "api my notifications": ("/api/v1/notifications/", True),

@@ -82,7 +82,7 @@ class World:
             Follow.objects.create(
                 user=self.learner, target=Follow.Target.THREAD, thread=thread
             )
-            LectureFactory()
+            LectureFactory(category=self.category, creator=course.creator)
 
 
 def _pages(world: World) -> dict[str, tuple[str, bool]]:

@@ -13,6 +13,12 @@ class CommerceConfig(AppConfig):
         from .signals import on_payment_status_changed
 
         registry.autodiscover()
+        from core.pagecache import invalidate_viewer_on_change
+
+        from .models import Subscription
+
+        # A member's cached course pages say "Included in your membership".
+        invalidate_viewer_on_change(Subscription)
         status_changed.connect(
             on_payment_status_changed, dispatch_uid="commerce_payment_status"
         )

@@ -14,6 +14,12 @@ class CommunityConfig(AppConfig):
         # Anonymous pages cached by core.pagecache show these.
         for model in (Space, Tag, Thread, Post, Vote):
             invalidate_on_change(model, groups=["community"])
+        from core.pagecache import invalidate_viewer_on_change
+
+        from .models import Report
+
+        # A viewer's cached course page marks the reviews they reported.
+        invalidate_viewer_on_change(Report, user_of="reporter_id")
         from core.cards import card_template_register
 
         # Mixed lists (the home feed) draw threads with this.

@@ -29,6 +29,16 @@ key: the fragment's name, the language, the time zone, the generations of its
 groups and those values. The parts that are one user's (enrolment, progress,
 predicted stars, wishlist, forms with their CSRF token) stay outside and are
 rendered on every request; a fragment that holds a CSRF token is never stored.
+
+A signed-in viewer's own pages (My learning, a lesson, a course page as they
+see it) are kept whole for that viewer by `viewer_page_cache` (a decorator)
+or `viewer_page` (inside a view, after its access check), keyed like the
+anonymous pages plus the viewer's id and the generation of their own group
+`viewer:<id>`. The apps bump that group whenever something of this viewer's
+that their pages show changes (`invalidate_viewer_on_change(Model)` in their
+`AppConfig.ready()`, `bump_viewer(user_id)` in services that write with
+`UPDATE`): an enrolment, a completed lesson, a payment shows at once. Access
+is never decided by the cache: views check it before asking for the page.
 """
 
 from __future__ import annotations
@@ -95,6 +105,40 @@ def invalidate_on_change(model: type, *, groups: Iterable[str]) -> None:
     post_delete.connect(receiver, sender=model, weak=False)
 
 
+def viewer_group(user_id) -> str:
+    """The page-cache group of one signed-in viewer's own data."""
+    return f"viewer:{user_id}"
+
+
+def bump_viewer(*user_ids) -> None:
+    """Make the cached pages of these viewers stale, now and after commit."""
+    groups = [viewer_group(user_id) for user_id in user_ids if user_id]
+    if groups:
+        bump_on_commit(*groups)
+
+
+def invalidate_viewer_on_change(
+    model: type, *, user_of: Callable | str = "user_id"
+) -> None:
+    """Bump the viewer whose row of `model` was saved or deleted.
+
+    `user_of` names the attribute holding the user id, or is a function of
+    the instance returning it.
+    """
+    if isinstance(user_of, str):
+        attribute = user_of
+
+        def user_of(instance):
+            return getattr(instance, attribute, None)
+
+    def receiver(sender, instance, **kwargs):
+        bump_viewer(user_of(instance))
+
+    receiver.__name__ = f"pagecache_viewer_{model._meta.label_lower}"
+    post_save.connect(receiver, sender=model, weak=False)
+    post_delete.connect(receiver, sender=model, weak=False)
+
+
 def generations(groups: tuple[str, ...]) -> str:
     """The current generation of each group, as one string for a cache key."""
     keys = [_GENERATION.format(g) for g in groups]
@@ -150,16 +194,25 @@ def _cacheable_request(request: HttpRequest) -> bool:
         return False
     if request.user.is_authenticated:
         return False
-    if _MESSAGES_COOKIE in request.COOKIES:
-        return False
+    return not _messages_waiting(request)
+
+
+def _messages_waiting(request: HttpRequest) -> bool:
+    """A flash message to show: the page is this one request's (an emptied
+    cookie, as a deleted one may linger in some clients, is no message)."""
+    if request.COOKIES.get(_MESSAGES_COOKIE):
+        return True
     session = getattr(request, "session", None)
-    return not (session is not None and session.session_key and "_messages" in session)
+    return bool(session is not None and session.session_key and "_messages" in session)
 
 
-def _key(request: HttpRequest, name: str, groups: tuple[str, ...]) -> str:
+def _key(
+    request: HttpRequest, name: str, groups: tuple[str, ...], viewer: str = ""
+) -> str:
     query = "&".join(sorted(request.GET.urlencode().split("&")))
     parts = "|".join(
         (
+            viewer,
             request.path,
             query,
             translation.get_language() or "",
@@ -218,6 +271,58 @@ def _finish(request: HttpRequest, response: HttpResponse, etag: str) -> HttpResp
     return get_conditional_response(request, etag=etag, response=response)
 
 
+def replay_on_hit(request: HttpRequest | None, signal_name: str, **kwargs) -> None:
+    """Announce `core.events.<signal_name>` again whenever this page is served
+    from the cache (the rendering that announced it first is skipped then).
+
+    For announcements made while rendering (a recommendation list shown);
+    the caller sends the first one itself.
+    """
+    if request is not None:
+        if not hasattr(request, "_pagecache_replays"):
+            request._pagecache_replays = []
+        request._pagecache_replays.append((signal_name, kwargs))
+
+
+def _replay(entry: dict) -> None:
+    from core import events
+
+    for signal_name, kwargs in entry.get("replays") or ():
+        events.send_on_commit(getattr(events, signal_name), sender=None, **kwargs)
+
+
+def _serve(
+    request: HttpRequest,
+    key: str,
+    render: Callable[[], HttpResponse],
+    timeout: int,
+    on_hit: Callable[[object], None] | None,
+) -> HttpResponse:
+    """The page stored under `key`, or `render()` stored there when it may be."""
+    entry = cache.get(key)
+    if entry is not None:
+        if on_hit is not None:
+            on_hit(entry.get("extra"))
+        _replay(entry)
+        return _finish(request, _response_from(request, entry), entry["etag"])
+    response = render()
+    if not _storable(request, response):
+        return response
+    charset = response.charset or "utf-8"
+    body = _template_of(request, response.content.decode(charset))
+    etag = f'W/"{hashlib.sha256(body.encode()).hexdigest()[:24]}"'
+    entry = {
+        "body": body,
+        "content_type": response.headers.get("Content-Type", "text/html"),
+        "headers": [(h, response.headers[h]) for h in _KEPT_HEADERS if h in response],
+        "etag": etag,
+        "extra": getattr(response, "pagecache_extra", None),
+        "replays": getattr(request, "_pagecache_replays", None),
+    }
+    cache.set(key, entry, timeout)
+    return _finish(request, response, etag)
+
+
 def anonymous_page_cache(
     *,
     groups: Iterable[str],
@@ -234,29 +339,85 @@ def anonymous_page_cache(
         def wrapper(request: HttpRequest, *args, **kwargs):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            key = _key(request, name, groups)
-            entry = cache.get(key)
-            if entry is not None:
-                if on_hit is not None:
-                    on_hit(request, entry.get("extra"), *args, **kwargs)
-                return _finish(request, _response_from(request, entry), entry["etag"])
-            response = view(request, *args, **kwargs)
-            if not _storable(request, response):
-                return response
-            charset = response.charset or "utf-8"
-            body = _template_of(request, response.content.decode(charset))
-            etag = f'W/"{hashlib.sha256(body.encode()).hexdigest()[:24]}"'
-            entry = {
-                "body": body,
-                "content_type": response.headers.get("Content-Type", "text/html"),
-                "headers": [
-                    (h, response.headers[h]) for h in _KEPT_HEADERS if h in response
-                ],
-                "etag": etag,
-                "extra": getattr(response, "pagecache_extra", None),
-            }
-            cache.set(key, entry, timeout)
-            return _finish(request, response, etag)
+            return _serve(
+                request,
+                _key(request, name, groups),
+                lambda: view(request, *args, **kwargs),
+                timeout,
+                _hit_callback(on_hit, request, args, kwargs),
+            )
+
+        wrapper.pagecache_groups = groups
+        return wrapper
+
+    return decorator
+
+
+def _hit_callback(on_hit, request, args, kwargs):
+    if on_hit is None:
+        return None
+    return lambda extra: on_hit(request, extra, *args, **kwargs)
+
+
+# --- one signed-in viewer's pages --------------------------------------------
+
+
+def _viewer_cacheable(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD") or not request.user.is_authenticated:
+        return False
+    return not _messages_waiting(request)
+
+
+def viewer_page(
+    request: HttpRequest,
+    *,
+    name: str,
+    groups: Iterable[str],
+    render: Callable[[], HttpResponse],
+    timeout: int = DEFAULT_TIMEOUT,
+    on_hit: Callable[[object], None] | None = None,
+) -> HttpResponse:
+    """This signed-in viewer's page from the cache, or `render()` (see module).
+
+    Called by a view once it has decided that the viewer may see the page;
+    `on_hit(extra)` does what must happen on every request.
+    """
+    if not _viewer_cacheable(request):
+        return render()
+    user_id = request.user.pk
+    groups = (*sorted(set(groups)), viewer_group(user_id))
+    key = _key(request, name, groups, viewer=str(user_id))
+    return _serve(request, key, render, timeout, on_hit)
+
+
+def viewer_page_cache(
+    *,
+    groups: Iterable[str],
+    timeout: int = DEFAULT_TIMEOUT,
+    on_hit: Callable | None = None,
+):
+    """`viewer_page` around a whole GET view (pages any signed-in user may see).
+
+    Anonymous visitors go straight to the view (or to `anonymous_page_cache`
+    under it). `on_hit(request, extra, *args, **kwargs)` as there.
+    """
+    groups = tuple(sorted(groups))
+
+    def decorator(view):
+        name = f"{view.__module__}.{view.__qualname__}"
+
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            return viewer_page(
+                request,
+                name=name,
+                groups=groups,
+                render=lambda: view(request, *args, **kwargs),
+                timeout=timeout,
+                on_hit=_hit_callback(on_hit, request, args, kwargs),
+            )
 
         wrapper.pagecache_groups = groups
         return wrapper

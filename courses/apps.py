@@ -14,12 +14,22 @@ class CoursesConfig(AppConfig):
 
         search._register_courses()
         # Anonymous pages cached by core.pagecache show these.
-        for model in (Category, Course, Section, Lesson, Review):
+        from .models import LessonAttachment
+
+        for model in (Category, Course, Section, Lesson, LessonAttachment, Review):
             invalidate_on_change(model, groups=["courses"])
         from .models import Column, ColumnPost
 
         for model in (Column, ColumnPost):
             invalidate_on_change(model, groups=["courses"])
+        from core.pagecache import invalidate_viewer_on_change
+
+        from .models import Wishlist
+
+        # A signed-in viewer's cached course page shows their own review and
+        # wishlist button.
+        invalidate_viewer_on_change(Review)
+        invalidate_viewer_on_change(Wishlist)
         from core.cards import card_template_register
 
         # Mixed lists (the home feed) draw courses with this.

@@ -15,6 +15,15 @@ class RecommendationsConfig(AppConfig):
         # a new feed mix the anonymous home page.
         for model in (ActiveRun, RelatedCourse, FeedMix, FeedSlot):
             invalidate_on_change(model, groups=["recommendations"])
+        from core.pagecache import invalidate_viewer_on_change
+
+        from .models import Dismissal, Experiment, Variant
+
+        # Signed-in pages kept per viewer show the lists of the running
+        # experiment's variant, without what the viewer dismissed.
+        for model in (Experiment, Variant):
+            invalidate_on_change(model, groups=["recommendations"])
+        invalidate_viewer_on_change(Dismissal)
         from core.cards import card_annotator_register
 
         from . import receivers, selectors

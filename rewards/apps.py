@@ -33,6 +33,12 @@ class RewardsConfig(AppConfig):
         from . import receivers, selectors
 
         receivers.connect()
+        from core.pagecache import invalidate_viewer_on_change
+
+        from .models import ExpertApplication
+
+        # A certified expert's cached course pages offer a quality review.
+        invalidate_viewer_on_change(ExpertApplication)
         # Consultations (live) ask rewards who is a certified expert.
         from live.experts import register_certified_experts
 

@@ -17,7 +17,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.pagecache import anonymous_page_cache
+from core.pagecache import anonymous_page_cache, viewer_page_cache
 from core.redirects import safe_next
 
 from .. import selectors, services
@@ -117,10 +117,20 @@ def _course_cache_hit(request, course_id, *args, **kwargs) -> None:
 
 
 #: What the course page shows comes from these apps (core.pagecache groups).
-COURSE_PAGE_GROUPS = ("courses", "community", "live", "recommendations", "rewards")
+COURSE_PAGE_GROUPS = (
+    "courses",
+    "community",
+    "learning",
+    "live",
+    "recommendations",
+    "rewards",
+)
 
 
 @require_GET
+# Signed in: the page as this viewer sees it, kept until their data or the
+# course's changes (their enrolment, review, wishlist: core.pagecache).
+@viewer_page_cache(groups=COURSE_PAGE_GROUPS, on_hit=_course_cache_hit)
 @anonymous_page_cache(groups=COURSE_PAGE_GROUPS, on_hit=_course_cache_hit)
 def course_detail(request, slug: str):
     course = selectors.course_for_page(slug=slug, user=request.user)

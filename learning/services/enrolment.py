@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import events
+from core.pagecache import bump_viewer
 from courses.models import Course, Lesson
 from courses.services import course_learners_add
 
@@ -102,13 +103,16 @@ def enrollment_resume_set(*, user, lesson: Lesson) -> bool:
     The player posts it when a lesson opens (a page view writes nothing).
     Returns whether an active enrolment changed.
     """
-    return bool(
+    changed = bool(
         Enrollment.objects.filter(
             user=user, course_id=lesson.section.course_id, is_active=True
         )
         .exclude(last_lesson=lesson)
         .update(last_lesson=lesson, last_activity_at=timezone.now())
     )
+    if changed:
+        bump_viewer(user.pk)  # an UPDATE: no post_save for the page cache
+    return changed
 
 
 def enrollment_join_membership(*, user, course: Course) -> Enrollment:

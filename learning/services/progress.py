@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import events
+from core.pagecache import bump_viewer
 from courses.models import Lesson
 
 from ..models import (
@@ -54,6 +55,7 @@ def lesson_mark_completed(*, user, lesson: Lesson) -> bool:
         )
     )
     if newly:
+        bump_viewer(user.pk)  # an UPDATE: no post_save for the page cache
         course_id = lesson.section.course_id
         events.send_on_commit(
             events.lesson_completed,
@@ -123,6 +125,7 @@ def progress_record(
     Enrollment.objects.filter(
         user=user, course_id=lesson.section.course_id, is_active=True
     ).update(last_lesson=lesson, last_activity_at=now)
+    bump_viewer(user.pk)  # position and "Continue" are on the learner's pages
     progress.refresh_from_db()
     # A video counts once most of it was played; "ended" after a seek to the
     # end does not complete it (the page says how much is left).

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from core.pagecache import viewer_page_cache
+
 from .. import selectors
 from ..models import (
     Certificate,
@@ -14,7 +16,13 @@ from ..models import (
 # --- My learning and certificates ---------------------------------------------------
 
 
+#: My learning shows courses, paths and recommendations besides the viewer's own
+#: enrolments, progress and study time (core.pagecache groups).
+MY_LEARNING_GROUPS = ("courses", "learning", "recommendations")
+
+
 @login_required
+@viewer_page_cache(groups=MY_LEARNING_GROUPS)
 def my_learning(request):
     enrollments = selectors.my_enrollments(request.user)
     page = Paginator(enrollments, 24).get_page(request.GET.get("page"))

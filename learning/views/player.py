@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.markdown import LESSON_ARTICLE, render_markdown
+from core.pagecache import viewer_page
 from core.params import parse_id
 from courses.models import Course, Lesson, LessonAttachment
 from courses.selectors import course_visible_to
@@ -139,8 +140,24 @@ def lesson(request, lesson_id: int, *, submission_form=None):
         raise Http404
     if not can_open_lesson(request.user, current):
         return _refuse(request, current)
-    if submission_form is None:
-        services.lesson_view_record(lesson=current, user=request.user)
+    if submission_form is not None:  # a POST answered with the form's errors
+        return _lesson_page(request, current, submission_form=submission_form)
+    services.lesson_view_record(lesson=current, user=request.user)
+    # Access is decided above on every request; the page is kept per viewer.
+    return viewer_page(
+        request,
+        name="learning.lesson",
+        groups=LESSON_PAGE_GROUPS,
+        render=lambda: _lesson_page(request, current),
+    )
+
+
+#: A lesson page shows the course's content and the learning app's quizzes
+#: and assignments (core.pagecache groups), besides the viewer's progress.
+LESSON_PAGE_GROUPS = ("courses", "learning")
+
+
+def _lesson_page(request, current: Lesson, *, submission_form=None):
     course = current.section.course
     sections = selectors.course_syllabus(course)
     lessons = selectors.ordered_lessons(sections)

@@ -2,6 +2,8 @@
 
 from django import template
 
+from core.pagecache import replay_on_hit
+
 from .. import selectors, services
 from ..models import ExperimentEvent
 
@@ -44,11 +46,14 @@ def recommended_for_you(context, limit: int = 6):
         )
     if items and user is not None and user.is_authenticated:
         match = getattr(request, "resolver_match", None)
-        services.recommendations_shown_announce(
-            user_id=user.pk,
-            course_ids=[s.course.pk for s in items],
-            surface=(match.url_name if match else "") or "",
-        )
+        shown = {
+            "user_id": user.pk,
+            "course_ids": [s.course.pk for s in items],
+            "surface": (match.url_name if match else "") or "",
+        }
+        services.recommendations_shown_announce(**shown)
+        # A page kept per viewer (My learning) shows the list again from the cache.
+        replay_on_hit(request, "recommendations_shown", **shown)
     result = {"items": items, "variant_id": variant_id, "personal": personal}
     cache[limit] = result
     return result

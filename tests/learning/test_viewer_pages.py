@@ -55,7 +55,7 @@ def test_my_learning_comes_from_the_cache_until_a_lesson_is_completed(user):
     with CaptureQueriesContext(connection) as served:
         assert html(client, MY_LEARNING) == first
     # The session and the user, then the page: nothing of the page is read.
-    assert len(served) <= 3, [q["sql"][:120] for q in served]
+    assert len(served) <= 3, "\n".join(q["sql"][:150] for q in served)
 
     response = client.post(reverse("learning:lesson_complete", args=[lessons[0].pk]))
     assert response.status_code == 302

@@ -25,6 +25,10 @@ class Recommender:
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     rating_model: ClassVar[bool] = False
+    #: The fit holds a dense items × items matrix (memory grows with the
+    #: catalogue squared): above RECOMMENDATIONS_DENSE_MAX_ITEMS the pipeline
+    #: fits the scale model instead (services/scale.py).
+    dense_items: ClassVar[bool] = False
     default_params: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, **params: Any) -> None:

@@ -281,6 +281,7 @@ class StarsBlend(ExposureRerank, Recommender):
 
     name = "ease_plus_stars"
     label = _("EASE+ blended with Surprise's predicted stars")
+    dense_items = True  # its base is ease_plus
     needs_stars = True
     default_params = {
         "base": "ease_plus",

@@ -26,6 +26,7 @@ class EASE(Recommender):
 
     name = "ease"
     label = _("EASE (closed-form item model) with popularity damping")
+    dense_items = True
     default_params = {
         "l2": 300.0,
         "popularity_damping": 0.2,

@@ -46,6 +46,8 @@ DEFAULT_SCALE_ALGORITHM = "als"
 #: Algorithms whose fit holds an items × items dense matrix, and what they
 #: become above the threshold: another algorithm (None: the configured
 #: scale algorithm) or the same one with parameters that drop the dense part.
+#: Every other model marked `dense_items` (the EASE family) becomes the
+#: configured scale algorithm, as EASE does.
 DENSE_ALGORITHMS: dict[str, tuple[str | None, dict]] = {
     "ease": (None, {}),
     "next": ("next", {"blend": 0.0}),
@@ -105,9 +107,12 @@ def model_for_size(algorithm: str, parameters: dict, n_items: int) -> ModelChoic
     The run keeps its algorithm name: it is the list readers ask for.
     """
     limit = dense_max_items()
-    if algorithm not in DENSE_ALGORITHMS or n_items <= limit:
+    rule = DENSE_ALGORITHMS.get(algorithm)
+    if rule is None and getattr(ALGORITHMS.get(algorithm), "dense_items", False):
+        rule = (None, {})  # the EASE family (ease_plus, ease_tuned...): as EASE
+    if rule is None or n_items <= limit:
         return ModelChoice(algorithm, dict(parameters))
-    target, overrides = DENSE_ALGORITHMS[algorithm]
+    target, overrides = rule
     if target is None:
         target = scale_algorithm()
         extra = scale_parameters()

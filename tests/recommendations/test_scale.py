@@ -83,6 +83,22 @@ def test_switch_picks_the_model_by_catalogue_size(settings):
     assert scale.model_for_size("popularity", {}, 10**6).algorithm == "popularity"
 
 
+def test_every_dense_model_is_switched_including_the_default(settings):
+    """The default ranking model (and every EASE variant) holds an items ×
+    items matrix: at 50,000 courses that is 20 GB. Above the threshold each of
+    them fits the scale model, whatever its name."""
+    from recommendations.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
+
+    settings.RECOMMENDATIONS_DENSE_MAX_ITEMS = 100
+    dense = {name for name, cls in ALGORITHMS.items() if cls.dense_items}
+    assert {"ease", DEFAULT_ALGORITHM, "ease_plus"} <= dense
+    for name in dense:
+        choice = scale.model_for_size(name, {}, 101)
+        assert choice.algorithm == "als", name
+        assert "RECOMMENDATIONS_DENSE_MAX_ITEMS" in choice.switched
+        assert scale.model_for_size(name, {}, 100).switched == ""
+
+
 def test_switch_target_and_threshold_come_from_the_settings(settings):
     settings.RECOMMENDATIONS_DENSE_MAX_ITEMS = 5
     settings.RECOMMENDATIONS_SCALE_ALGORITHM = "popularity"

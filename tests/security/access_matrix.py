@@ -194,7 +194,7 @@ account_reset_password_done                  -                                  
 accounts:profile                             user_id=users.enrolled.pk                            GET    200 200 200 200 200 200 200
 accounts:profile                             user_id=users.enrolled.pk                            POST   200 200 200 200 200 200 200
 accounts:profile_edit                        -                                                    GET    L   200 200 200 200 200 200
-accounts:profile_edit                        -                                                    POST   L   302 302 302 302 302 302
+accounts:profile_edit                        -                                                    POST   L   200 200 200 200 200 200
 accounts:handle_search                       -                                                    GET    L   200 200 200 200 200 200
 accounts:handle_search                       -                                                    POST   L   405 405 405 405 405 405
 accounts:onboarding                          -                                                    GET    L   200 200 200 200 200 200
@@ -226,7 +226,7 @@ courses:studio_section_delete                pk=section.pk                      
 courses:studio_section_move                  pk=section.pk direction=up                           GET    L   403 403 403 405 405 405
 courses:studio_section_move                  pk=section.pk direction=up                           POST   L   403 403 403 302 404 302
 courses:studio_lesson_create                 section_pk=section.pk                                GET    L   403 403 403 200 404 200
-courses:studio_lesson_create                 section_pk=section.pk                                POST   L   403 403 403 200 404 200
+courses:studio_lesson_create                 section_pk=section.pk                                POST   L   403 403 403 400 404 400
 courses:studio_lesson                        pk=article.pk                                        GET    L   403 403 403 200 404 200
 courses:studio_lesson                        pk=article.pk                                        POST   L   403 403 403 400 404 400
 courses:studio_lesson_delete                 pk=article.pk                                        GET    L   403 403 403 405 405 405

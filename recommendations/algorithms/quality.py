@@ -228,14 +228,7 @@ class EASEPlus(ExposureRerank, EASE):
     def fit(self, data: InteractionData) -> EASEPlus:
         Recommender.fit(self, data)
         pop = data.popularity()
-        limit = int(self.params["max_items"])
-        if data.n_items > limit:
-            keep = np.sort(np.argsort(-pop, kind="stable")[:limit])
-        else:
-            keep = np.arange(data.n_items)
-        self.kept = keep
-        self.position = np.full(data.n_items, -1, dtype=np.int64)
-        self.position[keep] = np.arange(len(keep))
+        keep = self._keep_most_taken(data, pop)
         x = self._history[:, keep]
         if self.params["binary"]:
             x = (x > 0).astype(np.float32)

@@ -37,9 +37,22 @@ class EASE(Recommender):
     def fit(self, data: InteractionData) -> EASE:
         super().fit(data)
         pop = data.popularity()
-        # Above `max_items` the dense model covers the most taken courses only
-        # (memory 4·max_items² bytes); the others are left to the content
-        # neighbours and the popularity lists.
+        keep = self._keep_most_taken(data, pop)
+        x = self._history[:, keep]
+        if self.params["binary"]:
+            x = (x > 0).astype(np.float32)
+        dtype = np.float64 if len(keep) <= 5_000 else np.float32
+        gram = (x.T @ x).toarray().astype(dtype)
+        self._solve(data, gram, float(self.params["l2"]), keep, pop)
+        return self
+
+    def _keep_most_taken(self, data: InteractionData, pop: np.ndarray) -> np.ndarray:
+        """The courses the dense matrix covers; sets `kept` and `position`.
+
+        Above `max_items` the dense model covers the most taken courses only
+        (memory 4·max_items² bytes); the others are left to the content
+        neighbours and the popularity lists.
+        """
         limit = int(self.params["max_items"])
         if data.n_items > limit:
             keep = np.sort(np.argsort(-pop, kind="stable")[:limit])
@@ -48,13 +61,7 @@ class EASE(Recommender):
         self.kept = keep
         self.position = np.full(data.n_items, -1, dtype=np.int64)
         self.position[keep] = np.arange(len(keep))
-        x = self._history[:, keep]
-        if self.params["binary"]:
-            x = (x > 0).astype(np.float32)
-        dtype = np.float64 if len(keep) <= 5_000 else np.float32
-        gram = (x.T @ x).toarray().astype(dtype)
-        self._solve(data, gram, float(self.params["l2"]), keep, pop)
-        return self
+        return keep
 
     def _solve(self, data, gram, l2: float, keep, pop) -> None:
         """The closed form B = I − P·diag(1/diag P), P = (G + l2·I)⁻¹ (`gram`

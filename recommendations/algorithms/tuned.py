@@ -154,14 +154,7 @@ class EASETuned(EASE):
         """Fit B on `data` (sets B, _signed, damping, _pop, kept, position)."""
         Recommender.fit(self, data)
         pop = data.popularity()
-        limit = int(self.params["max_items"])
-        if data.n_items > limit:
-            keep = np.sort(np.argsort(-pop, kind="stable")[:limit])
-        else:
-            keep = np.arange(data.n_items)
-        self.kept = keep
-        self.position = np.full(data.n_items, -1, dtype=np.int64)
-        self.position[keep] = np.arange(len(keep))
+        keep = self._keep_most_taken(data, pop)
         gram, scale = self._gram(data, self._history, keep)
         params = self.params
         self.params = {**params, "popularity_damping": alpha}

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import selectors
+from .feed_mix import interleave
 from .models import DEFAULT_FEED_SLOTS, FeedKind, FeedMix, FeedSlot
 
 #: Candidates asked of a provider per slot it may fill (room for the ones
@@ -144,40 +145,6 @@ def feed_mix() -> Mix:
             slots.append(Slot(kind, on, w, most))
     slots.sort(key=lambda s: -s.weight)  # ties: FeedKind order (stable sort)
     return Mix(size=size, quality_weight=max(float(weight), 0.0), slots=slots)
-
-
-def interleave(
-    queues: dict[str, list[FeedItem]], slots: list[Slot], size: int
-) -> list[FeedItem]:
-    """Take turns between the kinds by weight, each capped at its `max_items`."""
-    queues = {kind: list(items) for kind, items in queues.items()}
-    taken = {s.kind: 0 for s in slots}
-    credit = {s.kind: 0 for s in slots}
-
-    def open_(slot: Slot) -> bool:
-        return (
-            slot.enabled
-            and slot.weight > 0
-            and taken[slot.kind] < slot.max_items
-            and bool(queues.get(slot.kind))
-        )
-
-    active = [s for s in slots if open_(s)]
-    out: list[FeedItem] = []
-    while active and len(out) < size:
-        total = sum(s.weight for s in active)
-        for slot in active:
-            credit[slot.kind] += slot.weight
-        best = max(active, key=lambda s: credit[s.kind])  # first of equals
-        credit[best.kind] -= total
-        out.append(queues[best.kind].pop(0))
-        taken[best.kind] += 1
-        still = [s for s in active if open_(s)]
-        if len(still) != len(active):
-            # a kind ran out or reached its cap: the others share afresh
-            credit = dict.fromkeys(credit, 0)
-        active = still
-    return out
 
 
 # --- the learner -------------------------------------------------------------------------

@@ -15,6 +15,8 @@ import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
+from kpplatform.apps_list import PLATFORM_APPS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -37,19 +39,9 @@ _SITE = urlsplit(SITE_URL)
 SITE_ID = 1
 
 INSTALLED_APPS = [
-    # Project apps first so that their templates override third-party ones.
-    "core",
-    "notifications",
-    "accounts",
-    "courses",
-    "learning",
-    "live",
-    "commerce",
-    "community",
-    "rewards",
-    "recommendations",
-    "analytics",
-    "demo",
+    # Project apps first so that their templates override third-party ones
+    # (the one list of them: kpplatform/apps_list.py).
+    *PLATFORM_APPS,
     # Django
     # django.contrib.admin with the operations console (core/admin_site.py).
     "core.admin_apps.PlatformAdminConfig",

@@ -7,19 +7,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views
+from kpplatform.apps_list import DOMAIN_APPS
 
-API_APPS = [
-    "notifications",
-    "accounts",
-    "courses",
-    "learning",
-    "live",
-    "commerce",
-    "community",
-    "rewards",
-    "recommendations",
-    "analytics",
-]
+# Every domain app has an API (kpplatform/apps_list.py).
+API_APPS = DOMAIN_APPS
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

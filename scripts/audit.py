@@ -22,21 +22,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-CODE = [
-    "core",
-    "demo",
-    "notifications",
-    "accounts",
-    "courses",
-    "learning",
-    "live",
-    "commerce",
-    "community",
-    "rewards",
-    "recommendations",
-    "analytics",
-    "kpplatform",
-]
 PROBE = "https://pypi.org/pypi/django/{version}/json"
 
 
@@ -46,7 +31,10 @@ def run(title: str, args: list[str], env: dict | None = None) -> int:
 
 
 def bandit() -> int:
-    paths = [p for p in CODE if (ROOT / p).is_dir()]
+    sys.path.insert(0, str(ROOT))
+    from kpplatform.apps_list import CODE_PACKAGES
+
+    paths = [p for p in CODE_PACKAGES if (ROOT / p).is_dir()]
     return run(
         "bandit (high severity fails)",
         [str(BIN / "bandit"), "-q", "-r", *paths, "-x", "*/migrations/*", "-lll"],

@@ -39,6 +39,7 @@ from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.utils.html import escape
 
+from kpplatform.apps_list import DOMAIN_APPS
 from tests.security.access_matrix import MATRIX, parse_matrix
 from tests.security.urls_enum import site_routes
 from tests.security.world import ROLES, build_world
@@ -48,18 +49,7 @@ pytestmark = pytest.mark.django_db
 CJK = re.compile(r"[\u3400-\u9fff]")
 LANGUAGES = ("en", "zh-hans")
 # The platform's own apps: nothing of theirs may change on a refused form.
-PLATFORM_APPS = (
-    "accounts",
-    "courses",
-    "learning",
-    "live",
-    "commerce",
-    "community",
-    "rewards",
-    "recommendations",
-    "notifications",
-    "analytics",
-)
+PLATFORM_APPS = DOMAIN_APPS
 REFUSED = {"L", "403", "404", "405"}
 # Who uses a form when several roles may: the one it is made for first.
 ROLE_PREFERENCE = ("enrolled", "owner", "member", "learner", "staff", "other")

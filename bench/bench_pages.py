@@ -14,7 +14,14 @@ touches no database.
    16 connections), anonymous and signed in (a session of `learner1@demo.kp`),
    each one right after the no-DB view `/courses/bench/nodb/`, so that the
    ratio compares two runs under the same load of the (shared) machine.
-4. Prints req/s, p50, p99, errors (non-2xx, socket errors) and the ratio.
+   Before it is measured, each page is requested once (its status must be 200,
+   redirects are not followed; the time of that first, cold request is
+   printed) and then warmed: rounds of 2 s with two connections per worker
+   until every worker has answered at least --warmup-requests requests on
+   average and the median of a round is within 10 % of the round before
+   (at most --warmup-seconds; a page that did not settle says so).
+4. Prints req/s, p50, p99, errors (every answer that is not 2xx, redirects
+   included, and socket errors: connect, read, write, timeout) and the ratio.
 
 Needs `wrk` (Debian: `apt-get install wrk`).
 """
@@ -24,17 +31,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+# Run as a script (`python bench/bench_pages.py`): the project root on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.wrkrun import STATUS_LUA, first_request, warm_up, wrk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -198,46 +210,6 @@ def wait_until_up(url: str, timeout: float = 300) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
-
-
-def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(number) * _UNITS[unit]
-
-
-def wrk(url: str, *, duration: int, connections: int, cookie: str = "") -> dict:
-    command = [
-        "wrk",
-        "-t2",
-        f"-c{connections}",
-        f"-d{duration}s",
-        "--latency",
-        "--timeout",
-        "10s",
-        "-H",
-        "Accept-Language: zh-hans",
-    ]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run(  # noqa: S603
-        [*command, url], capture_output=True, text=True, check=True
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _ms(re.search(r"\n\s+50%\s+(\S+)", out).group(1))
-    p99 = _ms(re.search(r"\n\s+99%\s+(\S+)", out).group(1))
-    errors = 0
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non2xx:
-        errors += int(non2xx.group(1))
-    sockets = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
-    )
-    if sockets:
-        errors += sum(int(n) for n in sockets.groups())
-    return {"rps": rps, "p50": p50, "p99": p99, "errors": errors}
-
-
 def pages(course_url: str, lesson_id, thread_id, api_lists) -> list[tuple]:
     """(name, path, signed in, target ratio): issue 18's pages, then every API
     list endpoint, anonymous where anyone may read it and signed in."""
@@ -275,6 +247,18 @@ def main() -> int:
         help="measure the bench database as it is (a seed still running elsewhere)",
     )
     parser.add_argument("--only", help="run the pages whose name contains this")
+    parser.add_argument(
+        "--warmup-requests",
+        type=int,
+        default=30,
+        help="requests a worker answers (on average) before a page is measured",
+    )
+    parser.add_argument(
+        "--warmup-seconds",
+        type=float,
+        default=40,
+        help="longest warm-up of a page (it is reported as not settled)",
+    )
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -332,21 +316,42 @@ def main() -> int:
         cwd=ROOT,
     )
     failed = False
+    script_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (removed below)
+        "w", suffix=".lua", delete=False
+    )
+    script_file.write(STATUS_LUA)
+    script_file.close()
+    script = script_file.name
+    warm = {
+        "cookie": "",
+        "workers": args.workers,
+        "per_worker": args.warmup_requests,
+        "max_seconds": args.warmup_seconds,
+        "script": script,
+    }
     try:
         wait_until_up(base + NODB)
+        warm_up(base + NODB, **warm)
         load = os.getloadavg()
         print(
             f"\n{courses} published courses · gunicorn {args.workers} sync workers ·"
             f" wrk 2 threads, {args.connections} connections, {args.duration} s a run"
-            f" · load average {load[0]:.1f} on {os.cpu_count()} cores\n",
+            f" · warm-up ≥ {args.warmup_requests} requests a worker until the median"
+            f" settles (≤ {args.warmup_seconds:.0f} s)"
+            f" · load average {load[0]:.1f} on {os.cpu_count()} cores\n"
+            "first: one request to the cold page (its first render since the server"
+            " started, before the warm-up); warm-up: requests, seconds, median of the"
+            " first → last round, * = did not settle\n",
             flush=True,
         )
         header = (
-            f"| {'page':36} | {'req/s':>7} | {'p50':>8} | {'p99':>8} | {'errors':>6} "
+            f"| {'page':36} | {'first':>8} | {'warm-up':>26} | {'req/s':>7} "
+            f"| {'p50':>8} | {'p99':>8} | {'errors':>6} "
             f"| {'no-DB req/s':>11} | {'ratio':>5} | target |"
         )
         print(header)
         print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
+        error_notes = []
         for name, path, signed_in, target in pages(
             targets["course_url"],
             targets["lesson_id"],
@@ -356,26 +361,59 @@ def main() -> int:
             if args.only and args.only.lower() not in name.lower():
                 continue
             cookie_header = cookie if signed_in else ""
-            # Warm up: first renders fill the caches, as they would be warm.
-            wrk(base + path, duration=1, connections=2, cookie=cookie_header)
+            status, first_ms = first_request(base + path, cookie_header)
+            if status != 200:
+                failed = True
+                print(
+                    f"| {name:36} | {first_ms:6.0f}ms | answers {status}, not measured"
+                    " (a page must answer 200 to the benchmark) |",
+                    flush=True,
+                )
+                continue
+            warmed = warm_up(base + path, **{**warm, "cookie": cookie_header})
             nodb = wrk(
-                base + NODB, duration=args.duration, connections=args.connections
+                base + NODB,
+                duration=args.duration,
+                connections=args.connections,
+                script=script,
             )
             page = wrk(
                 base + path,
                 duration=args.duration,
                 connections=args.connections,
                 cookie=cookie_header,
+                script=script,
             )
             ratio = page["rps"] / nodb["rps"] if nodb["rps"] else 0.0
             ok = ratio >= target and page["p99"] < 100 and page["errors"] == 0
             failed |= page["errors"] > 0
+            for run, what in ((warmed, "warm-up"), (page, "run"), (nodb, "no-DB")):
+                if run["errors"]:
+                    error_notes.append(
+                        f"{name} ({what}): "
+                        + ", ".join(
+                            f"{kind} {n}"
+                            for kind, n in run.get(
+                                "error_kinds", {"errors": run["errors"]}
+                            ).items()
+                        )
+                    )
+            warmed_text = (
+                f"{warmed['requests']} req {warmed['seconds']:3.0f}s"
+                f" {warmed['first_p50']:.0f}→{warmed['last_p50']:.0f}ms"
+                f"{'' if warmed['settled'] else '*'}"
+            )
             print(
-                f"| {name:36} | {page['rps']:7.0f} | {page['p50']:6.1f}ms |"
+                f"| {name:36} | {first_ms:6.0f}ms | {warmed_text:>26} |"
+                f" {page['rps']:7.0f} | {page['p50']:6.1f}ms |"
                 f" {page['p99']:6.1f}ms | {page['errors']:6} | {nodb['rps']:11.0f} |"
                 f" {ratio:5.2f} | {'met' if ok else 'MISSED':6} |",
                 flush=True,
             )
+        load = os.getloadavg()
+        print(f"\nload average at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+        for note in error_notes:
+            print("errors: " + note)
     finally:
         server.terminate()
         try:
@@ -383,6 +421,7 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        os.unlink(script)
     return 1 if failed else 0
 
 

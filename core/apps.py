@@ -30,3 +30,8 @@ class CoreConfig(AppConfig):
             signal.connect(
                 forget_templates, weak=False, dispatch_uid="core_forget_templates"
             )
+        from . import warmup
+        from .money import warm_formats
+
+        # Babel reads a language's number formats on the first price shown in it.
+        warmup.register(warm_formats, name="money formats", order=20)

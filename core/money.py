@@ -70,6 +70,12 @@ def format_money(amount, currency: str | None = None, language: str | None = Non
         )
 
 
+def warm_formats() -> None:
+    """Load Babel's data for every language of the site (core.warmup)."""
+    for language, _name in settings.LANGUAGES:
+        format_money(1, language=language)
+
+
 def currency_symbol(currency: str | None = None) -> str:
     """The sign of `currency` (the site's by default) in the reader's language."""
     currency = currency or settings.CURRENCY

@@ -13,6 +13,12 @@ class CoursesConfig(AppConfig):
         from .services import search
 
         search._register_courses()
+        from core import warmup
+
+        from .services.search_text import warm_analysers
+
+        # jieba's dictionary takes 1-2 s to load: at start, not on a first search.
+        warmup.register(warm_analysers, name="search analysers", order=90)
         # Anonymous pages cached by core.pagecache show these.
         from .models import LessonAttachment
 

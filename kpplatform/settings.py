@@ -162,6 +162,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# A web process loads what its first requests would (jieba's dictionary, lazily
+# imported modules, compiled templates) in a thread when it starts (core/warmup.py).
+WARMUP_ON_START = env.bool("WARMUP_ON_START", default=True)
 
 # --- Auth and accounts (django-allauth, django-axes) ------------------------
 AUTH_USER_MODEL = "accounts.User"

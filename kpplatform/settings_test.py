@@ -49,3 +49,5 @@ RECOMMENDATIONS_VIEW_BUFFER = "database"
 # The suite passes without the optional embedding packages, and does not
 # load them where they are installed (tests inject their own encoder).
 GRADING_EMBEDDINGS = "off"
+# No warm-up thread in the tests (core/warmup.py; tested apart).
+WARMUP_ON_START = False

@@ -9,3 +9,9 @@ application = get_wsgi_application()
 from core.checks import refuse_unsafe_production  # noqa: E402
 
 refuse_unsafe_production()
+
+# One-off costs (lazy imports, jieba's dictionary, templates) paid now, in a
+# thread, rather than by the first visitors (core/warmup.py).
+from core import warmup  # noqa: E402
+
+warmup.start()

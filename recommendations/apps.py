@@ -34,3 +34,11 @@ class RecommendationsConfig(AppConfig):
         )
 
         receivers.connect()
+        from core import warmup
+
+        # Imported by template tags on first use (networkx: half a second).
+        warmup.register(
+            warmup.import_modules("recommendations.circles", "recommendations.feed"),
+            name="recommendations modules",
+            order=30,
+        )

@@ -55,6 +55,13 @@ def _jieba():
     return jieba
 
 
+def warm_analysers() -> None:
+    """Load jieba's dictionary and the stemmer (core.warmup), as the first
+    search or indexed text would."""
+    _jieba().initialize()
+    _stem("warming")
+
+
 def _normalise(token: str) -> list[str]:
     """Lower-cased word pieces of a token, English words stemmed."""
     pieces = []

@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from core.cards import cards_annotate
 from core.params import parse_ids
@@ -23,6 +23,7 @@ def _safe_next(request, default: str) -> str:
     return safe_next(request, default)
 
 
+@require_safe
 def profile(request, user_id: int):
     """Public profile: name, avatar, bio, interests, and other apps' blocks."""
     profile_user = selectors.public_profile_user(user_id=user_id)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from payments import PaymentError, RedirectNeeded
 from payments.urls import static_callback
 
@@ -47,6 +47,7 @@ def _back(request: HttpRequest, fallback: str = "home") -> HttpResponse:
     return redirect(safe_next(request, reverse(fallback), use_referer=True))
 
 
+@require_safe
 def plans(request: HttpRequest) -> HttpResponse:
     plan_list = (
         SubscriptionPlan.objects.filter(is_active=True)
@@ -84,6 +85,7 @@ def _my_order(request: HttpRequest, number: str) -> Order:
 
 
 @login_required
+@require_safe
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = _my_order(request, number)
     outcome = request.GET.get("payment")
@@ -181,6 +183,7 @@ def payment_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def order_receipt(request: HttpRequest, number: str) -> HttpResponse:
     order = _my_order(request, number)
     if not order.is_paid:
@@ -221,6 +224,7 @@ def refund_request(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def my_orders(request: HttpRequest) -> HttpResponse:
     orders = list(selectors.orders_of(user=request.user)[:100])
     return render(request, "commerce/my_orders.html", {"orders": orders})
@@ -266,6 +270,7 @@ def studio_revenue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def studio_revenue_csv(request: HttpRequest) -> HttpResponse:
     _require_creator(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -10,7 +10,7 @@ from django.template.loader import get_template
 from django.templatetags.static import static
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 from health_check.views import HealthCheckView
 
@@ -40,6 +40,7 @@ def home_blocks() -> tuple[str, ...]:
 @anonymous_page_cache(
     groups=["courses", "community", "learning", "live", "recommendations", "rewards"]
 )
+@require_safe
 def home(request):
     """The landing page; each app contributes a block (its home_block.html)."""
     return render(request, "home.html", {"home_blocks": home_blocks()})

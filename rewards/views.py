@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.money import format_money
 from core.pagecache import anonymous_page_cache
@@ -27,6 +27,7 @@ from .models import (
 )
 
 
+@require_safe
 def badges(request):
     mine = set()
     if request.user.is_authenticated:
@@ -39,6 +40,7 @@ def badges(request):
 
 
 @anonymous_page_cache(groups=["rewards"])
+@require_safe
 def leaderboard(request):
     period = request.GET.get("period", "week")
     if period not in selectors.PERIODS:
@@ -73,6 +75,7 @@ def leaderboard(request):
 
 
 @login_required
+@require_safe
 def my_points(request):
     rate = selectors.redemption_rate()
     return render(
@@ -114,6 +117,7 @@ def redeem(request):
     return redirect("rewards:my_points")
 
 
+@require_safe
 def challenges(request):
     today = timezone.localdate()
     items = (
@@ -125,6 +129,7 @@ def challenges(request):
     return render(request, "rewards/challenges.html", {"challenges": running})
 
 
+@require_safe
 def challenge_detail(request, pk):
     challenge = get_object_or_404(
         Challenge.objects.select_related("course", "badge"), pk=pk
@@ -219,6 +224,7 @@ def expert_apply(request):
 
 
 @staff_member_required
+@require_safe
 def expert_attachment(request, pk):
     attachment = get_object_or_404(ExpertAttachment, pk=pk)
     try:

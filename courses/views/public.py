@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from core.pagecache import anonymous_page_cache, viewer_page_cache
 from core.redirects import safe_next
@@ -239,6 +239,7 @@ def wishlist_toggle(request, slug: str):
 
 
 @login_required
+@require_safe
 def wishlist(request):
     paginator = Paginator(selectors.user_wishlist(request.user), CATALOGUE_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))

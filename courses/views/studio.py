@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.redirects import safe_next
 
@@ -44,6 +44,7 @@ def creator_required(view):
 
 
 @creator_required
+@require_safe
 def studio(request):
     courses = list(selectors.studio_courses(request.user))
     return render(request, "courses/studio/index.html", {"courses": courses})
@@ -366,6 +367,7 @@ def studio_course_archive(request, pk: int):
 
 
 @creator_required
+@require_safe
 def studio_learners(request, pk: int):
     course = selectors.course_for_studio(pk=pk, user=request.user)
     enrollments = course.enrollments.select_related("user__profile").order_by(

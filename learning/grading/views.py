@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ..access import can_manage_course
 from ..models import AttemptAnswer, Submission
@@ -51,6 +51,7 @@ def studio_grade_accept(request, submission_id: int):
 
 
 @login_required
+@require_safe
 def studio_grading_quality(request):
     """How well suggestions agree with the creator, per assignment."""
     if not (request.user.is_staff or request.user.is_creator):
@@ -68,6 +69,7 @@ def studio_grading_quality(request):
 
 
 @login_required
+@require_safe
 def studio_short_answers(request):
     """Quiz short answers that matched no accepted answer, with a suggestion."""
     if not (request.user.is_staff or request.user.is_creator):

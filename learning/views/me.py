@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from core.pagecache import viewer_page_cache
 
@@ -23,6 +24,7 @@ MY_LEARNING_GROUPS = ("courses", "learning", "recommendations")
 
 @login_required
 @viewer_page_cache(groups=MY_LEARNING_GROUPS)
+@require_safe
 def my_learning(request):
     enrollments = selectors.my_enrollments(request.user)
     page = Paginator(enrollments, 24).get_page(request.GET.get("page"))
@@ -49,6 +51,7 @@ def my_learning(request):
     )
 
 
+@require_safe
 def certificate_verify(request, code: str):
     """Public: anyone holding the code sees who finished which course, when."""
     certificate = get_object_or_404(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
 
 from core.media import serve_protected
 from courses.models import Lesson, LessonAttachment
@@ -41,6 +42,7 @@ def attachment_download(request, attachment_id: int):
     )
 
 
+@require_safe
 def submission_file(request, submission_id: int):
     submission = get_object_or_404(
         Submission.objects.select_related("assignment__lesson__section__course"),

@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.markdown import LESSON_ARTICLE, render_markdown
 from core.pagecache import viewer_page
@@ -78,6 +78,7 @@ def redirect_307(url: str) -> HttpResponse:
     return HttpResponseTemporaryRedirect(url)
 
 
+@require_safe
 def course_home(request, slug: str):
     """Continue where the learner left off (first unfinished lesson otherwise)."""
     course = get_object_or_404(Course.objects.select_related("creator"), slug=slug)
@@ -129,8 +130,15 @@ def _refuse(request, lesson: Lesson):
     )
 
 
-def lesson(request, lesson_id: int, *, submission_form=None):
+@require_safe
+def lesson(request, lesson_id: int):
     """The player: video, article, quiz or assignment, with the syllabus."""
+    return _player(request, lesson_id)
+
+
+def _player(request, lesson_id: int, *, submission_form=None):
+    """The lesson page; with `submission_form`, the assignment form's errors
+    (assignment_submit answers its POST with the page)."""
     try:
         current = selectors.lesson_for_player(lesson_id)
     except Lesson.DoesNotExist as error:
@@ -350,4 +358,4 @@ def assignment_submit(request, lesson_id: int):
         else:
             messages.success(request, _("Your work has been submitted."))
             return redirect("learning:lesson", lesson_id=current.pk)
-    return lesson(request, lesson_id, submission_form=form)
+    return _player(request, lesson_id, submission_form=form)

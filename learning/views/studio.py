@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from courses.models import Course, Lesson
 
@@ -36,6 +36,7 @@ from .common import error_text
 
 
 @login_required
+@require_safe
 def studio_grading(request):
     if not (request.user.is_staff or request.user.is_creator):
         raise PermissionDenied
@@ -121,6 +122,7 @@ def studio_grade(request, submission_id: int):
 
 
 @login_required
+@require_safe
 def studio_learners(request, slug: str):
     course = get_object_or_404(Course, slug=slug)
     if not can_manage_course(request.user, course):

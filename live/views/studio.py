@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .. import experts, selectors, services
 from ..forms import (
@@ -33,6 +33,7 @@ def _own_lecture(request, pk: int) -> LiveLecture:
 
 
 @creator_required
+@require_safe
 def studio(request):
     now = timezone.now()
     lectures = list(

@@ -16,81 +16,6 @@ Roles: anonymous; learner (bought nothing); enrolled (bought the course, owns
 the order, the review, the thread and post, the submission, the certificate);
 member (membership of the owner's plan); owner (creator of the course); other
 (another creator); staff.
-# live: TODO(world) a lecture with tickets, an expert with slots and a booking
-# (owned by owner/enrolled) instead of `missing` ids.
-live:index                                   -                                                    GET    200 200 200 200 200 200 200
-live:index                                   -                                                    POST   405 405 405 405 405 405 405
-live:lecture                                 pk=missing                                           GET    404 404 404 404 404 404 404
-live:lecture                                 pk=missing                                           POST   405 405 405 405 405 405 405
-live:join_panel                              pk=missing                                           GET    404 404 404 404 404 404 404
-live:join_panel                              pk=missing                                           POST   405 405 405 405 405 405 405
-live:claim                                   pk=missing                                           GET    L   405 405 405 405 405 405
-live:claim                                   pk=missing                                           POST   L   404 404 404 404 404 404
-live:replay_media                            pk=missing                                           GET    404 404 404 404 404 404 404
-live:replay_media                            pk=missing                                           POST   405 405 405 405 405 405 405
-live:lecture_ics                             pk=missing                                           GET    404 404 404 404 404 404 404
-live:lecture_ics                             pk=missing                                           POST   405 405 405 405 405 405 405
-live:ticket_refund                           pk=missing                                           GET    L   405 405 405 405 405 405
-live:ticket_refund                           pk=missing                                           POST   L   404 404 404 404 404 404
-live:experts                                 -                                                    GET    200 200 200 200 200 200 200
-live:experts                                 -                                                    POST   405 405 405 405 405 405 405
-live:expert                                  pk=missing                                           GET    404 404 404 404 404 404 404
-live:expert                                  pk=missing                                           POST   405 405 405 405 405 405 405
-live:book                                    pk=missing                                           GET    L   404 404 404 404 404 404
-live:book                                    pk=missing                                           POST   L   404 404 404 404 404 404
-live:booking                                 pk=missing                                           GET    L   404 404 404 404 404 404
-live:booking                                 pk=missing                                           POST   L   404 404 404 404 404 404
-live:booking_confirm                         pk=missing                                           GET    L   405 405 405 405 405 405
-live:booking_confirm                         pk=missing                                           POST   L   404 404 404 404 404 404
-live:booking_decline                         pk=missing                                           GET    L   405 405 405 405 405 405
-live:booking_decline                         pk=missing                                           POST   L   404 404 404 404 404 404
-live:booking_cancel                          pk=missing                                           GET    L   405 405 405 405 405 405
-live:booking_cancel                          pk=missing                                           POST   L   404 404 404 404 404 404
-live:booking_note                            pk=missing                                           GET    L   405 405 405 405 405 405
-live:booking_note                            pk=missing                                           POST   L   302 302 302 302 302 302
-live:booking_rate                            pk=missing                                           GET    L   405 405 405 405 405 405
-live:booking_rate                            pk=missing                                           POST   L   302 302 302 302 302 302
-live:my_schedule                             -                                                    GET    L   200 200 200 200 200 200
-live:my_schedule                             -                                                    POST   L   405 405 405 405 405 405
-live:my_schedule_ics                         -                                                    GET    L   200 200 200 200 200 200
-live:my_schedule_ics                         -                                                    POST   L   405 405 405 405 405 405
-live:set_timezone                            -                                                    GET    405 405 405 405 405 405 405
-live:set_timezone                            -                                                    POST   302 302 302 302 302 302 302
-live:studio                                  -                                                    GET    L   403 403 403 200 200 200
-live:studio                                  -                                                    POST   L   403 403 403 200 200 200
-live:studio_lecture_create                   -                                                    GET    L   403 403 403 200 200 200
-live:studio_lecture_create                   -                                                    POST   L   403 403 403 200 200 200
-live:studio_lecture                          pk=missing                                           GET    L   403 403 403 404 404 404
-live:studio_lecture                          pk=missing                                           POST   L   403 403 403 404 404 404
-live:studio_lecture_move                     pk=missing                                           GET    L   403 403 403 405 405 405
-live:studio_lecture_move                     pk=missing                                           POST   L   403 403 403 302 302 302
-live:studio_lecture_cancel                   pk=missing                                           GET    L   403 403 403 405 405 405
-live:studio_lecture_cancel                   pk=missing                                           POST   L   403 403 403 404 404 404
-live:studio_replay                           pk=missing                                           GET    L   403 403 403 405 405 405
-live:studio_replay                           pk=missing                                           POST   L   403 403 403 302 302 302
-live:studio_replay_remove                    pk=missing                                           GET    L   403 403 403 405 405 405
-live:studio_replay_remove                    pk=missing                                           POST   L   403 403 403 404 404 404
-live:expert_studio                           -                                                    GET    L   403 403 403 403 403 403
-live:expert_studio                           -                                                    POST   L   403 403 403 403 403 403
-live:slot_withdraw                           pk=missing                                           GET    L   405 405 405 405 405 405
-live:slot_withdraw                           pk=missing                                           POST   L   404 404 404 404 404 404
-live:availability_withdraw                   pk=missing                                           GET    L   405 405 405 405 405 405
-live:availability_withdraw                   pk=missing                                           POST   L   404 404 404 404 404 404
-api:live-lecture-list                        -                                                    GET    200 200 200 200 200 200 200
-api:live-lecture-list                        -                                                    POST   405 405 405 405 405 405 405
-api:live-lecture-detail                      pk=missing                                           GET    404 404 404 404 404 404 404
-api:live-lecture-detail                      pk=missing                                           POST   405 405 405 405 405 405 405
-api:live-lecture-detail                      pk=missing                                           PUT    405 405 405 405 405 405 405
-api:live-lecture-detail                      pk=missing                                           PATCH  405 405 405 405 405 405 405
-api:live-lecture-detail                      pk=missing                                           DELETE 405 405 405 405 405 405 405
-api:live-ticket-list                         -                                                    GET    403 200 200 200 200 200 200
-api:live-ticket-list                         -                                                    POST   403 405 405 405 405 405 405
-api:live-expert-list                         -                                                    GET    200 200 200 200 200 200 200
-api:live-expert-list                         -                                                    POST   405 405 405 405 405 405 405
-api:live-expert-slots                        pk=missing                                           GET    404 404 404 404 404 404 404
-api:live-expert-slots                        pk=missing                                           POST   405 405 405 405 405 405 405
-api:live-booking-list                        -                                                    GET    403 200 200 200 200 200 200
-api:live-booking-list                        -                                                    POST   403 405 405 405 405 405 405
 """
 
 from __future__ import annotations
@@ -154,7 +79,7 @@ def parse_matrix(text: str) -> list[Row]:
 MATRIX = """
 # name                                       kwargs                                               method anon lrn enr mem own oth stf
 home                                         -                                                    GET    200 200 200 200 200 200 200
-home                                         -                                                    POST   200 200 200 200 200 200 200
+home                                         -                                                    POST   405 405 405 405 405 405 405
 healthz                                      -                                                    GET    200 200 200 200 200 200 200
 healthz                                      -                                                    POST   405 405 405 405 405 405 405
 favicon                                      -                                                    GET    301 301 301 301 301 301 301
@@ -192,7 +117,7 @@ account_reset_password_from_key              uidb36=missing key=missing         
 account_reset_password_done                  -                                                    GET    200 200 200 200 200 200 200
 account_reset_password_done                  -                                                    POST   405 405 405 405 405 405 405
 accounts:profile                             user_id=users.enrolled.pk                            GET    200 200 200 200 200 200 200
-accounts:profile                             user_id=users.enrolled.pk                            POST   200 200 200 200 200 200 200
+accounts:profile                             user_id=users.enrolled.pk                            POST   405 405 405 405 405 405 405
 accounts:profile_edit                        -                                                    GET    L   200 200 200 200 200 200
 accounts:profile_edit                        -                                                    POST   L   200 200 200 200 200 200
 accounts:handle_search                       -                                                    GET    L   200 200 200 200 200 200
@@ -204,9 +129,9 @@ accounts:creator_apply                       -                                  
 courses:catalogue                            -                                                    GET    200 200 200 200 200 200 200
 courses:catalogue                            -                                                    POST   405 405 405 405 405 405 405
 courses:wishlist                             -                                                    GET    L   200 200 200 200 200 200
-courses:wishlist                             -                                                    POST   L   200 200 200 200 200 200
+courses:wishlist                             -                                                    POST   L   405 405 405 405 405 405
 courses:studio                               -                                                    GET    L   403 403 403 200 200 200
-courses:studio                               -                                                    POST   L   403 403 403 200 200 200
+courses:studio                               -                                                    POST   L   403 403 403 405 405 405
 courses:studio_course_create                 -                                                    GET    L   403 403 403 200 200 200
 courses:studio_course_create                 -                                                    POST   L   403 403 403 200 200 200
 courses:studio_course                        pk=course.pk                                         GET    L   403 403 403 200 404 200
@@ -218,7 +143,7 @@ courses:studio_submit                        pk=draft.pk                        
 courses:studio_archive                       pk=course.pk                                         GET    L   403 403 403 405 405 405
 courses:studio_archive                       pk=course.pk                                         POST   L   403 403 403 302 404 302
 courses:studio_learners                      pk=course.pk                                         GET    L   403 403 403 200 404 200
-courses:studio_learners                      pk=course.pk                                         POST   L   403 403 403 200 404 200
+courses:studio_learners                      pk=course.pk                                         POST   L   403 403 403 405 405 405
 courses:studio_section_update                pk=section.pk                                        GET    L   403 403 403 405 405 405
 courses:studio_section_update                pk=section.pk                                        POST   L   403 403 403 302 404 302
 courses:studio_section_delete                pk=section.pk                                        GET    L   403 403 403 405 405 405
@@ -276,13 +201,13 @@ learning:studio_path_create                  -                                  
 learning:studio_path_create                  -                                                    POST   L   403 403 403 200 200 200
 learning:studio_path_edit                    pk=path.pk                                           GET    L   403 403 403 200 404 200
 learning:studio_path_edit                    pk=path.pk                                           POST   L   403 403 403 200 404 200
-learning:my_learning                         -                                                    POST   L   200 200 200 200 200 200
+learning:my_learning                         -                                                    POST   L   405 405 405 405 405 405
 learning:enroll                              slug=course.slug                                     GET    405 405 405 405 405 405 405
 learning:enroll                              slug=course.slug                                     POST   L   307 307 302 307 307 307
 learning:course_home                         slug=course.slug                                     GET    302 302 302 302 302 302 302
-learning:course_home                         slug=course.slug                                     POST   302 302 302 302 302 302 302
+learning:course_home                         slug=course.slug                                     POST   405 405 405 405 405 405 405
 learning:lesson                              lesson_id=article.pk                                 GET    L   403 200 200 200 403 200
-learning:lesson                              lesson_id=article.pk                                 POST   L   403 200 200 200 403 200
+learning:lesson                              lesson_id=article.pk                                 POST   405 405 405 405 405 405 405
 learning:lesson_progress                     lesson_id=article.pk                                 GET    405 405 405 405 405 405 405
 learning:lesson_progress                     lesson_id=article.pk                                 POST   401 403 200 200 200 403 200
 learning:lesson_opened                       lesson_id=article.pk                                 GET    405 405 405 405 405 405 405
@@ -298,17 +223,17 @@ learning:lesson_video                        lesson_id=article.pk               
 learning:attachment                          attachment_id=attachment.pk                          GET    404 403 404 404 404 403 404
 learning:attachment                          attachment_id=attachment.pk                          POST   404 403 404 404 404 403 404
 learning:submission_file                     submission_id=submission.pk                          GET    404 403 200 403 200 403 200
-learning:submission_file                     submission_id=submission.pk                          POST   404 403 200 403 200 403 200
+learning:submission_file                     submission_id=submission.pk                          POST   405 405 405 405 405 405 405
 learning:certificate_verify                  code=certificate.code                                GET    200 200 200 200 200 200 200
-learning:certificate_verify                  code=certificate.code                                POST   200 200 200 200 200 200 200
+learning:certificate_verify                  code=certificate.code                                POST   405 405 405 405 405 405 405
 learning:studio_grading                      -                                                    GET    L   403 403 403 200 200 200
-learning:studio_grading                      -                                                    POST   L   403 403 403 200 200 200
+learning:studio_grading                      -                                                    POST   L   405 405 405 405 405 405
 learning:studio_grade_accept                 submission_id=submission.pk                          GET    L   405 405 405 405 405 405
 learning:studio_grade_accept                 submission_id=submission.pk                          POST   L   403 403 403 302 403 302
 learning:studio_grading_quality              -                                                    GET    L   403 403 403 200 200 200
-learning:studio_grading_quality              -                                                    POST   L   403 403 403 200 200 200
+learning:studio_grading_quality              -                                                    POST   L   405 405 405 405 405 405
 learning:studio_short_answers                -                                                    GET    L   403 403 403 200 200 200
-learning:studio_short_answers                -                                                    POST   L   403 403 403 200 200 200
+learning:studio_short_answers                -                                                    POST   L   405 405 405 405 405 405
 # TODO(world): a short answer of the enrolled learner instead of `missing`.
 learning:studio_short_answer_review          answer_id=missing                                    GET    L   405 405 405 405 405 405
 learning:studio_short_answer_review          answer_id=missing                                    POST   L   404 404 404 404 404 404
@@ -325,15 +250,15 @@ learning:studio_question_delete              lesson_id=quiz_lesson.pk question_i
 learning:studio_assignment                   lesson_id=assignment_lesson.pk                       GET    L   403 403 403 200 403 200
 learning:studio_assignment                   lesson_id=assignment_lesson.pk                       POST   L   403 403 403 400 403 400
 learning:studio_learners                     slug=course.slug                                     GET    L   403 403 403 200 403 200
-learning:studio_learners                     slug=course.slug                                     POST   L   403 403 403 200 403 200
+learning:studio_learners                     slug=course.slug                                     POST   L   405 405 405 405 405 405
 commerce:plans                               -                                                    GET    200 200 200 200 200 200 200
-commerce:plans                               -                                                    POST   200 200 200 200 200 200 200
+commerce:plans                               -                                                    POST   405 405 405 405 405 405 405
 commerce:buy                                 offer_type=course offer_id=other_course.pk           GET    L   405 405 405 405 405 405
 commerce:buy                                 offer_type=course offer_id=other_course.pk           POST   L   302 302 302 302 302 302
 commerce:my_orders                           -                                                    GET    L   200 200 200 200 200 200
-commerce:my_orders                           -                                                    POST   L   200 200 200 200 200 200
+commerce:my_orders                           -                                                    POST   L   405 405 405 405 405 405
 commerce:order_detail                        number=order.number                                  GET    L   404 200 404 404 404 404
-commerce:order_detail                        number=order.number                                  POST   L   404 200 404 404 404 404
+commerce:order_detail                        number=order.number                                  POST   L   405 405 405 405 405 405
 commerce:order_coupon                        number=order.number                                  GET    L   405 405 405 405 405 405
 commerce:order_coupon                        number=order.number                                  POST   L   404 302 404 404 404 404
 commerce:order_cancel                        number=order.number                                  GET    L   405 405 405 405 405 405
@@ -341,7 +266,7 @@ commerce:order_cancel                        number=order.number                
 commerce:order_pay                           number=order.number                                  GET    L   405 405 405 405 405 405
 commerce:order_pay                           number=order.number                                  POST   L   404 302 404 404 404 404
 commerce:order_receipt                       number=order.number                                  GET    L   404 200 404 404 404 404
-commerce:order_receipt                       number=order.number                                  POST   L   404 200 404 404 404 404
+commerce:order_receipt                       number=order.number                                  POST   L   405 405 405 405 405 405
 commerce:refund_request                      item_id=order_item.pk                                GET    L   404 200 404 404 404 404
 commerce:refund_request                      item_id=order_item.pk                                POST   L   404 302 404 404 404 404
 commerce:payment                             token=payment.token                                  GET    L   404 302 404 404 404 404
@@ -349,7 +274,7 @@ commerce:payment                             token=payment.token                
 commerce:studio_revenue                      -                                                    GET    L   403 403 403 200 200 200
 commerce:studio_revenue                      -                                                    POST   L   403 403 403 200 200 200
 commerce:studio_revenue_csv                  -                                                    GET    L   403 403 403 200 200 200
-commerce:studio_revenue_csv                  -                                                    POST   L   403 403 403 200 200 200
+commerce:studio_revenue_csv                  -                                                    POST   L   405 405 405 405 405 405
 commerce:process_payment                     token=payment.token                                  GET    403 403 403 403 403 403 403
 commerce:process_payment                     token=payment.token                                  POST   403 403 403 403 403 403 403
 commerce:static_process_payment              variant=dummy                                        GET    400 400 400 400 400 400 400
@@ -412,25 +337,25 @@ notifications:read                           -                                  
 notifications:settings                       -                                                    GET    L   200 200 200 200 200 200
 notifications:settings                       -                                                    POST   L   302 302 302 302 302 302
 rewards:badges                               -                                                    GET    200 200 200 200 200 200 200
-rewards:badges                               -                                                    POST   200 200 200 200 200 200 200
+rewards:badges                               -                                                    POST   405 405 405 405 405 405 405
 rewards:leaderboard                          -                                                    GET    200 200 200 200 200 200 200
-rewards:leaderboard                          -                                                    POST   200 200 200 200 200 200 200
+rewards:leaderboard                          -                                                    POST   405 405 405 405 405 405 405
 rewards:my_points                            -                                                    GET    L   200 200 200 200 200 200
-rewards:my_points                            -                                                    POST   L   200 200 200 200 200 200
+rewards:my_points                            -                                                    POST   L   405 405 405 405 405 405
 rewards:redeem                               -                                                    GET    L   405 405 405 405 405 405
 rewards:redeem                               -                                                    POST   L   302 302 302 302 302 302
 rewards:challenges                           -                                                    GET    200 200 200 200 200 200 200
-rewards:challenges                           -                                                    POST   200 200 200 200 200 200 200
+rewards:challenges                           -                                                    POST   405 405 405 405 405 405 405
 rewards:challenge_create                     -                                                    GET    L   302 302 302 200 200 200
 rewards:challenge_create                     -                                                    POST   L   302 302 302 200 200 200
 rewards:challenge_detail                     pk=challenge.pk                                      GET    200 200 200 200 200 200 200
-rewards:challenge_detail                     pk=challenge.pk                                      POST   200 200 200 200 200 200 200
+rewards:challenge_detail                     pk=challenge.pk                                      POST   405 405 405 405 405 405 405
 rewards:challenge_join                       pk=challenge.pk                                      GET    L   405 405 405 405 405 405
 rewards:challenge_join                       pk=challenge.pk                                      POST   L   302 302 302 302 302 302
 rewards:expert_apply                         -                                                    GET    L   200 200 200 200 200 200
 rewards:expert_apply                         -                                                    POST   L   200 200 200 200 200 200
 rewards:expert_attachment                    pk=expert_attachment.pk                              GET    L   L   L   L   L   L   200
-rewards:expert_attachment                    pk=expert_attachment.pk                              POST   L   L   L   L   L   L   200
+rewards:expert_attachment                    pk=expert_attachment.pk                              POST   L   L   L   L   L   L   405
 rewards:quality_review                       course_id=course.pk                                  GET    L   302 302 302 302 302 302
 rewards:quality_review                       course_id=course.pk                                  POST   L   302 302 302 302 302 302
 recommendations:dismiss                      course_id=other_course.pk                            GET    L   405 405 405 405 405 405
@@ -636,7 +561,7 @@ live:my_schedule_ics                         -                                  
 live:set_timezone                            -                                                    GET    405 405 405 405 405 405 405
 live:set_timezone                            -                                                    POST   302 302 302 302 302 302 302
 live:studio                                  -                                                    GET    L   403 403 403 200 200 200
-live:studio                                  -                                                    POST   L   403 403 403 200 200 200
+live:studio                                  -                                                    POST   L   403 403 403 405 405 405
 live:studio_lecture_create                   -                                                    GET    L   403 403 403 200 200 200
 live:studio_lecture_create                   -                                                    POST   L   403 403 403 200 200 200
 live:studio_lecture                          pk=missing                                           GET    L   403 403 403 404 404 404

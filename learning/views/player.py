@@ -200,8 +200,6 @@ def _lesson_page(request, current: Lesson, *, submission_form=None):
         # Completion rules shown to the learner (learning/services/progress.py).
         "video_needed_seconds": services.video_seconds_needed(current),
         "watched_seconds": mine.watched_seconds if mine else 0,
-        "video_needed_minutes": -(-services.video_seconds_needed(current) // 60),
-        "watched_minutes": (mine.watched_seconds if mine else 0) // 60,
         "certificate_waits_for": (
             services.assignments_awaiting_pass(
                 user_id=request.user.pk, course_id=course.pk

@@ -71,8 +71,7 @@ def test_the_mark_complete_button_says_why_before_the_video_is_watched(client):
     url = reverse("learning:lesson", kwargs={"lesson_id": lesson.pk})
     page = client.get(url, headers={"accept-language": "en"}).content.decode()
     assert (
-        "Completed once you have watched most of the video: 8 min (0 min so far)"
-        in page
+        "Completed once you have watched most of the video: 8:00 (0:00 so far)" in page
     )
     assert 'data-testid="mark-complete" disabled' in page
     response = client.post(
@@ -82,6 +81,19 @@ def test_the_mark_complete_button_says_why_before_the_video_is_watched(client):
     )
     assert "Watch at least 80% of the video" in response.content.decode()
     assert not LessonProgress.objects.filter(completed_at__isnull=False).exists()
+
+
+def test_a_short_video_says_its_seconds_not_a_rounded_up_minute(client):
+    # The demo's 5-second clips said "watch 1 min" (4 s rounded up to minutes):
+    # a learner waited for a minute that the video does not have.
+    user = UserFactory()
+    _course, lesson = _video_course(user, duration=5)
+    client.force_login(user)
+    url = reverse("learning:lesson", kwargs={"lesson_id": lesson.pk})
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "watched most of the video: 0:04 (0:00 so far)" in english
+    chinese = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+    assert "需观看 0:04（已观看 0:00）" in chinese
 
 
 @pytest.mark.parametrize("counts_when", ["submitted", "graded"])

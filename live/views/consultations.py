@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from commerce.services import CommerceError
 from courses.models import Category
@@ -129,6 +129,7 @@ def _booking_for(request, pk: int) -> Booking:
 
 
 @login_required
+@require_safe
 def booking_detail(request, pk: int):
     booking = _booking_for(request, pk)
     access = booking_access(request.user, booking)

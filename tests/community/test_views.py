@@ -246,6 +246,24 @@ def test_creator_changes_space_visibility(client, private_space):
     assert client.post(url, {"visibility": "enrolled"}).status_code in (403, 404)
 
 
+@pytest.mark.parametrize(
+    ("language", "error"),
+    [("en", "This field is required."), ("zh-hans", "该字段是必填项。")],
+)
+def test_space_settings_without_a_choice_says_why_and_keeps_the_visibility(
+    client, private_space, language, error
+):
+    """An empty POST (no radio chosen) came back as the same blank form."""
+    client.force_login(private_space.course.creator)
+    url = reverse("community:space_settings", args=[private_space.slug])
+    response = client.post(url, {}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert 'data-testid="visibility-error"' in response.content.decode()
+    assert error in response.content.decode()
+    private_space.refresh_from_db()
+    assert private_space.visibility == "enrolled"
+
+
 # --- query counts ---------------------------------------------------------------------
 
 

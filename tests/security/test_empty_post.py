@@ -15,10 +15,16 @@ really is empty), in English and in Chinese. Then:
   errors rendered in the page, or an error message after the redirect, in the
   language of the request;
 - a button-only action (`ACTIONS`: the click is its whole input) redirects
-  with a message in that language saying what happened;
+  with a message in that language saying what happened, or, for a purchase,
+  to the order to pay;
 - a page without a form (`PAGES`) refuses the POST with 405 (Method Not
   Allowed, `require_safe`) and writes nothing; it is posted as a role that
-  may open the page.
+  may open the page;
+- a form whose empty body names no object (`NOT_FOUND`) answers the site's
+  "not found" page with its message in that language, and writes nothing.
+
+Objects the world lacks (bookings, paid questions, ...) are made by
+`world_extras.py`; `OBJECT_KWARGS` says which one each URL is posted with.
 
 A new form view that re-renders a blank form with no message fails here.
 """
@@ -26,7 +32,7 @@ A new form view that re-renders a blank form with no message fails here.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
@@ -36,7 +42,7 @@ from django.db import transaction
 from django.forms import BaseForm, BaseFormSet
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.test import Client
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.crypto import get_random_string
 from django.utils.html import escape
 
@@ -44,6 +50,7 @@ from kpplatform.apps_list import DOMAIN_APPS
 from tests.security.access_matrix import MATRIX, parse_matrix
 from tests.security.urls_enum import site_routes
 from tests.security.world import ROLES, build_world
+from tests.security.world_extras import build_extras
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +90,7 @@ PAGES = {
     "rewards:challenge_detail",
     "rewards:expert_attachment",
     "live:studio",
+    "live:booking",
 }
 
 # Button-only actions: an empty body is the whole input. They redirect with a
@@ -123,6 +131,21 @@ ACTIONS = {
     "live:studio_lecture_cancel",
     "live:slot_withdraw",
     "live:availability_withdraw",
+    "live:studio_replay_remove",
+    "live:booking_confirm",
+    "live:booking_decline",  # the reason is optional
+    "live:booking_cancel",
+    "live:question_accept",
+    "live:question_publish",
+    "live:question_read",  # buy the right to read a public answer
+    "account_confirm_email",  # the button of the emailed link
+}
+
+# Forms whose empty POST names no object: answered with the site's "not
+# found" page, whose message says why in the request's language.
+NOT_FOUND = {
+    "community:follow": "the follow button posts its target (thread, tag or "
+    "person): with none there is nothing to follow",
 }
 
 # Reached but not a form of the site's pages; each says why.
@@ -148,70 +171,38 @@ OTHER = {
 }
 
 # Rows of the matrix whose objects the world lacks (`missing`): the objects
-# made here, and the role that uses the form. A URL that answers 403/404 to
-# every role needs a line here or in UNREACHED.
-LIVE_KWARGS = {
+# made for this test (world_extras.py), and the role that uses the form. A URL
+# that answers 403/404 to every role needs a line here.
+OBJECT_KWARGS = {
     "live:claim": ("learner", {"pk": "free_lecture.pk"}),
     "live:ticket_refund": ("enrolled", {"pk": "ticket.pk"}),
     "live:book": ("learner", {"pk": "slot.pk"}),
+    "live:booking": ("enrolled", {"pk": "booking.pk"}),
+    "live:booking_confirm": ("other", {"pk": "booking.pk"}),
+    "live:booking_decline": ("other", {"pk": "booking.pk"}),
+    "live:booking_cancel": ("enrolled", {"pk": "booking.pk"}),
+    "live:booking_note": ("enrolled", {"pk": "booking.pk"}),
+    "live:booking_rate": ("enrolled", {"pk": "booking.pk"}),
     "live:studio_lecture": ("owner", {"pk": "lecture.pk"}),
     "live:studio_lecture_move": ("owner", {"pk": "lecture.pk"}),
     "live:studio_lecture_cancel": ("owner", {"pk": "lecture.pk"}),
     "live:studio_replay": ("owner", {"pk": "lecture.pk"}),
+    "live:studio_replay_remove": ("owner", {"pk": "replayed.pk"}),
     "live:expert_studio": ("other", {}),
     "live:slot_withdraw": ("other", {"pk": "slot.pk"}),
+    "live:availability_withdraw": ("other", {"pk": "availability.pk"}),
     "live:expert_ask": ("learner", {"pk": "expert.pk"}),
     "live:question_price": ("other", {}),
+    "live:question_answer": ("other", {"pk": "question.pk"}),
+    "live:question_accept": ("enrolled", {"pk": "answered.pk"}),
+    "live:question_reject": ("enrolled", {"pk": "answered.pk"}),
+    "live:question_publish": ("enrolled", {"pk": "accepted.pk"}),
+    "live:question_read": ("learner", {"pk": "public.pk"}),
+    "learning:studio_short_answer_review": ("owner", {"answer_id": "short_answer.pk"}),
+    "account_confirm_email": ("learner", {"key": "confirmation.key"}),
+    "community:space_settings": ("owner", {"slug": "course_space.slug"}),
+    "community:follow": ("learner", {}),
 }
-UNREACHED = {
-    # TODO(world): a booking and a paid question in the world.
-    "live:booking": "needs a paid booking",
-    "live:booking_confirm": "needs a paid booking",
-    "live:booking_decline": "needs a paid booking",
-    "live:booking_cancel": "needs a paid booking",
-    "live:booking_note": "needs a paid booking",
-    "live:booking_rate": "needs a paid booking",
-    "live:studio_replay_remove": "needs a lecture with a replay",
-    "live:availability_withdraw": "needs an availability",
-    "live:question_answer": "needs a paid question",
-    "live:question_accept": "needs a paid question",
-    "live:question_reject": "needs a paid question",
-    "live:question_publish": "needs a paid question",
-    "live:question_read": "needs a paid question",
-    "learning:studio_short_answer_review": "needs a short answer to review",
-    "account_confirm_email": "needs an email confirmation key",
-    "community:follow": "the follow button posts its target (tests/community)",
-    "community:space_settings": "needs a course space and its creator",
-}
-
-
-def _live_objects(world) -> dict:
-    from live import services as live_services
-    from live.models import Ticket
-    from tests.live.factories import (
-        ExpertProfileFactory,
-        FreeLectureFactory,
-        LectureFactory,
-        SlotFactory,
-        certify,
-    )
-
-    owner, other, enrolled = (world.users[r] for r in ("owner", "other", "enrolled"))
-    lecture = LectureFactory(creator=owner, title="Owner lecture")
-    free_lecture = FreeLectureFactory(creator=owner, title="Free lecture")
-    live_services.ticket_claim(user=enrolled, lecture=free_lecture)
-    ticket = Ticket.objects.get(user=enrolled, lecture=free_lecture)
-    expert = ExpertProfileFactory(
-        user=certify(other), headline="Other expert", question_price=Decimal("9.00")
-    )
-    slot = SlotFactory(expert=expert)
-    return {
-        "lecture": lecture,
-        "free_lecture": free_lecture,
-        "ticket": ticket,
-        "expert": expert,
-        "slot": slot,
-    }
 
 
 def _snapshot() -> dict[str, list]:
@@ -303,7 +294,18 @@ def _check(client, headers, name, url, language) -> list[str]:
         if changed:
             problems.append(f"{where}: a page wrote {changed}")
         return problems
+    if name in NOT_FOUND:
+        message = str((response.context or {}).get("message", ""))
+        problems = [f"{where}: an empty form wrote {changed}"] if changed else []
+        if status != 404 or not message:
+            problems.append(f"{where}: want the not-found page with its message")
+        elif not _in_language(message, language):
+            problems.append(f"{where}: message not in {language}: {message}")
+        return problems
     if name in ACTIONS:
+        if status in (301, 302, 303) and _is_order_page(response["Location"]):
+            # A purchase hands the buyer on to the order, which says what to pay.
+            return []
         if status not in (301, 302, 303) or not flashed:
             return [f"{where}: an action redirects with a message, got {flashed}"]
         wrong = [text for _, text in flashed if not _in_language(text, language)]
@@ -329,6 +331,13 @@ def _check(client, headers, name, url, language) -> list[str]:
     return problems
 
 
+def _is_order_page(location: str) -> bool:
+    try:
+        return resolve(urlsplit(location).path).view_name == "commerce:order_detail"
+    except Resolver404:
+        return False
+
+
 def _post_routes() -> list[tuple[str, object, object]]:
     """(name, POST row, GET row) of every site URL: API and admin left out."""
     rows = parse_matrix(MATRIX)
@@ -344,10 +353,10 @@ def _post_routes() -> list[tuple[str, object, object]]:
 
 def test_the_tables_name_urls_that_exist():
     names = {name for name, _post, _get in _post_routes()}
-    for table in (PAGES, ACTIONS, OTHER, LIVE_KWARGS, UNREACHED):
+    for table in (PAGES, ACTIONS, OTHER, OBJECT_KWARGS, NOT_FOUND):
         assert set(table) <= names, sorted(set(table) - names)
-    assert not set(PAGES) & set(ACTIONS)
-    assert not set(LIVE_KWARGS) & set(UNREACHED)
+    kinds = (PAGES, ACTIONS, NOT_FOUND, OTHER)
+    assert all(not set(a) & set(b) for a in kinds for b in kinds if a is not b)
 
 
 @pytest.fixture
@@ -360,17 +369,15 @@ def relaxed_limits(settings):
 
 def test_an_empty_post_never_passes_silently(relaxed_limits):
     world = build_world()
-    live = _live_objects(world)
+    extras = build_extras(world)
     problems, checked, not_posted = [], [], []
     for name, post_row, get_row in _post_routes():
         if name in OTHER and name != "set_language":
             continue
-        if name in UNREACHED:
-            continue
-        if name in LIVE_KWARGS:
-            role, paths = LIVE_KWARGS[name]
+        if name in OBJECT_KWARGS:
+            role, paths = OBJECT_KWARGS[name]
             kwargs = {
-                key: str(getattr(live[path.split(".")[0]], path.split(".")[1]))
+                key: str(getattr(extras[path.split(".")[0]], path.split(".")[1]))
                 for key, path in paths.items()
             }
         else:
@@ -381,7 +388,7 @@ def test_an_empty_post_never_passes_silently(relaxed_limits):
                     # 403/404 for everyone: the world has no object it may use.
                     problems.append(
                         f"{name}: no role may use it with the world's objects; "
-                        "add it to LIVE_KWARGS (with an object) or UNREACHED"
+                        "add it to OBJECT_KWARGS (with an object, world_extras.py)"
                     )
                 not_posted.append(name)
                 continue

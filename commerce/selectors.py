@@ -80,21 +80,23 @@ def membership_covers(*, user_id: int | None, creator_id: int | None) -> bool:
     )
 
 
-def membership_courses_q(*, user_id: int) -> Q:
-    """`membership_covers` for lists: a filter over courses (their `creator_id`).
+def membership_course_filters(*, user_id: int) -> list[Q]:
+    """`membership_covers` for lists: filters over courses, one per kind of plan.
 
-    Subqueries on the user's active periods, so a list filtered with it runs
-    no extra query.
+    Subqueries on the user's active periods, so a list filtered with them runs
+    no extra query. Two filters, not one OR, so that each is answered on its
+    own (learning.access UNIONs them): the creators' courses from the index on
+    `creator_id`, and every course only when a site-wide period exists (a
+    condition checked once, that skips the scan when false).
     """
     now = timezone.now()
     periods = Subscription.objects.filter(
         user_id=user_id, starts_at__lte=now, ends_at__gt=now, revoked_at__isnull=True
     )
-    # Uncorrelated: the site-wide check runs once and the creators' set is
-    # hashed once, instead of one probe of the periods per course of the list.
-    return Q(Exists(periods.filter(creator_id__isnull=True))) | Q(
-        creator_id__in=periods.filter(creator_id__isnull=False).values("creator_id")
-    )
+    return [
+        Q(creator_id__in=periods.filter(creator_id__isnull=False).values("creator_id")),
+        Q(Exists(periods.filter(creator_id__isnull=True))),
+    ]
 
 
 # --- Sums for analytics (money stays Decimal; days are local days) -----------

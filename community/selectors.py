@@ -5,7 +5,7 @@ notifications alike: a course space with visibility "enrolled" is visible to
 staff, to the course's creator and to those who may open the course
 (``learning.access.can_open_course``: enrolled learners and access providers
 such as memberships). Lists use the same rule as a queryset
-(``learning.access.courses_open_to``); single objects use ``can_open_course``.
+(``learning.access.open_course_ids``); single objects use ``can_open_course``.
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ def visible_spaces(user) -> QuerySet[Space]:
     public = Q(visibility=Space.Visibility.PUBLIC)
     if not _authenticated(user):
         return spaces.filter(public)
-    from learning.access import courses_open_to
+    from learning.access import open_course_ids
 
-    # courses_open_to covers the course's creator: no join to courses here.
-    return spaces.filter(public | Q(course__in=courses_open_to(user)))
+    # open_course_ids covers the course's creator: no join to courses here.
+    return spaces.filter(public | Q(course_id__in=open_course_ids(user)))
 
 
 def can_view_space(user, space: Space) -> bool:

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch
 from commerce import registry
 from commerce.selectors import (
     live_items_covering,
-    membership_courses_q,
+    membership_course_filters,
     membership_covers,
 )
 from courses.models import Course
@@ -212,9 +212,9 @@ registry.register_offer_type(
 # --- memberships --------------------------------------------------------------------
 
 
-def membership_courses(user) -> Q:
+def membership_courses(user) -> list[Q]:
     """The courses an active membership opens to `user` (the list form)."""
-    return membership_courses_q(user_id=user.pk)
+    return membership_course_filters(user_id=user.pk)
 
 
 @register_access_provider(courses=membership_courses)

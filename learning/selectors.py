@@ -6,10 +6,11 @@ import dataclasses
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet
 
 from courses.models import Course, Lesson, Section
 
+from . import access
 from .models import (
     Assignment,
     Attempt,
@@ -22,11 +23,28 @@ from .models import (
 )
 
 
-def lesson_for_player(lesson_id: int) -> Lesson:
-    """A lesson with its course and creator (one query)."""
-    return Lesson.objects.select_related(
+def lesson_for_player(lesson_id: int, *, viewer=None) -> Lesson:
+    """A lesson with its course and creator (one query).
+
+    With a signed-in `viewer`, the same query reads their enrolment in the
+    course for `access.can_open_lesson` (which then asks nothing more).
+    """
+    lessons = Lesson.objects.select_related(
         "section__course__creator", "section__course__category"
-    ).get(pk=lesson_id)
+    )
+    signed_in = viewer is not None and viewer.is_authenticated
+    if signed_in:
+        lessons = lessons.annotate(
+            viewer_enrolment_source=access.enrolment_source(
+                viewer, OuterRef("section__course_id")
+            )
+        )
+    lesson = lessons.get(pk=lesson_id)
+    if signed_in:
+        access.remember_enrolment_source(
+            lesson.section.course, viewer, lesson.viewer_enrolment_source
+        )
+    return lesson
 
 
 def course_syllabus(course: Course) -> list[Section]:

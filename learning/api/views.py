@@ -46,7 +46,9 @@ class LessonViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     def get_object(self):
         try:
-            lesson = selectors.lesson_for_player(int(self.kwargs["pk"]))
+            lesson = selectors.lesson_for_player(
+                int(self.kwargs["pk"]), viewer=self.request.user
+            )
         except (Lesson.DoesNotExist, ValueError) as error:
             raise NotFound from error
         if not can_open_lesson(self.request.user, lesson):
@@ -77,7 +79,9 @@ class ProgressViewSet(viewsets.GenericViewSet):
         data = ProgressUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            lesson = selectors.lesson_for_player(data.validated_data["lesson"])
+            lesson = selectors.lesson_for_player(
+                data.validated_data["lesson"], viewer=request.user
+            )
         except Lesson.DoesNotExist as error:
             raise NotFound from error
         if not can_open_lesson(request.user, lesson):

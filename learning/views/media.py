@@ -57,7 +57,7 @@ def submission_file(request, submission_id: int):
 
 def _media_lesson(request, lesson_id: int) -> Lesson:
     try:
-        current = selectors.lesson_for_player(lesson_id)
+        current = selectors.lesson_for_player(lesson_id, viewer=request.user)
     except Lesson.DoesNotExist as error:
         raise Http404 from error
     if not can_open_lesson(request.user, current):

@@ -140,7 +140,7 @@ def _player(request, lesson_id: int, *, submission_form=None):
     """The lesson page; with `submission_form`, the assignment form's errors
     (assignment_submit answers its POST with the page)."""
     try:
-        current = selectors.lesson_for_player(lesson_id)
+        current = selectors.lesson_for_player(lesson_id, viewer=request.user)
     except Lesson.DoesNotExist as error:
         raise Http404 from error
     if not course_visible_to(request.user, current.section.course):
@@ -231,7 +231,7 @@ def _lesson_page(request, current: Lesson, *, submission_form=None):
 
 def _open_or_403(request, lesson_id: int) -> Lesson:
     try:
-        current = selectors.lesson_for_player(lesson_id)
+        current = selectors.lesson_for_player(lesson_id, viewer=request.user)
     except Lesson.DoesNotExist as error:
         raise Http404 from error
     if not request.user.is_authenticated or not can_open_lesson(request.user, current):
@@ -245,7 +245,7 @@ def lesson_progress(request, lesson_id: int):
     if not request.user.is_authenticated:
         return JsonResponse({"error": _("Log in to save your progress.")}, status=401)
     try:
-        current = selectors.lesson_for_player(lesson_id)
+        current = selectors.lesson_for_player(lesson_id, viewer=request.user)
     except Lesson.DoesNotExist as error:
         raise Http404 from error
     if not can_open_lesson(request.user, current):

@@ -199,6 +199,85 @@ def test_lists_and_single_courses_follow_one_rule(paid_course, people):
     assert listed_for["revoked"] == listed_for["stranger"] == set()
 
 
+def test_every_way_in_lists_what_it_opens(paid_course, people):
+    """Each way to a course, alone, lists exactly the courses it opens.
+
+    Creator (any status), enrolment (free, purchase, staff grant; not in a
+    draft), a membership's enrolment (only while a membership covers it),
+    a creator's plan, a site-wide plan (published and archived courses, not
+    drafts), and none of these once revoked or ended.
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from commerce.models import Subscription
+    from commerce.services import subscription_start
+    from courses.models import Course
+    from learning.access import can_open_course, courses_open_to
+    from tests.commerce.factories import PlanFactory
+    from tests.factories import CourseFactory, UserFactory
+
+    course = paid_course["course"]
+    creator = course.creator
+    draft = CourseFactory(creator=creator, status=Course.Status.DRAFT)
+    archived = CourseFactory(creator=creator, status=Course.Status.ARCHIVED)
+    elsewhere = CourseFactory(price="50.00")
+    free = CourseFactory(price="0.00")
+    courses = [course, draft, archived, elsewhere, free]
+
+    def enrolled(source, *courses_):
+        user = UserFactory()
+        for each in courses_:
+            services.enrollment_create(user=user, course=each, source=source)
+        return user
+
+    def member(plan_creator=None, *, ended=False):
+        user = UserFactory()
+        period = subscription_start(
+            user=user, plan=PlanFactory(creator=plan_creator), order_item=None
+        )
+        if ended:
+            Subscription.objects.filter(pk=period.pk).update(
+                ends_at=timezone.now() - dt.timedelta(minutes=1)
+            )
+        return user
+
+    in_draft = enrolled("purchase", course)
+    services.enrollment_create(user=in_draft, course=draft, source="staff")
+    column_member = member(creator)
+    services.enrollment_join_membership(user=column_member, course=course)
+    lapsed = member(creator)
+    services.enrollment_join_membership(user=lapsed, course=course)
+    # The membership has ended; the nightly lapse has not locked the enrolment yet.
+    Subscription.objects.filter(user=lapsed).update(
+        ends_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    bought_after = member(creator)
+    services.enrollment_join_membership(user=bought_after, course=course)
+    services.enrollment_create(user=bought_after, course=course, source="purchase")
+    Subscription.objects.filter(user=bought_after).delete()
+    expected = {
+        "creator": {course, draft, archived},
+        "free": (enrolled("free", free), {free}),
+        "purchase": (enrolled("purchase", course, archived), {course, archived}),
+        "staff grant": (enrolled("staff", elsewhere), {elsewhere}),
+        "enrolled in a draft": (in_draft, {course}),
+        "column member": (column_member, {course, archived}),
+        "column member, no enrolment": (member(creator), {course, archived}),
+        "membership ended, enrolment not yet locked": (lapsed, set()),
+        "bought after joining through a membership": (bought_after, {course}),
+        "site-wide member": (member(), {course, archived, elsewhere, free}),
+        "site-wide membership ended": (member(ended=True), set()),
+        "other creator's column": (member(elsewhere.creator), {elsewhere}),
+    }
+    expected["creator"] = (creator, expected["creator"])
+    for who, (user, opened) in expected.items():
+        listed = set(courses_open_to(user).filter(pk__in=[c.pk for c in courses]))
+        assert listed == opened, who
+        assert listed == {c for c in courses if can_open_course(user, c)}, who
+
+
 def test_a_member_finds_the_course_space_in_lists(paid_course, people):
     """A membership opens the course's private space in lists as on its page."""
     from commerce.services import subscription_start

@@ -136,6 +136,41 @@ def test_after_expiry_the_content_locks_and_progress_stays(
     assert can_open_course(member, course)
 
 
+def test_every_lesson_door_locks_when_the_membership_ends_before_any_task(client):
+    """The page, the API and the progress heartbeat read the enrolment with the
+    lesson (one query): a membership's enrolment still active after the end
+    opens nothing, while a bought one stays open."""
+    course, lesson = _course()
+    member, buyer = _member(days_left=1), UserFactory()
+    services.enrollment_join_membership(user=member, course=course)
+    services.enrollment_create(user=buyer, course=course, source="purchase")
+    doors = [
+        ("page", "get", reverse("learning:lesson", args=[lesson.pk]), {}),
+        ("api", "get", reverse("api:learning-lesson-detail", args=[lesson.pk]), {}),
+        (
+            "progress",
+            "post",
+            reverse("learning:lesson_progress", args=[lesson.pk]),
+            {"position": 5},
+        ),
+    ]
+
+    def answers(user):
+        client.force_login(user)
+        return {
+            name: getattr(client, method)(url, data).status_code
+            for name, method, url, data in doors
+        }
+
+    assert answers(member) == {"page": 200, "api": 200, "progress": 200}
+    Subscription.objects.filter(user=member).update(
+        ends_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert Enrollment.objects.get(user=member, course=course).is_active
+    assert answers(member) == {"page": 403, "api": 403, "progress": 403}
+    assert answers(buyer) == {"page": 200, "api": 200, "progress": 200}
+
+
 def test_buying_a_course_started_through_a_membership_keeps_it(client):
     course, _ = _course()
     member = _member()

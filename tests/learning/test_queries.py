@@ -71,6 +71,25 @@ def test_lesson_page_query_count_is_constant(django_assert_max_num_queries):
         client.get(url_big)
 
 
+def test_a_kept_lesson_page_asks_for_the_user_and_the_lesson_only():
+    """A learner back on a lesson whose page is kept (core.pagecache): access
+    is still decided on every request, with the enrolment read in the lesson's
+    own query."""
+    user = UserFactory()
+    lessons = _course(10, user)
+    client = Client()
+    client.force_login(user)
+    url = reverse("learning:lesson", args=[lessons[3].pk])
+    client.get(url)  # the page is kept, the last lesson set
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    queries = [q["sql"] for q in ctx.captured_queries]
+    assert len(queries) == 2, queries
+    assert 'FROM "accounts_user"' in queries[0]
+    assert 'FROM "courses_lesson"' in queries[1]
+    assert 'FROM "learning_enrollment"' in queries[1]
+
+
 def test_quiz_and_assignment_pages_are_constant(django_assert_max_num_queries):
     user = UserFactory()
     client = Client()

@@ -77,3 +77,47 @@ def test_bulk_set_writes_the_named_fields_of_each_row_only():
     stored = dict(Post.objects.filter(kind="answer").values_list("pk", "score"))
     assert stored == {posts[0].pk: 5, posts[1].pk: 0, posts[2].pk: -1, untouched.pk: 0}
     assert Post.objects.get(pk=posts[0].pk).body == "a0"  # other fields kept
+
+
+def test_values_are_stored_as_bulk_create_stores_them():
+    """Values that Django prepares (a choices member, a lazy string, JSON, a
+    naive or aware time, a boolean in an integer field) and those COPY takes
+    as they are come out the same as through `bulk_create`."""
+    import datetime
+
+    from django.utils.translation import gettext_lazy
+
+    from notifications.models import Notification
+
+    user = UserFactory()
+    aware = timezone.now().replace(microsecond=0)
+
+    def rows(marker):
+        return [
+            Notification(
+                recipient=user,
+                kind=marker,
+                params={"title": "Python", "n": 3, "nested": [1, None]},
+                fallback_title=gettext_lazy("Notifications"),
+                url="/courses/",
+                in_app=False,
+                read_at=aware,
+                target_id=True,
+            ),
+            Notification(recipient_id=user.pk, kind=marker, actor=None, params={}),
+        ]
+
+    bulk_insert(rows("copy"))
+    Notification.objects.bulk_create(rows("django"))
+    fields = ["params", "fallback_title", "url", "in_app", "read_at", "target_id"]
+    fields += ["actor_id", "recipient_id", "emailed_at"]
+
+    def stored(marker):
+        return list(
+            Notification.objects.filter(kind=marker).order_by("pk").values(*fields)
+        )
+
+    assert stored("copy") == stored("django")
+    assert stored("copy")[0]["read_at"] == aware
+    assert stored("copy")[0]["target_id"] == 1
+    assert isinstance(stored("copy")[0]["read_at"], datetime.datetime)

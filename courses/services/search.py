@@ -262,14 +262,22 @@ def _write_batch(kind: SearchKind, batch) -> int:
     table = kind.table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # One statement per batch: the rows come in as arrays (unnest),
+            # not one UPDATE each.
             vector = " || ".join(
-                f"setweight(to_tsvector('simple', %s), '{PG_WEIGHTS[name]}')"
+                f"setweight(to_tsvector('simple', v.{name}), '{PG_WEIGHTS[name]}')"
                 for name in FIELDS
             )
-            cursor.executemany(
-                f"UPDATE {table} SET search_document = %s, search_vector = {vector} "  # noqa: S608
-                "WHERE id = %s",
-                [(plain, *(a[name] for name in FIELDS), pk) for pk, plain, a in rows],
+            arrays = ", ".join(["%s::bigint[]"] + ["%s::text[]"] * (1 + len(FIELDS)))
+            cursor.execute(
+                f"UPDATE {table} AS t SET search_document = v.plain, "  # noqa: S608
+                f"search_vector = {vector} FROM unnest({arrays}) "
+                f"AS v(id, plain, {', '.join(FIELDS)}) WHERE t.id = v.id",
+                [
+                    [pk for pk, _, _ in rows],
+                    [plain for _, plain, _ in rows],
+                    *([a[name] for _, _, a in rows] for name in FIELDS),
+                ],
             )
         else:
             cursor.executemany(

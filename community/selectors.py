@@ -456,18 +456,6 @@ def followed_user_ids(user, *, limit: int = 200) -> list[int]:
     )
 
 
-def suspended_among(user_ids) -> set[int]:
-    """Which of `user_ids` are suspended now (one query; none for no ids)."""
-    ids = {int(u) for u in user_ids if u is not None}
-    if not ids:
-        return set()
-    return set(
-        Suspension.objects.filter(
-            user_id__in=ids, until__gt=timezone.now(), lifted_at__isnull=True
-        ).values_list("user_id", flat=True)
-    )
-
-
 def hidden_among(user_ids) -> set[int]:
     """Which of `user_ids` the community hides now: suspended or deactivated
     accounts (one query; none for no ids)."""

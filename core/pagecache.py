@@ -20,6 +20,9 @@ ETag, so a browser revalidating gets a 304 without a body.
 Work a view must do on every request even when the page comes from the cache
 (analytics events) goes in `on_hit(request, extra, *args, **kwargs)`; `extra`
 is whatever the view put in `response.pagecache_extra` when it rendered.
+What a page's parts learn while rendering can travel with it:
+`replay_on_hit` announces an event again on each hit, `keep_while` asks a
+check on each hit and renders afresh when it fails.
 
 Signed-in pages are mostly shared too: `{% shared_fragment %}`
 (core/templatetags/platform_tags.py) keeps a part of a page that is the same
@@ -284,6 +287,26 @@ def replay_on_hit(request: HttpRequest | None, signal_name: str, **kwargs) -> No
         request._pagecache_replays.append((signal_name, kwargs))
 
 
+def keep_while(request: HttpRequest | None, check: str, *args) -> None:
+    """Serve this page from the cache only while `check(*args)` is true.
+
+    `check` is the dotted path of a function (an app's selector) asked on
+    every hit, for what the page hides or shows that changes without a
+    signal (an account deactivated with an UPDATE, a suspension that ends):
+    when it answers False the page is rendered afresh and stored again.
+    """
+    if request is not None:
+        if not hasattr(request, "_pagecache_checks"):
+            request._pagecache_checks = []
+        request._pagecache_checks.append((check, args))
+
+
+def _still_valid(entry: dict) -> bool:
+    from django.utils.module_loading import import_string
+
+    return all(import_string(check)(*args) for check, args in entry.get("checks") or ())
+
+
 def _replay(entry: dict) -> None:
     from core import events
 
@@ -300,7 +323,7 @@ def _serve(
 ) -> HttpResponse:
     """The page stored under `key`, or `render()` stored there when it may be."""
     entry = cache.get(key)
-    if entry is not None:
+    if entry is not None and _still_valid(entry):
         if on_hit is not None:
             on_hit(entry.get("extra"))
         _replay(entry)
@@ -318,6 +341,7 @@ def _serve(
         "etag": etag,
         "extra": getattr(response, "pagecache_extra", None),
         "replays": getattr(request, "_pagecache_replays", None),
+        "checks": getattr(request, "_pagecache_checks", None),
     }
     cache.set(key, entry, timeout)
     return _finish(request, response, etag)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 from health_check.views import HealthCheckView
 
-from core.pagecache import anonymous_page_cache
+from core.pagecache import anonymous_page_cache, viewer_page_cache
 from core.redirects import safe_next
 from core.signals import language_chosen
 
@@ -37,12 +37,19 @@ def home_blocks() -> tuple[str, ...]:
     return tuple(found)
 
 
-@anonymous_page_cache(
-    groups=["courses", "community", "learning", "live", "recommendations", "rewards"]
-)
+#: What the home page's blocks read (core.pagecache groups).
+HOME_GROUPS = ("courses", "community", "learning", "live", "recommendations", "rewards")
+
+
+@viewer_page_cache(groups=HOME_GROUPS)
+@anonymous_page_cache(groups=HOME_GROUPS)
 @require_safe
 def home(request):
-    """The landing page; each app contributes a block (its home_block.html)."""
+    """The landing page; each app contributes a block (its home_block.html).
+
+    Kept whole per signed-in viewer (their feed, their cards) until one of
+    the groups or the viewer's own state changes (core.pagecache).
+    """
     return render(request, "home.html", {"home_blocks": home_blocks()})
 
 

@@ -12,8 +12,9 @@ from a suspended or deactivated account, then interleaves the kinds by
 weight (smooth weighted round-robin: each turn every kind gains its weight
 in credit, the richest kind gives the next item and pays the total), each
 kind capped at its "at most per feed". The query count is constant: one or
-two per kind, four for the learner's context, one for the mix, one for
-suspensions, the course cards' annotators.
+two per kind (four at most for threads), four for the learner's context,
+one for the mix, one for suspended and deactivated creators, the course
+cards' annotators.
 """
 
 from __future__ import annotations
@@ -88,6 +89,10 @@ class Feed:
     items: list[FeedItem]
     personal: bool
     variant_id: int | None = None
+    #: every candidate's creator, and those of them left out (suspended or
+    #: deactivated), both sorted: what a kept page checks on each hit
+    creator_ids: tuple[int, ...] = ()
+    hidden_ids: tuple[int, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -481,10 +486,11 @@ def learner_group(user_id: int | None) -> str:
 
 
 def learner_feed_changed(user_id: int) -> None:
-    """The learner's state changed: their candidates are asked again, now."""
-    from core.pagecache import bump_on_commit
+    """The learner's state changed: their candidates are asked again, now,
+    and their kept pages (the home page) are rendered afresh."""
+    from core.pagecache import bump_on_commit, viewer_group
 
-    bump_on_commit(learner_group(user_id))
+    bump_on_commit(learner_group(user_id), viewer_group(user_id))
 
 
 def _candidates_key(user, kind: str, limit: int, vary: tuple) -> str:
@@ -498,18 +504,12 @@ def _candidates_key(user, kind: str, limit: int, vary: tuple) -> str:
     )
 
 
-def _inactive_among(user_ids) -> set[int]:
-    """Which of `user_ids` are deactivated accounts (one query; none for no ids)."""
-    from django.contrib.auth import get_user_model
+def hidden_creators_are(creator_ids, hidden_ids) -> bool:
+    """Whether exactly `hidden_ids` of `creator_ids` are suspended or
+    deactivated now (a kept home page's check, core.pagecache.keep_while)."""
+    from community.selectors import hidden_among
 
-    ids = {int(u) for u in user_ids if u is not None}
-    if not ids:
-        return set()
-    return set(
-        get_user_model()
-        .objects.filter(pk__in=ids, is_active=False)
-        .values_list("pk", flat=True)
-    )
+    return hidden_among(creator_ids) == set(hidden_ids)
 
 
 def home_feed(user, *, assignment=None, mix: Mix | None = None) -> Feed:
@@ -524,7 +524,7 @@ def home_feed(user, *, assignment=None, mix: Mix | None = None) -> Feed:
     """
     from django.core.cache import cache
 
-    from community.selectors import suspended_among
+    from community.selectors import hidden_among
 
     mix = mix or feed_mix()
     personal = bool(
@@ -567,15 +567,25 @@ def home_feed(user, *, assignment=None, mix: Mix | None = None) -> Feed:
         cache.set_many(
             {keys[kind]: queues[kind] for kind in missing}, CANDIDATES_TIMEOUT
         )
-    creator_ids = {item.creator_id for items in queues.values() for item in items}
-    hidden = suspended_among(creator_ids) | _inactive_among(creator_ids)
+    creator_ids = {
+        item.creator_id
+        for items in queues.values()
+        for item in items
+        if item.creator_id is not None
+    }
+    hidden = hidden_among(creator_ids)
     if hidden:
         queues = {
             kind: [i for i in items if i.creator_id not in hidden]
             for kind, items in queues.items()
         }
     items = interleave(queues, mix.slots, mix.size)
-    return Feed(items=items, personal=personal)
+    return Feed(
+        items=items,
+        personal=personal,
+        creator_ids=tuple(sorted(creator_ids)),
+        hidden_ids=tuple(sorted(hidden)),
+    )
 
 
 def feed_item_for_course(user, course) -> FeedItem:

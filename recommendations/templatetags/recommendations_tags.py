@@ -2,7 +2,7 @@
 
 from django import template
 
-from core.pagecache import replay_on_hit
+from core.pagecache import keep_while, replay_on_hit
 
 from .. import selectors, services
 from ..models import ExperimentEvent
@@ -126,10 +126,22 @@ def recommendation_feed(context):
         )
     if courses and user is not None and user.is_authenticated:
         match = getattr(request, "resolver_match", None)
-        services.recommendations_shown_announce(
-            user_id=user.pk,
-            course_ids=[c.pk for c in courses],
-            surface=(match.url_name if match else "") or "",
+        shown = {
+            "user_id": user.pk,
+            "course_ids": [c.pk for c in courses],
+            "surface": (match.url_name if match else "") or "",
+        }
+        services.recommendations_shown_announce(**shown)
+        # The home page kept per viewer shows the feed again from the cache.
+        replay_on_hit(request, "recommendations_shown", **shown)
+    if feed.creator_ids:
+        # Suspensions that end and accounts deactivated with an UPDATE send
+        # no signal: a kept page is asked whether its hidden creators still are.
+        keep_while(
+            request,
+            "recommendations.feed.hidden_creators_are",
+            feed.creator_ids,
+            feed.hidden_ids,
         )
     feed.variant_id = variant_id
     if request is not None:

@@ -237,7 +237,11 @@ def test_nothing_from_a_suspended_or_deactivated_creator(client, shop):
 def test_staff_disabling_a_kind_removes_it_at_once(client, shop):
     html = _feed_html(client, shop.learner)
     assert "lecture" in _kinds(html)
-    FeedSlot.objects.filter(kind=FeedKind.LECTURE).update(enabled=False)
+    # the signed-in home page is kept per learner: the change must show all the same
+    assert _kinds(client.get(reverse("home"), **EN).content.decode()) == _kinds(html)
+    slot = FeedSlot.objects.get(kind=FeedKind.LECTURE)
+    slot.enabled = False
+    slot.save(update_fields=["enabled"])  # as the admin saves it
     html = client.get(reverse("home"), **EN).content.decode()
     assert "lecture" not in _kinds(html)
     assert "Pricing live" not in _feed(html)
@@ -629,7 +633,12 @@ def test_the_admin_quality_weight_orders_the_home_feed(client, ranked):
         html = _feed(client.get(reverse("home"), **EN).content.decode())
         return html.index("High quality") < html.index("Low quality")
 
-    FeedMix.objects.update(quality_weight=0)
+    def set_weight(weight):
+        mix = FeedMix.objects.get()
+        mix.quality_weight = weight
+        mix.save(update_fields=["quality_weight"])  # as the admin saves it
+
+    set_weight(0)
     assert not feed()
-    FeedMix.objects.update(quality_weight=1.0)
-    assert feed()  # shows at once, no retrain
+    set_weight(1.0)
+    assert feed()  # shows at once (the page kept per learner too), no retrain

@@ -1,0 +1,123 @@
+"""The signed-in home page is kept whole per learner (core.pagecache.viewer_page):
+the next visit reads nothing of the feed, yet what changes it shows at once and
+no learner is ever shown another's page."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from community.models import Suspension
+from tests.factories import CategoryFactory, UserFactory
+
+from .test_feed import EN, Shop, _feed, default_mix  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+HOME = reverse("home")
+
+
+@pytest.fixture
+def shop():
+    return Shop()
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+CSRF_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
+
+
+def _home(client) -> str:
+    """The page, its CSRF tokens (masked afresh for each response) blanked."""
+    response = client.get(HOME, **EN)
+    assert response.status_code == 200
+    return CSRF_TOKEN.sub("<token>", response.content.decode())
+
+
+def test_the_second_visit_is_served_whole_from_the_cache(shop):
+    client = _client(shop.learner)
+    first = _feed(_home(client))
+    assert "Which editor?" in first
+    with CaptureQueriesContext(connection) as served:
+        again = _feed(_home(client))
+    assert again == first
+    # the session, the user, whether the feed's creators are still shown
+    assert len(served) <= 3, "\n".join(q["sql"][:160] for q in served)
+    assert not [q for q in served if "community_thread" in q["sql"]]
+
+
+def test_no_learner_is_shown_another_learners_feed(shop):
+    other = UserFactory(with_profile=True)
+    cooking = CategoryFactory(slug="cooking", name_en="Cooking")
+    other.profile.interests.add(cooking)
+    mine = _feed(_home(_client(shop.learner)))
+    theirs = _feed(_home(_client(other)))
+    assert "Discussed by learners of Python basics" in mine
+    assert "Discussed by learners of" not in theirs
+    # each again, from the cache: still their own
+    assert _feed(_home(_client(other))) == theirs
+    assert _feed(_home(_client(shop.learner))) == mine
+
+
+def test_a_suspension_and_its_end_show_at_once_on_the_kept_page(shop):
+    client = _client(shop.learner)
+    assert "Pricing live" in _feed(_home(client))  # the followed creator's lecture
+    suspension = Suspension.objects.create(
+        user=shop.followed, until=timezone.now() + timedelta(days=3), reason="spam"
+    )
+    assert "Pricing live" not in _feed(_home(client))
+    # lifted with an UPDATE (no signal): the page is not kept without them
+    Suspension.objects.filter(pk=suspension.pk).update(lifted_at=timezone.now())
+    assert "Pricing live" in _feed(_home(client))
+
+
+def test_a_new_recommendations_run_shows_at_once(shop):
+    from recommendations.models import ActiveRun, ModelRun, Reason, Recommendation
+
+    client = _client(shop.learner)
+    before = _feed(_home(client))
+    assert "Because you took Python basics" not in before  # the popular list
+    assert _feed(_home(client)) == before  # kept
+    # the run writes its lists, then becomes the serving one
+    run = ModelRun.objects.create(algorithm="ease", status="succeeded")
+    Recommendation.objects.create(
+        run=run,
+        user=shop.learner,
+        course=shop.next_course,
+        rank=1,
+        score=0.9,
+        reason=Reason.BECAUSE_YOU_TOOK,
+        reason_course=shop.taken,
+    )
+    assert _feed(_home(client)) == before  # not serving yet
+    ActiveRun.objects.update_or_create(algorithm="ease", defaults={"run": run})
+    assert "Because you took Python basics" in _feed(_home(client))
+
+
+def test_the_page_shown_again_from_the_cache_is_announced_again(
+    shop, django_capture_on_commit_callbacks
+):
+    from core import events
+
+    shown = []
+
+    def receiver(sender, **kwargs):
+        shown.append(kwargs["course_ids"])
+
+    events.recommendations_shown.connect(receiver)
+    try:
+        client = _client(shop.learner)
+        with django_capture_on_commit_callbacks(execute=True):
+            _home(client)
+            _home(client)
+    finally:
+        events.recommendations_shown.disconnect(receiver)
+    assert len(shown) == 2 and shown[0] == shown[1] and shown[0]

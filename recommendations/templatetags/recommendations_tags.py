@@ -134,9 +134,11 @@ def recommendation_feed(context):
         services.recommendations_shown_announce(**shown)
         # The home page kept per viewer shows the feed again from the cache.
         replay_on_hit(request, "recommendations_shown", **shown)
-    if feed.creator_ids:
+    if feed.creator_ids and user is not None and user.is_authenticated:
         # Suspensions that end and accounts deactivated with an UPDATE send
-        # no signal: a kept page is asked whether its hidden creators still are.
+        # no signal: a learner's kept page is asked whether its hidden
+        # creators still are (the anonymous page reads nothing on a hit; its
+        # timeout bounds that).
         keep_while(
             request,
             "recommendations.feed.hidden_creators_are",

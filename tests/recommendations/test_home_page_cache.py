@@ -58,13 +58,14 @@ def test_no_learner_is_shown_another_learners_feed(shop):
     other = UserFactory(with_profile=True)
     cooking = CategoryFactory(slug="cooking", name_en="Cooking")
     other.profile.interests.add(cooking)
-    mine = _feed(_home(_client(shop.learner)))
-    theirs = _feed(_home(_client(other)))
+    me, them = _client(shop.learner), _client(other)
+    mine = _feed(_home(me))
+    theirs = _feed(_home(them))
     assert "Discussed by learners of Python basics" in mine
     assert "Discussed by learners of" not in theirs
     # each again, from the cache: still their own
-    assert _feed(_home(_client(other))) == theirs
-    assert _feed(_home(_client(shop.learner))) == mine
+    assert _feed(_home(them)) == theirs
+    assert _feed(_home(me)) == mine
 
 
 def test_a_suspension_and_its_end_show_at_once_on_the_kept_page(shop):

@@ -345,7 +345,7 @@ def main() -> int:
             flush=True,
         )
         header = (
-            f"| {'page':36} | {'first':>8} | {'warm-up':>26} | {'req/s':>7} "
+            f"| {'page':40} | {'first':>8} | {'warm-up':>27} | {'req/s':>7} "
             f"| {'p50':>8} | {'p99':>8} | {'errors':>6} "
             f"| {'no-DB req/s':>11} | {'ratio':>5} | target |"
         )
@@ -365,7 +365,7 @@ def main() -> int:
             if status != 200:
                 failed = True
                 print(
-                    f"| {name:36} | {first_ms:6.0f}ms | answers {status}, not measured"
+                    f"| {name:40} | {first_ms:6.0f}ms | answers {status}, not measured"
                     " (a page must answer 200 to the benchmark) |",
                     flush=True,
                 )
@@ -404,7 +404,7 @@ def main() -> int:
                 f"{'' if warmed['settled'] else '*'}"
             )
             print(
-                f"| {name:36} | {first_ms:6.0f}ms | {warmed_text:>26} |"
+                f"| {name:40} | {first_ms:6.0f}ms | {warmed_text:>27} |"
                 f" {page['rps']:7.0f} | {page['p50']:6.1f}ms |"
                 f" {page['p99']:6.1f}ms | {page['errors']:6} | {nodb['rps']:11.0f} |"
                 f" {ratio:5.2f} | {'met' if ok else 'MISSED':6} |",

@@ -339,12 +339,17 @@ def active_suspension(user) -> Suspension | None:
     )
 
 
+#: Words of a query searched on databases without full-text search.
+SEARCH_MAX_WORDS = 8
+
+
 def search(*, user, query: str, limit: int = 50) -> QuerySet[Thread]:
     """Threads whose title or posts match, within what the user may see.
 
     PostgreSQL: full-text rank (``simple`` configuration, so Chinese and English
     both match whole words) plus trigram similarity on the title for partial
-    and Chinese matches. Other databases: case-insensitive containment.
+    and Chinese matches. Other databases: every word, case-insensitive
+    containment in the title or a post.
     """
     from django.db import connection
 
@@ -385,10 +390,14 @@ def search(*, user, query: str, limit: int = 50) -> QuerySet[Thread]:
             .order_by("-rank", "-last_activity_at")
         )
     else:
-        threads = threads.filter(
-            Q(title__icontains=query)
-            | Exists(matching_posts.filter(body__icontains=query))
-        ).order_by("-is_featured", "-score", "-last_activity_at")
+        # Every word, in any order, in the title or a visible post (what the
+        # PostgreSQL query asks too); the first few words only.
+        for word in query.split()[:SEARCH_MAX_WORDS]:
+            threads = threads.filter(
+                Q(title__icontains=word)
+                | Exists(matching_posts.filter(body__icontains=word))
+            )
+        threads = threads.order_by("-is_featured", "-score", "-last_activity_at")
     return threads.select_related(
         "space", "author", "author__profile"
     ).prefetch_related("tags")[:limit]

@@ -255,6 +255,17 @@ def creator_published_course_ids(creator_id: int) -> list[int]:
     )
 
 
+def published_course_ids_by_creator(creator_ids) -> dict[int, list[int]]:
+    """`creator_published_course_ids` of many creators (one query); creators
+    without a published course are absent."""
+    result: dict[int, list[int]] = {}
+    for creator_id, course_id in Course.objects.filter(
+        creator_id__in=list(creator_ids), status=Course.Status.PUBLISHED
+    ).values_list("creator_id", "pk"):
+        result.setdefault(creator_id, []).append(course_id)
+    return result
+
+
 def rating_totals(course_ids) -> dict:
     """Visible ratings of the courses: how many, their sum and their average."""
     return Review.objects.filter(

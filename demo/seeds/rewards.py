@@ -276,8 +276,7 @@ def seed_quality_levels_challenge(ctx: SeedContext) -> None:
     )
     services.courses_quality_recompute(course_ids=course_ids)
     creator_ids = sorted(set(Course.objects.values_list("creator_id", flat=True)))
-    for creator_id in ctx.progress(creator_ids, desc="levels"):
-        services.creator_level_recompute(creator_id=creator_id)
+    services.creator_levels_recompute(creator_ids=creator_ids)
     if not course_ids:
         return
     course = Course.objects.get(pk=course_ids[0])

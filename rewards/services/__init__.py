@@ -30,7 +30,12 @@ from .ledger import (
     suspension_end,
     suspension_record,
 )
-from .levels import creator_level_recompute, creator_stats, level_up_notify
+from .levels import (
+    creator_level_recompute,
+    creator_levels_recompute,
+    creator_stats,
+    level_up_notify,
+)
 from .quality import (
     COMPLETION_PRIOR,
     bayesian_average,
@@ -61,6 +66,7 @@ __all__ = [
     "course_quality_recompute",
     "courses_quality_recompute",
     "creator_level_recompute",
+    "creator_levels_recompute",
     "creator_stats",
     "expert_application_approve",
     "expert_application_reject",

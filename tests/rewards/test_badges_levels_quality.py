@@ -266,3 +266,67 @@ def test_the_hourly_badge_sweep_queues_one_evaluation_per_person(monkeypatch):
     )
     assert tasks.badges_evaluate_recent_task() == 2
     assert sorted(q["user_id"] for q in queued) == sorted([busy.pk, quiet.pk])
+
+
+def test_levels_recomputed_in_bulk_equal_those_recomputed_one_by_one(
+    django_capture_on_commit_callbacks,
+):
+    """The demo seed recomputes every creator at once: same levels, figures,
+    promotion dates set, and one level-up notice per promotion."""
+    from django.utils import timezone
+
+    from notifications.models import Notification
+    from rewards.models import CourseQuality
+
+    make_thresholds()
+    creators = []
+    for n in range(4):
+        courses = [CourseFactory() for _ in range(1 + n % 2)]
+        creator = courses[0].creator
+        for course in courses[1:]:
+            course.creator = creator
+            course.save()
+        for k in range(n):  # creator n has n learners, ratings 5, 4, 3...
+            learner = UserFactory()
+            for course in courses:
+                Enrollment.objects.create(user=learner, course=course, source="free")
+            Review.objects.create(course=courses[0], user=learner, rating=5 - k)
+        CourseQuality.objects.create(course=courses[0], score=Decimal("3.5") + n)
+        creators.append(creator.pk)
+    idle = UserFactory()  # no course: a beginner with zeros
+    creators.append(idle.pk)
+    # One creator had a level already: recomputed, not created again.
+    CreatorLevel.objects.create(user_id=creators[0], level="intermediate")
+
+    def snapshot():
+        return {
+            row.user_id: (
+                row.level,
+                row.published_courses,
+                row.learners,
+                row.average_rating,
+                row.quality_score,
+                row.promoted_at is not None,
+            )
+            for row in CreatorLevel.objects.all()
+        }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for creator_id in creators:
+            services.creator_level_recompute(creator_id=creator_id)
+    one_by_one = snapshot()
+    notices = Notification.objects.filter(kind="level_up").count()
+    assert notices >= 1  # someone was promoted
+    Notification.objects.filter(kind="level_up").delete()
+    CreatorLevel.objects.exclude(user_id=creators[0]).delete()
+    CreatorLevel.objects.filter(user_id=creators[0]).update(
+        level="intermediate", published_courses=0, promoted_at=None
+    )
+
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        count = services.creator_levels_recompute(creator_ids=creators)
+    assert count == len(creators)
+    assert snapshot() == one_by_one
+    assert Notification.objects.filter(kind="level_up").count() == notices
+    assert CreatorLevel.objects.filter(computed_at__gte=before).count() == len(creators)

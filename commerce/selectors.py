@@ -99,6 +99,22 @@ def membership_course_filters(*, user_id: int) -> list[Q]:
     ]
 
 
+def membership_changes_at(*, user_id: int):
+    """The next moment `membership_covers` may change for `user_id` by time
+    alone: the end of a live period or the start of a future one (or None)."""
+    from django.db.models import Min
+
+    now = timezone.now()
+    periods = Subscription.objects.filter(
+        user_id=user_id, revoked_at__isnull=True, ends_at__gt=now
+    )
+    found = periods.aggregate(
+        ends=Min("ends_at", filter=Q(starts_at__lte=now)),
+        starts=Min("starts_at", filter=Q(starts_at__gt=now)),
+    )
+    return min((m for m in found.values() if m is not None), default=None)
+
+
 # --- Sums for analytics (money stays Decimal; days are local days) -----------
 
 

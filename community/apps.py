@@ -16,10 +16,12 @@ class CommunityConfig(AppConfig):
             invalidate_on_change(model, groups=["community"])
         from core.pagecache import invalidate_viewer_on_change
 
-        from .models import Report
+        from .models import Follow, Report
 
         # A viewer's cached course page marks the reviews they reported.
         invalidate_viewer_on_change(Report, user_of="reporter_id")
+        # A member's kept thread list filtered to what they follow.
+        invalidate_viewer_on_change(Follow)
         from core.cards import card_template_register
 
         # Mixed lists (the home feed) draw threads with this.

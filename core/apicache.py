@@ -4,7 +4,14 @@
 (what the serializer produced, before rendering) in the cache for viewers to
 whom the list is the same: anonymous clients always, and signed-in ones too
 when the list reads nothing of the viewer (`cache_signed_in = True`: the
-catalogue, categories, badges, leaderboards). The key is made like the pages'
+catalogue, categories, badges, leaderboards). A list that is the viewer's own
+(community spaces and threads: the private spaces they may open, their held
+threads, their votes) can be kept per viewer (`cache_per_viewer = True`): the
+key adds the viewer's id and the generation of their core.pagecache group
+`viewer:<id>` (bumped when their enrolments, memberships, follows... change)
+and of `cache_viewer_groups`, and `viewer_cache_timeout(request)` caps how
+long it is kept (until the viewer's access changes with time alone, such as a
+membership period that ends). The key is made like the pages'
 (core.pagecache): the view, the host and scheme (the `next` and `previous`
 links are absolute), the path, the sorted query string, the language, the time
 zone and the current generation of each group in `cache_groups`, which the
@@ -30,7 +37,7 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from rest_framework.response import Response
 
-from .pagecache import DEFAULT_TIMEOUT, generations
+from .pagecache import DEFAULT_TIMEOUT, generations, viewer_group
 
 
 def _etag(data) -> str:
@@ -46,22 +53,42 @@ class SharedListCacheMixin:
     #: The list reads nothing of the viewer: signed-in viewers share it too.
     cache_signed_in: bool = False
     cache_timeout: int = DEFAULT_TIMEOUT
+    #: Signed-in viewers each get their own copy (see the module).
+    cache_per_viewer: bool = False
+    #: More groups a viewer's copy reads (what decides their access).
+    cache_viewer_groups: tuple[str, ...] = ()
+
+    def viewer_cache_timeout(self, request) -> int:
+        """Seconds a viewer's copy may be kept (asked when it is stored)."""
+        return self.cache_timeout
+
+    def _viewer_keyed(self, request) -> bool:
+        return (
+            request.user.is_authenticated
+            and not self.cache_signed_in
+            and self.cache_per_viewer
+        )
 
     def _list_cache_key(self, request) -> str | None:
         if request.method not in ("GET", "HEAD"):
             return None
+        groups, viewer = self.cache_groups, ""
         if request.user.is_authenticated and not self.cache_signed_in:
-            return None
+            if not self.cache_per_viewer:
+                return None
+            viewer = str(request.user.pk)
+            groups = (*groups, *self.cache_viewer_groups, viewer_group(viewer))
         query = "&".join(sorted(request.query_params.urlencode().split("&")))
         parts = "|".join(
             (
+                viewer,
                 request.scheme,
                 request.get_host(),
                 request.path,
                 query,
                 translation.get_language() or "",
                 timezone.get_current_timezone_name(),
-                generations(tuple(sorted(self.cache_groups))),
+                generations(tuple(sorted(set(groups)))),
             )
         )
         digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
@@ -85,7 +112,11 @@ class SharedListCacheMixin:
             if response.status_code != 200 or not isinstance(response, Response):
                 return response
             entry = {"data": response.data, "etag": _etag(response.data)}
-            cache.set(key, entry, self.cache_timeout)
+            timeout = self.cache_timeout
+            if self._viewer_keyed(request):
+                timeout = min(timeout, self.viewer_cache_timeout(request))
+            if timeout > 0:
+                cache.set(key, entry, timeout)
         else:
             response = Response(entry["data"])
         response["ETag"] = entry["etag"]

@@ -17,6 +17,7 @@ form opens single courses only.
 """
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from django.db.models import Q, QuerySet, Subquery
 
@@ -24,18 +25,25 @@ from courses.models import Course, Lesson
 
 AccessProvider = Callable[[object, Course], bool]
 AccessScope = Callable[[object], Q | Iterable[Q]]
+AccessChange = Callable[[object], datetime | None]
 _providers: list[AccessProvider] = []
 _scopes: dict[AccessProvider, AccessScope] = {}
+_changes: dict[AccessProvider, AccessChange] = {}
 OPEN_STATUSES = (Course.Status.PUBLISHED, Course.Status.ARCHIVED)
 
 
 def register_access_provider(
-    provider: AccessProvider | None = None, *, courses: AccessScope | None = None
+    provider: AccessProvider | None = None,
+    *,
+    courses: AccessScope | None = None,
+    changes_at: AccessChange | None = None,
 ):
     """Add a way to reach a course's content (usable as a decorator).
 
     `courses` is the provider's list form: the courses it opens to a user, as
-    a `Q` over `Course`.
+    a `Q` over `Course` (or a list of them). `changes_at(user)` is the next
+    moment the provider's answer changes by time alone (a membership period
+    that ends or starts), or None: lists kept per viewer are kept until then.
     """
 
     def register(provider: AccessProvider) -> AccessProvider:
@@ -43,6 +51,8 @@ def register_access_provider(
             _providers.append(provider)
         if courses is not None:
             _scopes[provider] = courses
+        if changes_at is not None:
+            _changes[provider] = changes_at
         return provider
 
     return register if provider is None else register(provider)
@@ -96,6 +106,22 @@ def open_course_ids(user) -> QuerySet:
             branches.append(open_courses.filter(q).values("pk"))
     first, *others = branches
     return first.union(*others)
+
+
+def access_changes_at(user) -> datetime | None:
+    """When `user`'s access changes by time alone (no event says so), or None.
+
+    Every other change (an enrolment, a purchase, a refund, a course
+    published) is a saved row that core.pagecache hears about.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    moments = [
+        moment
+        for provider in _providers
+        if provider in _changes and (moment := _changes[provider](user)) is not None
+    ]
+    return min(moments, default=None)
 
 
 def can_open_course(user, course: Course) -> bool:

@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch
 from commerce import registry
 from commerce.selectors import (
     live_items_covering,
+    membership_changes_at,
     membership_course_filters,
     membership_covers,
 )
@@ -217,7 +218,12 @@ def membership_courses(user) -> list[Q]:
     return membership_course_filters(user_id=user.pk)
 
 
-@register_access_provider(courses=membership_courses)
+def membership_changes(user):
+    """When a membership period of `user` ends or starts (lists kept per viewer)."""
+    return membership_changes_at(user_id=user.pk)
+
+
+@register_access_provider(courses=membership_courses, changes_at=membership_changes)
 def membership_access(user, course: Course) -> bool:
     """An active membership period covers the course (site-wide or the creator's)."""
     return membership_covers(user_id=user.pk, creator_id=course.creator_id)

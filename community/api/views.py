@@ -1,6 +1,7 @@
 """Viewsets of the community API: the same privacy rules as the pages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
@@ -68,8 +69,30 @@ def _post_or_404(user, pk, *, placeholder: bool = False) -> Post:
     return post
 
 
-class SpaceViewSet(SharedListCacheMixin, viewsets.ReadOnlyModelViewSet):
+class ViewerListCacheMixin(SharedListCacheMixin):
+    """Lists kept for anonymous visitors together and for each member apart.
+
+    A member's copy is dropped when their own data changes (enrolments,
+    memberships, follows: core.pagecache's viewer group), when a course is
+    published or closed, and at the moment their access changes with time
+    (a membership that ends), so that no cached list outlives their access.
+    """
+
     cache_groups = ("community",)
+    cache_per_viewer = True
+    cache_viewer_groups = ("courses",)
+
+    def viewer_cache_timeout(self, request) -> int:
+        from learning.access import access_changes_at
+
+        moment = access_changes_at(request.user)
+        if moment is None:
+            return self.cache_timeout
+        seconds = int((moment - timezone.now()).total_seconds())
+        return max(0, min(self.cache_timeout, seconds))
+
+
+class SpaceViewSet(ViewerListCacheMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.SpaceSerializer
 
     def get_queryset(self):
@@ -80,7 +103,7 @@ class SpaceViewSet(SharedListCacheMixin, viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(list=extend_schema(parameters=[serializers.ThreadQuerySerializer]))
 class ThreadViewSet(
-    SharedListCacheMixin,
+    ViewerListCacheMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -89,7 +112,6 @@ class ThreadViewSet(
     """Threads in visible spaces; `?space=<id>&tag=<slug>&filter=unanswered|featured|following&sort=active|new|top&q=<search>`."""
 
     # Anonymous visitors share the list; signed-in ones see their spaces.
-    cache_groups = ("community",)
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -162,7 +184,7 @@ class ThreadViewSet(
 
 @extend_schema_view(list=extend_schema(parameters=[serializers.PostQuerySerializer]))
 class PostViewSet(
-    SharedListCacheMixin,
+    ViewerListCacheMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -173,7 +195,6 @@ class PostViewSet(
     """Replies, answers and comments of one thread: `?thread=<id>` (required for lists)."""
 
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    cache_groups = ("community",)
     lookup_value_regex = r"[0-9]+"
 
     def get_serializer_class(self):
@@ -216,7 +237,7 @@ class PostViewSet(
         return context
 
     def list(self, request, *args, **kwargs):
-        # Anonymous visitors share it (no votes of theirs to show).
+        # Anonymous visitors share it; a member's (with their votes) is theirs.
         return self.cached_list(request, lambda: self._list(request))
 
     def _list(self, request):

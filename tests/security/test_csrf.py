@@ -30,7 +30,7 @@ def _poster(row) -> str | None:
 
 def test_every_post_without_a_csrf_token_is_refused(settings):
     settings.ACCOUNT_RATE_LIMITS = False
-    world = build_world()
+    world = build_world(extras=True)
     checked, accepted = 0, []
     for row in parse_matrix(MATRIX):
         if row.method != "POST" or row.name in CSRF_EXEMPT:

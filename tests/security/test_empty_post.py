@@ -50,7 +50,6 @@ from kpplatform.apps_list import DOMAIN_APPS
 from tests.security.access_matrix import MATRIX, parse_matrix
 from tests.security.urls_enum import site_routes
 from tests.security.world import ROLES, build_world
-from tests.security.world_extras import build_extras
 
 pytestmark = pytest.mark.django_db
 
@@ -368,8 +367,8 @@ def relaxed_limits(settings):
 
 
 def test_an_empty_post_never_passes_silently(relaxed_limits):
-    world = build_world()
-    extras = build_extras(world)
+    world = build_world(extras=True)
+    extras = world.extras
     problems, checked, not_posted = [], [], []
     for name, post_row, get_row in _post_routes():
         if name in OTHER and name != "set_language":

@@ -57,6 +57,9 @@ class World:
     column: object = None  # the owner's column; the member's plan sells it
     free_post: object = None
     paid_post: object = None
+    # Lectures, a paid booking, paid questions, ... (world_extras.py), read
+    # in the matrix as `extras.booking.pk`.
+    extras: dict = dataclasses.field(default_factory=dict)
 
 
 def _buy(user, offer_type: str, offer_id: int):
@@ -74,7 +77,9 @@ def _buy(user, offer_type: str, offer_id: int):
     return order, payment
 
 
-def build_world() -> World:
+def build_world(*, extras: bool = False) -> World:
+    """The world; with `extras`, also world_extras.py's objects (the access
+    matrix's live rows and the empty-POST suite use them)."""
     from community.models import Post
     from courses.models import LessonAttachment
     from learning.models import Certificate, Enrollment, Submission
@@ -174,7 +179,7 @@ def build_world() -> World:
     paid_post = content.column_post_save(
         actor=owner, column=column, title="Paid", body="paid", publish=True
     )
-    return World(
+    world = World(
         path=path,
         column=column,
         free_post=free_post,
@@ -203,6 +208,11 @@ def build_world() -> World:
         expert_attachment=expert_attachment,
         notification=notification,
     )
+    if extras:
+        from tests.security.world_extras import build_extras
+
+        world.extras = build_extras(world)
+    return world
 
 
 def _challenge(owner, course):

@@ -1,11 +1,11 @@
-"""Objects the shared world (world.py) does not have, made for the forms
-that need them (tests/security/test_empty_post.py): lectures, a paid booking,
-paid questions at each step, an availability, a short answer to review, an
-email address to confirm and the course's own community space.
+"""The world's extras (`build_world(extras=True)`, read as `extras.name.attr`):
+lectures, a paid booking, paid questions at each step, an availability, a
+short answer to review, an email address to confirm and the course's own
+community space. The access matrix's rows for them and the empty-POST suite
+use them; the other suites build the world without them.
 
-They are made on top of `build_world()`, by the apps' services where there is
-one (so that each object is in the state a user would find it in), and kept
-out of the world itself so that the access matrix's world stays small.
+They are made by the apps' services where there is one, so that each object
+is in the state a user would find it in.
 """
 
 from __future__ import annotations

@@ -355,8 +355,8 @@ rewards:expert_apply                         -                                  
 rewards:expert_apply                         -                                                    POST   L   200 200 200 200 200 200
 rewards:expert_attachment                    pk=expert_attachment.pk                              GET    L   L   L   L   L   L   200
 rewards:expert_attachment                    pk=expert_attachment.pk                              POST   L   L   L   L   L   L   405
-rewards:quality_review                       course_id=course.pk                                  GET    L   302 302 302 302 302 302
-rewards:quality_review                       course_id=course.pk                                  POST   L   302 302 302 302 302 302
+rewards:quality_review                       course_id=course.pk                                  GET    L   302 302 302 302 200 302
+rewards:quality_review                       course_id=course.pk                                  POST   L   302 302 302 302 200 302
 recommendations:dismiss                      course_id=other_course.pk                            GET    L   405 405 405 405 405 405
 recommendations:dismiss                      course_id=other_course.pk                            POST   L   302 302 302 302 302 302
 recommendations:undismiss                    course_id=other_course.pk                            GET    L   405 405 405 405 405 405
@@ -498,7 +498,9 @@ api:recommendations-related                  course_id=course.pk                
 # live: the objects are the world's extras (world_extras.py): the owner's
 # lectures (a free one the enrolled learner holds a ticket for, one with a
 # replay), the other creator's expert profile, slot and availability, a
-# booking and paid questions of the enrolled learner with him.
+# booking and paid questions of the enrolled learner with him. The other
+# creator is a certified expert (his studio, his question price, the quality
+# reviews); the owner is not.
 live:index                                   -                                                    GET    200 200 200 200 200 200 200
 live:index                                   -                                                    POST   405 405 405 405 405 405 405
 live:lecture                                 pk=extras.free_lecture.pk                            GET    200 200 200 200 200 200 200
@@ -554,7 +556,7 @@ live:question_read                           pk=extras.public.pk                
 live:question_audio                          pk=extras.public.pk                                  GET    404 404 404 404 404 404 404
 live:question_audio                          pk=extras.public.pk                                  POST   405 405 405 405 405 405 405
 live:question_price                          -                                                    GET    405 405 405 405 405 405 405
-live:question_price                          -                                                    POST   L   403 403 403 403 403 403
+live:question_price                          -                                                    POST   L   403 403 403 403 302 403
 live:my_schedule                             -                                                    GET    L   200 200 200 200 200 200
 live:my_schedule                             -                                                    POST   L   405 405 405 405 405 405
 live:my_schedule_ics                         -                                                    GET    L   200 200 200 200 200 200
@@ -575,8 +577,8 @@ live:studio_replay                           pk=extras.lecture.pk               
 live:studio_replay                           pk=extras.lecture.pk                                 POST   L   403 403 403 302 302 302
 live:studio_replay_remove                    pk=extras.replayed.pk                                GET    L   403 403 403 405 405 405
 live:studio_replay_remove                    pk=extras.replayed.pk                                POST   L   403 403 403 302 404 302
-live:expert_studio                           -                                                    GET    L   403 403 403 403 403 403
-live:expert_studio                           -                                                    POST   L   403 403 403 403 403 403
+live:expert_studio                           -                                                    GET    L   403 403 403 403 200 403
+live:expert_studio                           -                                                    POST   L   403 403 403 403 200 403
 live:slot_withdraw                           pk=extras.slot.pk                                    GET    L   405 405 405 405 405 405
 live:slot_withdraw                           pk=extras.slot.pk                                    POST   L   404 404 404 404 302 302
 live:availability_withdraw                   pk=extras.availability.pk                            GET    L   405 405 405 405 405 405

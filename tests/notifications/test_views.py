@@ -129,3 +129,24 @@ def test_old_community_addresses_redirect(client, user):
     assert response.url == reverse("notifications:list") + "?unread=1"
     response = client.get("/community/notifications/settings/")
     assert response.url == reverse("notifications:settings")
+
+
+def test_the_bell_is_on_the_page_before_htmx_loads_its_count(client, user):
+    """The navbar does not move when the count arrives: the page already holds
+    the same bell (without the count), and htmx swaps it for the counted one."""
+    import re
+
+    _reply(user)
+    client.force_login(user)
+    page = client.get(reverse("courses:catalogue")).content.decode()
+    slot = re.search(
+        r'<span hx-get="[^"]*" [^>]*data-testid="bell-slot">(.*?)</span>\s*$',
+        page,
+        re.S | re.M,
+    )
+    assert slot, "the bell's slot is rendered with the page"
+    assert 'data-testid="bell"' in slot.group(1)
+    assert "bi-bell" in slot.group(1)
+    assert "unread-count" not in page  # the count stays htmx's (no query per page)
+    bell = client.get(reverse("notifications:bell")).content.decode()
+    assert 'data-testid="unread-count">1' in bell

@@ -5,6 +5,8 @@ rule). On failure a screenshot is saved under test-artifacts/.
 """
 
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -53,6 +55,28 @@ def pytest_runtest_makereport(item, call):
             except Exception:  # noqa: S110 (a failed screenshot must not hide the failure)
                 pass
     return report
+
+
+@pytest.fixture(autouse=True)
+def _live_requests_finish(request):
+    """Wait for the live server's last requests before the database is emptied.
+
+    Closing a browser context fires `pagehide`, on which the lesson player
+    posts the position (sendBeacon); that request may still be writing when
+    the test ends. On SQLite the live server shares the test's in-memory
+    connection, and the flush failed with "database table is locked".
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # torn down after this one
+    yield
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(
+        thread.name.endswith("(process_request_thread)")
+        for thread in threading.enumerate()
+    ):
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from core.timezones import datetime_with_zone
 from notifications.registry import EMAIL, IN_APP, Kind, Topic, register
 
 
@@ -15,7 +16,7 @@ def _when(params) -> dict:
     moment = parse_datetime(params.get("start") or "")
     if moment is None:
         return {}
-    return {"start": formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")}
+    return {"start": datetime_with_zone(moment)}
 
 
 def _answer_by(params) -> dict:

@@ -3,6 +3,10 @@
 from django import template
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.html import format_html
+
+from core import timezones
 
 register = template.Library()
 
@@ -166,3 +170,16 @@ def shared_fragment(parser, token):
     parser.delete_first_token()
     name, groups, *vary = (parser.compile_filter(bit) for bit in bits[1:])
     return SharedFragmentNode(nodelist, name, groups, vary)
+
+
+@register.filter
+def zone_label(moment) -> str:
+    """`(Beijing time)` / `(UTC+2)` after a time shown in the viewer's zone:
+    `{{ lecture.starts_at|date:"DATETIME_FORMAT" }} {{ lecture.starts_at|zone_label }}`."""
+    if moment is None:
+        return ""
+    return format_html(
+        '<span class="text-body-secondary text-nowrap" title="{}" data-testid="time-zone">{}</span>',
+        timezone.get_current_timezone_name(),
+        timezones.in_parentheses(timezones.zone_label(moment)),
+    )

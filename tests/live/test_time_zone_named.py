@@ -1,0 +1,71 @@
+"""Every lecture and slot time names the zone it is shown in: an anonymous
+visitor (site zone, Asia/Shanghai) and a signed-in learner whose browser told
+another zone see different clock times for the same lecture, each labelled."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from live.notification_kinds import _when
+from tests.factories import UserFactory
+
+from .factories import LectureFactory
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2031, 3, 4, 11, 30, tzinfo=ZoneInfo("UTC"))  # 19:30 in Beijing
+
+
+@pytest.fixture
+def lecture():
+    lecture = LectureFactory(title="Zoned lecture")
+    lecture.starts_at = START
+    lecture.ends_at = START.replace(hour=12, minute=30)
+    lecture.save()
+    return lecture
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def _pages(lecture):
+    return [reverse("live:index"), reverse("live:lecture", args=[lecture.pk])]
+
+
+def test_anonymous_visitor_sees_beijing_time_named(client, lecture, settings):
+    for url in _pages(lecture):
+        page = client.get(url).content.decode()
+        assert "7:30" in page or "19:30" in page
+        assert 'data-testid="time-zone">(Beijing time)</span>' in page, url
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(reverse("live:lecture", args=[lecture.pk])).content.decode()
+    assert "(北京时间)" in page
+
+
+def test_signed_in_learner_in_another_zone_sees_that_zone_named(client, lecture):
+    client.force_login(UserFactory())
+    client.cookies["kp_tz"] = "Asia/Kolkata"  # 17:00 there, UTC+5:30 all year
+    for url in _pages(lecture):
+        page = client.get(url).content.decode()
+        assert "5 p.m." in page or "17:00" in page
+        assert 'data-testid="time-zone">(UTC+5:30)</span>' in page, url
+        assert "(Beijing time)" not in page
+    client.cookies["kp_tz"] = "America/New_York"  # summer time: UTC−4 in June
+    lecture.starts_at = START.replace(month=6)
+    lecture.ends_at = lecture.starts_at.replace(hour=12)
+    lecture.save()
+    page = client.get(reverse("live:lecture", args=[lecture.pk])).content.decode()
+    assert "(UTC\u22124)" in page
+
+
+def test_notifications_name_the_zone_of_their_times():
+    params = {"start": START.isoformat()}
+    with translation.override("en"), timezone.override(ZoneInfo("Asia/Shanghai")):
+        assert _when(params)["start"].endswith("(Beijing time)")
+    with translation.override("zh-hans"), timezone.override(ZoneInfo("UTC")):
+        assert _when(params)["start"].endswith("(UTC)")

@@ -100,6 +100,37 @@ def _database_unavailable(error: BaseException | None) -> bool:
     return isinstance(error, OperationalError | InterfaceError)
 
 
+def _error_page(template_name: str, status: int):
+    """One of the site's error pages (templates/<status>.html), in the
+    visitor's language, rendered without the database or context processors."""
+    from django.http import HttpResponse
+    from django.template import loader
+
+    return HttpResponse(loader.get_template(template_name).render({}), status=status)
+
+
+def bad_request(request, exception, template_name: str = "400.html"):
+    """handler400 (a broken request, a suspicious operation)."""
+    return _error_page(template_name, 400)
+
+
+def permission_denied(request, exception, template_name: str = "403.html"):
+    """handler403 (PermissionDenied raised by a view)."""
+    return _error_page(template_name, 403)
+
+
+def page_not_found(request, exception, template_name: str = "404.html"):
+    """handler404 (Http404 raised by a view or no URL matched)."""
+    return _error_page(template_name, 404)
+
+
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: the form's token is missing or stale (the page was
+    open for a long time, or the session ended in another tab): say what to
+    do, in the visitor's language, instead of Django's English page."""
+    return _error_page("403_csrf.html", 403)
+
+
 def server_error(request, template_name: str = "500.html"):
     """handler500: the site's own error page, in the visitor's language.
 

@@ -45,6 +45,9 @@ urlpatterns = [
 
 # The site's own error page, in the visitor's language (503 while the
 # database is unavailable): core/views.py.
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
 
 if settings.DEBUG:

@@ -183,3 +183,12 @@ def zone_label(moment) -> str:
         timezone.get_current_timezone_name(),
         timezones.in_parentheses(timezones.zone_label(moment)),
     )
+
+
+@register.filter
+def datetime_with_zone(moment) -> str:
+    """Date, time and zone as plain text, for inside a sentence:
+    `{% blocktranslate with opens=x|datetime_with_zone %}…at {{ opens }}.{% endblocktranslate %}`."""
+    if moment is None:
+        return ""
+    return timezones.datetime_with_zone(moment)

@@ -69,3 +69,14 @@ def test_notifications_name_the_zone_of_their_times():
         assert _when(params)["start"].endswith("(Beijing time)")
     with translation.override("zh-hans"), timezone.override(ZoneInfo("UTC")):
         assert _when(params)["start"].endswith("(UTC)")
+
+
+def test_ticket_holder_is_told_when_the_join_link_opens_with_the_zone(client, lecture):
+    from live.models import Ticket
+
+    holder = UserFactory()
+    Ticket.objects.create(lecture=lecture, user=holder, status="active", source="free")
+    client.force_login(holder)
+    page = client.get(reverse("live:lecture", args=[lecture.pk])).content.decode()
+    assert "The join link appears here at" in page
+    assert "7:15 p.m. (Beijing time)." in page

@@ -220,7 +220,7 @@ class Thread(models.Model):
                 name="community_thread_top",
                 condition=Q(is_deleted=False),
             ),
-            # The home feed's threads (selectors.threads_to_suggest): the
+            # The home feed's threads (suggestions.threads_to_suggest): the
             # community's best read in order, live threads only.
             models.Index(
                 fields=["-is_featured", "-score", "-last_activity_at", "-id"],

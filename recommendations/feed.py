@@ -24,10 +24,10 @@ from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from . import selectors
 from .feed_mix import interleave
+from .feed_words import join_reasons, starts_in_words
 from .models import DEFAULT_FEED_SLOTS, FeedKind, FeedMix, FeedSlot
 
 #: Candidates asked of a provider per slot it may fill (room for the ones
@@ -157,7 +157,7 @@ def feed_mix() -> Mix:
 
 def learner_for(user, *, assignment=None) -> Learner:
     """The viewer's interests, courses taken and follows (three queries; none if anonymous)."""
-    from community.selectors import followed_user_ids
+    from community.suggestions import followed_user_ids
     from courses.models import Category
     from learning.selectors import recent_courses_of
 
@@ -208,25 +208,6 @@ def _creator_reason(learner: Learner, creator_id: int) -> str | None:
     if course is not None:
         return _("From the creator of %(title)s") % {"title": course.title}
     return None
-
-
-def starts_in_words(starts_at, now=None) -> str | None:
-    """ "Starts today", "Starts tomorrow", "Starts in 3 days" (the viewer's calendar)."""
-    now = timezone.localtime(now or timezone.now())
-    days = (timezone.localtime(starts_at).date() - now.date()).days
-    if days <= 0:
-        return _("Starts today")
-    if days == 1:
-        return _("Starts tomorrow")
-    if days <= 6:
-        return ngettext("Starts in %(n)d day", "Starts in %(n)d days", days) % {
-            "n": days
-        }
-    return None
-
-
-def _join(*parts) -> str:
-    return " · ".join(p for p in parts if p)
 
 
 # --- the providers -------------------------------------------------------------------------
@@ -288,7 +269,7 @@ def lecture_candidates(learner: Learner, limit: int) -> list[FeedItem]:
             FeedItem(
                 kind=FeedKind.LECTURE,
                 obj=lecture,
-                reason=_join(soon, why),
+                reason=join_reasons(soon, why),
                 creator_id=lecture.creator_id,
             )
         )
@@ -407,7 +388,7 @@ def expert_candidates(learner: Learner, limit: int) -> list[FeedItem]:
 
 
 def thread_candidates(learner: Learner, limit: int) -> list[FeedItem]:
-    from community.selectors import threads_to_suggest
+    from community.suggestions import threads_to_suggest
 
     taken = {c.pk: c for c in learner.taken}
     threads = threads_to_suggest(
@@ -507,7 +488,7 @@ def _candidates_key(user, kind: str, limit: int, vary: tuple) -> str:
 def hidden_creators_are(creator_ids, hidden_ids) -> bool:
     """Whether exactly `hidden_ids` of `creator_ids` are suspended or
     deactivated now (a kept home page's check, core.pagecache.keep_while)."""
-    from community.selectors import hidden_among
+    from community.suggestions import hidden_among
 
     return hidden_among(creator_ids) == set(hidden_ids)
 
@@ -524,7 +505,7 @@ def home_feed(user, *, assignment=None, mix: Mix | None = None) -> Feed:
     """
     from django.core.cache import cache
 
-    from community.selectors import hidden_among
+    from community.suggestions import hidden_among
 
     mix = mix or feed_mix()
     personal = bool(

@@ -1,4 +1,4 @@
-"""The threads the home feed suggests (community.selectors.threads_to_suggest).
+"""The threads the home feed suggests (community.suggestions.threads_to_suggest).
 
 The learner's course spaces first, then the people they follow, then their
 interests, then the community's best; never what they may not see, nothing
@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 
 from community.models import Space, Thread, Visibility
-from community.selectors import threads_to_suggest
+from community.suggestions import threads_to_suggest
 from learning.models import Enrollment
 from tests.factories import CategoryFactory, CourseFactory, UserFactory
 

@@ -124,7 +124,10 @@ def _fit_pair(matrix: pd.DataFrame, y: np.ndarray, seed: int, log_columns):
         n_iter_no_change=30,
         random_state=seed,
     )
-    trees.fit(matrix, y)
+    # A feature these rows never have (no quiz in the earlier cohorts, when
+    # `_choose_blend` trains on them) would break the trees' binning, which
+    # needs one known value: it is a constant for them, and never split on.
+    trees.fit(matrix.fillna(dict.fromkeys(matrix.columns[matrix.isna().all()], 0.0)), y)
     linear = make_pipeline(
         SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
         StandardScaler(),

@@ -2,6 +2,7 @@
 visitor (site zone, Asia/Shanghai) and a signed-in learner whose browser told
 another zone see different clock times for the same lecture, each labelled."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,10 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from live.models import Booking
 from live.notification_kinds import _when
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 
-from .factories import LectureFactory
+from .factories import LectureFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +82,55 @@ def test_ticket_holder_is_told_when_the_join_link_opens_with_the_zone(client, le
     page = client.get(reverse("live:lecture", args=[lecture.pk])).content.decode()
     assert "The join link appears here at" in page
     assert "7:15 p.m. (Beijing time)." in page
+
+
+ZONE_BEIJING = 'data-testid="time-zone">(Beijing time)</span>'
+ZONE_KOLKATA = 'data-testid="time-zone">(UTC+5:30)</span>'
+
+
+def test_creator_studio_names_the_zone_of_each_lecture(client, lecture):
+    client.force_login(lecture.creator)
+    index = client.get(reverse("live:studio")).content.decode()
+    assert "Zoned lecture" in index
+    assert ZONE_BEIJING in index
+    client.cookies["kp_tz"] = "Asia/Kolkata"
+    edit = client.get(reverse("live:studio_lecture", args=[lecture.pk])).content
+    assert ZONE_KOLKATA in edit.decode()
+
+
+def test_expert_studio_names_the_zone_of_slots_and_bookings_to_confirm(client):
+    slot = SlotFactory(starts_at=START, ends_at=START.replace(hour=12, minute=30))
+    Booking.objects.create(
+        slot=SlotFactory(expert=slot.expert, starts_at=START.replace(day=5)),
+        learner=UserFactory(),
+        status=Booking.Status.REQUESTED,
+        confirm_by=START,
+    )
+    client.force_login(slot.expert.user)
+    client.cookies["kp_tz"] = "Asia/Kolkata"
+    page = client.get(reverse("live:expert_studio")).content.decode()
+    slots = page[page.index('data-testid="expert-slots"') :]
+    assert slots.count(ZONE_KOLKATA) == 2  # both slots, the booked one too
+    to_confirm = page[page.index('data-testid="to-confirm"') :]
+    assert to_confirm.index(ZONE_KOLKATA) < to_confirm.index("</a>")
+
+
+def test_admin_day_schedule_names_the_zone(client, lecture):
+    Booking.objects.create(
+        slot=SlotFactory(starts_at=START.replace(hour=13)),
+        learner=UserFactory(),
+        status=Booking.Status.CONFIRMED,
+    )
+    client.force_login(StaffFactory())
+    url = reverse("admin:live_day_schedule")
+    page = client.get(url, {"day": "2031-03-04"}).content.decode()
+    labelled = r"{} <span [^>]*>\(Beijing time\)</span>"
+    assert re.search(labelled.format("19:30–20:30"), page)  # the lecture
+    assert re.search(labelled.format("21:30–22:30"), page)  # the consultation
+
+
+def test_moved_lecture_says_when_with_the_zone(client, lecture):
+    lecture.moved_at = START.replace(month=2)
+    lecture.save(update_fields=["moved_at"])
+    page = client.get(reverse("live:lecture", args=[lecture.pk])).content.decode()
+    assert "The lecture was moved on Feb. 4, 2031, 7:30 p.m. (Beijing time)." in page

@@ -29,7 +29,6 @@ Needs `wrk` (Debian: `apt-get install wrk`).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import shutil
@@ -46,6 +45,7 @@ from urllib.parse import urlsplit, urlunsplit
 # Run as a script (`python bench/bench_pages.py`): the project root on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import targets as bench_targets  # noqa: E402
 from bench.wrkrun import STATUS_LUA, first_request, warm_up, wrk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,75 +53,6 @@ PYTHON = sys.executable
 SETTINGS = "bench.settings_bench"
 NODB = "/courses/bench/nodb/"
 SEEDED_MARK = "bench_seeded_scale"
-
-TARGETS_SCRIPT = r"""
-import json
-from importlib import import_module
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth import get_user_model
-from django.test import Client
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
-from community.models import Thread
-from courses.models import Course, Lesson
-from learning.models import Enrollment
-
-User = get_user_model()
-learner = User.objects.get(email="learner1@demo.kp")
-course = Course.objects.filter(status="published").order_by("-learner_count", "id").first()
-enrolment = (
-    Enrollment.objects.filter(user=learner, is_active=True)
-    .order_by("-course__learner_count", "id").first()
-)
-lesson = (
-    Lesson.objects.filter(section__course_id=enrolment.course_id)
-    .order_by("section__position", "position", "id").first()
-)
-thread = (
-    Thread.objects.filter(is_deleted=False, space__visibility="public", space__is_active=True)
-    .order_by("-reply_count", "id").first()
-)
-store = import_module(settings.SESSION_ENGINE).SessionStore()
-store[SESSION_KEY] = str(learner.pk)
-store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-store[HASH_SESSION_KEY] = learner.get_session_auth_hash()
-store.create()
-
-
-def names(patterns, namespace=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = namespace + (pattern.namespace + ":" if pattern.namespace else "")
-            yield from names(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and (pattern.name or "").endswith("-list"):
-            yield namespace + pattern.name
-
-
-# Every list endpoint of the API (a router's "<basename>-list" without
-# arguments), anonymous when it answers 200 to anyone, else signed in.
-anonymous, signed_in = Client(HTTP_HOST="127.0.0.1"), Client(HTTP_HOST="127.0.0.1")
-signed_in.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
-lists = []
-for name in sorted(set(names(get_resolver().url_patterns))):
-    try:
-        path = reverse(name)
-    except NoReverseMatch:
-        continue
-    if not path.startswith("/api/v1/"):
-        continue
-    if anonymous.get(path).status_code == 200:
-        lists.append((path, False))
-    if signed_in.get(path).status_code == 200:
-        lists.append((path, True))
-print(json.dumps({
-    "course_url": course.get_absolute_url(),
-    "lesson_id": lesson.pk,
-    "thread_id": thread.pk,
-    "session": store.session_key,
-    "courses": Course.objects.filter(status="published").count(),
-    "api_lists": lists,
-}))
-"""
 
 
 def bench_database_url(database_url: str) -> str:
@@ -210,7 +141,7 @@ def wait_until_up(url: str, timeout: float = 300) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
-def pages(course_url: str, lesson_id, thread_id, api_lists) -> list[tuple]:
+def pages(found: dict) -> list[tuple]:
     """(name, path, signed in, target ratio): issue 18's pages, then every API
     list endpoint, anonymous where anyone may read it and signed in."""
     anonymous, signed_in = 0.50, 0.20
@@ -218,16 +149,17 @@ def pages(course_url: str, lesson_id, thread_id, api_lists) -> list[tuple]:
         ("home, anonymous", "/", False, anonymous),
         ("catalogue", "/courses/", False, anonymous),
         ('catalogue search "python"', "/courses/?q=python", False, anonymous),
-        ("course page", course_url, False, anonymous),
+        ("course page", found["course_url"], False, anonymous),
         ("community index", "/community/", False, anonymous),
-        ("thread page", f"/community/t/{thread_id}/", False, anonymous),
+        ("thread page", found["thread_url"], False, anonymous),
         ("leaderboard", "/rewards/leaderboard/", False, anonymous),
         ("home, signed in", "/", True, signed_in),
         ("My learning", "/learn/", True, signed_in),
-        ("lesson page, enrolled", f"/learn/lesson/{lesson_id}/", True, signed_in),
-        ("course page, signed in", course_url, True, signed_in),
+        ("lesson page, enrolled", found["lesson_url"], True, signed_in),
+        ("course page, signed in", found["course_url"], True, signed_in),
     ]
-    for path, signed in api_lists:
+    rows = [row for row in rows if row[1]]
+    for path, signed in found["api_lists"]:
         name = "API " + path.removeprefix("/api/v1/").rstrip("/")
         rows.append(
             (f"{name}{', signed in' if signed else ''}", path, signed, signed_in)
@@ -292,13 +224,9 @@ def main() -> int:
         sql(env, "VACUUM ANALYZE")
     else:
         seed(env, force=args.reseed)
-    targets = json.loads(
-        manage("shell", "--no-imports", "-v0", "-c", TARGETS_SCRIPT, env=env)
-        .strip()
-        .splitlines()[-1]
-    )
+    targets = bench_targets.find(env, api_lists=True)
     courses = targets["courses"]
-    cookie = f"sessionid={targets['session']}"
+    cookie = f"{targets['cookie_name']}={targets['session']}"
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(  # noqa: S603
@@ -352,12 +280,7 @@ def main() -> int:
         print(header)
         print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
         error_notes = []
-        for name, path, signed_in, target in pages(
-            targets["course_url"],
-            targets["lesson_id"],
-            targets["thread_id"],
-            targets["api_lists"],
-        ):
+        for name, path, signed_in, target in pages(targets):
             if args.only and args.only.lower() not in name.lower():
                 continue
             cookie_header = cookie if signed_in else ""

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
-import json
 import os
 import socket
 import statistics
@@ -34,48 +33,12 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script (`python bench/embedded_pages.py`): the project root on the path.
+sys.path.insert(0, str(ROOT))
+
+from bench import targets as bench_targets  # noqa: E402
+
 TARGET_MS = 150
-
-TARGETS_SCRIPT = r"""
-import json
-from importlib import import_module
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth import get_user_model
-from community.models import Thread
-from courses.models import Course, Lesson
-from learning.models import Enrollment
-
-learner = get_user_model().objects.get(email="learner1@demo.kp")
-course = Course.objects.filter(status="published").order_by("-learner_count", "id").first()
-enrolment = (
-    Enrollment.objects.filter(user=learner, is_active=True)
-    .order_by("-course__learner_count", "id").first()
-)
-lesson = (
-    Lesson.objects.filter(section__course_id=enrolment.course_id)
-    .order_by("section__position", "position", "id").first()
-)
-thread = (
-    Thread.objects.filter(is_deleted=False, space__visibility="public", space__is_active=True)
-    .order_by("-reply_count", "id").first()
-)
-store = import_module(settings.SESSION_ENGINE).SessionStore()
-store[SESSION_KEY] = str(learner.pk)
-store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-store[HASH_SESSION_KEY] = learner.get_session_auth_hash()
-store.create()
-print(json.dumps({
-    "course_url": course.get_absolute_url(),
-    "lesson_url": f"/learn/lesson/{lesson.pk}/",
-    "thread_url": thread.get_absolute_url() if thread else None,
-    "session": store.session_key,
-    "cookie_name": settings.SESSION_COOKIE_NAME,
-    "debug": settings.DEBUG,
-    "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
-    "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
-}))
-"""
 
 
 def embedded_env() -> dict:
@@ -88,19 +51,6 @@ def embedded_env() -> dict:
     env["DJANGO_SETTINGS_MODULE"] = "kpplatform.settings"
     env["PYTHONPATH"] = str(ROOT)
     return env
-
-
-def targets(env: dict) -> dict:
-    out = subprocess.run(  # noqa: S603 (our own manage.py)
-        [sys.executable, str(ROOT / "manage.py"), "shell", "--no-imports", "-v0"]
-        + ["-c", TARGETS_SCRIPT],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
 
 
 def pages(found: dict) -> list[tuple[str, str, bool]]:
@@ -222,7 +172,7 @@ def main() -> int:
     args = parser.parse_args()
 
     env = embedded_env()
-    found = targets(env)
+    found = bench_targets.find(env)
     server = None
     base = args.base
     if not base:

@@ -18,6 +18,16 @@ SCHEDULES = [
         description="Recompute creator levels after the quality scores.",
     ),
     Schedule(
+        name="rewards: leaderboard totals",
+        task="rewards.tasks.points_totals_reconcile_task",
+        minute="50",
+        hour="3",
+        description=(
+            "Compare the leaderboards' totals with the points ledger, repair "
+            "and report what differs, drop old weeks and months."
+        ),
+    ),
+    Schedule(
         name="rewards: badges",
         task="rewards.tasks.badges_evaluate_recent_task",
         minute="20",

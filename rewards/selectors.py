@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -22,14 +22,15 @@ from .models import (
     LevelThreshold,
     PointBalance,
     PointEntry,
+    PointTotal,
     Redemption,
     RedemptionRate,
 )
+from .periods import PERIODS, current_start, site_zone
 
 User = get_user_model()
 EARNED_KINDS = (PointEntry.Kind.AWARD, PointEntry.Kind.REVERSAL)
 BADGE_CACHE_SECONDS = 300
-PERIODS = ("week", "month", "all")
 
 
 def balance_of(user_id: int) -> int:
@@ -191,40 +192,64 @@ def profile_summary(user) -> dict:
 
 
 def period_start(period: str, now=None):
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    if period == "week":
-        start = today - timedelta(days=today.weekday())
-    elif period == "month":
-        start = today.replace(day=1)
-    else:
+    """When the period began (Monday 00:00, the 1st 00:00 in the site's time
+    zone), or None for all time."""
+    if period not in ("week", "month"):
         return None
-    return timezone.make_aware(datetime.combine(start, time.min))
+    start = current_start(period, now)
+    return timezone.make_aware(datetime.combine(start, time.min), site_zone())
 
 
 def leaderboard(*, period: str = "week", category_id: int | None = None, limit=20):
-    """Top users by points earned in the period (reversals count, spending does not)."""
+    """Top users by points earned in the period (reversals count, spending does not).
+
+    Read from the totals kept with the ledger (`PointTotal`, one row per
+    user in the period's bucket and the category's scope) through the index
+    ordered by total: `limit` rows whatever the size of the ledger. Periods
+    start on Monday and on the 1st in the site's time zone.
+    """
+    if period not in PERIODS:
+        period = "week"
+    rows = list(
+        PointTotal.objects.filter(
+            period=period,
+            starts_on=current_start(period),
+            scope=category_id or 0,
+            points__gt=0,
+        )
+        .order_by("-points", "user_id")
+        .values_list("user_id", "points")[:limit]
+    )
+    users = User.objects.select_related("profile").in_bulk([u for u, _p in rows])
+    result = []
+    for rank, (user_id, points) in enumerate(rows, start=1):
+        user = users.get(user_id)
+        if user is not None:
+            result.append({"rank": rank, "user": user, "points": points})
+    return result
+
+
+def leaderboard_from_ledger(
+    *, period: str = "week", category_id: int | None = None, limit=20, now=None
+) -> list[tuple[int, int]]:
+    """(user id, points) of the top earners summed from the ledger itself:
+    the reference the kept totals must match (tests, investigations). Reads
+    every earned entry of the period."""
     entries = PointEntry.objects.filter(kind__in=EARNED_KINDS)
-    since = period_start(period)
+    since = period_start(period, now)
     if since is not None:
         entries = entries.filter(created_at__gte=since)
     if category_id:
         entries = entries.filter(
             Q(category_id=category_id) | Q(category__parent_id=category_id)
         )
-    rows = list(
+    return list(
         entries.values("user_id")
         .annotate(total=Sum("points"))
         .filter(total__gt=0)
-        .order_by("-total", "user_id")[:limit]
+        .order_by("-total", "user_id")
+        .values_list("user_id", "total")[:limit]
     )
-    users = User.objects.select_related("profile").in_bulk([r["user_id"] for r in rows])
-    result = []
-    for rank, row in enumerate(rows, start=1):
-        user = users.get(row["user_id"])
-        if user is not None:
-            result.append({"rank": rank, "user": user, "points": row["total"]})
-    return result
 
 
 def top_creators(*, limit: int = 10):

@@ -181,3 +181,11 @@ def notify_level_up_task(*, user_id: int, level: str) -> bool:
 @shared_task(**RETRY)
 def notify_badge_task(*, award_id: int) -> bool:
     return services.badge_award_notify(award_id=award_id)
+
+
+@shared_task(**IDEMPOTENT)
+def points_totals_reconcile_task() -> int:
+    """Nightly: compare the leaderboards' totals with the ledger, repair them
+    (logged as a warning: something wrote the ledger without them) and drop
+    buckets no page reads. Returns the number of rows that differed."""
+    return services.totals_reconcile(repair=True).repaired

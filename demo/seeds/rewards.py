@@ -3,7 +3,8 @@
 The ledger is derived from what the earlier steps created (published courses,
 reviews, completed enrolments, community votes and accepted answers, plus some
 daily visits), written in bulk with the same unique keys the receivers use, so
-a second run adds nothing and later real events never double count.
+a second run adds nothing and later real events never double count; the
+balances and the leaderboards' totals are then rebuilt from the ledger.
 """
 
 from __future__ import annotations
@@ -259,6 +260,9 @@ def seed_ledger(ctx: SeedContext) -> None:
         unique_fields=["user"],
     )
     ctx.log(f"  point entries: {PointEntry.objects.count() - before} new")
+    # The leaderboards' totals likewise, from the ledger in bulk.
+    totals = services.totals_rebuild()
+    ctx.log(f"  leaderboard totals: {totals.rows} rows, {totals.repaired} written")
 
     top = PointBalance.objects.order_by("-points").values_list("user_id", flat=True)[
         :300

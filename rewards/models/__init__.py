@@ -31,6 +31,7 @@ from .ledger import (
 from .levels import LEVEL_ORDER, CreatorLevel, Level, LevelThreshold
 from .quality import RUBRIC, CourseQuality, QualityReview
 from .redemption import Redemption, RedemptionRate
+from .totals import PointTotal
 
 __all__ = [
     "LEVEL_ORDER",
@@ -54,6 +55,7 @@ __all__ = [
     "PointEntry",
     "PointEntryQuerySet",
     "PointRule",
+    "PointTotal",
     "QualityReview",
     "Redemption",
     "RedemptionRate",

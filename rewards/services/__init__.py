@@ -1,6 +1,6 @@
 """Every write of the rewards app.
 
-One module per domain (ledger, badges, levels, experts, quality, challenges,
+One module per domain (ledger and its leaderboard totals, badges, levels, experts, quality, challenges,
 redemption); this package re-exports their public names, so callers keep
 `from rewards import services`. `ledger` explains the locking pattern every
 write of points follows.
@@ -49,6 +49,7 @@ from .redemption import (
     redemption_fail,
     redemption_fulfil,
 )
+from .totals import totals_add, totals_rebuild, totals_reconcile
 
 __all__ = [
     "COMPLETION_PRIOR",
@@ -84,4 +85,7 @@ __all__ = [
     "redemption_fulfil",
     "suspension_end",
     "suspension_record",
+    "totals_add",
+    "totals_rebuild",
+    "totals_reconcile",
 ]

@@ -4,7 +4,8 @@ Ledger writes follow one pattern: lock the user's `PointBalance` row
 (`select_for_update`, several users in pk order), check, append the entry, add
 its points to the cached balance with an F() expression, all in one
 transaction. The lock serialises everything that depends on a user's ledger
-(daily caps, the new-account cap, redemptions); the unique constraints on
+(daily caps, the new-account cap, redemptions) and the leaderboards' totals
+(`totals`, moved in the same transaction); the unique constraints on
 `PointEntry` back every "only once" in case a writer skips the lock.
 """
 
@@ -32,6 +33,8 @@ from rewards.models import (
     Suspension,
 )
 
+from .totals import totals_add
+
 User = get_user_model()
 
 
@@ -55,13 +58,17 @@ def _lock_balances(user_ids) -> dict[int, PointBalance]:
     }
 
 
-def _append(**fields) -> PointEntry:
-    """Append one entry and move the cached balance; the caller holds the lock."""
+def _append(*, add_to_totals: bool = True, **fields) -> PointEntry:
+    """Append one entry and move the cached balance and the leaderboards'
+    totals; the caller holds the lock. `add_to_totals=False`: the caller
+    adds its entries to the totals itself, all at once (`totals_add`)."""
     fields.setdefault("day", timezone.localdate())
     entry = PointEntry.objects.create(**fields)
     PointBalance.objects.filter(user_id=entry.user_id).update(
         points=Fx("points") + entry.points
     )
+    if add_to_totals:
+        totals_add([entry])
     return entry
 
 
@@ -203,8 +210,10 @@ def points_reverse(*, awards: Q, reason: str) -> list[PointEntry]:
                 limited_bucket=award.limited_bucket,
                 reversal_of=award,
                 reason=reason[:300],
+                add_to_totals=False,
             )
         )
+    totals_add(written)
     return written
 
 

@@ -123,3 +123,40 @@ def test_concurrent_reversals_write_one_reversal():
     assert sum(results) == 1
     assert PointEntry.objects.filter(kind="reversal").count() == 1
     assert selectors.balance_of(author.pk) == 0 == selectors.ledger_sum(author.pk)
+
+
+def test_concurrent_awards_for_one_user_lose_no_leaderboard_point():
+    PointRuleFactory(event=Event.REVIEW_WRITTEN, points=10)
+    author = old_user()
+
+    def award_for(i):
+        return lambda: services.points_award(
+            event=Event.REVIEW_WRITTEN, user_id=author.pk, source_key=f"review:{i}"
+        )
+
+    run_concurrently([award_for(i) for i in range(THREADS)])
+    for period in selectors.PERIODS:
+        assert selectors.leaderboard(period=period)[0]["points"] == 10 * THREADS
+    assert services.totals_reconcile(repair=False).repaired == 0
+
+
+def test_concurrent_first_increments_of_a_total_lose_none():
+    """Without the ledger's lock (a writer that skips it, the seed): the
+    upsert alone keeps every increment, even racing to create the row."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    learner = old_user()
+
+    def add_one():
+        entry = PointEntry(
+            user_id=learner.pk,
+            kind=PointEntry.Kind.AWARD,
+            points=1,
+            created_at=timezone.now(),
+        )
+        with transaction.atomic():
+            services.totals_add([entry])
+
+    run_concurrently([add_one] * (THREADS * 5))
+    assert selectors.leaderboard(period="all")[0]["points"] == THREADS * 5

@@ -16,7 +16,10 @@ class CoreConfig(AppConfig):
         from django.utils.autoreload import file_changed
 
         from . import checks  # noqa: F401  (registers the production checks)
-        from .templatetags.platform_tags import slot_templates_forget
+        from .templatetags.platform_tags import (
+            slot_templates_forget,
+            slot_templates_warm,
+        )
         from .views import home_blocks
 
         def forget_templates(**kwargs) -> None:
@@ -32,6 +35,9 @@ class CoreConfig(AppConfig):
             )
         from . import warmup
         from .money import warm_formats
+
+        # Which apps fill each template slot (after the templates: order 10).
+        warmup.register(slot_templates_warm, name="template slots", order=12)
 
         # Babel reads a language's number formats on the first price shown in it.
         warmup.register(warm_formats, name="money formats", order=20)

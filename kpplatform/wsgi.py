@@ -13,5 +13,7 @@ refuse_unsafe_production()
 # One-off costs (lazy imports, jieba's dictionary, templates) paid now, in a
 # thread, rather than by the first visitors (core/warmup.py).
 from core import warmup  # noqa: E402
+from kpplatform.celery import warm_task_client  # noqa: E402
 
+warmup.register(warm_task_client, name="task client", order=40)
 warmup.start()

@@ -38,7 +38,11 @@ class RecommendationsConfig(AppConfig):
 
         # Imported by template tags on first use (networkx: half a second).
         warmup.register(
-            warmup.import_modules("recommendations.circles", "recommendations.feed"),
+            warmup.import_modules(
+                "recommendations.circles",
+                "recommendations.feed",
+                "community.suggestions",
+            ),
             name="recommendations modules",
             order=30,
         )

@@ -24,6 +24,8 @@ def test_every_app_warm_up_runs_without_error(django_assert_num_queries):
         "money formats",
         "search analysers",
         "recommendations modules",
+        "template slots",
+        "request machinery",
     }
     assert cache.get("warmup-probe") == "kept"
 
@@ -72,3 +74,65 @@ def test_the_web_process_starts_the_warm_up_unless_switched_off(settings, monkey
     thread.join(timeout=30)
     assert ran == [True]
     assert warmup.start() is None  # once a process
+
+
+def test_a_first_page_builds_no_url_table_after_the_warm_up(client, monkeypatch):
+    """Names in a namespace ("courses:detail") are reversed by a resolver of
+    their own, filled on the namespace's first reverse in each language: the
+    home page's first render filled 26 of them."""
+    from django.urls import clear_url_caches
+    from django.urls.resolvers import URLResolver
+
+    clear_url_caches()
+    warmup.urls_and_translations()
+    built = []
+    fill = URLResolver._populate
+
+    def recording(resolver):
+        built.append(str(resolver.pattern))
+        return fill(resolver)
+
+    monkeypatch.setattr(URLResolver, "_populate", recording)
+    for language in ("zh-hans", "en"):
+        assert client.get("/", HTTP_ACCEPT_LANGUAGE=language).status_code == 200
+        assert client.get("/courses/", HTTP_ACCEPT_LANGUAGE=language).status_code == 200
+    assert built == []
+
+
+def test_every_template_slot_is_looked_up_before_its_first_render():
+    """A slot's first render asked every installed app for its template (a
+    failed lookup each, a copied exception with DEBUG on)."""
+    from core.templatetags import platform_tags
+
+    platform_tags.slot_templates_forget()
+    assert platform_tags.slot_templates_warm() >= 10
+    known = platform_tags._SLOT_TEMPLATES
+    # Offered by pages, filled by other apps; and one no app may fill.
+    assert "learning/slots/course_page.html" in known["course_page"]
+    assert "rewards/slots/person_badge.html" in known["person_badge"]
+    assert "catalogue_top" in known
+
+
+def test_the_form_renderer_and_its_templates_are_ready_before_the_first_form():
+    from django.forms.renderers import get_default_renderer
+
+    get_default_renderer.cache_clear()
+    warmup.request_machinery()
+    renderer = get_default_renderer()
+    cached = renderer.engine.engine.template_loaders[0].get_template_cache
+    assert renderer.form_template_name in cached
+    assert "django/forms/widgets/text.html" in cached
+
+
+def test_the_task_client_is_loaded_without_sending_anything(
+    django_assert_num_queries, monkeypatch
+):
+    from kombu import Producer
+
+    from kpplatform.celery import warm_task_client
+
+    sent = []
+    monkeypatch.setattr(Producer, "publish", lambda *args, **kwargs: sent.append(1))
+    with django_assert_num_queries(0):
+        warm_task_client()
+    assert sent == []

@@ -16,7 +16,13 @@ class CommunityConfig(AppConfig):
             invalidate_on_change(model, groups=["community"])
         from core.pagecache import invalidate_viewer_on_change
 
-        from .models import Follow, Report
+        from .models import Follow, Report, Suspension
+
+        # The home feed leaves suspended people's work out (accounts' group,
+        # which deactivations bump): a suspension made, lifted or deleted
+        # shows at once; one that ends with time, when it ends (the feed's
+        # keep_while).
+        invalidate_on_change(Suspension, groups=["accounts"])
 
         # A viewer's cached course page marks the reviews they reported.
         invalidate_viewer_on_change(Report, user_of="reporter_id")

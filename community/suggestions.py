@@ -5,7 +5,9 @@ may see."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from .models import Follow, Space, Suspension, Thread, Visibility
@@ -23,23 +25,39 @@ def followed_user_ids(user, *, limit: int = 200) -> list[int]:
     )
 
 
-def hidden_among(user_ids) -> set[int]:
-    """Which of `user_ids` the community hides now: suspended or deactivated
-    accounts (one query; none for no ids)."""
+def hidden_among_until(user_ids) -> tuple[set[int], datetime | None]:
+    """Which of `user_ids` the community hides now (suspended or deactivated
+    accounts), and the first moment one of them shows again by time alone
+    (the end of a suspension; None when no suspension ends). One query; none
+    for no ids.
+
+    A page kept while it hides them is kept until then: the rest (a
+    suspension made, lifted or deleted, an account deactivated or
+    reactivated) bumps the page-cache group "accounts".
+    """
     from django.contrib.auth import get_user_model
 
     ids = {int(u) for u in user_ids if u is not None}
     if not ids:
-        return set()
+        return set(), None
     suspended = Suspension.objects.filter(
         user_id=OuterRef("pk"), until__gt=timezone.now(), lifted_at__isnull=True
     )
-    return set(
+    rows = (
         get_user_model()
         .objects.filter(pk__in=ids)
         .filter(Q(is_active=False) | Exists(suspended))
-        .values_list("pk", flat=True)
+        .annotate(
+            suspended_until=Subquery(suspended.order_by("-until").values("until")[:1])
+        )
+        .values_list("pk", "is_active", "suspended_until")
     )
+    hidden, ends = set(), []
+    for pk, is_active, until in rows:
+        hidden.add(pk)
+        if is_active and until is not None:
+            ends.append(until)
+    return hidden, min(ends, default=None)
 
 
 #: The order of the home feed's threads after the learner's own sources:

@@ -37,8 +37,17 @@ def home_blocks() -> tuple[str, ...]:
     return tuple(found)
 
 
-#: What the home page's blocks read (core.pagecache groups).
-HOME_GROUPS = ("courses", "community", "learning", "live", "recommendations", "rewards")
+#: What the home page's blocks read (core.pagecache groups); "accounts": the
+#: feed leaves suspended and deactivated people's work out.
+HOME_GROUPS = (
+    "accounts",
+    "community",
+    "courses",
+    "learning",
+    "live",
+    "recommendations",
+    "rewards",
+)
 
 
 @viewer_page_cache(groups=HOME_GROUPS)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -89,10 +90,9 @@ class Feed:
     items: list[FeedItem]
     personal: bool
     variant_id: int | None = None
-    #: every candidate's creator, and those of them left out (suspended or
-    #: deactivated), both sorted: what a kept page checks on each hit
-    creator_ids: tuple[int, ...] = ()
-    hidden_ids: tuple[int, ...] = ()
+    #: the first moment a creator left out (suspended) shows again by time
+    #: alone, or None: a page kept with this feed is kept until then
+    hidden_until: datetime | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -485,12 +485,10 @@ def _candidates_key(user, kind: str, limit: int, vary: tuple) -> str:
     )
 
 
-def hidden_creators_are(creator_ids, hidden_ids) -> bool:
-    """Whether exactly `hidden_ids` of `creator_ids` are suspended or
-    deactivated now (a kept home page's check, core.pagecache.keep_while)."""
-    from community.suggestions import hidden_among
-
-    return hidden_among(creator_ids) == set(hidden_ids)
+def before(moment: datetime) -> bool:
+    """Whether `moment` is still to come (a kept home page's check,
+    core.pagecache.keep_while: asked on each hit, it reads nothing)."""
+    return timezone.now() < moment
 
 
 def home_feed(user, *, assignment=None, mix: Mix | None = None) -> Feed:
@@ -505,7 +503,7 @@ def home_feed(user, *, assignment=None, mix: Mix | None = None) -> Feed:
     """
     from django.core.cache import cache
 
-    from community.suggestions import hidden_among
+    from community.suggestions import hidden_among_until
 
     mix = mix or feed_mix()
     personal = bool(
@@ -554,7 +552,7 @@ def home_feed(user, *, assignment=None, mix: Mix | None = None) -> Feed:
         for item in items
         if item.creator_id is not None
     }
-    hidden = hidden_among(creator_ids)
+    hidden, hidden_until = hidden_among_until(creator_ids)
     if hidden:
         queues = {
             kind: [i for i in items if i.creator_id not in hidden]
@@ -564,8 +562,7 @@ def home_feed(user, *, assignment=None, mix: Mix | None = None) -> Feed:
     return Feed(
         items=items,
         personal=personal,
-        creator_ids=tuple(sorted(creator_ids)),
-        hidden_ids=tuple(sorted(hidden)),
+        hidden_until=hidden_until,
     )
 
 

@@ -134,17 +134,10 @@ def recommendation_feed(context):
         services.recommendations_shown_announce(**shown)
         # The home page kept per viewer shows the feed again from the cache.
         replay_on_hit(request, "recommendations_shown", **shown)
-    if feed.creator_ids and user is not None and user.is_authenticated:
-        # Suspensions that end and accounts deactivated with an UPDATE send
-        # no signal: a learner's kept page is asked whether its hidden
-        # creators still are (the anonymous page reads nothing on a hit; its
-        # timeout bounds that).
-        keep_while(
-            request,
-            "recommendations.feed.hidden_creators_are",
-            feed.creator_ids,
-            feed.hidden_ids,
-        )
+    if feed.hidden_until is not None:
+        # A suspension that ends with time sends no signal: a kept page is
+        # kept until then (the rest bumps the page-cache group "accounts").
+        keep_while(request, "recommendations.feed.before", feed.hidden_until)
     feed.variant_id = variant_id
     if request is not None:
         request._recommendation_feed = feed

@@ -189,6 +189,39 @@ def can_open_lesson(user, lesson: Lesson) -> bool:
     return can_open_course(user, course)
 
 
+def lesson_access_ends_at(user, lesson: Lesson) -> datetime | None:
+    """When `user`'s access to `lesson`, open to them now, may end by time
+    alone (a membership period that ends), or None when only an event can
+    take it back (a refund, a course closed: saved rows that core.pagecache
+    hears about). A query only when the access may come from a membership.
+
+    A lesson page kept for its viewer is kept until then (`before`).
+    """
+    course = lesson.section.course
+    if lesson.is_free_preview and course.status == Course.Status.PUBLISHED:
+        return None
+    if user.is_staff or course.creator_id == user.pk:
+        return None
+    from .models import Enrollment
+
+    known = course.__dict__.get(_KNOWN_ENROLMENT)
+    if (
+        known is not None
+        and known[0] == user.pk
+        and known[1] not in (None, Enrollment.Source.MEMBERSHIP)
+    ):
+        return None  # enrolled by a purchase, a gift, for free: no end
+    return access_changes_at(user)
+
+
+def before(moment: datetime) -> bool:
+    """Whether `moment` is still to come (a kept page's check,
+    core.pagecache.keep_while: asked on each hit, it reads nothing)."""
+    from django.utils import timezone
+
+    return timezone.now() < moment
+
+
 def can_manage_course(user, course: Course) -> bool:
     """The course's creator and staff: grade submissions, see learners."""
     if user is None or not user.is_authenticated or not user.is_active:

@@ -135,14 +135,14 @@ def progress_record(
     return progress
 
 
-def lesson_view_record(*, lesson: Lesson, user) -> None:
+def lesson_view_record(*, lesson_id: int, course_id: int, user) -> None:
     """Announce that the player opened a lesson (analytics)."""
     user_id = user.pk if user is not None and user.is_authenticated else None
     events.send_on_commit(
         events.lesson_viewed,
         sender=Lesson,
-        lesson_id=lesson.pk,
-        course_id=lesson.section.course_id,
+        lesson_id=lesson_id,
+        course_id=course_id,
         user_id=user_id,
     )
 

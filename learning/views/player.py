@@ -15,13 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.markdown import LESSON_ARTICLE, render_markdown
-from core.pagecache import viewer_page
+from core.pagecache import keep_while, viewer_page
 from core.params import parse_id
 from courses.models import Course, Lesson, LessonAttachment
 from courses.selectors import course_visible_to
 
 from .. import selectors, services
-from ..access import can_manage_course, can_open_lesson, covered_by_membership
+from ..access import (
+    can_manage_course,
+    can_open_lesson,
+    covered_by_membership,
+    lesson_access_ends_at,
+)
 from ..forms import (
     ProgressForm,
     SubmissionForm,
@@ -132,13 +137,30 @@ def _refuse(request, lesson: Lesson):
 
 @require_safe
 def lesson(request, lesson_id: int):
-    """The player: video, article, quiz or assignment, with the syllabus."""
-    return _player(request, lesson_id)
+    """The player: video, article, quiz or assignment, with the syllabus.
+
+    Kept per viewer (core.pagecache.viewer_page), and only a page the viewer
+    was allowed to open is kept: access is decided when the page is rendered,
+    and the page stays only while nothing that could take it back happened
+    (an enrolment revoked or a membership cancelled bumps the viewer's
+    group, a course closed or a lesson changed bumps "courses"; a
+    membership that ends with time ends the kept page then). A hit reads
+    nothing of the lesson, the course or the enrolment.
+    """
+    return viewer_page(
+        request,
+        # Not "learning.lesson": pages kept before access was decided here.
+        name="learning.player",
+        groups=LESSON_PAGE_GROUPS,
+        render=lambda: _player(request, lesson_id),
+        on_hit=lambda extra: services.lesson_view_record(user=request.user, **extra),
+    )
 
 
 def _player(request, lesson_id: int, *, submission_form=None):
-    """The lesson page; with `submission_form`, the assignment form's errors
-    (assignment_submit answers its POST with the page)."""
+    """The lesson page, or the locked page; with `submission_form`, the
+    assignment form's errors (assignment_submit answers its POST with the
+    page)."""
     try:
         current = selectors.lesson_for_player(lesson_id, viewer=request.user)
     except Lesson.DoesNotExist as error:
@@ -147,17 +169,18 @@ def _player(request, lesson_id: int, *, submission_form=None):
         # The locked page names the course and the lesson: not for a draft.
         raise Http404
     if not can_open_lesson(request.user, current):
-        return _refuse(request, current)
+        return _refuse(request, current)  # a 403: never kept
     if submission_form is not None:  # a POST answered with the form's errors
         return _lesson_page(request, current, submission_form=submission_form)
-    services.lesson_view_record(lesson=current, user=request.user)
-    # Access is decided above on every request; the page is kept per viewer.
-    return viewer_page(
-        request,
-        name="learning.lesson",
-        groups=LESSON_PAGE_GROUPS,
-        render=lambda: _lesson_page(request, current),
-    )
+    viewed = {"lesson_id": current.pk, "course_id": current.section.course_id}
+    services.lesson_view_record(user=request.user, **viewed)
+    if request.user.is_authenticated:
+        ends = lesson_access_ends_at(request.user, current)
+        if ends is not None:
+            keep_while(request, "learning.access.before", ends)
+    response = _lesson_page(request, current)
+    response.pagecache_extra = viewed  # announced again on each hit
+    return response
 
 
 #: A lesson page shows the course's content and the learning app's quizzes

@@ -1,7 +1,7 @@
 """Signed-in pages kept per viewer (core.pagecache.viewer_page): served from the
 cache on the next visit, yet a completed lesson, a new enrolment or a payment
-shows at once, nobody is shown another viewer's page, and access is decided
-on every request."""
+shows at once, nobody is shown another viewer's page, and a kept lesson page
+is never served once access is taken back (more in test_lesson_page_cache.py)."""
 
 import re
 from decimal import Decimal

@@ -7,17 +7,20 @@ when the list reads nothing of the viewer (`cache_signed_in = True`: the
 catalogue, categories, badges, leaderboards). A list that is the viewer's own
 (community spaces and threads: the private spaces they may open, their held
 threads, their votes) can be kept per viewer (`cache_per_viewer = True`): the
-key adds the viewer's id and the generation of their core.pagecache group
-`viewer:<id>` (bumped when their enrolments, memberships, follows... change)
-and of `cache_viewer_groups`, and `viewer_cache_timeout(request)` caps how
-long it is kept (until the viewer's access changes with time alone, such as a
-membership period that ends). The key is made like the pages'
-(core.pagecache): the view, the host and scheme (the `next` and `previous`
-links are absolute), the path, the sorted query string, the language, the time
-zone and the current generation of each group in `cache_groups`, which the
-apps that own the data bump after commit. An edit shows at once; a timeout
-bounds what no signal reports (counters kept with `UPDATE ... SET n = n + 1`,
-time passing for lists of what is still to come).
+key adds the viewer's id, the copy also depends on the generation of their
+core.pagecache group `viewer:<id>` (bumped when their enrolments,
+memberships, follows... change) and of `cache_viewer_groups`, and
+`viewer_cache_timeout(request)` caps how long it is kept (until the viewer's
+access changes with time alone, such as a membership period that ends). The
+key is made like the pages' (core.pagecache): the view, the host and scheme
+(the `next` and `previous` links are absolute), the path, the sorted query
+string, the language and the time zone; the list is stored with the
+generation of each group in `cache_groups` read before it was made, which the
+apps that own the data bump after commit, and served only while they are
+still current (`core.pagecache.lookup`: the list and the generations in one
+round trip). An edit shows at once; a timeout bounds what no signal reports
+(counters kept with `UPDATE ... SET n = n + 1`, time passing for lists of
+what is still to come).
 
 The rest of the request is unchanged: authentication, permissions and the
 throttles run before the cache is asked (a client over its rate still gets
@@ -32,12 +35,11 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from rest_framework.response import Response
 
-from .pagecache import DEFAULT_TIMEOUT, generations, viewer_group
+from .pagecache import DEFAULT_TIMEOUT, lookup, store, viewer_group
 
 
 def _etag(data) -> str:
@@ -69,7 +71,9 @@ class SharedListCacheMixin:
             and self.cache_per_viewer
         )
 
-    def _list_cache_key(self, request) -> str | None:
+    def _list_cache_key(self, request) -> tuple[str, tuple[str, ...]] | None:
+        """The list's key and the groups whose generations it is stored under
+        (core.pagecache.lookup), or None when the viewer's list is not kept."""
         if request.method not in ("GET", "HEAD"):
             return None
         groups, viewer = self.cache_groups, ""
@@ -88,12 +92,11 @@ class SharedListCacheMixin:
                 query,
                 translation.get_language() or "",
                 timezone.get_current_timezone_name(),
-                generations(tuple(sorted(set(groups)))),
             )
         )
         digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
         name = f"{type(self).__module__}.{type(self).__qualname__}"
-        return f"apicache:list:{name}:{digest}"
+        return f"apicache:v2:list:{name}:{digest}", tuple(sorted(set(groups)))
 
     def list(self, request, *args, **kwargs):
         return self.cached_list(
@@ -103,10 +106,12 @@ class SharedListCacheMixin:
 
     def cached_list(self, request, produce: Callable[[], Response]):
         """`produce()`'s response, from the cache when the viewer shares it."""
-        key = self._list_cache_key(request)
-        if key is None:
+        keyed = self._list_cache_key(request)
+        if keyed is None:
             return produce()
-        entry = cache.get(key)
+        key, groups = keyed
+        # The list and its groups' generations in one round trip.
+        entry, stamp = lookup(key, groups)
         if entry is None:
             response = produce()
             if response.status_code != 200 or not isinstance(response, Response):
@@ -115,8 +120,7 @@ class SharedListCacheMixin:
             timeout = self.cache_timeout
             if self._viewer_keyed(request):
                 timeout = min(timeout, self.viewer_cache_timeout(request))
-            if timeout > 0:
-                cache.set(key, entry, timeout)
+            store(key, entry, stamp, timeout)
         else:
             response = Response(entry["data"])
         response["ETag"] = entry["etag"]

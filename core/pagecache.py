@@ -3,15 +3,17 @@
 `anonymous_page_cache(groups=...)` wraps a GET view. For a visitor who is not
 signed in and has no message waiting, the rendered page is kept in the cache
 (django-redis in production, local memory in the embedded default) under a key
-made of the view, the language, the viewer's time zone, the htmx headers, the
-full query string and the current *generation* of each group the page reads
-("courses", "community", "rewards", "live"...). The apps that own the data bump
-a group's generation after commit whenever something the page shows changes
-(`invalidate_on_change(Model, groups=...)` in their `AppConfig.ready()`), so
-the next request renders afresh: an edit shows at once, and nothing has to
-know which keys exist. A timeout bounds what no signal reports (counters kept
-with `UPDATE ... SET n = n + 1`, changes made by another process under the
-embedded local-memory cache).
+made of the view, the language, the viewer's time zone, the htmx headers and
+the full query string, stamped with the *generation* of each group the page
+reads ("courses", "community", "rewards", "live"...) as it was before the page
+was made. The apps that own the data bump a group's generation after commit
+whenever something the page shows changes (`invalidate_on_change(Model,
+groups=...)` in their `AppConfig.ready()`); a request reads the page and the
+current generations in one round trip (`lookup`) and serves the page only if
+its stamp is still current, else renders afresh and overwrites it: an edit
+shows at once, and nothing has to know which keys exist. A timeout bounds what
+no signal reports (counters kept with `UPDATE ... SET n = n + 1`, changes made
+by another process under the embedded local-memory cache).
 
 The CSRF token in a page is personal: it is stored as a placeholder and each
 visitor gets their own (which also sets their CSRF cookie). Pages carry a weak
@@ -28,20 +30,21 @@ Signed-in pages are mostly shared too: `{% shared_fragment %}`
 (core/templatetags/platform_tags.py) keeps a part of a page that is the same
 for every viewer with the same few values (a course page's syllabus for those
 who may open its lessons, and for those who may not) under the same kind of
-key: the fragment's name, the language, the time zone, the generations of its
-groups and those values. The parts that are one user's (enrolment, progress,
-predicted stars, wishlist, forms with their CSRF token) stay outside and are
-rendered on every request; a fragment that holds a CSRF token is never stored.
+key: the fragment's name, the language, the time zone and those values, stamped
+with the generations of its groups. The parts that are one user's (enrolment,
+progress, predicted stars, wishlist, forms with their CSRF token) stay outside
+and are rendered on every request; a fragment that holds a CSRF token is never
+stored.
 
 A signed-in viewer's own pages (My learning, a lesson, a course page as they
-see it) are kept whole for that viewer by `viewer_page_cache` (a decorator)
-or `viewer_page` (inside a view, after its access check), keyed like the
-anonymous pages plus the viewer's id and the generation of their own group
-`viewer:<id>`. The apps bump that group whenever something of this viewer's
+see it) are kept whole for that viewer by `viewer_page_cache` (a decorator) or
+`viewer_page` (inside a view, after its access check), keyed like the anonymous
+pages plus the viewer's id, and stamped with the generation of their own group
+`viewer:<id>` too. The apps bump that group whenever something of this viewer's
 that their pages show changes (`invalidate_viewer_on_change(Model)` in their
 `AppConfig.ready()`, `bump_viewer(user_id)` in services that write with
-`UPDATE`): an enrolment, a completed lesson, a payment shows at once. Access
-is never decided by the cache: views check it before asking for the page.
+`UPDATE`): an enrolment, a completed lesson, a payment shows at once. Access is
+never decided by the cache: views check it before asking for the page.
 """
 
 from __future__ import annotations
@@ -64,9 +67,11 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 #: processes' edits under a local-memory cache).
 DEFAULT_TIMEOUT = 120
 _GENERATION = "pagecache:gen:{}"
-_PLACEHOLDER = "\x00kp-csrf-token\x00"
-_MASKED_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+_PLACEHOLDER = b"\x00kp-csrf-token\x00"
+_MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 _MESSAGES_COOKIE = "messages"
+#: Pages and fragments, stored as (generations, value) by `store`.
+_PREFIX = "pagecache:v2:"
 
 
 # --- invalidation ------------------------------------------------------------
@@ -149,6 +154,59 @@ def generations(groups: tuple[str, ...]) -> str:
     return ".".join(str(found.get(k, 0)) for k in keys)
 
 
+# --- entries stamped with the generations they were made under ---------------
+
+
+def lookup(key: str, groups: Iterable[str]) -> tuple[object | None, tuple | None]:
+    """What `store` kept under `key` while `groups` were at their current
+    generations, and those generations (the stamp to store a fresh value with).
+
+    One round trip: the entry and the generations in one `get_many`. An entry
+    made under older generations is not returned (it is overwritten when the
+    fresh value is stored). The stamp is None when a generation cannot be
+    known (the cache does not answer): nothing may be stored then.
+    """
+    keys = [_GENERATION.format(g) for g in groups]
+    found = cache.get_many([key, *keys])
+    stamp = tuple(found.get(k) for k in keys)
+    if None in stamp:
+        stamp = _start_generations(keys, stamp)
+    stored = found.get(key)
+    if (
+        stamp is not None
+        and isinstance(stored, tuple)
+        and len(stored) == 2
+        and stored[0] == stamp
+    ):
+        return stored[1], stamp
+    return None, stamp
+
+
+def _start_generations(keys: list[str], stamp: tuple) -> tuple | None:
+    """Give the groups that have no generation yet (first use, evicted) one
+    from the clock, never a number an older generation may already have used
+    (so an entry stamped before an eviction never matches again)."""
+    missing = [k for k, value in zip(keys, stamp, strict=True) if value is None]
+    for k in missing:
+        # False: another request started it (read below), or the cache does
+        # not answer (then one call is enough to find out).
+        if not cache.add(k, time.time_ns(), None):
+            break
+    found = cache.get_many(missing)
+    stamp = tuple(
+        found.get(k) if v is None else v for k, v in zip(keys, stamp, strict=True)
+    )
+    return None if None in stamp else stamp
+
+
+def store(key: str, value, stamp: tuple | None, timeout: int) -> None:
+    """Keep `value` under `key` for `lookup`, stamped with the generations
+    that `lookup` returned before the value was made: a change during the
+    making bumps a generation, so the value is never served."""
+    if stamp is not None and timeout > 0:
+        cache.set(key, (stamp, value), timeout)
+
+
 # --- shared fragments of signed-in pages -------------------------------------
 
 _CSRF_FIELD = "csrfmiddlewaretoken"
@@ -179,13 +237,21 @@ def fragment_get_or_render(
     timeout: int = DEFAULT_TIMEOUT,
 ) -> str:
     """The fragment from the cache, or `render()` (stored unless personal)."""
-    key = fragment_key(name, groups, vary)
-    html = cache.get(key)
+    parts = "|".join(
+        (
+            translation.get_language() or "",
+            timezone.get_current_timezone_name(),
+            *(repr(v) for v in vary),
+        )
+    )
+    digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
+    key = f"{_PREFIX}fragment:{name}:{digest}"
+    html, stamp = lookup(key, tuple(sorted(set(groups))))
     if html is None:
         html = render()
         # A form's CSRF token is the viewer's own: such a fragment is not shared.
         if _CSRF_FIELD not in html:
-            cache.set(key, html, timeout)
+            store(key, html, stamp, timeout)
     return html
 
 
@@ -209,9 +275,8 @@ def _messages_waiting(request: HttpRequest) -> bool:
     return bool(session is not None and session.session_key and "_messages" in session)
 
 
-def _key(
-    request: HttpRequest, name: str, groups: tuple[str, ...], viewer: str = ""
-) -> str:
+def _key(request: HttpRequest, name: str, viewer: str = "") -> str:
+    """The page's key, whatever the generations (`lookup` compares them)."""
     query = "&".join(sorted(request.GET.urlencode().split("&")))
     parts = "|".join(
         (
@@ -223,11 +288,10 @@ def _key(
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-Boosted", ""),
             request.headers.get("HX-Target", ""),
-            generations(groups),
         )
     )
     digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
-    return f"pagecache:page:{name}:{digest}"
+    return f"{_PREFIX}page:{name}:{digest}"
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -240,15 +304,15 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     return not (storage is not None and getattr(storage, "_queued_messages", None))
 
 
-def _template_of(request: HttpRequest, body: str) -> str:
+def _template_of(request: HttpRequest, body: bytes) -> bytes:
     """The page with this visitor's CSRF tokens replaced by a placeholder."""
     secret = request.META.get("CSRF_COOKIE")
     if not secret or len(secret) != 32:
         return body
 
-    def swap(match: re.Match) -> str:
+    def swap(match: re.Match) -> bytes:
         token = match.group(0)
-        return _PLACEHOLDER if _unmask_cipher_token(token) == secret else token
+        return _PLACEHOLDER if _unmask_cipher_token(token.decode()) == secret else token
 
     return _MASKED_TOKEN.sub(swap, body)
 
@@ -256,7 +320,7 @@ def _template_of(request: HttpRequest, body: str) -> str:
 def _response_from(request: HttpRequest, entry: dict) -> HttpResponse:
     body = entry["body"]
     if _PLACEHOLDER in body:
-        body = body.replace(_PLACEHOLDER, get_token(request))
+        body = body.replace(_PLACEHOLDER, get_token(request).encode("ascii"))
     response = HttpResponse(body, content_type=entry["content_type"])
     for header, value in entry["headers"]:
         response.headers[header] = value
@@ -317,12 +381,14 @@ def _replay(entry: dict) -> None:
 def _serve(
     request: HttpRequest,
     key: str,
+    groups: tuple[str, ...],
     render: Callable[[], HttpResponse],
     timeout: int,
     on_hit: Callable[[object], None] | None,
 ) -> HttpResponse:
-    """The page stored under `key`, or `render()` stored there when it may be."""
-    entry = cache.get(key)
+    """The page stored under `key` for the current generations of `groups`,
+    or `render()` stored there when it may be."""
+    entry, stamp = lookup(key, groups)
     if entry is not None and _still_valid(entry):
         if on_hit is not None:
             on_hit(entry.get("extra"))
@@ -331,9 +397,8 @@ def _serve(
     response = render()
     if not _storable(request, response):
         return response
-    charset = response.charset or "utf-8"
-    body = _template_of(request, response.content.decode(charset))
-    etag = f'W/"{hashlib.sha256(body.encode()).hexdigest()[:24]}"'
+    body = _template_of(request, response.content)
+    etag = f'W/"{hashlib.sha256(body).hexdigest()[:24]}"'
     entry = {
         "body": body,
         "content_type": response.headers.get("Content-Type", "text/html"),
@@ -343,7 +408,7 @@ def _serve(
         "replays": getattr(request, "_pagecache_replays", None),
         "checks": getattr(request, "_pagecache_checks", None),
     }
-    cache.set(key, entry, timeout)
+    store(key, entry, stamp, timeout)
     return _finish(request, response, etag)
 
 
@@ -365,7 +430,8 @@ def anonymous_page_cache(
                 return view(request, *args, **kwargs)
             return _serve(
                 request,
-                _key(request, name, groups),
+                _key(request, name),
+                groups,
                 lambda: view(request, *args, **kwargs),
                 timeout,
                 _hit_callback(on_hit, request, args, kwargs),
@@ -410,8 +476,8 @@ def viewer_page(
         return render()
     user_id = request.user.pk
     groups = (*sorted(set(groups)), viewer_group(user_id))
-    key = _key(request, name, groups, viewer=str(user_id))
-    return _serve(request, key, render, timeout, on_hit)
+    key = _key(request, name, viewer=str(user_id))
+    return _serve(request, key, groups, render, timeout, on_hit)
 
 
 def viewer_page_cache(

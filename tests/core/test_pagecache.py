@@ -4,15 +4,19 @@ shared between visitors."""
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from community.services import vote_cast
 from core import events
+from core.pagecache import anonymous_page_cache, bump
 from courses.services import course_update, review_create
 from tests.community.factories import PostFactory, ThreadFactory
 from tests.courses.factories import EnrollmentFactory
@@ -145,3 +149,72 @@ def test_views_are_still_recorded_for_cached_pages(
     finally:
         events.course_viewed.disconnect(receiver)
     assert seen == [course.pk, course.pk]
+
+
+def test_a_page_made_while_its_data_changed_is_never_served(rf):
+    """The generations are read before the page is made: a change committed
+    while it renders (another request's edit) makes it stale at once, though
+    it is stored under the same key as the fresh one."""
+    made = []
+
+    @anonymous_page_cache(groups=["courses"])
+    def view(request):
+        made.append(len(made))
+        if len(made) == 1:
+            bump("courses")  # an edit lands while the first render runs
+        return HttpResponse(f"render {len(made)}")
+
+    def get():
+        request = rf.get("/a-page/")
+        request.user = AnonymousUser()
+        return view(request).content.decode()
+
+    assert get() == "render 1"
+    assert get() == "render 2"  # not the page made before the edit
+    assert get() == "render 2"  # this one is kept
+
+
+def test_an_evicted_generation_never_revives_an_older_page(rf):
+    """A generation the cache lost (evicted) starts again from the clock:
+    a page stored before the edit that bumped it is not served again."""
+    made = []
+
+    @anonymous_page_cache(groups=["courses", "community"])
+    def view(request):
+        made.append(1)
+        return HttpResponse(f"render {len(made)}")
+
+    def get():
+        request = rf.get("/a-page/")
+        request.user = AnonymousUser()
+        return view(request).content.decode()
+
+    assert get() == "render 1"
+    bump("community")  # an edit
+    assert get() == "render 2"
+    cache.delete("pagecache:gen:community")  # evicted
+    assert get() == "render 3"
+
+
+def test_a_repeat_page_asks_the_cache_once(client, monkeypatch):
+    """The page and the generations it was made under come in one round trip."""
+    CourseFactory()
+    client.get(CATALOGUE)
+    calls, depth = [], []
+
+    def counted(name, method):
+        def call(*args, **kwargs):
+            if not depth:  # not a call the cache makes itself (locmem's get_many)
+                calls.append(name)
+            depth.append(name)
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        return call
+
+    for name in ("get", "get_many", "add", "set", "incr"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    assert client.get(CATALOGUE).status_code == 200
+    assert calls == ["get_many"]

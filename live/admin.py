@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import selectors, services
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     Ticket,
     seat_holding_q,
 )
+from .views.common import withdrawal_messages
 
 
 def _report(modeladmin, request, done: int, failed: list[str], message: str) -> None:
@@ -257,6 +259,7 @@ class AvailabilityAdmin(admin.ModelAdmin):
     search_fields = ("expert__user__email", "expert__headline", "topic")
     list_select_related = ("expert__user",)
     readonly_fields = ("created_at",)
+    actions = ("withdraw",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_slots=Count("slots"))
@@ -264,6 +267,19 @@ class AvailabilityAdmin(admin.ModelAdmin):
     @admin.display(description=_("slots"), ordering="n_slots")
     def slot_count(self, obj):
         return obj.n_slots
+
+    @admin.action(description=_("Withdraw the unbooked future slots"))
+    def withdraw(self, request, queryset):
+        total = services.AvailabilityWithdrawn(0, 0)
+        for availability in queryset.select_related("expert").order_by("pk"):
+            done = services.availability_withdraw(
+                availability=availability, actor=request.user
+            )
+            total = services.AvailabilityWithdrawn(
+                total.withdrawn + done.withdrawn, total.booked + done.booked
+            )
+        for level, text in withdrawal_messages(total):
+            self.message_user(request, text, level)
 
 
 @admin.register(Slot)
@@ -274,6 +290,22 @@ class SlotAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     list_select_related = ("expert__user",)
     raw_id_fields = ("expert", "availability")
+    actions = ("withdraw",)
+
+    @admin.action(description=_("Withdraw (unbooked slots only)"))
+    def withdraw(self, request, queryset):
+        done, failed = 0, []
+        for slot in queryset.order_by("pk"):
+            try:
+                services.slot_withdraw(slot=slot, actor=request.user)
+            except ValidationError as error:
+                failed.append(f"{slot}: {' '.join(error.messages)}")
+            else:
+                done += 1
+        withdrawn = ngettext(
+            "%(count)s slot is withdrawn.", "%(count)s slots are withdrawn.", done
+        )
+        _report(self, request, done, failed, withdrawn)
 
 
 @admin.register(Booking)

@@ -25,6 +25,7 @@ from .bookings import (
     bookings_refund_due,
 )
 from .consultations import (
+    AvailabilityWithdrawn,
     availability_publish,
     availability_withdraw,
     expert_profile_save,
@@ -77,6 +78,7 @@ from .tickets import (
 )
 
 __all__ = [
+    "AvailabilityWithdrawn",
     "answer_read_buy",
     "can_read_answer",
     "expert_question_price_set",

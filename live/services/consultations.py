@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -224,38 +225,60 @@ def availability_publish(
     return availability
 
 
+def _may_withdraw(actor, expert: ExpertProfile) -> bool:
+    """The expert, or staff (the admin is the operations console)."""
+    return actor is not None and (actor.is_staff or expert.user_id == actor.pk)
+
+
+def _withdraw_unless_booked(slot: Slot, *, now) -> bool:
+    """Withdraw a locked slot unless a live booking holds it (then False).
+
+    A booking already made is never undone here: whoever withdraws cancels it
+    first (booking_cancel refunds the learner and tells both sides).
+    """
+    _expire_stale_hold(slot, now=now)
+    if slot.bookings.filter(status__in=LIVE_BOOKING_STATES).exists():
+        return False
+    slot.status = Slot.Status.WITHDRAWN
+    slot.save(update_fields=["status"])
+    return True
+
+
 @transaction.atomic
 def slot_withdraw(*, slot: Slot, actor) -> Slot:
     """Take an unbooked slot off the directory."""
     slot = Slot.objects.select_for_update().select_related("expert").get(pk=slot.pk)
-    if actor is None or not (actor.is_staff or slot.expert.user_id == actor.pk):
+    if not _may_withdraw(actor, slot.expert):
         raise PermissionDenied(_("Only the expert can withdraw this slot."))
-    now = timezone.now()
-    _expire_stale_hold(slot, now=now)
-    if slot.bookings.filter(status__in=LIVE_BOOKING_STATES).exists():
+    if not _withdraw_unless_booked(slot, now=timezone.now()):
         raise ValidationError(
             _("This slot is booked: cancel the booking instead of the slot.")
         )
-    slot.status = Slot.Status.WITHDRAWN
-    slot.save(update_fields=["status"])
     return slot
 
 
+class AvailabilityWithdrawn(NamedTuple):
+    withdrawn: int
+    booked: int  # future slots kept for the bookings already made
+
+
 @transaction.atomic
-def availability_withdraw(*, availability: Availability, actor) -> int:
-    """Withdraw every unbooked future slot of a publication; returns how many."""
-    if actor is None or availability.expert.user_id != actor.pk:
+def availability_withdraw(
+    *, availability: Availability, actor
+) -> AvailabilityWithdrawn:
+    """Withdraw every unbooked future slot of a publication (the expert or
+    staff); booked slots stay, as slot_withdraw keeps them."""
+    if not _may_withdraw(actor, availability.expert):
         raise PermissionDenied(_("Only the expert can withdraw this availability."))
     now = timezone.now()
-    withdrawn = 0
+    withdrawn = booked = 0
     for slot in (
         Slot.objects.select_for_update()
         .filter(availability=availability, status=Slot.Status.OPEN, starts_at__gt=now)
         .order_by("pk")
     ):
-        _expire_stale_hold(slot, now=now)
-        if not slot.bookings.filter(status__in=LIVE_BOOKING_STATES).exists():
-            slot.status = Slot.Status.WITHDRAWN
-            slot.save(update_fields=["status"])
+        if _withdraw_unless_booked(slot, now=now):
             withdrawn += 1
-    return withdrawn
+        else:
+            booked += 1
+    return AvailabilityWithdrawn(withdrawn, booked)

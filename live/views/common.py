@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 
 def flash_errors(request, error: ValidationError) -> None:
@@ -34,3 +35,33 @@ def creator_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def withdrawal_messages(result) -> list[tuple[int, str]]:
+    """What withdrawing an availability did (the studio and the admin say it)."""
+    said = [
+        (
+            messages.SUCCESS,
+            ngettext(
+                "%(count)s slot is withdrawn.",
+                "%(count)s slots are withdrawn.",
+                result.withdrawn,
+            )
+            % {"count": result.withdrawn},
+        )
+    ]
+    if result.booked:
+        said.append(
+            (
+                messages.WARNING,
+                ngettext(
+                    "%(count)s booked slot stays: cancel its booking (the learner "
+                    "is refunded) to free it.",
+                    "%(count)s booked slots stay: cancel their bookings (the "
+                    "learners are refunded) to free them.",
+                    result.booked,
+                )
+                % {"count": result.booked},
+            )
+        )
+    return said

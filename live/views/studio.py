@@ -22,7 +22,7 @@ from ..forms import (
     current_zone_name,
 )
 from ..models import Availability, LiveLecture, Slot, Ticket
-from .common import add_errors, creator_required, flash_errors
+from .common import add_errors, creator_required, flash_errors, withdrawal_messages
 
 
 def _own_lecture(request, pk: int) -> LiveLecture:
@@ -305,10 +305,11 @@ def availability_withdraw(request, pk: int):
         Availability.objects.select_related("expert"), pk=pk
     )
     try:
-        count = services.availability_withdraw(
+        result = services.availability_withdraw(
             availability=availability, actor=request.user
         )
     except PermissionDenied:
         raise Http404 from None
-    messages.success(request, _("%(count)s slots are withdrawn.") % {"count": count})
+    for level, text in withdrawal_messages(result):
+        messages.add_message(request, level, text)
     return redirect("live:expert_studio")

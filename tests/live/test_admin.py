@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from live.models import Booking, LiveLecture, Ticket
+from live.models import Booking, LiveLecture, Slot, Ticket
 from tests.factories import UserFactory
 
-from .factories import LectureFactory, SlotFactory, in_minutes
+from .factories import ExpertProfileFactory, LectureFactory, SlotFactory, in_minutes
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,37 @@ def test_cancel_and_feature_actions(client, staff_user):
     lecture.refresh_from_db()
     assert lecture.status == LiveLecture.Status.CANCELLED
     assert not lecture.is_featured
+
+
+def test_staff_withdraw_availability_and_slots_from_the_admin(
+    client, settings, staff_user, pay, django_capture_on_commit_callbacks
+):
+    from .test_consultations import book_and_pay, publish
+
+    availability = publish(ExpertProfileFactory())
+    slots = list(availability.slots.order_by("starts_at"))
+    book_and_pay(UserFactory(), slots[0], pay, django_capture_on_commit_callbacks)
+    client.force_login(staff_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.post(
+        reverse("admin:live_availability_changelist"),
+        {"action": "withdraw", "_selected_action": [availability.pk]},
+        follow=True,
+    ).content.decode()
+    assert f"{len(slots) - 1} slots are withdrawn." in page
+    assert "1 booked slot stays: cancel its booking" in page
+    assert availability.slots.filter(status=Slot.Status.OPEN).get() == slots[0]
+
+    other = SlotFactory()
+    page = client.post(
+        reverse("admin:live_slot_changelist"),
+        {"action": "withdraw", "_selected_action": [other.pk, slots[0].pk]},
+        follow=True,
+    ).content.decode()
+    assert "1 slot is withdrawn." in page
+    assert "This slot is booked: cancel the booking instead of the slot." in page
+    other.refresh_from_db()
+    assert other.status == Slot.Status.WITHDRAWN
 
 
 def test_day_schedule(client, staff_user, django_assert_max_num_queries):

@@ -291,6 +291,31 @@ def test_withdrawing_a_booked_slot_is_refused(pay, django_capture_on_commit_call
     assert free.status == Slot.Status.WITHDRAWN
 
 
+def test_staff_withdraw_an_experts_availability_booked_slots_stay(
+    pay, django_capture_on_commit_callbacks, staff_user
+):
+    availability = publish(ExpertProfileFactory())
+    slots = list(availability.slots.order_by("starts_at"))
+    booking = book_and_pay(
+        UserFactory(), slots[0], pay, django_capture_on_commit_callbacks
+    )
+    with pytest.raises(PermissionDenied):
+        services.availability_withdraw(availability=availability, actor=UserFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.availability_withdraw(
+            availability=availability, actor=staff_user
+        )
+    assert (result.withdrawn, result.booked) == (len(slots) - 1, 1)
+    statuses = dict(availability.slots.values_list("pk", "status"))
+    assert statuses.pop(slots[0].pk) == Slot.Status.OPEN
+    assert set(statuses.values()) == {Slot.Status.WITHDRAWN}
+    # The booking made stays as it was, paid and not refunded, as slot_withdraw
+    # leaves it: staff cancel it (and refund it) on its own.
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.REQUESTED and not booking.refunded
+    assert not Refund.objects.exists()
+
+
 def test_a_good_rating_earns_the_expert_points(pay, django_capture_on_commit_callbacks):
     from rewards.models import Event, PointEntry, PointRule
 

@@ -582,7 +582,7 @@ live:expert_studio                           -                                  
 live:slot_withdraw                           pk=extras.slot.pk                                    GET    L   405 405 405 405 405 405
 live:slot_withdraw                           pk=extras.slot.pk                                    POST   L   404 404 404 404 302 302
 live:availability_withdraw                   pk=extras.availability.pk                            GET    L   405 405 405 405 405 405
-live:availability_withdraw                   pk=extras.availability.pk                            POST   L   404 404 404 404 302 404
+live:availability_withdraw                   pk=extras.availability.pk                            POST   L   404 404 404 404 302 302
 api:live-lecture-list                        -                                                    GET    200 200 200 200 200 200 200
 api:live-lecture-list                        -                                                    POST   405 405 405 405 405 405 405
 api:live-lecture-detail                      pk=extras.free_lecture.pk                            GET    200 200 200 200 200 200 200

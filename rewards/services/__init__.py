@@ -49,7 +49,7 @@ from .redemption import (
     redemption_fail,
     redemption_fulfil,
 )
-from .totals import totals_add, totals_rebuild, totals_reconcile
+from .totals import totals_add, totals_from_ledger, totals_rebuild, totals_reconcile
 
 __all__ = [
     "COMPLETION_PRIOR",
@@ -86,6 +86,7 @@ __all__ = [
     "suspension_end",
     "suspension_record",
     "totals_add",
+    "totals_from_ledger",
     "totals_rebuild",
     "totals_reconcile",
 ]

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import DateField, Max, Q, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Max, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from courses import selectors as course_selectors
@@ -112,36 +112,31 @@ def _aware(day: date):
 def ledger_totals(entries, since: dict[str, date], parents: dict) -> Counter[Key]:
     """What the rollup should hold for the earned `entries` (a PointEntry queryset).
 
-    Sums in the database per user, bucket and category; the scopes are
-    spread here from the category's current parent.
+    Two sums in the database: all time per user and category, and per user,
+    local day and category since the oldest kept week or month (spread here
+    into their weeks and months); the scopes are spread from the category's
+    current parent.
     """
-    zone = site_zone()
     entries = entries.filter(kind__in=EARNED_KINDS).order_by()
-    truncs = {
-        PointTotal.Period.WEEK: TruncWeek(
-            "created_at", output_field=DateField(), tzinfo=zone
-        ),
-        PointTotal.Period.MONTH: TruncMonth(
-            "created_at", output_field=DateField(), tzinfo=zone
-        ),
-    }
     expected: Counter[Key] = Counter()
-    for period, start in since.items():
-        if period == PointTotal.Period.ALL:
-            rows = entries.values_list("user_id", "category_id").annotate(
-                total=Sum("points")
-            )
-            rows = ((u, ALL_TIME, c, t) for u, c, t in rows)
-        else:
-            rows = (
-                entries.filter(created_at__gte=_aware(start))
-                .annotate(bucket=truncs[period])
-                .values_list("user_id", "bucket", "category_id")
-                .annotate(total=Sum("points"))
-            )
-        for user_id, bucket, category_id, total in rows:
-            for scope in _scopes(category_id, parents.get(category_id)):
-                expected[(user_id, period, bucket, scope)] += total
+    for user_id, category_id, total in entries.values_list(
+        "user_id", "category_id"
+    ).annotate(total=Sum("points")):
+        for scope in _scopes(category_id, parents.get(category_id)):
+            expected[(user_id, PointTotal.Period.ALL, ALL_TIME, scope)] += total
+    recent = {p: start for p, start in since.items() if p != PointTotal.Period.ALL}
+    days = (
+        entries.filter(created_at__gte=_aware(min(recent.values())))
+        .annotate(local_day=TruncDate("created_at", tzinfo=site_zone()))
+        .values_list("user_id", "local_day", "category_id")
+        .annotate(total=Sum("points"))
+    )
+    for user_id, day, category_id, total in days:
+        scopes = _scopes(category_id, parents.get(category_id))
+        for period, start in bucket_starts(day).items():
+            if period in recent and start >= recent[period]:
+                for scope in scopes:
+                    expected[(user_id, period, start, scope)] += total
     return +expected  # without the zeros
 
 
@@ -239,6 +234,19 @@ def _reconcile_range(low, high, since, parents, repair, result: Reconciled) -> N
             update_fields=["points"],
             unique_fields=["period", "starts_on", "scope", "user"],
         )
+
+
+def totals_from_ledger(*, now: datetime | None = None) -> list[PointTotal]:
+    """Every total the ledger gives (unsaved), summed in one pass: for a
+    writer that owns the whole table meanwhile (the demo seed, which then
+    inserts them in bulk), not for a live site (`totals_reconcile`)."""
+    expected = ledger_totals(
+        PointEntry.objects.all(), kept_since(now), course_selectors.category_parents()
+    )
+    return [
+        PointTotal(user_id=u, period=p, starts_on=s, scope=c, points=v)
+        for (u, p, s, c), v in sorted(expected.items())
+    ]
 
 
 def totals_rebuild(*, now: datetime | None = None) -> Reconciled:

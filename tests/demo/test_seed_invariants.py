@@ -33,7 +33,7 @@ from demo.seeding import SCALES
 from demo.seeds import collect_steps
 from learning.models import Enrollment
 from notifications.models import Notification
-from rewards.models import CourseQuality, PointBalance, PointEntry
+from rewards.models import CourseQuality, PointBalance, PointEntry, PointTotal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ZERO = Decimal("0.00")
@@ -146,6 +146,11 @@ def _points_balances_equal_their_ledgers():
     balances = dict(PointBalance.objects.values_list("user_id", "points"))
     assert ledger
     assert {u: p for u, p in balances.items() if p or u in ledger} == ledger
+    # The leaderboards' totals were filled from the ledger, and equal it.
+    from rewards.services import totals_reconcile
+
+    assert PointTotal.objects.exists()
+    assert totals_reconcile(repair=False).repaired == 0
     # Sellers earned their sale points, each item once.
     sold = PointEntry.objects.filter(rule__event="item_sold", kind="award")
     assert sold.exists()

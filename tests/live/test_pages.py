@@ -297,3 +297,24 @@ def test_lecture_ics(client):
     body = response.content.decode()
     assert "BEGIN:VCALENDAR" in body and lecture.title in body
     assert lecture.meeting_url not in body
+
+
+@pytest.mark.parametrize(
+    ("language", "lecture_price", "slot_price"),
+    [("en", "CN¥49.00", "CN¥200.00"), ("zh-hans", "¥49.00", "¥200.00")],
+)
+def test_lecture_and_slot_prices_read_like_every_other_price(
+    client, language, lecture_price, slot_price
+):
+    """Lectures and consultations wrote "¥" by hand while courses, orders and
+    memberships show the site's currency in the reader's language: the English
+    home page had "¥39.00" next to "CN¥49.00"."""
+    lecture = LectureFactory(price=Decimal("49.00"))
+    slot = SlotFactory(price=Decimal("200.00"))
+    client.force_login(UserFactory())
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    for url in (reverse("live:index"), reverse("live:lecture", args=[lecture.pk])):
+        page = client.get(url, **headers).content.decode()
+        assert lecture_price in page
+    page = client.get(reverse("live:book", args=[slot.pk]), **headers).content.decode()
+    assert slot_price in page

@@ -80,6 +80,12 @@ class Space(models.Model):
                 name="community_space_listed",
                 condition=Q(is_active=True),
             ),
+            # The community index's most active course spaces, in its order.
+            models.Index(
+                fields=["kind", "position", "-last_activity_at", "id"],
+                name="community_space_active",
+                condition=Q(is_active=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

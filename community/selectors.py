@@ -4,8 +4,9 @@ Privacy has one rule, applied by pages, the API, search, suggestions and
 notifications alike: a course space with visibility "enrolled" is visible to
 staff, to the course's creator and to those who may open the course
 (``learning.access.can_open_course``: enrolled learners and access providers
-such as memberships). Lists use the same rule as a queryset
-(``learning.access.open_course_ids``); single objects use ``can_open_course``.
+such as memberships). Lists use the same rule asked row by row
+(``learning.access.opens_course``), so that a list read in the order of an
+index stops after its page; single objects use ``can_open_course``.
 """
 
 from __future__ import annotations
@@ -30,17 +31,28 @@ def _authenticated(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def visible_spaces(user) -> QuerySet[Space]:
-    spaces = Space.objects.filter(is_active=True)
-    if _authenticated(user) and user.is_staff:
-        return spaces
-    public = Q(visibility=Space.Visibility.PUBLIC)
-    if not _authenticated(user):
-        return spaces.filter(public)
-    from learning.access import open_course_ids
+def _space_rule(user, prefix: str = "") -> Q:
+    """``visible_spaces`` as a condition on a space (``prefix``: the path to
+    it, "space__" on a thread), asked row by row.
 
-    # open_course_ids covers the course's creator: no join to courses here.
-    return spaces.filter(public | Q(course_id__in=open_course_ids(user)))
+    A private space's course is asked about row by row
+    (``learning.access.opens_course``), not turned into the set of every
+    course the user may open first: a site-wide member may open every course,
+    and that set made each list read every space.
+    """
+    rule = Q(**{f"{prefix}is_active": True})
+    if _authenticated(user) and user.is_staff:
+        return rule
+    public = Q(**{f"{prefix}visibility": Space.Visibility.PUBLIC})
+    if not _authenticated(user):
+        return rule & public
+    from learning.access import opens_course
+
+    return rule & (public | opens_course(user, f"{prefix}course__"))
+
+
+def visible_spaces(user) -> QuerySet[Space]:
+    return Space.objects.filter(_space_rule(user))
 
 
 def can_view_space(user, space: Space) -> bool:
@@ -111,7 +123,7 @@ def visible_threads(user) -> QuerySet[Thread]:
     them (``_moderation_rule``). Lists show ``listed_threads``.
     """
     return Thread.objects.filter(
-        _moderation_rule(user), is_deleted=False, space__in=visible_spaces(user)
+        _moderation_rule(user), _space_rule(user, "space__"), is_deleted=False
     )
 
 

@@ -1,17 +1,21 @@
 """The one access rule: may this user open this lesson?
 
 Lesson pages, the API and protected media downloads all ask `can_open_lesson`;
-lists (community spaces, search, suggestions) filter with `courses_open_to`
-(or `open_course_ids`), the same rule as a queryset. No other app rebuilds it.
+lists filter with `courses_open_to` (or `open_course_ids`), the same rule as
+a queryset, or, when a list is read in its own order and stops after a page
+(community threads and spaces), with `opens_course`, the same rule asked
+row by row. No other app rebuilds it.
 
 Other apps extend the rule by registering a provider (memberships, see
 `learning.offers`): a callable `(user, course) -> bool` that grants access to
 the whole course while it returns True, and its list form, a callable
 `(user) -> Q | list[Q]` over courses (subqueries only, so that a list costs no
 extra query). Each `Q` of a list form becomes one branch of the UNION that
-`courses_open_to` builds, so each should be answerable from an index (a
-course's `creator_id`, its `id`) or be a one-time condition (`Exists` over the
-user's own rows): never an OR that makes the database read every course.
+`courses_open_to` builds, and one condition of `opens_course` (its lookups
+prefixed with the path to the course), so each should be answerable from an
+index (a course's `creator_id`, its `id`) or be a one-time condition (`Exists`
+over the user's own rows): never an OR that makes the database read every
+course.
 Providers must be cheap (one query). A provider registered without a list
 form opens single courses only.
 """
@@ -19,7 +23,7 @@ form opens single courses only.
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from courses.models import Course, Lesson
 
@@ -106,6 +110,62 @@ def open_course_ids(user) -> QuerySet:
             branches.append(open_courses.filter(q).values("pk"))
     first, *others = branches
     return first.union(*others)
+
+
+def opens_course(user, prefix: str = "") -> Q:
+    """`can_open_course` as a condition on rows that reach a course through
+    `prefix` ("course__" on a row with a course, "" on courses), asked row by
+    row.
+
+    Each way in is a condition on that one course: its creator, an active
+    enrolment (an `EXISTS` on the user's own rows), each provider's branches.
+    Nothing builds the set of every course the user may open, which for a
+    site-wide member is every course: a list read in the order of an index
+    stops after its page. Anonymous and inactive users open nothing; staff
+    every course.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(**{f"{prefix}pk__in": []})
+    if user.is_staff:
+        return Q(**{f"{prefix}pk__isnull": False})
+    from .models import Enrollment
+
+    ways = Q(
+        Exists(
+            Enrollment.objects.filter(
+                user_id=user.pk, course_id=OuterRef(f"{prefix}pk"), is_active=True
+            ).exclude(source=Enrollment.Source.MEMBERSHIP)
+        )
+    )
+    for provider in _providers:
+        scope = _scopes.get(provider)
+        if scope is None:
+            continue
+        granted = scope(user)
+        for q in [granted] if isinstance(granted, Q) else granted:
+            ways |= _prefixed(q, prefix)
+    return Q(**{f"{prefix}creator_id": user.pk}) | (
+        Q(**{f"{prefix}status__in": OPEN_STATUSES}) & ways
+    )
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """A provider's `Q` over courses, on rows that reach the course through
+    `prefix` (its lookups prefixed; expressions, which are subqueries on the
+    user's own rows, kept as they are)."""
+    if not prefix:
+        return q
+    copy = Q()
+    copy.connector, copy.negated = q.connector, q.negated
+    copy.children = [
+        _prefixed(child, prefix)
+        if isinstance(child, Q)
+        else (f"{prefix}{child[0]}", child[1])
+        if isinstance(child, tuple)
+        else child
+        for child in q.children
+    ]
+    return copy
 
 
 def access_changes_at(user) -> datetime | None:

@@ -14,6 +14,10 @@ class CommunityConfig(AppConfig):
         # Anonymous pages cached by core.pagecache show these.
         for model in (Space, Tag, Thread, Post, Vote):
             invalidate_on_change(model, groups=["community"])
+        from . import home_cache
+
+        # The home page's threads: what makes one enter, leave or change.
+        home_cache.connect()
         from core.pagecache import invalidate_viewer_on_change
 
         from .models import Follow, Report, Suspension

@@ -41,7 +41,7 @@ def home_blocks() -> tuple[str, ...]:
 #: feed leaves suspended and deactivated people's work out.
 HOME_GROUPS = (
     "accounts",
-    "community",
+    "community:home",
     "courses",
     "learning",
     "live",

@@ -28,6 +28,11 @@ class BoundedCountPaginator(Paginator):
         """The number of rows, counted up to `max_count`."""
         rows = self.object_list
         if hasattr(rows, "query"):
+            if not rows.query.is_sliced:
+                # Any max_count rows count the same: without the list's order
+                # the database stops after them, instead of sorting every
+                # matching row first to find the first max_count.
+                rows = rows.order_by()
             # SELECT count(*) FROM (SELECT ... LIMIT max_count): the scan stops.
             return rows[: self.max_count].count()
         return min(len(rows), self.max_count)

@@ -197,6 +197,31 @@ def test_daily_visit_is_sent_once_per_user_and_day(client, user):
     assert received[0]["date"]
 
 
+def test_the_day_s_visit_is_not_announced_again_when_the_cache_forgets_it(client, user):
+    """After the first request of the day a process asks the cache nothing
+    more for that user (a round trip less on every page): a key evicted later
+    in the day announces no second visit."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    received = []
+
+    def receiver(sender, **kwargs):
+        received.append(kwargs["user_id"])
+
+    events.daily_visit.connect(receiver)
+    try:
+        client.force_login(user)
+        client.get(reverse("accounts:profile_edit"))
+        # evicted (or Redis restarted)
+        cache.delete(f"daily-visit:{user.pk}:{timezone.localdate().isoformat()}")
+        client.force_login(user)
+        client.get(reverse("accounts:profile_edit"))
+    finally:
+        events.daily_visit.disconnect(receiver)
+    assert received == [user.pk]
+
+
 def test_anonymous_visits_send_nothing(client, db):
     received = []
 

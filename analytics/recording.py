@@ -3,9 +3,15 @@
 `event_record(...)` hands one event to the configured buffer:
 
 * ``database``: one INSERT (the embedded default, with no Redis);
-* ``redis``: one RPUSH onto a list that the `analytics.flush_events` task
-  (every minute) moves into the table in batches; when Redis does not answer
-  within a few milliseconds, the event is inserted directly instead.
+* ``redis``: onto a Redis list that the `analytics.flush_events` task (every
+  minute) moves into the table in batches. A web process gathers its events
+  for up to `ANALYTICS_REDIS_BATCH_SECONDS` (1 s; 0 sends each at once) and
+  hands them over in one RPUSH, from a timer thread or as soon as 200 are
+  waiting: a page served from the cache does not wait for Redis a second
+  time. When Redis does not answer within a few milliseconds, the events are
+  inserted directly instead. Gathered events are handed over when the process
+  exits; a process killed outright loses at most that last second (as a
+  crash may lose the last rows committed without flushing the log).
 
 `ANALYTICS_EVENT_BUFFER=auto` (the default) picks Redis when REDIS_URL is set.
 Any failure is logged and swallowed: analytics must never break a page, a
@@ -14,9 +20,12 @@ payment or a post.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import logging
+import os
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -85,7 +94,79 @@ def _push_redis(occurred_at: dt.datetime, fields: dict[str, Any]) -> None:
         [occurred_at.timestamp(), *(fields[name] for name in _FIELDS)],
         separators=(",", ":"),
     )
-    redis_client().rpush(REDIS_KEY, payload)
+    if getattr(settings, "ANALYTICS_REDIS_BATCH_SECONDS", 1.0) <= 0:
+        redis_client().rpush(REDIS_KEY, payload)
+        return
+    _gathered.add(payload)
+
+
+#: Events a process gathers before one RPUSH hands them all over.
+BATCH_MAX = 200
+
+
+class _Gathered:
+    """This process's events waiting for their RPUSH (see the module)."""
+
+    def __init__(self):
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+        atexit.register(self.hand_over)
+
+    def _reset(self) -> None:
+        # A forked child starts empty: its parent hands its own events over.
+        self.lock = threading.Lock()
+        self.payloads: list[str] = []
+        self.timer: threading.Timer | None = None
+
+    def add(self, payload: str) -> None:
+        with self.lock:
+            self.payloads.append(payload)
+            full = len(self.payloads) >= BATCH_MAX
+            if not full and self.timer is None:
+                seconds = getattr(settings, "ANALYTICS_REDIS_BATCH_SECONDS", 1.0)
+                self.timer = threading.Timer(seconds, self._on_timer)
+                self.timer.daemon = True
+                self.timer.start()
+        if full:
+            self.hand_over()
+
+    def _on_timer(self) -> None:
+        try:
+            self.hand_over()
+        finally:
+            # The timer's thread inserted the events if Redis failed.
+            connection.close()
+
+    def hand_over(self) -> int:
+        """Push every gathered event now (inserted if Redis fails); how many."""
+        with self.lock:
+            payloads, self.payloads = self.payloads, []
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+        if not payloads:
+            return 0
+        try:
+            redis_client().rpush(REDIS_KEY, *payloads)
+        except Exception as error:  # Redis down or slow: write through
+            logger.warning("analytics: Redis buffer failed (%s), inserting", error)
+            try:
+                Event.objects.bulk_create(
+                    [_from_payload(p) for p in payloads], batch_size=1000
+                )
+            except Exception:
+                logger.warning(
+                    "analytics: %d events not recorded", len(payloads), exc_info=True
+                )
+        return len(payloads)
+
+
+_gathered = _Gathered()
+
+
+def gathered_hand_over() -> int:
+    """Hand this process's gathered events to the buffer now (see the module)."""
+    return _gathered.hand_over()
 
 
 def event_record(
@@ -156,6 +237,7 @@ def events_flush(*, limit: int = 200_000) -> int:
     """
     if buffer_name() != "redis":
         return 0
+    gathered_hand_over()
     client = redis_client()
     if not client.set(LOCK_KEY, "1", nx=True, ex=300):
         return 0
@@ -183,6 +265,7 @@ def buffered_count() -> int:
     if buffer_name() != "redis":
         return 0
     try:
+        gathered_hand_over()
         return int(redis_client().llen(REDIS_KEY))
     except Exception:
         return 0

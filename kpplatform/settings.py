@@ -466,6 +466,9 @@ RECOMMENDATIONS_VIEW_BUFFER = env.str("RECOMMENDATIONS_VIEW_BUFFER", default="au
 # "auto": through Redis when REDIS_URL is set, else one INSERT per event.
 ANALYTICS_EVENT_BUFFER = env.str("ANALYTICS_EVENT_BUFFER", default="auto")
 ANALYTICS_REDIS_URL = env.str("ANALYTICS_REDIS_URL", default="")
+# Through Redis, a process hands its events over in one RPUSH at most this
+# many seconds after the first (0: each at once; analytics/recording.py).
+ANALYTICS_REDIS_BATCH_SECONDS = env.float("ANALYTICS_REDIS_BATCH_SECONDS", default=1.0)
 # Raw events older than this are deleted every night (the rollups stay).
 ANALYTICS_RAW_EVENT_DAYS = env.int("ANALYTICS_RAW_EVENT_DAYS", default=180)
 # An enrolment without study for this many days (and not completed) counts as

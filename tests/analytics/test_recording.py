@@ -1,5 +1,7 @@
 """Recording events: what pages record, and that recording never breaks them."""
 
+import time
+
 import pytest
 from django.db import DatabaseError
 from django.urls import reverse
@@ -176,5 +178,42 @@ def test_redis_buffer_holds_events_until_the_flush(settings):
 def test_when_redis_does_not_answer_events_are_inserted_directly(settings):
     settings.ANALYTICS_EVENT_BUFFER = "redis"
     settings.ANALYTICS_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    settings.ANALYTICS_REDIS_BATCH_SECONDS = 0  # each event at once
     assert recording.event_record(kind=Event.Kind.VISIT, user_id=7)
     assert Event.objects.filter(user_id=7).exists()
+    # Gathered for one RPUSH: inserted when they are handed over.
+    settings.ANALYTICS_REDIS_BATCH_SECONDS = 60
+    assert recording.event_record(kind=Event.Kind.VISIT, user_id=8)
+    assert recording.event_record(kind=Event.Kind.VISIT, user_id=9)
+    assert recording.gathered_hand_over() == 2
+    assert set(Event.objects.values_list("user_id", flat=True)) == {7, 8, 9}
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_process_hands_its_events_over_within_the_batch_time(settings):
+    """Events gathered for one RPUSH reach the buffer on their own, though
+    no other event follows (a timer), and a full batch at once."""
+    settings.ANALYTICS_EVENT_BUFFER = "redis"
+    settings.ANALYTICS_REDIS_URL = settings.REDIS_URL
+    settings.ANALYTICS_REDIS_BATCH_SECONDS = 0.2
+    client = recording.redis_client()
+    client.delete(recording.REDIS_KEY)
+    try:
+        for n in range(3):
+            recording.event_record(kind=Event.Kind.VISIT, user_id=n + 1)
+        assert client.llen(recording.REDIS_KEY) == 0  # gathered, not yet pushed
+        deadline = time.monotonic() + 30
+        while client.llen(recording.REDIS_KEY) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert client.llen(recording.REDIS_KEY) == 3
+
+        settings.ANALYTICS_REDIS_BATCH_SECONDS = 60
+        for n in range(recording.BATCH_MAX):
+            recording.event_record(kind=Event.Kind.VISIT, user_id=n + 1)
+        assert client.llen(recording.REDIS_KEY) == 3 + recording.BATCH_MAX
+        assert recording.events_flush() == 3 + recording.BATCH_MAX
+        assert Event.objects.count() == 3 + recording.BATCH_MAX
+    finally:
+        recording.gathered_hand_over()
+        client.delete(recording.REDIS_KEY)

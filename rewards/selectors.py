@@ -26,7 +26,7 @@ from .models import (
     Redemption,
     RedemptionRate,
 )
-from .periods import PERIODS, current_start, site_zone
+from .periods import ALL_TIME, PERIODS, current_start, site_zone
 
 User = get_user_model()
 EARNED_KINDS = (PointEntry.Kind.AWARD, PointEntry.Kind.REVERSAL)
@@ -347,13 +347,15 @@ def learner_levels() -> list[dict]:
 
 
 def earned_points(user_ids) -> dict[int, int]:
-    """Points each user earned in all (awards and reversals): one query."""
-    rows = (
-        PointEntry.objects.filter(user_id__in=list(user_ids), kind__in=EARNED_KINDS)
-        .values("user_id")
-        .annotate(total=Sum("points"))
-    )
-    return {row["user_id"]: max(0, row["total"] or 0) for row in rows}
+    """Points each user earned in all (awards and reversals): one query, one
+    row a user (their all-time total kept with the ledger, not their entries)."""
+    rows = PointTotal.objects.filter(
+        user_id__in=list(user_ids),
+        period=PointTotal.Period.ALL,
+        starts_on=ALL_TIME,
+        scope=0,
+    ).values_list("user_id", "points")
+    return {user_id: max(0, points) for user_id, points in rows}
 
 
 def learner_level_for_points(points: int, levels: list[dict]) -> dict | None:

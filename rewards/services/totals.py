@@ -137,7 +137,7 @@ def ledger_totals(entries, since: dict[str, date], parents: dict) -> Counter[Key
             if period in recent and start >= recent[period]:
                 for scope in scopes:
                     expected[(user_id, period, start, scope)] += total
-    return +expected  # without the zeros
+    return Counter({key: points for key, points in expected.items() if points})
 
 
 @dataclass

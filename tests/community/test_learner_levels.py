@@ -114,7 +114,7 @@ def test_levels_cost_one_query_per_page_whatever_the_authors(client, member, spa
     assert len(large.captured_queries) == len(small.captured_queries)
     assert len(badges(page)) == 2 + 30
     level_queries = [
-        q["sql"] for q in large.captured_queries if "rewards_pointentry" in q["sql"]
+        q["sql"] for q in large.captured_queries if "rewards_pointtotal" in q["sql"]
     ]
     assert len(level_queries) == 1, level_queries
     # Rows: the 30 new posts and their authors, not everybody's points.
@@ -123,7 +123,7 @@ def test_levels_cost_one_query_per_page_whatever_the_authors(client, member, spa
     with CaptureQueriesContext(connection) as listing:
         client.get(space.get_absolute_url())
     assert (
-        len([q for q in listing.captured_queries if "rewards_pointentry" in q["sql"]])
+        len([q for q in listing.captured_queries if "rewards_pointtotal" in q["sql"]])
         == 1
     )
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
@@ -94,6 +94,13 @@ class LeaderboardEqualsTheLedger(TestCase):
             elif kind == "suspend":
                 services.suspension_record(user_id=self.users[args[0]].pk)
 
+    @example(
+        [
+            ("award", 0, Event.REVIEW_WRITTEN, 1, 0, None),
+            ("reverse", 25, 1),  # the next week (Monday 00:30 in Beijing)
+        ],
+        0,
+    )
     @settings(
         max_examples=20,
         deadline=None,
@@ -123,6 +130,23 @@ class LeaderboardEqualsTheLedger(TestCase):
                         now=timezone.now(),
                     )
                     self.assertEqual(kept, summed, (period, category_id))
+        # learner levels count the same points (all time, every category)
+        earned = {
+            user.pk: max(
+                0,
+                sum(
+                    PointEntry.objects.filter(
+                        user=user, kind__in=["award", "reversal"]
+                    ).values_list("points", flat=True)
+                ),
+            )
+            for user in self.users
+        }
+        kept_earned = selectors.earned_points([u.pk for u in self.users])
+        self.assertEqual(
+            {u: p for u, p in earned.items() if p},
+            {u: p for u, p in kept_earned.items() if p},
+        )
         # and the nightly comparison finds nothing to repair
         with at(when):
             self.assertEqual(services.totals_reconcile(repair=False).repaired, 0)

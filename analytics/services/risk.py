@@ -29,6 +29,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from threadpoolctl import threadpool_limits
 
 from learning import selectors as learning_selectors
 
@@ -298,7 +299,12 @@ def risk_run_execute(*, today: dt.date | None = None) -> RiskModelRun:
     run = RiskModelRun.objects.create(day=today)
     started = time.monotonic()
     try:
-        _execute(run, today)
+        # The trees (HistGradientBoosting) parallelise with OpenMP, which
+        # busy-waits for its threads: beside a web server or other workers on
+        # the same cores that turned seconds into minutes (make run's demo
+        # seed: 465 s for this run; 14× slower with 2 cores at load 13).
+        with threadpool_limits(limits=1, user_api="openmp"):
+            _execute(run, today)
     except NotEnoughData as error:
         run.status = RiskModelRun.Status.FAILED
         run.error = str(error)

@@ -75,3 +75,32 @@ def test_the_demo_seed_adds_no_events_twice(demo):
     count = Event.objects.count()
     call_command("seed_demo", "--only", "analytics", stdout=io.StringIO())
     assert Event.objects.count() == count
+
+
+def test_the_risk_run_fits_and_scores_on_one_openmp_thread(demo, monkeypatch):
+    """The trees' OpenMP pool busy-waits: beside a web server and other workers
+    on the same cores a run took minutes instead of seconds (make run's seed).
+    Every model step of the run uses one thread, and the limit ends with it."""
+    from threadpoolctl import threadpool_info
+
+    from analytics.services import risk
+
+    def openmp_threads():
+        return {
+            p["num_threads"] for p in threadpool_info() if p["user_api"] == "openmp"
+        }
+
+    before = openmp_threads()
+    seen = []
+    fit = risk.fit_model
+
+    def recording_fit(*args, **kwargs):
+        seen.append(openmp_threads())
+        return fit(*args, **kwargs)
+
+    monkeypatch.setattr(risk, "fit_model", recording_fit)
+    run = risk.risk_run_execute()
+    assert run.status == RiskModelRun.Status.DONE, run.error
+    assert seen and all(threads == {1} for threads in seen), seen
+    # The limit is the run's own: afterwards the pool is as it was.
+    assert openmp_threads() == before

@@ -303,3 +303,16 @@ def test_a_new_password_from_the_reset_link_logs_in(client):
     )
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
+
+
+def test_allauths_pages_say_the_platforms_chinese_word_for_email(client):
+    """django-allauth's own Chinese says "Email" and 电子邮件; the platform says
+    邮箱地址 everywhere (docs/glossary.md), its account pages included."""
+    user = UserFactory()
+    client.force_login(user)
+    page = client.get(reverse("account_email"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "邮箱地址" in text
+    assert "Email" not in re.sub(r"<[^>]+>", " ", text)
+    assert "电子邮件" not in text

@@ -277,7 +277,10 @@ def _messages_waiting(request: HttpRequest) -> bool:
 
 def _key(request: HttpRequest, name: str, viewer: str = "") -> str:
     """The page's key, whatever the generations (`lookup` compares them)."""
-    query = "&".join(sorted(request.GET.urlencode().split("&")))
+    # The raw parameters, sorted: no parsing on a hit (two spellings of the
+    # same parameters are two entries, never one page for two queries).
+    query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+    meta = request.META
     parts = "|".join(
         (
             viewer,
@@ -285,9 +288,9 @@ def _key(request: HttpRequest, name: str, viewer: str = "") -> str:
             query,
             translation.get_language() or "",
             timezone.get_current_timezone_name(),
-            request.headers.get("HX-Request", ""),
-            request.headers.get("HX-Boosted", ""),
-            request.headers.get("HX-Target", ""),
+            meta.get("HTTP_HX_REQUEST", ""),
+            meta.get("HTTP_HX_BOOSTED", ""),
+            meta.get("HTTP_HX_TARGET", ""),
         )
     )
     digest = hashlib.sha256(parts.encode()).hexdigest()[:32]

@@ -218,3 +218,15 @@ def test_a_repeat_page_asks_the_cache_once(client, monkeypatch):
         monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
     assert client.get(CATALOGUE).status_code == 200
     assert calls == ["get_many"]
+
+
+def test_the_htmx_part_and_the_whole_page_are_kept_apart(client):
+    CourseFactory(title="Kept apart")
+    for _ in range(2):  # rendered, then from the cache
+        whole = client.get(CATALOGUE, {"sort": "new", "q": "kept"})
+        part = client.get(
+            CATALOGUE, {"q": "kept", "sort": "new"}, HTTP_HX_REQUEST="true"
+        )
+        assert whole.content.count(b"<html") == 1
+        assert part.content.count(b"<html") == 0
+        assert b"Kept apart" in whole.content and b"Kept apart" in part.content

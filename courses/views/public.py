@@ -7,9 +7,9 @@ from functools import partial
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -189,7 +189,13 @@ def review_create(request, slug: str):
 @login_required
 @require_POST
 def review_reply(request, pk: int):
-    review = get_object_or_404(Review.objects.select_related("course"), pk=pk)
+    # Only the course's creator replies (the page shows them the form); anyone
+    # else is answered 404 before the form is read.
+    review = get_object_or_404(
+        Review.objects.select_related("course"),
+        pk=pk,
+        course__creator_id=request.user.pk,
+    )
     form = ReplyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write a reply."))
@@ -198,8 +204,6 @@ def review_reply(request, pk: int):
             services.review_reply(
                 review=review, actor=request.user, text=form.cleaned_data["text"]
             )
-        except PermissionDenied as error:
-            return HttpResponseForbidden(str(error))
         except ValidationError as error:
             flash_errors(request, error)
         else:

@@ -161,8 +161,7 @@ def booking_detail(request, pk: int):
     )
 
 
-def _booking_action(request, pk: int, action, success: str):
-    booking = _booking_for(request, pk)
+def _booking_action(request, booking: Booking, action, success: str):
     try:
         action(booking)
     except PermissionDenied as error:
@@ -179,7 +178,7 @@ def _booking_action(request, pk: int, action, success: str):
 def booking_confirm(request, pk: int):
     return _booking_action(
         request,
-        pk,
+        _booking_for(request, pk),
         lambda b: services.booking_confirm(booking=b, expert_user=request.user),
         _("Confirmed. The learner can see the meeting link in their schedule."),
     )
@@ -188,11 +187,12 @@ def booking_confirm(request, pk: int):
 @login_required
 @require_POST
 def booking_decline(request, pk: int):
+    booking = _booking_for(request, pk)
     form = DeclineForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _booking_action(
         request,
-        pk,
+        booking,
         lambda b: services.booking_decline(
             booking=b, expert_user=request.user, reason=reason
         ),
@@ -205,7 +205,7 @@ def booking_decline(request, pk: int):
 def booking_cancel(request, pk: int):
     return _booking_action(
         request,
-        pk,
+        _booking_for(request, pk),
         lambda b: services.booking_cancel(booking=b, actor=request.user),
         _("The booking is cancelled and refunded."),
     )
@@ -214,13 +214,14 @@ def booking_cancel(request, pk: int):
 @login_required
 @require_POST
 def booking_note(request, pk: int):
+    booking = _booking_for(request, pk)  # a stranger's form is not read: 404
     form = BookingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write what you would like to discuss."))
-        return redirect("live:booking", pk=pk)
+        return redirect(booking)
     return _booking_action(
         request,
-        pk,
+        booking,
         lambda b: services.booking_note_update(
             booking=b, learner=request.user, note=form.cleaned_data["note"]
         ),
@@ -231,13 +232,14 @@ def booking_note(request, pk: int):
 @login_required
 @require_POST
 def booking_rate(request, pk: int):
+    booking = _booking_for(request, pk)
     form = RatingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose 1 to 5 stars."))
-        return redirect("live:booking", pk=pk)
+        return redirect(booking)
     return _booking_action(
         request,
-        pk,
+        booking,
         lambda b: services.booking_rate(
             booking=b,
             learner=request.user,

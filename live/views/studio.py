@@ -122,8 +122,7 @@ def lecture_edit(request, pk: int):
     )
 
 
-def _studio_post(request, pk: int, action, success: str):
-    lecture = _own_lecture(request, pk)
+def _studio_post(request, lecture: LiveLecture, action, success: str):
     try:
         action(lecture)
     except ValidationError as error:
@@ -138,15 +137,16 @@ def _studio_post(request, pk: int, action, success: str):
 @creator_required
 @require_POST
 def lecture_move(request, pk: int):
+    lecture = _own_lecture(request, pk)  # a stranger's form is not read: 404
     form = MoveForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("live:studio_lecture", pk=pk)
+        return redirect("live:studio_lecture", pk=lecture.pk)
     return _studio_post(
         request,
-        pk,
+        lecture,
         lambda lecture: services.lecture_move(
             lecture=lecture,
             actor=request.user,
@@ -160,11 +160,12 @@ def lecture_move(request, pk: int):
 @creator_required
 @require_POST
 def lecture_cancel(request, pk: int):
+    lecture = _own_lecture(request, pk)
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _studio_post(
         request,
-        pk,
+        lecture,
         lambda lecture: services.lecture_cancel(
             lecture=lecture, actor=request.user, reason=reason
         ),
@@ -175,13 +176,14 @@ def lecture_cancel(request, pk: int):
 @creator_required
 @require_POST
 def replay_upload(request, pk: int):
+    lecture = _own_lecture(request, pk)
     form = ReplayForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a recording to upload."))
-        return redirect("live:studio_lecture", pk=pk)
+        return redirect("live:studio_lecture", pk=lecture.pk)
     return _studio_post(
         request,
-        pk,
+        lecture,
         lambda lecture: services.lecture_replay_attach(
             lecture=lecture, actor=request.user, upload=form.cleaned_data["replay_file"]
         ),
@@ -194,7 +196,7 @@ def replay_upload(request, pk: int):
 def replay_remove(request, pk: int):
     return _studio_post(
         request,
-        pk,
+        _own_lecture(request, pk),
         lambda lecture: services.lecture_replay_remove(
             lecture=lecture, actor=request.user
         ),

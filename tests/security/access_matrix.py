@@ -163,7 +163,7 @@ courses:studio_attachment_create             pk=article.pk                      
 courses:studio_attachment_delete             pk=attachment.pk                                     GET    L   403 403 403 405 405 405
 courses:studio_attachment_delete             pk=attachment.pk                                     POST   L   403 403 403 302 404 302
 courses:review_reply                         pk=review.pk                                         GET    L   405 405 405 405 405 405
-courses:review_reply                         pk=review.pk                                         POST   L   302 302 302 302 302 302
+courses:review_reply                         pk=review.pk                                         POST   L   404 404 404 302 404 404
 courses:detail                               slug=course.slug                                     GET    200 200 200 200 200 200 200
 courses:detail                               slug=course.slug                                     POST   405 405 405 405 405 405 405
 courses:wishlist_toggle                      slug=course.slug                                     GET    405 405 405 405 405 405 405
@@ -530,9 +530,9 @@ live:booking_decline                         pk=extras.booking.pk               
 live:booking_cancel                          pk=extras.booking.pk                                 GET    L   405 405 405 405 405 405
 live:booking_cancel                          pk=extras.booking.pk                                 POST   L   404 302 404 404 302 302
 live:booking_note                            pk=extras.booking.pk                                 GET    L   405 405 405 405 405 405
-live:booking_note                            pk=extras.booking.pk                                 POST   L   302 302 302 302 302 302
+live:booking_note                            pk=extras.booking.pk                                 POST   L   404 302 404 404 302 302
 live:booking_rate                            pk=extras.booking.pk                                 GET    L   405 405 405 405 405 405
-live:booking_rate                            pk=extras.booking.pk                                 POST   L   302 302 302 302 302 302
+live:booking_rate                            pk=extras.booking.pk                                 POST   L   404 302 404 404 302 302
 # paid questions: private ones are 404 to all but the asker, the expert and
 # staff (tests/live/test_paid_question_pages.py checks real questions).
 live:ask                                     -                                                    GET    200 200 200 200 200 200 200
@@ -570,11 +570,11 @@ live:studio_lecture_create                   -                                  
 live:studio_lecture                          pk=extras.lecture.pk                                 GET    L   403 403 403 200 404 200
 live:studio_lecture                          pk=extras.lecture.pk                                 POST   L   403 403 403 200 404 200
 live:studio_lecture_move                     pk=extras.lecture.pk                                 GET    L   403 403 403 405 405 405
-live:studio_lecture_move                     pk=extras.lecture.pk                                 POST   L   403 403 403 302 302 302
+live:studio_lecture_move                     pk=extras.lecture.pk                                 POST   L   403 403 403 302 404 302
 live:studio_lecture_cancel                   pk=extras.lecture.pk                                 GET    L   403 403 403 405 405 405
 live:studio_lecture_cancel                   pk=extras.lecture.pk                                 POST   L   403 403 403 302 404 302
 live:studio_replay                           pk=extras.lecture.pk                                 GET    L   403 403 403 405 405 405
-live:studio_replay                           pk=extras.lecture.pk                                 POST   L   403 403 403 302 302 302
+live:studio_replay                           pk=extras.lecture.pk                                 POST   L   403 403 403 302 404 302
 live:studio_replay_remove                    pk=extras.replayed.pk                                GET    L   403 403 403 405 405 405
 live:studio_replay_remove                    pk=extras.replayed.pk                                POST   L   403 403 403 302 404 302
 live:expert_studio                           -                                                    GET    L   403 403 403 403 200 403

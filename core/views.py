@@ -1,3 +1,4 @@
+import logging
 from functools import cache
 
 from django.apps import apps
@@ -8,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.templatetags.static import static
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
@@ -109,13 +110,38 @@ def _database_unavailable(error: BaseException | None) -> bool:
     return isinstance(error, OperationalError | InterfaceError)
 
 
+#: The headings of the error templates (translated there): what a bare page
+#: says when its template cannot be rendered.
+_ERROR_HEADINGS = {
+    400: gettext_noop("This request could not be understood"),
+    403: gettext_noop("You cannot open this page"),
+    404: gettext_noop("This page does not exist"),
+    503: gettext_noop("The site is briefly unavailable"),
+}
+
+
 def _error_page(template_name: str, status: int):
     """One of the site's error pages (templates/<status>.html), in the
-    visitor's language, rendered without the database or context processors."""
+    visitor's language, rendered without the database or context processors.
+
+    Never raises (it answers 500s): if the template fails (a file missing, a
+    static manifest out of date), a bare page with the heading instead.
+    """
     from django.http import HttpResponse
     from django.template import loader
+    from django.utils.html import escape
 
-    return HttpResponse(loader.get_template(template_name).render({}), status=status)
+    try:
+        body = loader.get_template(template_name).render({})
+    except Exception:
+        logging.getLogger(__name__).exception("error page %s failed", template_name)
+        heading = _(_ERROR_HEADINGS.get(status, "Something went wrong on our side"))
+        home = _("Back to the home page")
+        body = (
+            '<!DOCTYPE html><meta name="viewport" content="width=device-width">'
+            f'<h1>{escape(heading)}</h1><p><a href="/">{escape(home)}</a></p>'
+        )
+    return HttpResponse(body, status=status)
 
 
 def bad_request(request, exception, template_name: str = "400.html"):
@@ -151,13 +177,8 @@ def server_error(request, template_name: str = "500.html"):
     """
     import sys
 
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
     if _database_unavailable(sys.exc_info()[1]):
-        body = loader.get_template("503.html").render({})
-        response = HttpResponseServerError(body)
-        response.status_code = 503
+        response = _error_page("503.html", 503)
         response["Retry-After"] = "5"
         return response
-    return HttpResponseServerError(loader.get_template(template_name).render({}))
+    return _error_page(template_name, 500)

@@ -58,3 +58,34 @@ def test_other_errors_answer_the_sites_500_page(monkeypatch, language):
     body = response.content.decode()
     assert PAGES[language][1] in body
     assert "boom" not in body
+
+
+@pytest.mark.parametrize("language", PAGES)
+@pytest.mark.parametrize(
+    "error,status",
+    [(ValueError("boom"), 500), (OperationalError("terminating connection"), 503)],
+)
+def test_an_error_page_that_cannot_render_still_answers_in_the_visitors_language(
+    monkeypatch, language, error, status
+):
+    """A 500 handler must not raise: when the error page's own template fails
+    (here the static manifest lacks an entry), a bare page says the same."""
+    from django.template import loader
+
+    monkeypatch.setattr(course_selectors, "catalogue_queryset", _failing(error))
+    get_template = loader.get_template
+
+    def broken(name, *args, **kwargs):
+        if name in ("500.html", "503.html"):
+            raise ValueError("Missing staticfiles manifest entry for 'css/site.css'")
+        return get_template(name, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "get_template", broken)
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language)
+    response = client.get("/courses/?q=x")
+    assert response.status_code == status
+    body = response.content.decode()
+    assert PAGES[language][0 if status == 503 else 1] in body
+    assert "manifest" not in body and "boom" not in body
+    if status == 503:
+        assert response["Retry-After"] == "5"

@@ -13,12 +13,16 @@ class CommerceConfig(AppConfig):
         from .signals import on_payment_status_changed
 
         registry.autodiscover()
-        from core.pagecache import invalidate_viewer_on_change
+        from core.pagecache import invalidate_on_change, invalidate_viewer_on_change
 
-        from .models import Subscription
+        from .models import Coupon, Order, Subscription
 
         # A member's cached course pages say "Included in your membership".
         invalidate_viewer_on_change(Subscription)
+        # The buyer's kept order list (API): every state change saves the
+        # order; its items are written in the same transaction as the order.
+        invalidate_viewer_on_change(Order)
+        invalidate_on_change(Coupon, groups=["coupons"])
         status_changed.connect(
             on_payment_status_changed, dispatch_uid="commerce_payment_status"
         )

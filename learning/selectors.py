@@ -127,6 +127,32 @@ def my_enrollments(user) -> QuerySet[Enrollment]:
     )
 
 
+def my_enrollments_brief(user) -> QuerySet[Enrollment]:
+    """`my_enrollments` with only what the API list shows (one query): the
+    course's id, slug and title and the certificate's code, not the creator,
+    category and last lesson the My learning page draws."""
+    return (
+        Enrollment.objects.filter(user=user, is_active=True)
+        .select_related("course", "certificate")
+        .only(
+            "id",
+            "source",
+            "progress_percent",
+            "completed_at",
+            "created_at",
+            "last_lesson",
+            "last_activity_at",
+            "course",
+            "course__id",
+            "course__slug",
+            "course__title",
+            "certificate__id",
+            "certificate__code",
+        )
+        .order_by("-last_activity_at", "-created_at")
+    )
+
+
 def recent_courses_of(user, *, limit: int = 50) -> list[Course]:
     """The courses the learner took, most recent first (one query, `limit` rows).
 

@@ -15,6 +15,11 @@ class LiveConfig(AppConfig):
         # lists (core.apicache: seats taken, experts' next free slots) show these.
         for model in (LiveLecture, ExpertProfile, Ticket, Slot):
             invalidate_on_change(model, groups=["live"])
+        from core.pagecache import invalidate_viewer_on_change
+
+        # The holder's kept ticket list (API); services that end tickets with
+        # an UPDATE bump the holder themselves.
+        invalidate_viewer_on_change(Ticket)
         from core.cards import card_template_register
 
         # Mixed lists (the home feed) draw lectures and experts with these.

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from core.emails import email_site_context, email_subject
 from core.ids import parse_id
+from core.pagecache import bump_viewer
 
 from . import registry, selectors
 from .models import Notification, NotificationPreference, OutboxEmail
@@ -287,7 +288,10 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    if marked:
+        bump_viewer(user.pk)  # an UPDATE: no post_save for their kept list
+    return marked
 
 
 # --- preferences ----------------------------------------------------------------

@@ -35,10 +35,13 @@ class RewardsConfig(AppConfig):
         receivers.connect()
         from core.pagecache import invalidate_viewer_on_change
 
-        from .models import ExpertApplication
+        from .models import ExpertApplication, PointRule
 
         # A certified expert's cached course pages offer a quality review.
         invalidate_viewer_on_change(ExpertApplication)
+        # The user's kept ledger (API list) and the rule events it names.
+        invalidate_viewer_on_change(PointEntry)
+        invalidate_on_change(PointRule, groups=["rewards:rules"])
         # Consultations (live) ask rewards who is a certified expert.
         from live.experts import register_certified_experts
 

@@ -10,14 +10,24 @@ from rest_framework.response import Response
 
 from commerce import services
 from commerce.models import Order, OrderItem
+from core.apicache import SharedListCacheMixin
 
 from .serializers import OrderCreateSerializer, OrderSerializer, OrderStatusSerializer
 
 
 class OrderViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    SharedListCacheMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """The signed-in user's orders, by order number."""
+
+    # The list is the buyer's own, kept for them (core.apicache): an order
+    # placed, paid, closed or refunded bumps their viewer group (apps.py), a
+    # coupon's code renamed bumps "coupons".
+    cache_per_viewer = True
+    cache_viewer_groups = ("coupons",)
 
     serializer_class = OrderSerializer
     permission_classes = [permissions.IsAuthenticated]

@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
+from core.apicache import SharedListCacheMixin
 from courses.models import Lesson
 from learning import selectors, services
 from learning.access import can_open_lesson
@@ -25,16 +26,23 @@ from .serializers import (
 MAX_POSITION = services.MAX_POSITION_SECONDS
 
 
-class MyEnrollmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class MyEnrollmentViewSet(
+    SharedListCacheMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """The signed-in learner's active enrolments with their progress."""
 
+    # The learner's own list, kept for them (core.apicache): an enrolment,
+    # progress, a certificate bump their viewer group (apps.py, services);
+    # a course renamed bumps "courses".
+    cache_per_viewer = True
+    cache_viewer_groups = ("courses",)
     serializer_class = EnrollmentSerializer
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Enrollment.objects.none()
-        return selectors.my_enrollments(self.request.user)
+        return selectors.my_enrollments_brief(self.request.user)
 
 
 class LessonViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

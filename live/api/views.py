@@ -89,8 +89,17 @@ class LectureViewSet(SharedListCacheMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.upcoming_lectures(category=category, price=price)
 
 
-class MyTicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class MyTicketViewSet(
+    SharedListCacheMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """The signed-in user's active tickets."""
+
+    # The holder's own list, kept for them (core.apicache): a ticket issued,
+    # refunded or cancelled bumps their viewer group (apps.py, services), a
+    # lecture edited or cancelled bumps "live". A creator's new display name
+    # shows when the copy times out.
+    cache_per_viewer = True
+    cache_viewer_groups = ("live",)
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = TicketSerializer

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.markdown import COURSE_TEXT, render_markdown
+from core.pagecache import bump_viewer
 from courses.models import Category
 
 from .. import notices
@@ -351,6 +352,8 @@ def _ticket_end_for_cancellation(*, ticket_id: int) -> bool:
         changed = Ticket.objects.filter(
             pk=ticket_id, status=Ticket.Status.ACTIVE
         ).update(status=Ticket.Status.CANCELLED, ended_at=timezone.now())
+        if changed:
+            bump_viewer(ticket.user_id)  # an UPDATE: their kept ticket list (API)
     if changed:
         notices.lecture_cancelled(ticket_id=ticket_id, refunded=False)
     return bool(changed)

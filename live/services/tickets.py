@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commerce.registry import OfferUnavailable
+from core.pagecache import bump_viewer
 
 from .. import notices
 from ..models import LiveLecture, ReplayPass, Ticket
@@ -165,10 +166,13 @@ def ticket_fulfil(*, user, lecture_id: int, order_item) -> Ticket:
 
 def ticket_revoke(*, order_item) -> None:
     """The item was refunded: the seat is given back (idempotent)."""
-    Ticket.objects.filter(
+    tickets = Ticket.objects.filter(
         order_item_id=order_item.pk,
         status__in=[Ticket.Status.ACTIVE, Ticket.Status.HELD],
-    ).update(status=Ticket.Status.REFUNDED, ended_at=timezone.now())
+    )
+    holders = list(tickets.values_list("user_id", flat=True))
+    if tickets.update(status=Ticket.Status.REFUNDED, ended_at=timezone.now()):
+        bump_viewer(*holders)  # an UPDATE: their kept ticket list (API)
 
 
 @transaction.atomic
@@ -243,6 +247,7 @@ def ticket_refund_after_move(*, user, ticket: Ticket) -> Ticket:
         Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.ACTIVE).update(
             status=Ticket.Status.CANCELLED, ended_at=timezone.now()
         )
+        bump_viewer(ticket.user_id)  # an UPDATE: their kept ticket list (API)
     ticket.refresh_from_db()
     return ticket
 

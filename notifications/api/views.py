@@ -5,13 +5,20 @@ from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.apicache import SharedListCacheMixin
+
 from .. import selectors, services
 from ..models import Notification
 from . import serializers
 
 
-class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+class NotificationViewSet(SharedListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """Titles come in the language of the request (Accept-Language)."""
+
+    # The recipient's own list, kept for them per language (core.apicache): a
+    # notification sent or marked read bumps their viewer group (apps.py,
+    # services). An actor's new display name shows when the copy times out.
+    cache_per_viewer = True
 
     serializer_class = serializers.NotificationSerializer
     permission_classes = [permissions.IsAuthenticated]

@@ -36,8 +36,16 @@ class BadgeViewSet(SharedListCacheMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class MyPointsViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class MyPointsViewSet(
+    SharedListCacheMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """The signed-in user's ledger; `balance/` and `redeem/` beside it."""
+
+    # The ledger is the user's own and append-only: kept for them
+    # (core.apicache) until an entry of theirs is written (apps.py bumps their
+    # viewer group) or a rule's event is changed ("rewards:rules").
+    cache_per_viewer = True
+    cache_viewer_groups = ("rewards:rules",)
 
     serializer_class = PointEntrySerializer
     permission_classes = [permissions.IsAuthenticated]

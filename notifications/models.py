@@ -75,6 +75,12 @@ class Notification(models.Model):
                 fields=["recipient", "read_at", "-created_at"],
                 name="notif_recipient_unread_idx",
             ),
+            # A person's notifications, newest first (the API list, the
+            # notifications page): the first page read from the index.
+            models.Index(
+                fields=["recipient", "-created_at", "-id"],
+                name="notif_recipient_list_idx",
+            ),
             models.Index(fields=["emailed_at", "read_at"], name="notif_pending_idx"),
             models.Index(fields=["target_type", "target_id"], name="notif_target_idx"),
         ]

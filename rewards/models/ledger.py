@@ -194,6 +194,12 @@ class PointEntry(models.Model):
         indexes = [
             models.Index(fields=["user", "rule", "day"]),
             models.Index(fields=["created_at", "user"]),
+            # A user's ledger, newest first (the API list): the first page
+            # read from the index, whatever the length of the ledger.
+            models.Index(
+                fields=["user", "-created_at", "-id"],
+                name="rewards_entry_user_list_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -38,13 +38,17 @@ stored.
 
 A signed-in viewer's own pages (My learning, a lesson, a course page as they
 see it) are kept whole for that viewer by `viewer_page_cache` (a decorator) or
-`viewer_page` (inside a view, after its access check), keyed like the anonymous
+`viewer_page` (inside a view), keyed like the anonymous
 pages plus the viewer's id, and stamped with the generation of their own group
 `viewer:<id>` too. The apps bump that group whenever something of this viewer's
 that their pages show changes (`invalidate_viewer_on_change(Model)` in their
 `AppConfig.ready()`, `bump_viewer(user_id)` in services that write with
 `UPDATE`): an enrolment, a completed lesson, a payment shows at once. Access is
-never decided by the cache: views check it before asking for the page.
+never decided by the cache. A view either checks it before asking for the
+page, or decides it inside `render` (a page answering anything but 200 is not
+kept), in which case everything that can take access back must bump one of
+the page's groups, and access that ends with time must `keep_while` a check
+of that time (the lesson player, learning/views/player.py).
 """
 
 from __future__ import annotations

@@ -38,5 +38,5 @@ def test_no_such_hint_where_emails_are_sent_or_in_production(
 ):
     settings.DEBUG, settings.EMAIL_BACKEND = debug, backend
     page = _sign_up(client)
-    assert "验证您的Email地址" in page
+    assert "验证你的邮箱地址" in page
     assert 'data-testid="emails-in-terminal"' not in page

@@ -20,7 +20,7 @@ Providers must be cheap (one query). A provider registered without a list
 form opens single courses only.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -101,13 +101,7 @@ def open_course_ids(user) -> QuerySet:
         .order_by()
         .values("course_id"),
     ]
-    for provider in _providers:
-        scope = _scopes.get(provider)
-        if scope is None:
-            continue
-        granted = scope(user)
-        for q in [granted] if isinstance(granted, Q) else granted:
-            branches.append(open_courses.filter(q).values("pk"))
+    branches += [open_courses.filter(q).values("pk") for q in _granted(user)]
     first, *others = branches
     return first.union(*others)
 
@@ -137,16 +131,24 @@ def opens_course(user, prefix: str = "") -> Q:
             ).exclude(source=Enrollment.Source.MEMBERSHIP)
         )
     )
+    for q in _granted(user):
+        ways |= _prefixed(q, prefix)
+    return Q(**{f"{prefix}creator_id": user.pk}) | (
+        Q(**{f"{prefix}status__in": OPEN_STATUSES}) & ways
+    )
+
+
+def _granted(user) -> Iterator[Q]:
+    """Each `Q` over courses that the providers' list forms open to `user`
+    (an active, non-staff user): the one walk of the providers that
+    `open_course_ids` (a branch of its UNION each) and `opens_course` (a
+    condition each) share, so that a new way in is written once."""
     for provider in _providers:
         scope = _scopes.get(provider)
         if scope is None:
             continue
         granted = scope(user)
-        for q in [granted] if isinstance(granted, Q) else granted:
-            ways |= _prefixed(q, prefix)
-    return Q(**{f"{prefix}creator_id": user.pk}) | (
-        Q(**{f"{prefix}status__in": OPEN_STATUSES}) & ways
-    )
+        yield from [granted] if isinstance(granted, Q) else granted
 
 
 def _prefixed(q: Q, prefix: str) -> Q:

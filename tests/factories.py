@@ -1,5 +1,6 @@
 """Factories shared by every app's tests. App-specific ones live in tests/<app>/."""
 
+import datetime as dt
 from decimal import Decimal
 
 import factory
@@ -93,3 +94,33 @@ class LessonFactory(factory.django.DjangoModelFactory):
     kind = Lesson.Kind.ARTICLE
     body = "Some text."
     position = factory.Sequence(lambda n: n)
+
+
+def enrolled_user(source: str, *courses: Course) -> User:
+    """A new learner with an active enrolment from `source` ("purchase", "free",
+    "staff", ...) in each of `courses`, made through learning's service."""
+    from learning.services import enrollment_create
+
+    user = UserFactory()
+    for course in courses:
+        enrollment_create(user=user, course=course, source=source)
+    return user
+
+
+def member_user(plan_creator: User | None = None, *, ended: bool = False) -> User:
+    """A new member: a period of a creator's plan (a column), or of a site-wide
+    plan when `plan_creator` is None; `ended` moves its end a minute into the
+    past (the nightly lapse has not run yet)."""
+    from commerce.models import Subscription
+    from commerce.services import subscription_start
+    from tests.commerce.factories import PlanFactory  # imports this module
+
+    user = UserFactory()
+    period = subscription_start(
+        user=user, plan=PlanFactory(creator=plan_creator), order_item=None
+    )
+    if ended:
+        Subscription.objects.filter(pk=period.pk).update(
+            ends_at=timezone.now() - dt.timedelta(minutes=1)
+        )
+    return user

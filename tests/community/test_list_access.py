@@ -17,13 +17,18 @@ from django.test import Client
 from django.utils import timezone
 
 from commerce.models import Subscription
-from commerce.services import subscription_start
 from community import selectors
 from community.models import Space, Visibility
 from courses.models import Course
 from learning import services as learning
-from tests.commerce.factories import PlanFactory
-from tests.factories import CourseFactory, CreatorFactory, StaffFactory, UserFactory
+from tests.factories import (
+    CourseFactory,
+    CreatorFactory,
+    StaffFactory,
+    UserFactory,
+    enrolled_user,
+    member_user,
+)
 
 from .factories import SpaceFactory, ThreadFactory
 
@@ -56,35 +61,16 @@ def world():
     return {"creator": creator, "other": other, **courses}, spaces, threads
 
 
-def _enrolled(source, *courses):
-    user = UserFactory()
-    for course in courses:
-        learning.enrollment_create(user=user, course=course, source=source)
-    return user
-
-
-def _member(plan_creator=None, *, ended=False):
-    user = UserFactory()
-    period = subscription_start(
-        user=user, plan=PlanFactory(creator=plan_creator), order_item=None
-    )
-    if ended:
-        Subscription.objects.filter(pk=period.pk).update(
-            ends_at=timezone.now() - dt.timedelta(minutes=1)
-        )
-    return user
-
-
 def _ways_in(w):
     """(user, the course spaces they open besides the public topic space)."""
     creator = w["creator"]
-    in_draft = _enrolled("purchase", w["course"])
+    in_draft = enrolled_user("purchase", w["course"])
     learning.enrollment_create(user=in_draft, course=w["draft"], source="staff")
-    revoked = _enrolled("purchase", w["course"])
+    revoked = enrolled_user("purchase", w["course"])
     learning.enrollment_revoke(user=revoked, course=w["course"], reason="refund")
-    column_member = _member(creator)
+    column_member = member_user(creator)
     learning.enrollment_join_membership(user=column_member, course=w["course"])
-    lapsed = _member(creator)
+    lapsed = member_user(creator)
     learning.enrollment_join_membership(user=lapsed, course=w["course"])
     Subscription.objects.filter(user=lapsed).update(
         ends_at=timezone.now() - dt.timedelta(minutes=1)
@@ -95,19 +81,22 @@ def _ways_in(w):
         "creator": (creator, {"course", "draft", "archived"}),
         "other creator": (w["other"], {"elsewhere", "free"}),
         "purchase": (
-            _enrolled("purchase", w["course"], w["archived"]),
+            enrolled_user("purchase", w["course"], w["archived"]),
             {"course", "archived"},
         ),
-        "free": (_enrolled("free", w["free"]), {"free"}),
-        "staff grant": (_enrolled("staff", w["elsewhere"]), {"elsewhere"}),
+        "free": (enrolled_user("free", w["free"]), {"free"}),
+        "staff grant": (enrolled_user("staff", w["elsewhere"]), {"elsewhere"}),
         "enrolled in a draft": (in_draft, {"course"}),
         "refunded": (revoked, set()),
         "column member": (column_member, {"course", "archived"}),
-        "column member, no enrolment": (_member(creator), {"course", "archived"}),
+        "column member, no enrolment": (member_user(creator), {"course", "archived"}),
         "membership ended, enrolment not yet locked": (lapsed, set()),
-        "site-wide member": (_member(), {"course", "archived", "elsewhere", "free"}),
-        "site-wide membership ended": (_member(ended=True), set()),
-        "inactive account": (_enrolled("purchase", w["course"]), set()),
+        "site-wide member": (
+            member_user(),
+            {"course", "archived", "elsewhere", "free"},
+        ),
+        "site-wide membership ended": (member_user(ended=True), set()),
+        "inactive account": (enrolled_user("purchase", w["course"]), set()),
         "staff": (StaffFactory(), {"course", "draft", "archived", "elsewhere", "free"}),
     }
 

@@ -212,11 +212,9 @@ def test_every_way_in_lists_what_it_opens(paid_course, people):
     from django.utils import timezone
 
     from commerce.models import Subscription
-    from commerce.services import subscription_start
     from courses.models import Course
     from learning.access import can_open_course, courses_open_to
-    from tests.commerce.factories import PlanFactory
-    from tests.factories import CourseFactory, UserFactory
+    from tests.factories import CourseFactory, enrolled_user, member_user
 
     course = paid_course["course"]
     creator = course.creator
@@ -226,50 +224,33 @@ def test_every_way_in_lists_what_it_opens(paid_course, people):
     free = CourseFactory(price="0.00")
     courses = [course, draft, archived, elsewhere, free]
 
-    def enrolled(source, *courses_):
-        user = UserFactory()
-        for each in courses_:
-            services.enrollment_create(user=user, course=each, source=source)
-        return user
-
-    def member(plan_creator=None, *, ended=False):
-        user = UserFactory()
-        period = subscription_start(
-            user=user, plan=PlanFactory(creator=plan_creator), order_item=None
-        )
-        if ended:
-            Subscription.objects.filter(pk=period.pk).update(
-                ends_at=timezone.now() - dt.timedelta(minutes=1)
-            )
-        return user
-
-    in_draft = enrolled("purchase", course)
+    in_draft = enrolled_user("purchase", course)
     services.enrollment_create(user=in_draft, course=draft, source="staff")
-    column_member = member(creator)
+    column_member = member_user(creator)
     services.enrollment_join_membership(user=column_member, course=course)
-    lapsed = member(creator)
+    lapsed = member_user(creator)
     services.enrollment_join_membership(user=lapsed, course=course)
     # The membership has ended; the nightly lapse has not locked the enrolment yet.
     Subscription.objects.filter(user=lapsed).update(
         ends_at=timezone.now() - dt.timedelta(minutes=1)
     )
-    bought_after = member(creator)
+    bought_after = member_user(creator)
     services.enrollment_join_membership(user=bought_after, course=course)
     services.enrollment_create(user=bought_after, course=course, source="purchase")
     Subscription.objects.filter(user=bought_after).delete()
     expected = {
         "creator": {course, draft, archived},
-        "free": (enrolled("free", free), {free}),
-        "purchase": (enrolled("purchase", course, archived), {course, archived}),
-        "staff grant": (enrolled("staff", elsewhere), {elsewhere}),
+        "free": (enrolled_user("free", free), {free}),
+        "purchase": (enrolled_user("purchase", course, archived), {course, archived}),
+        "staff grant": (enrolled_user("staff", elsewhere), {elsewhere}),
         "enrolled in a draft": (in_draft, {course}),
         "column member": (column_member, {course, archived}),
-        "column member, no enrolment": (member(creator), {course, archived}),
+        "column member, no enrolment": (member_user(creator), {course, archived}),
         "membership ended, enrolment not yet locked": (lapsed, set()),
         "bought after joining through a membership": (bought_after, {course}),
-        "site-wide member": (member(), {course, archived, elsewhere, free}),
-        "site-wide membership ended": (member(ended=True), set()),
-        "other creator's column": (member(elsewhere.creator), {elsewhere}),
+        "site-wide member": (member_user(), {course, archived, elsewhere, free}),
+        "site-wide membership ended": (member_user(ended=True), set()),
+        "other creator's column": (member_user(elsewhere.creator), {elsewhere}),
     }
     expected["creator"] = (creator, expected["creator"])
     for who, (user, opened) in expected.items():

@@ -68,8 +68,11 @@ CELERY_RESULTS = [
 ]
 
 
-# django-allauth writes "Email" and 电子邮件 in its Chinese; the platform says
-# 邮箱地址 (docs/glossary.md). These are its strings that name an address or a mail.
+# django-allauth writes "Email" and 电子邮件 in its Chinese, and 您; the platform
+# says 邮箱地址 / 邮件 and 你 (docs/glossary.md). These are its strings that name
+# an address or a mail, then (ALLAUTH_YOU) those that say 您 (or 登出) on the
+# pages, messages and emails of the flows the site uses
+# (tests/accounts/test_account_pages_zh.py).
 ALLAUTH = [
     _("You cannot remove your primary email address."),
     _("This email address is already associated with this account."),
@@ -169,4 +172,27 @@ ALLAUTH = [
     _(
         '<strong>Note:</strong> you can still <a href="%(email_url)s">change your email address</a>.'
     ),
+]
+
+# Left out, as the site never shows them: allauth's social accounts, MFA and
+# identity provider (not installed); sign-in and reset by code, phone numbers
+# and usernames (off in the settings); the "your account changed" notification
+# emails (ACCOUNT_EMAIL_NOTIFICATIONS is off); "Thank you for using" (accounts
+# has its own base_message.txt); the rate-limit and "Use your password" texts
+# of the code and MFA pages.
+ALLAUTH_YOU = [
+    _(
+        "If you have not created an account yet, then please %(link)ssign up%(end_link)s first."
+    ),
+    _("Sign Out"),  # 退出登录 like the site's menu, not allauth's 登出
+    _("Are you sure you want to sign out?"),
+    _("You have signed out."),
+    _("You are already logged in as %(user_display)s."),
+    _("Your password is now changed."),
+    _("Please type your current password."),
+    _("The password reset token was invalid."),
+    _("Please reauthenticate to safeguard your account."),
+    _("Enter your password:"),
+    _("This mail can be safely ignored if you did not initiate this action."),
+    _("If it was you, you can sign up for an account using the link below."),
 ]

@@ -32,6 +32,8 @@ class CommunityConfig(AppConfig):
         invalidate_viewer_on_change(Report, user_of="reporter_id")
         # A member's kept thread list filtered to what they follow.
         invalidate_viewer_on_change(Follow)
+        # The voter's kept list of their votes (API).
+        invalidate_viewer_on_change(Vote)
         from core.cards import card_template_register
 
         # Mixed lists (the home feed) draw threads with this.

@@ -324,8 +324,12 @@ class PostViewSet(
         return Response(serializers.PostSerializer(post).data)
 
 
-class VoteViewSet(viewsets.ReadOnlyModelViewSet):
+class VoteViewSet(SharedListCacheMixin, viewsets.ReadOnlyModelViewSet):
     """The signed-in user's own votes (cast them with POST /posts/{id}/vote/)."""
+
+    # The voter's own list, kept for them (core.apicache): a vote cast,
+    # changed or withdrawn bumps their viewer group (apps.py).
+    cache_per_viewer = True
 
     serializer_class = serializers.VoteSerializer
     permission_classes = [permissions.IsAuthenticated]

@@ -114,3 +114,18 @@ def booking_access(user, booking: Booking, *, now=None) -> BookingAccess:
         and opens <= now < slot.ends_at
     )
     return BookingAccess(is_learner, is_expert, can_join, opens)
+
+
+def join_changes_at(bookings, *, now=None) -> datetime | None:
+    """The next moment `booking_access`'s `can_join` changes by time alone for
+    one of `bookings` (a window opening or closing), or None: lists kept per
+    viewer (the bookings API) are kept until then."""
+    now = now or timezone.now()
+    moments = [
+        moment
+        for booking in bookings
+        if booking.status == Booking.Status.CONFIRMED
+        for moment in (join_opens_at(booking.slot.starts_at), booking.slot.ends_at)
+        if moment > now
+    ]
+    return min(moments, default=None)

@@ -9,7 +9,7 @@ class LiveConfig(AppConfig):
     def ready(self) -> None:
         from core.pagecache import invalidate_on_change
 
-        from .models import ExpertProfile, LiveLecture, Slot, Ticket
+        from .models import Booking, ExpertProfile, LiveLecture, Slot, Ticket
 
         # Anonymous pages cached by core.pagecache (home) and the shared API
         # lists (core.apicache: seats taken, experts' next free slots) show these.
@@ -20,6 +20,11 @@ class LiveConfig(AppConfig):
         # The holder's kept ticket list (API); services that end tickets with
         # an UPDATE bump the holder themselves.
         invalidate_viewer_on_change(Ticket)
+        # Everyone's kept bookings lists (API), learners' and experts' alike;
+        # services that change bookings with UPDATE bump it themselves.
+        from .services.bookings import BOOKINGS_GROUP
+
+        invalidate_on_change(Booking, groups=[BOOKINGS_GROUP])
         from core.cards import card_template_register
 
         # Mixed lists (the home feed) draw lectures and experts with these.

@@ -18,7 +18,9 @@ from core.ids import parse_id
 from courses.models import Category
 
 from .. import selectors
+from ..access import join_changes_at
 from ..models import Booking, ExpertProfile, LiveLecture, Ticket
+from ..services.bookings import BOOKINGS_GROUP
 from ..timezones import get_zone
 from .serializers import (
     BookingSerializer,
@@ -167,8 +169,20 @@ class ExpertViewSet(
         ]
     )
 )
-class MyBookingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class MyBookingViewSet(
+    SharedListCacheMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """The signed-in user's bookings, as learner or as expert."""
+
+    # Kept for the viewer (core.apicache): every change of a booking, whoever
+    # makes it (made, confirmed, declined, cancelled, refunded, rated), bumps
+    # "live:bookings" (apps.py, and the services that write with UPDATE); a
+    # slot moved or an expert's meeting link changed bumps "live". The join
+    # link appears and goes with time alone: a copy is kept until the next
+    # such moment of a booking it lists. A new display name shows when the
+    # copy times out.
+    cache_per_viewer = True
+    cache_viewer_groups = ("live", BOOKINGS_GROUP)
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = BookingSerializer
@@ -182,3 +196,18 @@ class MyBookingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if role != "learner":
             raise APIValidationError({"role": ["Use learner or expert."]})
         return selectors.my_bookings(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        return self.cached_list(request, lambda: self._list(request))
+
+    def _list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        self._join_changes_at = join_changes_at(page, now=timezone.now())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def viewer_cache_timeout(self, request) -> int:
+        moment = getattr(self, "_join_changes_at", None)
+        if moment is None:
+            return self.cache_timeout
+        seconds = int((moment - timezone.now()).total_seconds())
+        return max(0, min(self.cache_timeout, seconds))

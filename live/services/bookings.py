@@ -21,11 +21,21 @@ from django.utils.translation import gettext as _
 
 from commerce.registry import OfferUnavailable
 from core import events
+from core.pagecache import bump_on_commit
 
 from .. import experts, notices
 from ..models import LIVE_BOOKING_STATES, Booking, ExpertProfile, Slot
 
 logger = logging.getLogger(__name__)
+
+#: core.pagecache group of the bookings lists kept per viewer (the API's):
+#: bumped on every save or delete of a booking (apps.py) and by the writes
+#: below that change bookings with UPDATE (`_bookings_changed`).
+BOOKINGS_GROUP = "live:bookings"
+
+
+def _bookings_changed() -> None:
+    bump_on_commit(BOOKINGS_GROUP)
 
 
 # --- booking through commerce (the offer's hooks) ------------------------------------------
@@ -33,9 +43,10 @@ logger = logging.getLogger(__name__)
 
 def _expire_stale_hold(slot: Slot, *, now) -> None:
     """A hold whose time ran out no longer blocks the slot (slot row locked)."""
-    Booking.objects.filter(
+    if Booking.objects.filter(
         slot=slot, status=Booking.Status.HELD, hold_expires_at__lte=now
-    ).update(status=Booking.Status.EXPIRED, ended_at=now)
+    ).update(status=Booking.Status.EXPIRED, ended_at=now):
+        _bookings_changed()
 
 
 def _refusal_to_book(slot: Slot, user, *, now) -> str | None:
@@ -79,9 +90,10 @@ def booking_hold(*, user, slot_id: int, order_item, expires_at) -> Booking:
 
 
 def booking_release(*, order_item) -> None:
-    Booking.objects.filter(
+    if Booking.objects.filter(
         order_item_id=order_item.pk, status=Booking.Status.HELD
-    ).update(status=Booking.Status.EXPIRED, ended_at=timezone.now())
+    ).update(status=Booking.Status.EXPIRED, ended_at=timezone.now()):
+        _bookings_changed()
 
 
 def booking_confirm_hold(*, order_item) -> bool:
@@ -107,9 +119,10 @@ def booking_confirm_hold(*, order_item) -> bool:
     )
     if not still_held:
         others = slot.bookings.exclude(pk=booking.pk)
-        others.filter(status=Booking.Status.HELD, hold_expires_at__lte=now).update(
+        if others.filter(status=Booking.Status.HELD, hold_expires_at__lte=now).update(
             status=Booking.Status.EXPIRED, ended_at=now
-        )
+        ):
+            _bookings_changed()
         if others.filter(status__in=LIVE_BOOKING_STATES).exists():
             return False
     booking.status = Booking.Status.HELD
@@ -154,6 +167,7 @@ def booking_revoke(*, order_item) -> None:
         cancelled_by=Booking.CancelledBy.STAFF,
         ended_at=now,
     )
+    _bookings_changed()
 
 
 @transaction.atomic
@@ -172,6 +186,7 @@ def booking_start(*, learner, slot: Slot, note: str = ""):
         Booking.objects.filter(order_item_id__in=item_ids, learner=learner).update(
             note=note
         )
+        _bookings_changed()
     return order
 
 
@@ -308,6 +323,7 @@ def booking_refund(*, booking_id: int) -> bool:
         return False
     # Free bookings have nothing to refund: mark them settled all the same.
     Booking.objects.filter(pk=booking_id).update(refunded=True)
+    _bookings_changed()
     return refund is not None
 
 

@@ -178,7 +178,10 @@ def main() -> int:
         action="store_true",
         help="measure the bench database as it is (a seed still running elsewhere)",
     )
-    parser.add_argument("--only", help="run the pages whose name contains this")
+    parser.add_argument(
+        "--only",
+        help="run the pages whose name contains this (or one of several: a|b)",
+    )
     parser.add_argument(
         "--warmup-requests",
         type=int,
@@ -281,7 +284,9 @@ def main() -> int:
         print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
         error_notes = []
         for name, path, signed_in, target in pages(targets):
-            if args.only and args.only.lower() not in name.lower():
+            if args.only and not any(
+                part in name.lower() for part in args.only.lower().split("|")
+            ):
                 continue
             cookie_header = cookie if signed_in else ""
             status, first_ms = first_request(base + path, cookie_header)

@@ -20,10 +20,18 @@ page needs).
 A warm-up changes nothing a request could see (no rows, no cache entries): it
 only loads code and data files a request would load. One that fails is logged
 and skipped. `WARMUP_ON_START = False` turns the whole thing off.
+
+What the process has loaded by then is handed to `gc.freeze()` (before the
+warm-ups and after them): the cyclic garbage collector no longer walks it.
+A warmed process holds about 460,000 tracked objects (modules, compiled
+templates, URL tables, jieba's dictionary), all kept for its whole life, and
+a full collection walked every one of them: 0.3-0.8 s holding the GIL, in
+whichever request's allocations set it off, often one of the first visits.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import threading
@@ -182,7 +190,13 @@ def start() -> threading.Thread | None:
 
     def target() -> None:
         started = time.perf_counter()
+        # What Django's set-up loaded lives as long as the process: no
+        # collection walks it again (neither the warm-ups' nor the visitors').
+        gc.freeze()
         timings = run()
+        # The warm-ups' garbage freed once, here, then what they loaded frozen.
+        gc.collect()
+        gc.freeze()
         done.set()
         logger.info(
             "warm-up done in %.1f s (%s)",

@@ -15,6 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.time_admin import ZonedTimesAdminMixin, with_zone
+
 from . import selectors, services
 from .models import (
     Availability,
@@ -38,7 +40,7 @@ def _report(modeladmin, request, done: int, failed: list[str], message: str) -> 
 
 
 @admin.register(LiveLecture)
-class LiveLectureAdmin(admin.ModelAdmin):
+class LiveLectureAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "creator_link",
@@ -178,7 +180,7 @@ class LiveLectureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
     list_display = (
         "lecture",
         "user",
@@ -210,7 +212,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReplayPass)
-class ReplayPassAdmin(admin.ModelAdmin):
+class ReplayPassAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
     list_display = ("lecture", "user", "order_item_id", "created_at", "revoked_at")
     search_fields = ("lecture__title", "user__email")
     list_select_related = ("lecture", "user")
@@ -283,7 +285,7 @@ class AvailabilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
     list_display = ("expert", "starts_at", "ends_at", "price", "status")
     list_filter = ("status",)
     search_fields = ("expert__user__email", "expert__headline", "topic")
@@ -309,7 +311,7 @@ class SlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
     list_display = (
         "slot_start",
         "expert",
@@ -354,7 +356,7 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("starts"), ordering="slot__starts_at")
     def slot_start(self, obj):
-        return obj.slot.starts_at
+        return with_zone(obj.slot.starts_at)
 
     @admin.display(description=_("expert"), ordering="slot__expert__user__email")
     def expert(self, obj):
@@ -382,7 +384,7 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
+class ReminderSentAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
     list_display = ("key", "user", "sent_at")
     search_fields = ("key", "user__email")
     list_select_related = ("user",)

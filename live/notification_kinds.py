@@ -4,7 +4,6 @@ Times are stored in the params as ISO strings and shown in the reader's
 language and time zone when the notification is displayed.
 """
 
-from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
@@ -23,9 +22,7 @@ def _answer_by(params) -> dict:
     moment = parse_datetime(params.get("answer_by") or "")
     if moment is None:
         return {}
-    return {
-        "answer_by": formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-    }
+    return {"answer_by": datetime_with_zone(moment)}
 
 
 def _target_url(target, params) -> str:

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.time_admin import ZonedTimesAdminMixin
+
 from . import services
 from .models import AnswerRead, PaidQuestion, QuestionPolicy
 
@@ -42,7 +44,7 @@ class AnswerReadInline(admin.TabularInline):
 
 
 @admin.register(PaidQuestion)
-class PaidQuestionAdmin(admin.ModelAdmin):
+class PaidQuestionAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "short_body",

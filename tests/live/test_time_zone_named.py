@@ -134,3 +134,111 @@ def test_moved_lecture_says_when_with_the_zone(client, lecture):
     lecture.save(update_fields=["moved_at"])
     page = client.get(reverse("live:lecture", args=[lecture.pk])).content.decode()
     assert "The lecture was moved on Feb. 4, 2031, 7:30 p.m. (Beijing time)." in page
+
+
+# --- paid questions: the deadline the asker waits for and the expert works to ---
+
+
+def _open_question(pay, capture):
+    from live.models import PaidQuestion
+
+    from .test_paid_questions import ask_and_pay
+
+    question, _ = ask_and_pay(pay, capture)
+    PaidQuestion.objects.filter(pk=question.pk).update(answer_by=START)
+    question.refresh_from_db()
+    return question
+
+
+def test_asker_and_expert_see_the_answer_deadline_with_its_zone(
+    client, pay, django_capture_on_commit_callbacks
+):
+    question = _open_question(pay, django_capture_on_commit_callbacks)
+    client.force_login(question.asker)
+    page = client.get(question.get_absolute_url()).content.decode()
+    deadline = page[page.index('data-testid="answer-by"') :]
+    assert deadline.index(ZONE_BEIJING) < deadline.index("</dd>")
+    assert (
+        "Waiting for the expert's answer until March 4, 2031, 7:30 p.m. (Beijing time)."
+        in page
+    )
+    mine = client.get(reverse("live:my_questions")).content.decode()
+    assert "answer by March 4, 2031, 7:30 p.m. (Beijing time)" in mine
+
+    client.force_login(question.expert.user)
+    client.cookies["kp_tz"] = "Asia/Kolkata"
+    page = client.get(question.get_absolute_url()).content.decode()
+    deadline = page[page.index('data-testid="answer-by"') :]
+    assert (
+        deadline.index("5 p.m.")
+        < deadline.index(ZONE_KOLKATA)
+        < deadline.index("</dd>")
+    )
+    to_answer = client.get(reverse("live:my_questions"), {"tab": "answer"})
+    assert "answer by March 4, 2031, 5 p.m. (UTC+5:30)" in to_answer.content.decode()
+
+
+def test_asker_sees_when_an_answer_is_accepted_automatically_with_its_zone(
+    client, pay, django_capture_on_commit_callbacks
+):
+    from live import services
+    from live.models import PaidQuestion
+
+    question = _open_question(pay, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.question_answer(
+            question=question, expert_user=question.expert.user, text="Chapter two."
+        )
+    PaidQuestion.objects.filter(pk=question.pk).update(accept_by=START)
+    client.force_login(question.asker)
+    page = client.get(question.get_absolute_url()).content.decode()
+    accept_by = page[page.index('data-testid="accept-by"') :]
+    assert accept_by.index("7:30 p.m.") < accept_by.index(ZONE_BEIJING)
+    assert accept_by.index(ZONE_BEIJING) < accept_by.index("</dd>")
+
+
+def test_the_expert_is_told_the_answer_deadline_with_its_zone(
+    client, pay, django_capture_on_commit_callbacks
+):
+    """The notification and its email: read in the site's zone unless the
+    page that shows the bell knows the reader's."""
+    from django.core import mail
+
+    from notifications.models import Notification
+
+    question = _open_question(pay, django_capture_on_commit_callbacks)
+    expert = question.expert.user
+    asked = Notification.objects.get(recipient=expert, kind="live_question_asked")
+    assert asked.title.endswith("(Beijing time).")
+    (email,) = [m for m in mail.outbox if m.to == [expert.email]]
+    assert "北京时间" in email.body or "(Beijing time)" in email.body
+    client.force_login(expert)
+    client.cookies["kp_tz"] = "Asia/Kolkata"
+    inbox = client.get(reverse("notifications:list")).content.decode()
+    assert "(UTC+5:30)." in inbox
+
+
+# --- the admin's change lists ---
+
+
+def test_admin_change_lists_name_the_zone_of_their_times(client):
+    lecture = LectureFactory(title="Zoned lecture")
+    LectureFactory._meta.model.objects.filter(pk=lecture.pk).update(
+        starts_at=START, ends_at=START.replace(hour=12, minute=30)
+    )
+    slot = SlotFactory(starts_at=START, ends_at=START.replace(hour=12, minute=30))
+    Booking.objects.create(
+        slot=slot, learner=UserFactory(), status=Booking.Status.CONFIRMED
+    )
+    client.force_login(StaffFactory())
+    labelled = r"7:30 p\.m\. <span [^>]*>\({}\)</span>"
+    for name in ("livelecture", "slot", "booking"):
+        page = client.get(reverse(f"admin:live_{name}_changelist")).content.decode()
+        assert re.search(labelled.format("Beijing time"), page), name
+    client.cookies["kp_tz"] = "Asia/Kolkata"
+    for name in ("livelecture", "slot", "booking"):
+        page = client.get(reverse(f"admin:live_{name}_changelist")).content.decode()
+        assert re.search(r"5 p\.m\. <span [^>]*>\(UTC\+5:30\)</span>", page), name
+    # The column still sorts by the time itself.
+    page = client.get(reverse("admin:live_slot_changelist")).content.decode()
+    assert 'class="sortable column-starts_at_zoned' in page

@@ -17,15 +17,17 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from . import experts
 from .models import (
     LIVE_BOOKING_STATES,
     AnswerRead,
+    Availability,
     Booking,
     ExpertProfile,
     LiveLecture,
@@ -170,16 +172,22 @@ def booking_for_page(pk: int) -> Booking:
 # --- experts --------------------------------------------------------------------------------
 
 
-def _free(queryset: QuerySet[Slot], now) -> QuerySet[Slot]:
-    live = Booking.objects.filter(slot=OuterRef("pk")).filter(
-        Q(status__in=[Booking.Status.REQUESTED, Booking.Status.CONFIRMED])
-        | (
-            Q(status=Booking.Status.HELD)
-            & (Q(hold_expires_at__isnull=True) | Q(hold_expires_at__gt=now))
+def _held_by_a_booking(now) -> Exists:
+    """The slot (OuterRef "pk") is asked, confirmed or held for a live payment."""
+    return Exists(
+        Booking.objects.filter(slot=OuterRef("pk")).filter(
+            Q(status__in=[Booking.Status.REQUESTED, Booking.Status.CONFIRMED])
+            | (
+                Q(status=Booking.Status.HELD)
+                & (Q(hold_expires_at__isnull=True) | Q(hold_expires_at__gt=now))
+            )
         )
     )
+
+
+def _free(queryset: QuerySet[Slot], now) -> QuerySet[Slot]:
     return queryset.filter(status=Slot.Status.OPEN, starts_at__gt=now).exclude(
-        Exists(live)
+        _held_by_a_booking(now)
     )
 
 
@@ -237,17 +245,35 @@ def attach_next_slots(profiles: list[ExpertProfile], *, per_expert: int = 3, now
 def expert_slots_overview(expert: ExpertProfile, *, limit: int = 100, now=None):
     """The expert's open future slots, each with `booked` (a live booking)."""
     now = now or timezone.now()
-    live = Booking.objects.filter(slot=OuterRef("pk")).filter(
-        Q(status__in=[Booking.Status.REQUESTED, Booking.Status.CONFIRMED])
-        | (
-            Q(status=Booking.Status.HELD)
-            & (Q(hold_expires_at__isnull=True) | Q(hold_expires_at__gt=now))
-        )
-    )
     return list(
         Slot.objects.filter(expert=expert, status=Slot.Status.OPEN, starts_at__gt=now)
-        .annotate(booked=Exists(live))
+        .annotate(booked=_held_by_a_booking(now))
         .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def _count(slots: QuerySet[Slot]) -> Coalesce:
+    per = slots.order_by().values("availability").annotate(n=Count("pk"))
+    return Coalesce(Subquery(per.values("n")[:1]), 0)
+
+
+def expert_availabilities_overview(expert: ExpertProfile, *, limit: int = 50, now=None):
+    """The expert's publications with open future slots (`upcoming`, `booked`,
+    `unbooked`: what withdrawing takes off, `next_start`), in one query."""
+    now = now or timezone.now()
+    upcoming = Slot.objects.filter(
+        availability=OuterRef("pk"), status=Slot.Status.OPEN, starts_at__gt=now
+    )
+    return list(
+        Availability.objects.filter(expert=expert)
+        .annotate(
+            upcoming=_count(upcoming),
+            booked=_count(upcoming.filter(_held_by_a_booking(now))),
+            next_start=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1]),
+        )
+        .filter(upcoming__gt=0)
+        .annotate(unbooked=F("upcoming") - F("booked"))
+        .order_by("first_day", "pk")[:limit]
     )
 
 

@@ -1,6 +1,7 @@
 """Template extension points shared by every app."""
 
 import re
+import zoneinfo
 
 from django import template
 from django.template import TemplateDoesNotExist
@@ -193,15 +194,25 @@ def shared_fragment(parser, token):
 
 
 @register.filter
-def zone_label(moment) -> str:
+def zone_label(moment, zone_name: str = "") -> str:
     """`(Beijing time)` / `(UTC+2)` after a time shown in the viewer's zone:
-    `{{ lecture.starts_at|date:"DATETIME_FORMAT" }} {{ lecture.starts_at|zone_label }}`."""
+    `{{ lecture.starts_at|date:"DATETIME_FORMAT" }} {{ lecture.starts_at|zone_label }}`.
+
+    With a zone name, that zone at `moment` instead: a wall-clock window
+    published in an expert's own zone, `{{ next|zone_label:availability.time_zone }}`.
+    """
     if moment is None:
         return ""
+    zone = timezone.get_current_timezone()
+    if zone_name:
+        try:
+            zone = zoneinfo.ZoneInfo(zone_name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return ""
     return format_html(
         '<span class="text-body-secondary text-nowrap" title="{}" data-testid="time-zone">{}</span>',
-        timezone.get_current_timezone_name(),
-        timezones.in_parentheses(timezones.zone_label(moment)),
+        zone_name or timezone.get_current_timezone_name(),
+        timezones.in_parentheses(timezones.zone_label(moment, zone)),
     )
 
 

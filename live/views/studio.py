@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from .. import experts, selectors, services
 from ..forms import (
+    WEEKDAYS,
     AvailabilityForm,
     CancelForm,
     ExpertProfileForm,
@@ -267,9 +268,15 @@ def expert_studio(request):
                     % {"count": availability.slots.count()},
                 )
                 return redirect("live:expert_studio")
-    upcoming_slots = []
+    upcoming_slots, availabilities = [], []
     if profile is not None:
         upcoming_slots = selectors.expert_slots_overview(profile)
+        availabilities = selectors.expert_availabilities_overview(profile)
+        names = dict(WEEKDAYS)
+        for availability in availabilities:
+            availability.weekday_names = [
+                names[day] for day in sorted(availability.weekdays) if day in names
+            ]
     return render(
         request,
         "live/studio/expert.html",
@@ -278,6 +285,7 @@ def expert_studio(request):
             "profile_form": profile_form,
             "availability_form": availability_form,
             "slots": upcoming_slots,
+            "availabilities": availabilities,
             "to_confirm": list(
                 selectors.expert_bookings(request.user).filter(status="requested")[:50]
             ),

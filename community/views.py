@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.pagecache import anonymous_page_cache
+from core.pagination import BoundedCountPaginator
 from core.redirects import safe_next
 
 from . import selectors, services, similarity
@@ -116,7 +117,9 @@ def _list_params(request) -> tuple[str, str]:
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    """A page of threads; counted up to the bound as the API's threads list is
+    (core.pagination): the count no longer reads every visible thread."""
+    return BoundedCountPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 # --- lists -----------------------------------------------------------------------

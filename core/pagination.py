@@ -1,4 +1,4 @@
-"""API pagination whose cost does not grow with the data.
+"""Pagination whose cost does not grow with the data (API lists and pages).
 
 `PageNumberPagination` counts every matching row (`count(*)` over the whole
 filtered list) on every request: over the threads or courses of a platform,
@@ -36,6 +36,12 @@ class BoundedCountPaginator(Paginator):
             # SELECT count(*) FROM (SELECT ... LIMIT max_count): the scan stops.
             return rows[: self.max_count].count()
         return min(len(rows), self.max_count)
+
+    @property
+    def capped(self) -> bool:
+        """The count reached the bound: at least that many rows, and the pages
+        stop there (a page says "50+" pages, the API `count` says 1000)."""
+        return self.count >= self.max_count
 
 
 class BoundedCountPagination(PageNumberPagination):

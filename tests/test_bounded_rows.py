@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from commerce.models import Order, OrderItem
-from community.models import Follow, Space, Vote
+from community.models import Follow, Space, Tag, Vote
 from core.pagecache import bump, viewer_group
 from notifications.models import Notification
 from rewards.models import PointEntry
@@ -54,6 +54,7 @@ class World:
         self.lesson = LessonFactory(section=section)
         EnrollmentFactory(user=self.learner, course=self.course)
         self.thread = ThreadFactory(space=self.topic_space)
+        self.tag = Tag.objects.create(slug="python", name="python")
         # the home feed's threads come from the learner's course spaces, the
         # people they follow and their interests: each grows too
         self.learner.profile.interests.add(self.category)
@@ -79,6 +80,7 @@ class World:
             ReviewFactory(user=reviewer, course=self.course, text="Useful")
             EnrollmentFactory(user=self.learner, course=course)
             thread = ThreadFactory(space=self.topic_space)
+            thread.tags.add(self.tag)
             post = PostFactory(thread=self.thread)
             # The learner's own lists grow too (votes, follows).
             Vote.objects.create(post=post, user=self.learner, value=1)
@@ -122,6 +124,8 @@ def _pages(world: World) -> dict[str, tuple[str, bool]]:
         "catalogue search": (reverse("courses:catalogue") + "?q=python", False),
         "course page": (course_page, False),
         "community index": (reverse("community:index"), False),
+        "community space": (world.topic_space.get_absolute_url(), False),
+        "community tag": (world.tag.get_absolute_url(), False),
         "thread page": (reverse("community:thread", args=[world.thread.pk]), False),
         "leaderboard": (reverse("rewards:leaderboard"), False),
         "home, signed in": (reverse("home"), True),

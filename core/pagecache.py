@@ -63,9 +63,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.middleware.csrf import _unmask_cipher_token
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
+
+from core.csrf import masked_token
 
 #: Seconds a page is kept at most (counters changed without signals, other
 #: processes' edits under a local-memory cache).
@@ -327,7 +329,7 @@ def _template_of(request: HttpRequest, body: bytes) -> bytes:
 def _response_from(request: HttpRequest, entry: dict) -> HttpResponse:
     body = entry["body"]
     if _PLACEHOLDER in body:
-        body = body.replace(_PLACEHOLDER, get_token(request).encode("ascii"))
+        body = body.replace(_PLACEHOLDER, masked_token(request).encode("ascii"))
     response = HttpResponse(body, content_type=entry["content_type"])
     for header, value in entry["headers"]:
         response.headers[header] = value

@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
+# SITE_URL's default follows it (links in emails): kpplatform/settings.py.
+export PORT
 
 .PHONY: help install install-dev install-embeddings run web worker test test-fast lint format bench vendor messages clean audit soak
 

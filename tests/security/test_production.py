@@ -120,6 +120,25 @@ def test_payment_callbacks_follow_site_url_unless_set(tmp_path):
     assert _run(["-c", code], env).stdout.split() == ["pay.example.org", "False"]
 
 
+def test_make_run_on_another_port_mails_links_to_that_port(tmp_path):
+    """`PORT=8105 make run` without SITE_URL: emails named 127.0.0.1:8000 (the
+    sign-up mail's site, every link the worker builds) while the site was on
+    8105."""
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SITE_URL, s.PAYMENT_HOST)"
+    )
+    env = _env(tmp_path, DEBUG=None, SITE_URL=None, PORT="8105")
+    result = _run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "http://127.0.0.1:8105",
+        "127.0.0.1:8105",
+    ]
+    env = _env(tmp_path, DEBUG=None, SITE_URL="https://kp.example.com", PORT="8105")
+    assert _run(["-c", code], env).stdout.split()[0] == "https://kp.example.com"
+
+
 def test_testserver_is_allowed_only_by_test_settings(settings):
     from kpplatform import settings as production_module
 

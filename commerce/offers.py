@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from . import registry
 
@@ -56,5 +57,6 @@ registry.register_offer_type(
     revoke=_revoke,
     is_owned=_is_owned,
     progress=None,
-    label="membership",
+    label=gettext_lazy("Membership"),
+    bought_at=("learning:my_learning", gettext_lazy("Go to my learning")),
 )

@@ -30,12 +30,13 @@ levels) override the platform commission rate per creator.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
+from django.urls import reverse
 from django.utils.module_loading import module_has_submodule
 
 
@@ -114,6 +115,9 @@ class OfferType:
     escrow: bool = False
     #: (user=, offer=) -> Offer: the offer for this buyer (0 <= price <= list)
     for_buyer: Callable[..., Offer] | None = None
+    #: (URL name, button text): where the buyer finds what they bought
+    #: (the paid order's page links there)
+    bought_at: tuple[str, str] | None = None
 
 
 _offer_types: dict[str, OfferType] = {}
@@ -138,6 +142,7 @@ def register_offer_type(
     confirm_hold: Callable[..., bool] | None = None,
     escrow: bool = False,
     for_buyer: Callable[..., Offer] | None = None,
+    bought_at: tuple[str, str] | None = None,
 ) -> OfferType:
     """Register (or replace, on reload) the offer type called `name`."""
     if (hold is None) != (release is None) or (hold is None) != (confirm_hold is None):
@@ -155,6 +160,7 @@ def register_offer_type(
         confirm_hold=confirm_hold,
         escrow=escrow,
         for_buyer=for_buyer,
+        bought_at=bought_at,
     )
     _offer_types[name] = offer_type
     return offer_type
@@ -165,6 +171,26 @@ def get_offer_type(name: str) -> OfferType:
         return _offer_types[name]
     except KeyError:
         raise UnknownOfferType(name) from None
+
+
+def offer_type_label(name: str) -> str:
+    """What an order item is, in the active language ("Consultation")."""
+    offer_type = _offer_types.get(name)
+    return str(offer_type.label) if offer_type else name
+
+
+def bought_at_links(names: Iterable[str]) -> list[tuple[str, str]]:
+    """(URL, button text) of where a buyer finds these offer types, each once."""
+    links: list[tuple[str, str]] = []
+    for name in names:
+        offer_type = _offer_types.get(name)
+        if offer_type is None or offer_type.bought_at is None:
+            continue
+        url_name, text = offer_type.bought_at
+        link = (reverse(url_name), str(text))
+        if link not in links:
+            links.append(link)
+    return links
 
 
 def offer_types() -> Sequence[OfferType]:

@@ -94,16 +94,18 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     waiting = order.state == Order.State.PENDING and (
         order.payments.filter(status="waiting").exists() if outcome == "done" else False
     )
+    items = list(order.items.all())
     return render(
         request,
         "commerce/order_detail.html",
         {
             "order": order,
-            "items": list(order.items.all()),
+            "items": items,
             "coupon_form": CouponForm(
                 initial={"code": order.coupon.code if order.coupon else ""}
             ),
             "waiting": waiting,
+            "bought_at": registry.bought_at_links(item.offer_type for item in items),
         },
     )
 

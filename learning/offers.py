@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.urls import NoReverseMatch
+from django.utils.translation import gettext_lazy
 
 from commerce import registry
 from commerce.selectors import (
@@ -196,7 +197,8 @@ registry.register_offer_type(
     revoke=revoke_course,
     is_owned=course_owned,
     progress=course_progress,
-    label="course",
+    label=gettext_lazy("Course"),
+    bought_at=("learning:my_learning", gettext_lazy("Go to my learning")),
 )
 registry.register_offer_type(
     "bundle",
@@ -205,7 +207,8 @@ registry.register_offer_type(
     revoke=revoke_bundle,
     is_owned=bundle_owned,
     progress=bundle_progress,
-    label="bundle",
+    label=gettext_lazy("Learning path"),
+    bought_at=("learning:my_learning", gettext_lazy("Go to my learning")),
     for_buyer=bundle_for_buyer,
 )
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commerce import registry
 
@@ -321,7 +322,8 @@ registry.register_offer_type(
     revoke=revoke_question,
     is_owned=question_owned,
     progress=question_progress,
-    label="paid question",
+    label=gettext_lazy("Paid question"),
+    bought_at=("live:my_questions", gettext_lazy("Go to my questions")),
     hold=hold_question,
     release=question_services.question_release_unpaid,
     confirm_hold=question_services.question_confirm_hold,
@@ -334,7 +336,8 @@ registry.register_offer_type(
     revoke=revoke_answer,
     is_owned=answer_owned,
     progress=answer_progress,
-    label="pay-to-read answer",
+    label=gettext_lazy("Pay-to-read answer"),
+    bought_at=("live:my_questions", gettext_lazy("Go to my questions")),
     hold=hold_answer,
     release=question_services.answer_read_release,
     confirm_hold=question_services.answer_read_confirm_hold,
@@ -346,7 +349,8 @@ registry.register_offer_type(
     revoke=revoke_lecture,
     is_owned=lecture_owned,
     progress=lecture_progress,
-    label="live lecture",
+    label=gettext_lazy("Live lecture ticket"),
+    bought_at=("live:my_schedule", gettext_lazy("Go to my schedule")),
     hold=hold_lecture,
     release=services.ticket_release,
     confirm_hold=services.ticket_confirm_hold,
@@ -358,7 +362,7 @@ registry.register_offer_type(
     revoke=revoke_replay,
     is_owned=replay_owned,
     progress=replay_progress,
-    label="lecture replay",
+    label=gettext_lazy("Lecture replay"),
 )
 registry.register_offer_type(
     "consultation",
@@ -367,7 +371,8 @@ registry.register_offer_type(
     revoke=revoke_consultation,
     is_owned=consultation_owned,
     progress=consultation_progress,
-    label="consultation",
+    label=gettext_lazy("Consultation"),
+    bought_at=("live:my_schedule", gettext_lazy("Go to my schedule")),
     hold=hold_consultation,
     release=services.booking_release,
     confirm_hold=services.booking_confirm_hold,

@@ -5,6 +5,14 @@ from django import template
 register = template.Library()
 
 
+@register.filter
+def offer_label(offer_type: str) -> str:
+    """What an order item is ("Consultation"), as its app registered it."""
+    from commerce.registry import offer_type_label
+
+    return offer_type_label(offer_type)
+
+
 @register.simple_tag
 def creator_plans(user):
     """A creator's plans on sale (their memberships and columns; one query)."""

@@ -1,6 +1,7 @@
 """Pages: lists, lecture page with the join panel and the replay, booking flow,
 My schedule with .ics, studio; query counts pinned; bad input never a 500."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -318,3 +319,32 @@ def test_lecture_and_slot_prices_read_like_every_other_price(
         assert lecture_price in page
     page = client.get(reverse("live:book", args=[slot.pk]), **headers).content.decode()
     assert slot_price in page
+
+
+def test_a_paid_consultation_order_names_it_and_leads_to_my_schedule(
+    client, pay, django_capture_on_commit_callbacks
+):
+    """The order page said "consultation" (the raw offer type) under the item
+    on the Chinese page and offered only 去学习 (My learning), where no booking
+    is shown; it names the item in the page's language and leads to My
+    schedule."""
+    from tests.live.test_consultations import book_and_pay
+
+    learner = UserFactory()
+    booking = book_and_pay(
+        learner, SlotFactory(), pay, django_capture_on_commit_callbacks
+    )
+    order = Order.objects.get(items__pk=booking.order_item_id)
+    client.force_login(learner)
+    html = client.get(order.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = html.content.decode()
+    kind = re.search(r'<small class="text-body-secondary">\s*([^<]+?)\s*<', html)
+    assert kind.group(1) == "咨询"
+    assert f'href="{reverse("live:my_schedule")}" data-testid="bought-at"' in html
+    assert (
+        f'href="{reverse("learning:my_learning")}" data-testid="bought-at"' not in html
+    )
+
+    client.cookies.load({"django_language": "en"})
+    text = client.get(order.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content
+    assert "Go to my schedule" in text.decode()

@@ -327,3 +327,16 @@ def test_audio_lessons_are_checked_by_content_and_play_in_the_player(client):
     assert 'data-testid="audio-player"' in page and 'id="player"' in page
     media = client.get(reverse("learning:lesson_video", args=[lesson.pk]))
     assert media.status_code == 200 and media["Content-Type"] == "audio/ogg"
+
+
+def test_an_audio_posts_length_reads_as_a_clock_in_every_language(client):
+    """The column page wrote an audio post's length as "75 s", an English
+    unit on the Chinese page; it reads 1:15 like a lesson's length."""
+    column, free, _ = _column()
+    ColumnPost.objects.filter(pk=free.pk).update(duration_seconds=75)
+    for language in ("zh-hans", "en"):
+        page = client.get(
+            column.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        assert '<span data-testid="post-duration">1:15</span>' in page
+        assert "75 s" not in page

@@ -517,12 +517,18 @@ admin.site.register(
     list_display=["user", "thread", "created_at"],
     raw_id_fields=["user", "thread"],
 )
-admin.site.register(
-    Follow,
-    list_display=["user", "target", "thread", "tag", "followed_user"],
-    list_filter=["target"],
-    raw_id_fields=["user", "thread", "tag", "followed_user"],
-)
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    list_display = ["user", "target", "thread", "tag", "followed_user"]
+    list_filter = ["target"]
+    raw_id_fields = ["user", "thread", "tag", "followed_user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A follow stays its follower's: their kept list (My follows, API) is
+        # made stale by a save of their follow, not by one moving it away.
+        return ["user"] if obj is not None else []
 
 
 def admin_queue_url() -> str:

@@ -341,11 +341,20 @@ class VoteViewSet(SharedListCacheMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class FollowViewSet(
+    SharedListCacheMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    """The signed-in user's own follows of threads, tags and people."""
+
+    # The follower's own list, kept for them (core.apicache): a follow made
+    # or removed (any path: the API, the pages' buttons, following a thread
+    # one starts, a followed thread, tag or person deleted) bumps their
+    # viewer group (apps.py). It shows only ids, so nothing else changes it.
+    cache_per_viewer = True
+
     serializer_class = serializers.FollowSerializer
     permission_classes = [permissions.IsAuthenticated]
 

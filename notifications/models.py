@@ -20,11 +20,15 @@ from . import registry
 
 
 class Notification(models.Model):
+    # No index of its own: the indexes that start with the recipient (the
+    # list's and the unread one) serve every lookup by recipient, a deleted
+    # account's cascade included.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("recipient"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=64, db_index=True)
     params = models.JSONField(_("title parameters"), default=dict, blank=True)

@@ -109,11 +109,15 @@ class PointEntry(models.Model):
         REDEMPTION = "redemption", _("Redemption")
         REFUND = "refund", _("Redemption refunded")
 
+    # No index of its own: the indexes that start with the user (the ledger
+    # list's, and (user, rule, day)) serve every lookup by user, a deleted
+    # account's cascade included.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="point_entries",
         verbose_name=_("user"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     rule = models.ForeignKey(

@@ -102,3 +102,21 @@ def test_english_browser_gets_english_chinese_browser_gets_chinese(client):
     chinese = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "Sign up" in english and "注册" not in english
     assert "注册" in chinese and 'lang="zh-hans"' in chinese
+
+
+@pytest.mark.django_db
+def test_breadcrumbs_are_named_in_the_page_language(client):
+    """`<nav aria-label="breadcrumb">` stayed English on the Chinese pages (a
+    screen reader says it); every template names it through the catalogue."""
+    from tests.factories import CourseFactory
+
+    course = CourseFactory()
+    page = client.get(course.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    assert 'aria-label="当前位置"' in html
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in ROOT.glob("*/templates/**/*.html")
+        if 'aria-label="breadcrumb"' in path.read_text(encoding="utf-8")
+    ]
+    assert not offenders

@@ -311,9 +311,8 @@ class RefundAdmin(MoneyAdminMixin, admin.ModelAdmin):
                     request, f"#{refund_id}: {exc.message}", level=messages.ERROR
                 )
         if done:
-            self.message_user(
-                request, _("%(count)d refunds approved.") % {"count": done}
-            )
+            said = ngettext("%(n)d refund approved.", "%(n)d refunds approved.", done)
+            self.message_user(request, said % {"n": done})
 
     @admin.action(description=_("Deny"))
     def deny(self, request, queryset):
@@ -331,7 +330,8 @@ class RefundAdmin(MoneyAdminMixin, admin.ModelAdmin):
                     request, f"#{refund.pk}: {exc.message}", level=messages.ERROR
                 )
         if done:
-            self.message_user(request, _("%(count)d refunds denied.") % {"count": done})
+            said = ngettext("%(n)d refund denied.", "%(n)d refunds denied.", done)
+            self.message_user(request, said % {"n": done})
 
 
 @admin.register(Coupon)

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import experts, selectors, services
@@ -262,10 +263,15 @@ def expert_studio(request):
             except ValidationError as error:
                 add_errors(availability_form, error)
             else:
+                published = availability.slots.count()
                 messages.success(
                     request,
-                    _("%(count)s slots are published.")
-                    % {"count": availability.slots.count()},
+                    ngettext(
+                        "%(count)s slot is published.",
+                        "%(count)s slots are published.",
+                        published,
+                    )
+                    % {"count": published},
                 )
                 return redirect("live:expert_studio")
     upcoming_slots, availabilities = [], []

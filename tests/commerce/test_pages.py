@@ -223,12 +223,16 @@ def test_admin_lists_and_actions(
     assert order.number in response.content.decode()
     assert client.get(reverse("admin:commerce_order_dashboard")).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
+        response = client.post(
             reverse("admin:commerce_refund_changelist"),
             {"action": "approve", "_selected_action": [refund.pk]},
+            follow=True,
+            HTTP_ACCEPT_LANGUAGE="en",
         )
     refund.refresh_from_db()
     assert refund.status == Refund.Status.REFUNDED
+    # English counted "1 refunds approved."
+    assert "1 refund approved." in [str(m) for m in response.context["messages"]]
     assert not can_open_course(buyer, course)
 
 

@@ -348,3 +348,26 @@ def test_a_paid_consultation_order_names_it_and_leads_to_my_schedule(
     client.cookies.load({"django_language": "en"})
     text = client.get(order.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content
     assert "Go to my schedule" in text.decode()
+
+
+def test_publishing_one_slot_says_one_slot(client):
+    """English said "1 slots are published."; it counts in the singular."""
+    expert = ExpertProfileFactory()
+    client.force_login(expert.user)
+    day = timezone.localdate() + timedelta(days=2)
+    data = {
+        "form": "availability",
+        "time_zone": "Asia/Shanghai",
+        "first_day": day.isoformat(),
+        "last_day": day.isoformat(),
+        "weekdays": [day.weekday()],
+        "start_time": "09:00",
+        "end_time": "10:00",
+        "slot_minutes": 60,
+        "price": "100",
+    }
+    response = client.post(
+        reverse("live:expert_studio"), data, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    said = [str(m) for m in response.context["messages"]]
+    assert said == ["1 slot is published."]

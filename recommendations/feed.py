@@ -193,9 +193,10 @@ def _interest_name(learner: Learner, category) -> str | None:
     """The learner's interest that `category` is (or is under), by name."""
     if category is None:
         return None
-    for candidate in (category, getattr(category, "parent", None)):
-        if candidate is not None and candidate.pk in learner.categories:
-            return learner.categories[candidate.pk].name
+    # by id: the parent's row is not needed (nor loaded, one query per category)
+    for pk in (category.pk, getattr(category, "parent_id", None)):
+        if pk is not None and pk in learner.categories:
+            return learner.categories[pk].name
     if category.pk in learner.category_ids:
         return category.name
     return None

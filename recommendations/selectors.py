@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from core.pagecache import lookup, store
 from courses.models import Category, Course
 
 from .models import (
@@ -294,21 +295,23 @@ PREDICTING_ALGORITHMS = ("svd", "svd_implicit")
 
 
 def prediction_run() -> ModelRun | None:
-    """The serving SVD run with the lowest RMSE on held-out stars (or the newest)."""
-    runs = [
-        a.run
-        for a in ActiveRun.objects.filter(
-            algorithm__in=PREDICTING_ALGORITHMS
-        ).select_related("run")
-    ]
-    if not runs:
-        return None
+    """The serving SVD run with the lowest RMSE on held-out stars (or the newest).
+
+    Kept in the cache until the "recommendations" group is bumped (a run is
+    activated): a page's course cards and featured courses both ask.
+    """
+    kept, stamp = lookup("recommendations:prediction-run", ("recommendations",))
+    if kept is not None:
+        return kept[0]
+    actives = ActiveRun.objects.filter(algorithm__in=PREDICTING_ALGORITHMS)
 
     def key(run):
         rmse = (run.metrics or {}).get("rmse")
         return (rmse is None, rmse if rmse is not None else 0.0, -run.pk)
 
-    return min(runs, key=key)
+    run = min((a.run for a in actives.select_related("run")), key=key, default=None)
+    store("recommendations:prediction-run", (run,), stamp, 300)
+    return run
 
 
 def min_ratings_to_predict() -> int:

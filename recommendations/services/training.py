@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from core.pagecache import bump_on_commit
+
 from ..algorithms import ALGORITHMS, DEFAULT_ALGORITHM, get_algorithm
 from ..algorithms.data import InteractionData
 from ..content import content_neighbours
@@ -537,6 +539,9 @@ def model_run_activate(
         metrics=metrics,
         finished_at=timezone.now(),
     )
+    # The pointer's save bumped already; the metrics pick the rating model
+    # (selectors.prediction_run keeps its choice under this group).
+    bump_on_commit("recommendations")
 
 
 def model_runs_prune(*, keep: int | None = None) -> int:

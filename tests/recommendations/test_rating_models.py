@@ -148,9 +148,28 @@ def test_recommendation_cards_show_the_predicted_stars(
     learner = rated["learners"][1]
     client.force_login(learner)
     client.get("/")
-    with django_assert_max_num_queries(32):
+    # 27: the serving rating run read once for the feed's and featured cards
+    with django_assert_max_num_queries(27):
         html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "We think you would rate it" in html
+
+
+def test_a_new_rating_run_serves_its_stars_at_once(rated, django_assert_num_queries):
+    """The serving rating run is kept in the cache (a page asks twice), until
+    a run is activated: its stars show on the next page, not minutes later."""
+    learner = rated["learners"][1]
+    course = rated["py"][0]
+    Enrollment.objects.filter(user=learner, course=course).delete()
+    assert prediction_run() is None
+    with django_assert_num_queries(0):
+        assert prediction_run() is None  # kept
+    assert predicted_ratings(learner, [course.pk]) == {}
+    run = services.model_run_execute(
+        run_id=services.model_run_create(algorithm="svd").pk
+    )
+    assert prediction_run().pk == run.pk
+    assert prediction_run().metrics["global_mean"] == run.metrics["global_mean"]
+    assert predicted_ratings(learner, [course.pk])
 
 
 def test_a_killed_rating_run_leaves_yesterdays_predictions_served(rated, monkeypatch):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.registry import Kind, Topic, register
 
 register(
-    Topic("study_nudge", _("Encouragement from my teachers"), order=80),
+    Topic("study_nudge", _("Encouragement from my courses' creators"), order=80),
     Kind(
         "analytics_nudge",
         topic="study_nudge",

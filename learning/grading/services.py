@@ -467,7 +467,7 @@ def feedback_text(*, covered: list[str], missed: list[str], automatic: bool) -> 
     if automatic:
         lines.append(
             _(
-                "Graded automatically from the reference answer; your teacher may review it."
+                "Graded automatically from the reference answer; the course's creator may review it."
             )
         )
     if covered:

@@ -196,3 +196,24 @@ ALLAUTH_YOU = [
     _("This mail can be safely ignored if you did not initiate this action."),
     _("If it was you, you can sign up for an account using the link below."),
 ]
+
+# Django's own Chinese says 您 in these, which a person of the site or a staff
+# member reads (an image field's error; the admin's saved message, login,
+# logout and error pages); the site says 你 (docs/glossary.md).
+DJANGO_YOU = [
+    _(
+        "Upload a valid image. The file you uploaded was either not an image or a "
+        "corrupted image."
+    ),
+    _("You may edit it again below."),
+    _("Forgotten your password or username?"),
+    _("Thanks for spending some quality time with the web site today."),
+    _(
+        "There’s been an error. It’s been reported to the site administrators via "
+        "email and should be fixed shortly. Thanks for your patience."
+    ),
+    _(
+        "You are authenticated as %(username)s, but are not authorized to access "
+        "this page. Would you like to login to a different account?"
+    ),
+]

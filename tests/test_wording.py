@@ -120,3 +120,21 @@ def test_an_order_hold_reads_as_a_duration():
     source = (ROOT / "commerce/templates/commerce/order_detail.html").read_text()
     assert "expires_at|naturaltime" not in source
     assert re.search(r"for another \{\{ when \}\}", source)
+
+
+def test_django_and_the_admin_say_you_like_the_site():
+    """Django's own Chinese says 您 in an image field's error and in the admin's
+    saved message, login, logout and error pages; the site says 你."""
+    from core.third_party_strings import DJANGO_YOU
+
+    with translation.override("zh-hans"):
+        read = [str(text) for text in DJANGO_YOU]
+    assert all(
+        text != source for text, source in zip(read, _english(DJANGO_YOU), strict=True)
+    )
+    assert not [text for text in read if "您" in text], read
+
+
+def _english(texts):
+    with translation.override("en"):
+        return [str(text) for text in texts]

@@ -13,7 +13,9 @@ current generations in one round trip (`lookup`) and serves the page only if
 its stamp is still current, else renders afresh and overwrites it: an edit
 shows at once, and nothing has to know which keys exist. A timeout bounds what
 no signal reports (counters kept with `UPDATE ... SET n = n + 1`, changes made
-by another process under the embedded local-memory cache).
+by another process under the embedded local-memory cache). A web process
+keeps its own copy of the anonymous pages it served last, so that a hit reads
+only the generations from the cache while they match the copy's stamp.
 
 The CSRF token in a page is personal: it is stored as a placeholder and each
 visitor gets their own (which also sets their CSRF cookie). Pages carry a weak
@@ -53,9 +55,11 @@ of that time (the lesson player, learning/views/player.py).
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
 
@@ -174,9 +178,7 @@ def lookup(key: str, groups: Iterable[str]) -> tuple[object | None, tuple | None
     """
     keys = [_GENERATION.format(g) for g in groups]
     found = cache.get_many([key, *keys])
-    stamp = tuple(found.get(k) for k in keys)
-    if None in stamp:
-        stamp = _start_generations(keys, stamp)
+    stamp = _stamp(keys, found)
     stored = found.get(key)
     if (
         stamp is not None
@@ -186,6 +188,11 @@ def lookup(key: str, groups: Iterable[str]) -> tuple[object | None, tuple | None
     ):
         return stored[1], stamp
     return None, stamp
+
+
+def _stamp(keys: list[str], found: dict) -> tuple | None:
+    stamp = tuple(found.get(k) for k in keys)
+    return _start_generations(keys, stamp) if None in stamp else stamp
 
 
 def _start_generations(keys: list[str], stamp: tuple) -> tuple | None:
@@ -343,8 +350,23 @@ def _finish(request: HttpRequest, response: HttpResponse, etag: str) -> HttpResp
     response.headers["ETag"] = etag
     # The page holds a per-visitor token: browsers may keep it, shared caches
     # may not, and a browser asks again (If-None-Match) before reusing it.
-    patch_cache_control(response, private=True, no_cache=True)
+    if "Cache-Control" in response:
+        patch_cache_control(response, private=True, no_cache=True)
+    else:  # what patch_cache_control writes, without parsing an empty header
+        response.headers["Cache-Control"] = "private, no-cache"
+    if _CONDITIONAL.isdisjoint(request.META):
+        return response  # nothing to compare: the whole page
     return get_conditional_response(request, etag=etag, response=response)
+
+
+_CONDITIONAL = frozenset(
+    (
+        "HTTP_IF_MATCH",
+        "HTTP_IF_NONE_MATCH",
+        "HTTP_IF_MODIFIED_SINCE",
+        "HTTP_IF_UNMODIFIED_SINCE",
+    )
+)
 
 
 def replay_on_hit(request: HttpRequest | None, signal_name: str, **kwargs) -> None:
@@ -387,6 +409,46 @@ def _replay(entry: dict) -> None:
         events.send_on_commit(getattr(events, signal_name), sender=None, **kwargs)
 
 
+#: This process's copies of the anonymous pages it served last, by key:
+#: (stamp, entry). A hit then reads only the generations from the cache, not
+#: the page (70-80 us of CPU for 40 kB, not counting Redis's own).
+_local: collections.OrderedDict = collections.OrderedDict()
+_LOCAL_MAX = 64
+_local_lock = threading.Lock()
+
+
+def forget_local() -> None:
+    """Drop this process's copies (the tests, with each emptied cache)."""
+    with _local_lock:
+        _local.clear()
+
+
+def _local_lookup(key: str, groups: tuple[str, ...]) -> tuple[object | None, tuple]:
+    """As `lookup`, from this process's copy while the generations it was
+    made under are current and the entry's timeout has not passed."""
+    with _local_lock:
+        kept = _local.get(key)
+    if kept is not None and kept[1]["expires"] > time.time():
+        keys = [_GENERATION.format(g) for g in groups]
+        stamp = _stamp(keys, cache.get_many(keys))
+        if stamp is not None and stamp == kept[0]:
+            return kept[1], stamp
+    entry, stamp = lookup(key, groups)
+    _keep_local(key, entry, stamp)
+    return entry, stamp
+
+
+def _keep_local(key: str, entry: dict | None, stamp: tuple | None) -> None:
+    with _local_lock:
+        if entry is None or stamp is None or "expires" not in entry:
+            _local.pop(key, None)
+            return
+        _local[key] = (stamp, entry)
+        _local.move_to_end(key)
+        while len(_local) > _LOCAL_MAX:
+            _local.popitem(last=False)
+
+
 def _serve(
     request: HttpRequest,
     key: str,
@@ -394,10 +456,12 @@ def _serve(
     render: Callable[[], HttpResponse],
     timeout: int,
     on_hit: Callable[[object], None] | None,
+    local: bool = False,
 ) -> HttpResponse:
     """The page stored under `key` for the current generations of `groups`,
-    or `render()` stored there when it may be."""
-    entry, stamp = lookup(key, groups)
+    or `render()` stored there when it may be (and kept in this process when
+    `local`)."""
+    entry, stamp = _local_lookup(key, groups) if local else lookup(key, groups)
     if entry is not None and _still_valid(entry):
         if on_hit is not None:
             on_hit(entry.get("extra"))
@@ -416,8 +480,11 @@ def _serve(
         "extra": getattr(response, "pagecache_extra", None),
         "replays": getattr(request, "_pagecache_replays", None),
         "checks": getattr(request, "_pagecache_checks", None),
+        "expires": time.time() + timeout,
     }
     store(key, entry, stamp, timeout)
+    if local and timeout > 0:
+        _keep_local(key, entry, stamp)
     return _finish(request, response, etag)
 
 
@@ -444,6 +511,7 @@ def anonymous_page_cache(
                 lambda: view(request, *args, **kwargs),
                 timeout,
                 _hit_callback(on_hit, request, args, kwargs),
+                local=True,
             )
 
         wrapper.pagecache_groups = groups

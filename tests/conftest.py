@@ -99,9 +99,13 @@ def _celery_conf_restored():
 def _clear_cache():
     from django.core.cache import cache
 
+    from core.pagecache import forget_local
+
     cache.clear()
+    forget_local()
     yield
     cache.clear()
+    forget_local()
 
 
 @pytest.fixture

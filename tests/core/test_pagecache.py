@@ -2,6 +2,7 @@
 shared between visitors."""
 
 import re
+import time
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -230,3 +231,76 @@ def test_the_htmx_part_and_the_whole_page_are_kept_apart(client):
         assert whole.content.count(b"<html") == 1
         assert part.content.count(b"<html") == 0
         assert b"Kept apart" in whole.content and b"Kept apart" in part.content
+
+
+def _counting_get_many(monkeypatch) -> list:
+    asked = []
+    get_many = cache.get_many
+
+    def counted(keys, *args, **kwargs):
+        asked.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    return asked
+
+
+def test_a_repeat_reads_only_the_generations_and_an_edit_still_shows(
+    client, monkeypatch
+):
+    """The process keeps its copy of the page: a repeat asks the cache for
+    the generations only, and a change elsewhere (a bump) is seen at once."""
+    course = CourseFactory(title="Old title")
+    assert "Old title" in client.get(CATALOGUE).content.decode()
+    asked = _counting_get_many(monkeypatch)
+    assert "Old title" in client.get(CATALOGUE).content.decode()
+    assert asked and all(key.startswith("pagecache:gen:") for key in asked[0])
+    course_update(course=course, actor=course.creator, title="New title")
+    assert "New title" in client.get(CATALOGUE).content.decode()
+
+
+def test_the_process_copy_ends_with_the_page_timeout(rf, monkeypatch):
+    """What changes without a signal (counters) shows within the timeout."""
+    made = []
+
+    @anonymous_page_cache(groups=["courses"], timeout=60)
+    def view(request):
+        made.append(1)
+        return HttpResponse(f"render {len(made)}")
+
+    def get():
+        request = rf.get("/a-page/")
+        request.user = AnonymousUser()
+        return view(request).content.decode()
+
+    assert get() == "render 1"
+    asked = _counting_get_many(monkeypatch)
+    assert get() == "render 1"
+    assert not any("page:" in key for key in asked[-1])  # the process's copy
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    get()
+    # Past the timeout the copy is not trusted: the cache is asked for the
+    # page (which it dropped too, or renders afresh).
+    assert any("page:" in key for key in asked[-1])
+
+
+def test_the_process_copy_is_not_served_when_the_cache_does_not_answer(rf, monkeypatch):
+    """Without the generations the copy cannot be known to be current."""
+    made = []
+
+    @anonymous_page_cache(groups=["courses"])
+    def view(request):
+        made.append(1)
+        return HttpResponse(f"render {len(made)}")
+
+    def get():
+        request = rf.get("/a-page/")
+        request.user = AnonymousUser()
+        return view(request).content.decode()
+
+    assert get() == "render 1"
+    assert get() == "render 1"
+    monkeypatch.setattr(cache, "get_many", lambda keys, *a, **k: {})
+    monkeypatch.setattr(cache, "add", lambda *a, **k: False)
+    assert get() == "render 2"

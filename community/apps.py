@@ -40,6 +40,13 @@ class CommunityConfig(AppConfig):
         card_template_register(
             kind="thread", template="community/_thread_card.html", name="thread"
         )
+        from core import warmup
+
+        from . import similarity
+
+        # A thread page's related threads: the index and sklearn's first
+        # transform (60 ms of the first thread page's CPU at bench scale).
+        warmup.register(similarity.warm, name="similar threads index", order=95)
 
         from . import receivers
 

@@ -108,6 +108,19 @@ def get_index() -> dict:
     return index
 
 
+def warm() -> None:
+    """What a process's first thread page would load (core.warmup): the
+    index kept in the cache (never built here), and one query transformed
+    (sklearn's first transform imports and checks what it needs)."""
+    version = cache.get(VERSION_KEY)
+    index = cache.get(INDEX_KEY) if version is not None else None
+    if index is None or index.get("version") != version:
+        return
+    _local["index"] = index
+    if index["ids"]:
+        similar_thread_ids("warm-up")
+
+
 def schedule_rebuild() -> None:
     """Ask the worker for a rebuild, at most once per debounce window."""
     from .tasks import rebuild_similarity_index

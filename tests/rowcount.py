@@ -93,3 +93,19 @@ def count_rows() -> Iterator[Counted]:
                 delattr(CursorWrapper, name)
             else:
                 setattr(CursorWrapper, name, previous)
+
+
+def assert_repeat_reads_only_the_user(client, url: str) -> dict:
+    """A kept per-viewer API list: a repeat of `url` answers what the first
+    request did and asks the database for nothing but the session's user.
+    Returns the first answer's JSON."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.json() == first.json()
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert len(sql) <= 1 and all('FROM "accounts_user"' in q for q in sql), sql
+    return first.json()

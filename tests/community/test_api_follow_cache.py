@@ -6,13 +6,12 @@ or person deleted); one member's follows never show in another's list."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from community import services
 from community.models import Follow, Tag, Thread
 from tests.factories import UserFactory
+from tests.rowcount import assert_repeat_reads_only_the_user
 
 from .factories import ThreadFactory
 
@@ -33,13 +32,7 @@ def _follows(client) -> list[tuple]:
 def test_a_repeat_of_my_follows_asks_only_for_the_user(client, member):
     services.follow_set(user=member, follow=True, thread=ThreadFactory())
     client.force_login(member)
-    first = client.get(FOLLOWS)
-    assert first.json()["count"] == 1
-    with CaptureQueriesContext(connection) as queries:
-        again = client.get(FOLLOWS)
-    assert again.json() == first.json()
-    sql = [q["sql"] for q in queries.captured_queries]
-    assert len(sql) <= 1 and all('FROM "accounts_user"' in q for q in sql), sql
+    assert assert_repeat_reads_only_the_user(client, FOLLOWS)["count"] == 1
 
 
 def test_a_follow_made_and_removed_through_the_api_shows_at_once(client, member):

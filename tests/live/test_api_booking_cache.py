@@ -8,14 +8,13 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from commerce import services as commerce
 from live import services
 from live.models import Booking
 from tests.factories import UserFactory
+from tests.rowcount import assert_repeat_reads_only_the_user
 
 from .factories import SlotFactory
 
@@ -44,13 +43,7 @@ def test_a_repeat_asks_only_for_the_user(client):
     learner = UserFactory()
     Booking.objects.create(slot=SlotFactory(), learner=learner, status="confirmed")
     client.force_login(learner)
-    first = client.get(BOOKINGS)
-    assert first.json()["count"] == 1
-    with CaptureQueriesContext(connection) as queries:
-        again = client.get(BOOKINGS)
-    assert again.json() == first.json()
-    sql = [q["sql"] for q in queries.captured_queries]
-    assert len(sql) <= 1 and all('FROM "accounts_user"' in q for q in sql), sql
+    assert assert_repeat_reads_only_the_user(client, BOOKINGS)["count"] == 1
 
 
 def test_booked_confirmed_cancelled_and_refunded_show_at_once(

@@ -1,0 +1,116 @@
+"""What creators earn and are paid: the earnings ledger, money held in escrow
+for paid questions, and payouts."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from core.money_admin import MoneyAdminMixin
+
+from .. import services
+from ..models import CreatorEarning, EscrowHold, Payout
+from .common import ReadOnlyMixin
+
+
+@admin.register(CreatorEarning)
+class CreatorEarningAdmin(MoneyAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "creator",
+        "label",
+        "kind",
+        "gross",
+        "commission_rate",
+        "commission",
+        "net",
+        "status",
+        "available_at",
+    ]
+    list_filter = ["kind", "status", "created_at"]
+    search_fields = ["creator__email", "label", "order_item__order__number"]
+    date_hierarchy = "created_at"
+    list_select_related = ["creator"]
+
+
+@admin.register(EscrowHold)
+class EscrowHoldAdmin(MoneyAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
+    """Money held for paid questions; released or refunded by the question."""
+
+    list_display = ["created_at", "order_item", "amount", "status", "settled_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["order_item__order__number", "order_item__title"]
+    date_hierarchy = "created_at"
+    list_select_related = ["order_item"]
+
+
+@admin.register(Payout)
+class PayoutAdmin(MoneyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "creator",
+        "amount",
+        "status",
+        "requested_at",
+        "approved_by",
+        "approved_at",
+        "paid_at",
+        "reference",
+    ]
+    list_filter = ["status", "requested_at"]
+    search_fields = ["creator__email", "reference"]
+    date_hierarchy = "requested_at"
+    list_select_related = ["creator", "approved_by"]
+    readonly_fields = [
+        "creator",
+        "amount",
+        "status",
+        "requested_at",
+        "approved_by",
+        "approved_at",
+        "paid_at",
+    ]
+    fields = readonly_fields + ["reference"]
+    actions = ["approve", "mark_paid", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _run(self, request, queryset, service, done_message, **kwargs):
+        done = 0
+        for payout in queryset.order_by("pk"):
+            try:
+                extra = {"reference": payout.reference} if "reference" in kwargs else {}
+                service(payout_id=payout.pk, staff=request.user, **extra)
+                done += 1
+            except services.CommerceError as exc:
+                self.message_user(
+                    request, f"#{payout.pk}: {exc.message}", level=messages.ERROR
+                )
+        if done:
+            self.message_user(request, done_message % {"count": done})
+
+    @admin.action(description=_("Approve"))
+    def approve(self, request, queryset):
+        self._run(
+            request, queryset, services.payout_approve, _("%(count)d payouts approved.")
+        )
+
+    @admin.action(description=_("Mark paid"))
+    def mark_paid(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.payout_mark_paid,
+            _("%(count)d payouts marked paid."),
+            reference=True,
+        )
+
+    @admin.action(description=_("Reject"))
+    def reject(self, request, queryset):
+        self._run(
+            request, queryset, services.payout_reject, _("%(count)d payouts rejected.")
+        )

@@ -511,6 +511,13 @@ class VoteAdmin(admin.ModelAdmin):
     raw_id_fields = ["post", "user"]
     search_fields = ["user__email"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A vote stays its voter's, on its post: the voter's kept list (My
+        # votes, API) is made stale by a save of their vote, not by one moving
+        # it to another voter, and the post's and thread's scores count it
+        # where it was cast.
+        return ["post", "user"] if obj is not None else []
+
 
 admin.site.register(
     Bookmark,

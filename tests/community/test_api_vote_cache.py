@@ -4,7 +4,9 @@ for the session's user, a vote cast, changed or withdrawn shows at once, and
 one member's votes never show in another's lists."""
 
 import pytest
+from django.urls import reverse
 
+from community.models import Vote
 from community.services import vote_cast, vote_withdraw
 from tests.rowcount import assert_repeat_reads_only_the_user
 
@@ -64,3 +66,25 @@ def test_one_members_votes_are_never_anothers(client, member, other_member):
     client.logout()
     assert client.get(VOTES).status_code == 403
     assert _my_vote(client, answer) == 0
+
+
+def test_the_admin_does_not_move_a_vote_to_another_voter_or_post(
+    admin_client, member, other_member
+):
+    post = PostFactory()
+    vote_cast(user=member, post=post)
+    vote = Vote.objects.get()
+    url = reverse("admin:community_vote_change", args=[vote.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="user"' not in page and 'name="post"' not in page
+    response = admin_client.post(
+        url, {"user": other_member.pk, "post": PostFactory().pk, "value": "1"}
+    )
+    assert response.status_code == 302
+    vote.refresh_from_db()
+    assert (vote.user, vote.post) == (member, post)
+    post.refresh_from_db()
+    assert post.score == 1
+    # A vote staff add is still theirs to fill in.
+    page = admin_client.get(reverse("admin:community_vote_add")).content.decode()
+    assert 'name="user"' in page and 'name="post"' in page

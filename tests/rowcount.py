@@ -103,9 +103,10 @@ def assert_repeat_reads_only_the_user(client, url: str) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     first = client.get(url)
+    assert first.status_code == 200, (url, first.status_code)
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url)
-    assert again.json() == first.json()
+    assert again.json() == first.json(), url
     sql = [q["sql"] for q in queries.captured_queries]
-    assert len(sql) <= 1 and all('FROM "accounts_user"' in q for q in sql), sql
+    assert len(sql) <= 1 and all('FROM "accounts_user"' in q for q in sql), (url, sql)
     return first.json()

@@ -5,8 +5,6 @@ database for nothing but the session's user, a change of theirs shows at once
 sent or read, points earned), and one person's copy is never another's."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from commerce import services as commerce
 from learning import services as learning
@@ -16,6 +14,7 @@ from rewards.models import Event, PointEntry
 from tests.commerce.factories import PaidCourseFactory
 from tests.factories import CourseFactory, LessonFactory, SectionFactory, UserFactory
 from tests.rewards.factories import PointRuleFactory
+from tests.rowcount import assert_repeat_reads_only_the_user
 
 pytestmark = pytest.mark.django_db
 
@@ -55,16 +54,7 @@ def test_a_repeat_of_each_list_asks_only_for_the_user(client, user, staff_user):
     _fill(user, staff_user)
     client.force_login(user)
     for url in LISTS:
-        first = client.get(url)
-        assert first.status_code == 200 and first.json()["results"], url
-        with CaptureQueriesContext(connection) as queries:
-            again = client.get(url)
-        assert again.json() == first.json()
-        sql = [q["sql"] for q in queries.captured_queries]
-        assert len(sql) <= 1 and all('FROM "accounts_user"' in q for q in sql), (
-            url,
-            sql,
-        )
+        assert assert_repeat_reads_only_the_user(client, url)["results"], url
 
 
 def test_a_new_or_closed_order_shows_at_once(client, user):

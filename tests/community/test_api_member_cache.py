@@ -7,8 +7,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from commerce.models import Subscription
@@ -18,6 +16,7 @@ from courses.models import Course
 from learning import services as learning
 from tests.commerce.factories import PlanFactory
 from tests.factories import CourseFactory, UserFactory
+from tests.rowcount import assert_repeat_reads_only_the_user
 
 from .factories import SpaceFactory, ThreadFactory
 
@@ -51,13 +50,7 @@ def test_a_members_repeat_list_asks_only_for_the_user(client, member):
     learning.enrollment_create(user=member, course=course, source="purchase")
     client.force_login(member)
     for url in (SPACES, THREADS, f"{THREADS}?filter=following"):
-        first = client.get(url)
-        assert first.status_code == 200
-        with CaptureQueriesContext(connection) as queries:
-            again = client.get(url)
-        assert again.json() == first.json()
-        sql = [q["sql"] for q in queries.captured_queries]
-        assert len(sql) <= 1 and all('FROM "accounts_user"' in q for q in sql), sql
+        assert_repeat_reads_only_the_user(client, url)
 
 
 def test_enrolment_refund_and_a_closed_course_show_at_once(client, member):

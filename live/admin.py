@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from core.time_admin import ZonedTimesAdminMixin, with_zone
 
@@ -32,7 +32,9 @@ from .models import (
 from .views.common import withdrawal_messages
 
 
-def _report(modeladmin, request, done: int, failed: list[str], message: str) -> None:
+def _report(modeladmin, request, done: int, failed: list[str], message) -> None:
+    """Say how many were done (`message`: an `ngettext_lazy` keyed on "count")
+    and the first ten failures."""
     if done:
         modeladmin.message_user(request, message % {"count": done}, messages.SUCCESS)
     for error in failed[:10]:
@@ -113,7 +115,15 @@ class LiveLectureAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
                 )
             else:
                 done += 1
-        _report(self, request, done, failed, _("%(count)s lectures cancelled."))
+        _report(
+            self,
+            request,
+            done,
+            failed,
+            ngettext_lazy(
+                "%(count)s lecture cancelled.", "%(count)s lectures cancelled.", "count"
+            ),
+        )
 
     @admin.action(description=_("Feature on the home page"))
     def feature(self, request, queryset):
@@ -134,7 +144,15 @@ class LiveLectureAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
                 failed.append(f"{lecture}: {' '.join(error.messages)}")
             else:
                 done += 1
-        _report(self, request, done, failed, _("%(count)s lectures updated."))
+        _report(
+            self,
+            request,
+            done,
+            failed,
+            ngettext_lazy(
+                "%(count)s lecture updated.", "%(count)s lectures updated.", "count"
+            ),
+        )
 
     def get_urls(self):
         return [
@@ -304,8 +322,8 @@ class SlotAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
                 failed.append(f"{slot}: {' '.join(error.messages)}")
             else:
                 done += 1
-        withdrawn = ngettext(
-            "%(count)s slot is withdrawn.", "%(count)s slots are withdrawn.", done
+        withdrawn = ngettext_lazy(
+            "%(count)s slot is withdrawn.", "%(count)s slots are withdrawn.", "count"
         )
         _report(self, request, done, failed, withdrawn)
 
@@ -379,7 +397,15 @@ class BookingAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
             else:
                 done += 1
         _report(
-            self, request, done, failed, _("%(count)s bookings cancelled and refunded.")
+            self,
+            request,
+            done,
+            failed,
+            ngettext_lazy(
+                "%(count)s booking cancelled and refunded.",
+                "%(count)s bookings cancelled and refunded.",
+                "count",
+            ),
         )
 
 

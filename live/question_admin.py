@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.time_admin import ZonedTimesAdminMixin
 
@@ -124,7 +124,10 @@ class PaidQuestionAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
         if done:
             self.message_user(
                 request,
-                _("%(count)s disputes decided.") % {"count": done},
+                ngettext(
+                    "%(count)s dispute decided.", "%(count)s disputes decided.", done
+                )
+                % {"count": done},
                 messages.SUCCESS,
             )
 
@@ -146,6 +149,9 @@ class PaidQuestionAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
         )
         self.message_user(
             request,
-            _("%(count)s questions refunded.") % {"count": done},
+            ngettext(
+                "%(count)s question refunded.", "%(count)s questions refunded.", done
+            )
+            % {"count": done},
             messages.SUCCESS,
         )

@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.tasks import enqueue
 
@@ -195,7 +196,10 @@ class ModelRunAdmin(admin.ModelAdmin):
                 reverse("admin:recommendations_modelrun_progress", args=[runs[0].pk])
             )
         self.message_user(
-            request, _("%(n)d retrains started.") % {"n": len(runs)}, messages.SUCCESS
+            request,
+            ngettext("%(n)d retrain started.", "%(n)d retrains started.", len(runs))
+            % {"n": len(runs)},
+            messages.SUCCESS,
         )
         return None
 

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.money import format_money
 from core.money_admin import MoneyAdminMixin
@@ -62,7 +62,11 @@ class CouponAdmin(MoneyAdminMixin, admin.ModelAdmin):
     def deactivate(self, request, queryset):
         count = queryset.update(is_active=False)
         self.message_user(
-            request, _("%(count)d coupons deactivated.") % {"count": count}
+            request,
+            ngettext(
+                "%(count)d coupon deactivated.", "%(count)d coupons deactivated.", count
+            )
+            % {"count": count},
         )
 
 

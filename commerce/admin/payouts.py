@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from core.money_admin import MoneyAdminMixin
 
@@ -80,6 +81,8 @@ class PayoutAdmin(MoneyAdminMixin, admin.ModelAdmin):
         return False
 
     def _run(self, request, queryset, service, done_message, **kwargs):
+        """Call `service` on each payout; `done_message` is an `ngettext_lazy`
+        keyed on "count"."""
         done = 0
         for payout in queryset.order_by("pk"):
             try:
@@ -96,7 +99,12 @@ class PayoutAdmin(MoneyAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Approve"))
     def approve(self, request, queryset):
         self._run(
-            request, queryset, services.payout_approve, _("%(count)d payouts approved.")
+            request,
+            queryset,
+            services.payout_approve,
+            ngettext_lazy(
+                "%(count)d payout approved.", "%(count)d payouts approved.", "count"
+            ),
         )
 
     @admin.action(description=_("Mark paid"))
@@ -105,12 +113,21 @@ class PayoutAdmin(MoneyAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             services.payout_mark_paid,
-            _("%(count)d payouts marked paid."),
+            ngettext_lazy(
+                "%(count)d payout marked paid.",
+                "%(count)d payouts marked paid.",
+                "count",
+            ),
             reference=True,
         )
 
     @admin.action(description=_("Reject"))
     def reject(self, request, queryset):
         self._run(
-            request, queryset, services.payout_reject, _("%(count)d payouts rejected.")
+            request,
+            queryset,
+            services.payout_reject,
+            ngettext_lazy(
+                "%(count)d payout rejected.", "%(count)d payouts rejected.", "count"
+            ),
         )

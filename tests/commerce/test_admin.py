@@ -1,5 +1,7 @@
 """The money pages of the admin, the console staff run operations from: every
-commerce list and every record's page opens for staff."""
+commerce list and every record's page opens for staff, and each bulk action
+says what it did in the right number ("1 refund approved.", "2 refunds
+approved.") and in Chinese."""
 
 from decimal import Decimal
 
@@ -9,14 +11,17 @@ from django.urls import reverse
 
 from commerce import services
 from commerce.models import (
+    Coupon,
     CouponRedemption,
     CreatorEarning,
     Fulfilment,
     Payment,
     Payout,
+    Refund,
     Subscription,
 )
 from commerce.services import escrow
+from tests.admin_actions import admin_action
 from tests.factories import CreatorFactory, StaffFactory, UserFactory
 
 from .factories import CouponFactory, PaidCourseFactory, PlanFactory
@@ -92,3 +97,118 @@ def test_every_commerce_list_and_record_page_opens(client, one_of_each):
         page = client.get(reverse(f"admin:commerce_{name}_change", args=[record.pk]))
         assert page.status_code == 200, name
         assert page.context["original"] == record, name
+
+
+@pytest.fixture
+def refund_requests(client, pay, django_capture_on_commit_callbacks):
+    """Five refund requests, each for the paid course of a buyer of its own;
+    the client is signed in as staff."""
+    made = []
+    for _ in range(5):
+        buyer = UserFactory()
+        client.force_login(buyer)
+        order = services.order_create(
+            user=buyer, offers=[("course", PaidCourseFactory().pk)]
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            pay(client, order)
+        made.append(services.refund_request(user=buyer, order_item=order.items.get()))
+    client.force_login(StaffFactory())
+    return made
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "one", "two", "two_zh"),
+    [
+        (
+            "approve",
+            Refund.Status.REFUNDED,
+            "1 refund approved.",
+            "2 refunds approved.",
+            "已批准 2 笔退款。",
+        ),
+        (
+            "deny",
+            Refund.Status.DENIED,
+            "1 refund denied.",
+            "2 refunds denied.",
+            "已拒绝 2 笔退款。",
+        ),
+    ],
+)
+def test_refund_decisions_are_counted_in_the_right_number(
+    client,
+    refund_requests,
+    django_capture_on_commit_callbacks,
+    action,
+    status,
+    one,
+    two,
+    two_zh,
+):
+    def decide(refunds, language="en"):
+        return admin_action(client, "commerce.refund", action, refunds, language)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert decide(refund_requests[:1]) == [one]
+        assert decide(refund_requests[1:3]) == [two]
+        assert decide(refund_requests[3:], "zh-hans") == [two_zh]
+    assert set(Refund.objects.values_list("status", flat=True)) == {status}
+
+
+def test_payout_decisions_are_counted_in_the_right_number(client, settings):
+    settings.PAYOUT_MINIMUM = Decimal("1.00")
+    payouts = [
+        Payout.objects.create(creator=CreatorFactory(), amount=Decimal("10.00"))
+        for _ in range(6)
+    ]
+    client.force_login(StaffFactory())
+    paid, rejected = payouts[:3], payouts[3:]
+    for action, payouts_chosen, said in [
+        ("approve", paid[:1], "1 payout approved."),
+        ("approve", paid[1:], "2 payouts approved."),
+        ("mark_paid", paid[:1], "1 payout marked paid."),
+        ("mark_paid", paid[1:], "2 payouts marked paid."),
+        ("reject", rejected[:1], "1 payout rejected."),
+        ("reject", rejected[1:], "2 payouts rejected."),
+    ]:
+        assert admin_action(client, "commerce.payout", action, payouts_chosen) == [said]
+    assert list(Payout.objects.order_by("pk").values_list("status", flat=True)) == (
+        [Payout.Status.PAID] * 3 + [Payout.Status.REJECTED] * 3
+    )
+    more = [
+        Payout.objects.create(creator=CreatorFactory(), amount=Decimal("10.00"))
+        for _ in range(2)
+    ]
+    assert admin_action(
+        client, "commerce.payout", "approve", more, language="zh-hans"
+    ) == ["已批准 2 笔提现。"]
+
+
+def test_coupons_deactivated_are_counted_in_the_right_number(client):
+    coupons = [CouponFactory() for _ in range(3)]
+    client.force_login(StaffFactory())
+    assert admin_action(client, "commerce.coupon", "deactivate", coupons[:1]) == [
+        "1 coupon deactivated."
+    ]
+    assert admin_action(client, "commerce.coupon", "deactivate", coupons[1:]) == [
+        "2 coupons deactivated."
+    ]
+    assert not Coupon.objects.filter(is_active=True).exists()
+    assert admin_action(
+        client, "commerce.coupon", "deactivate", coupons, language="zh-hans"
+    ) == ["已停用 3 张优惠券。"]
+
+
+def test_the_sales_dashboard_counts_open_refunds_and_payouts(client, settings):
+    settings.PAYOUT_MINIMUM = Decimal("1.00")
+    Payout.objects.create(creator=CreatorFactory(), amount=Decimal("10.00"))
+    client.force_login(StaffFactory())
+    url = reverse("admin:commerce_order_dashboard")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "0 refunds waiting" in page and "1 payout to handle" in page
+    Payout.objects.create(creator=CreatorFactory(), amount=Decimal("10.00"))
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2 payouts to handle" in page
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "2 笔提现待处理" in page

@@ -1,9 +1,14 @@
 """The admin: lists with pinned queries, actions that call the services, the day page."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from live.models import Booking, LiveLecture, Slot, Ticket
+from commerce.models import Refund
+from live.models import Booking, LiveLecture, PaidQuestion, Slot, Ticket
+from tests.admin_actions import admin_action
 from tests.factories import UserFactory
 
 from .factories import ExpertProfileFactory, LectureFactory, SlotFactory, in_minutes
@@ -52,6 +57,41 @@ def test_cancel_and_feature_actions(client, staff_user):
     assert not lecture.is_featured
 
 
+def test_lecture_and_booking_actions_are_counted_in_the_right_number(
+    client, staff_user
+):
+    lectures = [LectureFactory() for _ in range(3)]
+    bookings = [
+        Booking.objects.create(slot=SlotFactory(), learner=UserFactory(), status=status)
+        for status in ("confirmed", "confirmed", "requested", "confirmed", "requested")
+    ]
+    client.force_login(staff_user)
+    for model, action, chosen, said in [
+        ("livelecture", "feature", lectures[:1], "1 lecture updated."),
+        ("livelecture", "feature", lectures[1:], "2 lectures updated."),
+        ("livelecture", "cancel_and_refund", lectures[:1], "1 lecture cancelled."),
+        ("livelecture", "cancel_and_refund", lectures[1:], "2 lectures cancelled."),
+        (
+            "booking",
+            "cancel_and_refund",
+            bookings[:1],
+            "1 booking cancelled and refunded.",
+        ),
+        (
+            "booking",
+            "cancel_and_refund",
+            bookings[1:3],
+            "2 bookings cancelled and refunded.",
+        ),
+    ]:
+        assert admin_action(client, f"live.{model}", action, chosen) == [said]
+    assert admin_action(
+        client, "live.booking", "cancel_and_refund", bookings[3:], "zh-hans"
+    ) == ["已取消并退款 2 个预约。"]
+    assert not LiveLecture.objects.exclude(status=LiveLecture.Status.CANCELLED)
+    assert set(Booking.objects.values_list("status", flat=True)) == {"cancelled"}
+
+
 def test_staff_withdraw_availability_and_slots_from_the_admin(
     client, settings, staff_user, pay, django_capture_on_commit_callbacks
 ):
@@ -92,3 +132,24 @@ def test_day_schedule(client, staff_user, django_assert_max_num_queries):
     assert response.status_code == 200
     assert response.status_code == 200
     assert client.get(url, {"day": "garbage"}).status_code == 200
+
+
+def test_overdue_questions_refunded_are_counted_in_the_right_number(
+    client, staff_user, pay, django_capture_on_commit_callbacks
+):
+    from .test_paid_questions import ask_and_pay
+
+    questions = [
+        ask_and_pay(pay, django_capture_on_commit_callbacks)[0] for _ in range(3)
+    ]
+    PaidQuestion.objects.update(answer_by=timezone.now() - timedelta(minutes=1))
+    client.force_login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_action(
+            client, "live.paidquestion", "expire_overdue", questions[:1]
+        ) == ["1 question refunded."]
+        assert admin_action(
+            client, "live.paidquestion", "expire_overdue", questions[1:]
+        ) == ["2 questions refunded."]
+    assert set(PaidQuestion.objects.values_list("status", flat=True)) == {"expired"}
+    assert Refund.objects.filter(status=Refund.Status.REFUNDED).count() == 3

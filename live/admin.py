@@ -115,15 +115,10 @@ class LiveLectureAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
                 )
             else:
                 done += 1
-        _report(
-            self,
-            request,
-            done,
-            failed,
-            ngettext_lazy(
-                "%(count)s lecture cancelled.", "%(count)s lectures cancelled.", "count"
-            ),
+        said = ngettext_lazy(
+            "%(count)s lecture cancelled.", "%(count)s lectures cancelled.", "count"
         )
+        _report(self, request, done, failed, said)
 
     @admin.action(description=_("Feature on the home page"))
     def feature(self, request, queryset):
@@ -144,15 +139,10 @@ class LiveLectureAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
                 failed.append(f"{lecture}: {' '.join(error.messages)}")
             else:
                 done += 1
-        _report(
-            self,
-            request,
-            done,
-            failed,
-            ngettext_lazy(
-                "%(count)s lecture updated.", "%(count)s lectures updated.", "count"
-            ),
+        said = ngettext_lazy(
+            "%(count)s lecture updated.", "%(count)s lectures updated.", "count"
         )
+        _report(self, request, done, failed, said)
 
     def get_urls(self):
         return [
@@ -396,17 +386,12 @@ class BookingAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
                 )
             else:
                 done += 1
-        _report(
-            self,
-            request,
-            done,
-            failed,
-            ngettext_lazy(
-                "%(count)s booking cancelled and refunded.",
-                "%(count)s bookings cancelled and refunded.",
-                "count",
-            ),
+        said = ngettext_lazy(
+            "%(count)s booking cancelled and refunded.",
+            "%(count)s bookings cancelled and refunded.",
+            "count",
         )
+        _report(self, request, done, failed, said)
 
 
 @admin.register(ReminderSent)

@@ -19,12 +19,17 @@ def change_link(obj, label=None):
     return format_html('<a href="{}">{}</a>', url, label or obj)
 
 
-class ReadOnlyMixin:
+class NoAddOrDeleteMixin:
+    """Records that services write and the books keep: staff never add or
+    delete one from the admin."""
+
     def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
+
+class ReadOnlyMixin(NoAddOrDeleteMixin):
+    def has_change_permission(self, request, obj=None):
         return False

@@ -28,7 +28,7 @@ from ..models import (
     Payout,
     Refund,
 )
-from .common import ReadOnlyMixin, change_link
+from .common import NoAddOrDeleteMixin, ReadOnlyMixin, change_link
 
 
 class OrderItemInline(MoneyAdminMixin, ReadOnlyMixin, admin.TabularInline):
@@ -72,7 +72,7 @@ def daily_totals(days: int = 14) -> list[dict]:
 
 
 @admin.register(Order)
-class OrderAdmin(MoneyAdminMixin, admin.ModelAdmin):
+class OrderAdmin(MoneyAdminMixin, NoAddOrDeleteMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "user_link",
@@ -107,12 +107,6 @@ class OrderAdmin(MoneyAdminMixin, admin.ModelAdmin):
     inlines = [OrderItemInline, PaymentInline]
     actions = ["fulfil_now"]
     change_list_template = "admin/commerce/order/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("buyer"), ordering="user__email")
     def user_link(self, obj):
@@ -199,7 +193,7 @@ class OrderAdmin(MoneyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(MoneyAdminMixin, admin.ModelAdmin):
+class PaymentAdmin(MoneyAdminMixin, NoAddOrDeleteMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "order_link",
@@ -215,12 +209,6 @@ class PaymentAdmin(MoneyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created"
     list_select_related = ["order"]
     readonly_fields = [f.name for f in Payment._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("order"), ordering="order__number")
     def order_link(self, obj):

@@ -11,7 +11,7 @@ from core.money_admin import MoneyAdminMixin
 
 from .. import services
 from ..models import CreatorEarning, EscrowHold, Payout
-from .common import ReadOnlyMixin
+from .common import NoAddOrDeleteMixin, ReadOnlyMixin
 
 
 @admin.register(CreatorEarning)
@@ -46,7 +46,7 @@ class EscrowHoldAdmin(MoneyAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Payout)
-class PayoutAdmin(MoneyAdminMixin, admin.ModelAdmin):
+class PayoutAdmin(MoneyAdminMixin, NoAddOrDeleteMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "creator",
@@ -74,12 +74,6 @@ class PayoutAdmin(MoneyAdminMixin, admin.ModelAdmin):
     fields = readonly_fields + ["reference"]
     actions = ["approve", "mark_paid", "reject"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def _run(self, request, queryset, service, done_message, **kwargs):
         """Call `service` on each payout; `done_message` is an `ngettext_lazy`
         keyed on "count"."""
@@ -98,36 +92,21 @@ class PayoutAdmin(MoneyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Approve"))
     def approve(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            services.payout_approve,
-            ngettext_lazy(
-                "%(count)d payout approved.", "%(count)d payouts approved.", "count"
-            ),
+        said = ngettext_lazy(
+            "%(count)d payout approved.", "%(count)d payouts approved.", "count"
         )
+        self._run(request, queryset, services.payout_approve, said)
 
     @admin.action(description=_("Mark paid"))
     def mark_paid(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            services.payout_mark_paid,
-            ngettext_lazy(
-                "%(count)d payout marked paid.",
-                "%(count)d payouts marked paid.",
-                "count",
-            ),
-            reference=True,
+        said = ngettext_lazy(
+            "%(count)d payout marked paid.", "%(count)d payouts marked paid.", "count"
         )
+        self._run(request, queryset, services.payout_mark_paid, said, reference=True)
 
     @admin.action(description=_("Reject"))
     def reject(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            services.payout_reject,
-            ngettext_lazy(
-                "%(count)d payout rejected.", "%(count)d payouts rejected.", "count"
-            ),
+        said = ngettext_lazy(
+            "%(count)d payout rejected.", "%(count)d payouts rejected.", "count"
         )
+        self._run(request, queryset, services.payout_reject, said)

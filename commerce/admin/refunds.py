@@ -12,11 +12,11 @@ from core.money_admin import MoneyAdminMixin
 
 from .. import selectors, services
 from ..models import Refund
-from .common import change_link
+from .common import NoAddOrDeleteMixin, change_link
 
 
 @admin.register(Refund)
-class RefundAdmin(MoneyAdminMixin, admin.ModelAdmin):
+class RefundAdmin(MoneyAdminMixin, NoAddOrDeleteMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "order_link",
@@ -44,12 +44,6 @@ class RefundAdmin(MoneyAdminMixin, admin.ModelAdmin):
     ]
     fields = readonly_fields + ["decision_note"]
     actions = ["approve", "deny"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("order"))
     def order_link(self, obj):

@@ -212,3 +212,15 @@ def test_the_sales_dashboard_counts_open_refunds_and_payouts(client, settings):
     assert "2 payouts to handle" in page
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "2 笔提现待处理" in page
+
+
+def test_staff_never_add_or_delete_the_money_records(client, one_of_each):
+    """Orders, payments, refunds, payouts and the ledger are written by the
+    services and kept by the books; coupons and plans are staff's to make."""
+    client.force_login(StaffFactory())
+    made_by_staff = {"coupon", "subscriptionplan", "subscription"}
+    for name, record in one_of_each.items():
+        add = client.get(reverse(f"admin:commerce_{name}_add"))
+        delete = client.get(reverse(f"admin:commerce_{name}_delete", args=[record.pk]))
+        expected = 200 if name in made_by_staff else 403
+        assert (add.status_code, delete.status_code) == (expected, expected), name

@@ -19,7 +19,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from payments import PurchasedItem
@@ -129,6 +129,10 @@ class OrderItem(models.Model):
     offer_type = models.CharField(_("offer type"), max_length=32)
     offer_id = models.PositiveBigIntegerField(_("offer id"))
     title = models.CharField(_("title"), max_length=250)
+    #: language code -> title, for a title the seller words in the site's
+    #: language ("Consultation with …"); empty when the title is the seller's
+    #: own text (a course's title), and for items bought before it was kept
+    titles = models.JSONField(_("title in each language"), default=dict, blank=True)
     # Plain ids: commerce does not import the selling apps' models.
     creator_id = models.PositiveBigIntegerField(_("creator id"), null=True, blank=True)
     category_id = models.PositiveBigIntegerField(
@@ -159,6 +163,11 @@ class OrderItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (it was kept in the buyer's)."""
+        return self.titles.get(translation.get_language() or "") or self.title
 
 
 class Fulfilment(models.Model):

@@ -69,6 +69,10 @@ class Offer:
     revenue_lines: tuple[RevenueLine, ...] = ()
     url: str = ""
     is_available: bool = True
+    #: the title in the active language, for a title the selling app words
+    #: ("Consultation with …"): the order keeps it in every language, so the
+    #: buyer reads it in the page's language (OrderItem.display_title)
+    titled: Callable[[], str] | None = None
 
     def lines(self) -> tuple[RevenueLine, ...]:
         if self.revenue_lines:

@@ -98,11 +98,16 @@ def resolve_replay(offer_id: int) -> registry.Offer | None:
     lecture = LiveLecture.objects.filter(pk=offer_id).first()
     if lecture is None:
         return None
-    title = _("Replay: %(title)s") % {"title": lecture.title}
+
+    def titled() -> str:
+        return _("Replay: %(title)s") % {"title": lecture.title}
+
+    title = titled()
     return registry.Offer(
         offer_type="replay",
         offer_id=lecture.pk,
         title=title,
+        titled=titled,
         price=lecture.replay_price,
         creator_id=lecture.creator_id,
         category_id=lecture.category_id,
@@ -145,15 +150,20 @@ def resolve_consultation(offer_id: int) -> registry.Offer | None:
     if slot is None:
         return None
     expert = slot.expert.user
-    when = formats.date_format(timezone.localtime(slot.starts_at), "DATETIME_FORMAT")
-    title = _("Consultation with %(expert)s, %(when)s") % {
-        "expert": expert.display_name,
-        "when": when,
-    }
+
+    def titled() -> str:
+        starts_at = timezone.localtime(slot.starts_at)
+        return _("Consultation with %(expert)s, %(when)s") % {
+            "expert": expert.display_name,
+            "when": formats.date_format(starts_at, "DATETIME_FORMAT"),
+        }
+
+    title = titled()
     return registry.Offer(
         offer_type="consultation",
         offer_id=slot.pk,
         title=title,
+        titled=titled,
         price=slot.price,
         creator_id=expert.pk,
         revenue_lines=_line(expert.pk, title),
@@ -207,11 +217,16 @@ def resolve_question(offer_id: int) -> registry.Offer | None:
     if question is None:
         return None
     expert = question.expert.user
-    title = _("Question to %(expert)s") % {"expert": expert.display_name}
+
+    def titled() -> str:
+        return _("Question to %(expert)s") % {"expert": expert.display_name}
+
+    title = titled()
     return registry.Offer(
         offer_type="question",
         offer_id=question.pk,
         title=title,
+        titled=titled,
         price=question.price,
         creator_id=expert.pk,
         revenue_lines=_line(expert.pk, title),
@@ -257,7 +272,11 @@ def resolve_answer(offer_id: int) -> registry.Offer | None:
         return None
     policy = QuestionPolicy.current()
     expert = question.expert.user
-    title = _("Read the answer of %(expert)s") % {"expert": expert.display_name}
+
+    def titled() -> str:
+        return _("Read the answer of %(expert)s") % {"expert": expert.display_name}
+
+    title = titled()
     share = Decimal(policy.asker_share)
     lines = tuple(
         line
@@ -271,6 +290,7 @@ def resolve_answer(offer_id: int) -> registry.Offer | None:
         offer_type="answer",
         offer_id=question.pk,
         title=title,
+        titled=titled,
         price=policy.read_price,
         creator_id=expert.pk,
         revenue_lines=lines,

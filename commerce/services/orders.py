@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from payments import PaymentStatus
 
@@ -25,12 +25,24 @@ from .coupons import _coupon_discounts, _coupon_lock_and_check
 from .fulfilment import _order_mark_paid
 
 
+def _titles(offer: registry.Offer) -> dict[str, str]:
+    """The title in each of the site's languages, when the seller words it."""
+    if offer.titled is None:
+        return {}
+    titles = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            titles[code] = offer.titled()[:250]
+    return titles
+
+
 def _item_from_offer(offer: registry.Offer) -> OrderItem:
     price = money(offer.price)
     return OrderItem(
         offer_type=offer.offer_type,
         offer_id=offer.offer_id,
         title=offer.title[:250],
+        titles=_titles(offer),
         creator_id=offer.creator_id,
         category_id=offer.category_id,
         course_ids=list(offer.course_ids),

@@ -255,13 +255,14 @@ def seed_experts(ctx: SeedContext) -> None:
         )
         if ExpertProfile.objects.filter(user=user).exists():
             continue
+        categories = [_category(slug) for slug in topics]
         profile = services.expert_profile_save(
             user=user,
             headline=headline,
             time_zone=zone,
             meeting_url=f"https://meeting.example.com/expert-{n}",
             about="一对一咨询：请在预约时写清楚你的问题，我会提前准备。",
-            topics=[_category(slug) for slug in topics],
+            topics=categories,
         )
         services.availability_publish(
             expert=profile,
@@ -274,7 +275,9 @@ def seed_experts(ctx: SeedContext) -> None:
             end_time=time(hour + 2, 0),
             slot_minutes=60,
             price=price,
-            topic="、".join(topics),
+            # What the expert would type: the topics' names, not their slugs
+            # (the booking page said "Topics: programming" on the Chinese site).
+            topic="、".join(c.name_zh for c in categories if c is not None),
         )
         made += 1
     # Some slots booked: a confirmed one, one awaiting the expert.

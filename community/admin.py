@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core import admin_console
+from core.admin_mixins import NoAddOrDeleteMixin
 
 from . import selectors, services
 from .forms import ReasonForm, SuspendForm
@@ -504,19 +505,62 @@ class SuspensionAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
-    list_display = ["post", "user", "value", "created_at"]
-    list_select_related = ["post", "user"]
-    raw_id_fields = ["post", "user"]
-    search_fields = ["user__email"]
+@admin.action(
+    description=_("Withdraw the votes (fraudulent votes: score and points taken back)"),
+    permissions=["withdraw"],
+)
+def withdraw_votes(modeladmin, request, queryset):
+    """Withdraw each vote as its voter would: scores and points go back too."""
+    votes = queryset.select_related("post", "user").order_by("pk")
+    withdrawn = [v for v in votes if services.vote_withdraw(user=v.user, post=v.post)]
+    # The admin's history says who withdrew which vote (LogEntry).
+    modeladmin.log_deletions(request, withdrawn)
+    message = ngettext(
+        "%(count)d vote withdrawn; scores and points updated.",
+        "%(count)d votes withdrawn; scores and points updated.",
+        len(withdrawn),
+    )
+    modeladmin.message_user(
+        request, message % {"count": len(withdrawn)}, messages.SUCCESS
+    )
 
-    def get_readonly_fields(self, request, obj=None):
-        # A vote stays its voter's, on its post: the voter's kept list (My
-        # votes, API) is made stale by a save of their vote, not by one moving
-        # it to another voter, and the post's and thread's scores count it
-        # where it was cast.
-        return ["post", "user"] if obj is not None else []
+
+@admin.register(Vote)
+class VoteAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
+    """Staff see votes and withdraw fraudulent ones (rings of new accounts)
+    through the service, never by adding, editing or deleting a row."""
+
+    list_display = [
+        "post",
+        "post_author",
+        "user",
+        "voter_joined",
+        "value",
+        "created_at",
+    ]
+    list_filter = ["value", ("user__date_joined", admin.DateFieldListFilter)]
+    list_select_related = ["post", "post__thread", "post__author", "user"]
+    search_fields = ["user__email", "post__author__email"]
+    date_hierarchy = "created_at"
+    actions = [withdraw_votes]
+
+    def has_change_permission(self, request, obj=None):
+        # A vote's value is the voter's: a changed value would leave the
+        # scores and the points where they were.
+        return False
+
+    def has_withdraw_permission(self, request):
+        # Withdrawing is the only way a vote leaves the admin: it needs the
+        # permission that deleting one would.
+        return request.user.has_perm("community.delete_vote")
+
+    @admin.display(description=_("author of the post"))
+    def post_author(self, vote):
+        return vote.post.author
+
+    @admin.display(description=_("voter joined"), ordering="user__date_joined")
+    def voter_joined(self, vote):
+        return vote.user.date_joined
 
 
 admin.site.register(

@@ -1,10 +1,15 @@
-"""What the money pages share: a link to a record's admin page and the mixin
-of the pages that only show records (the ledger, payments, fulfilments)."""
+"""What the money pages share: a link to a record's admin page and the mixins
+(core.admin_mixins) of the pages that only show records (the ledger, payments,
+fulfilments)."""
 
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+
+from core.admin_mixins import NoAddOrDeleteMixin, ReadOnlyMixin
+
+__all__ = ["NoAddOrDeleteMixin", "ReadOnlyMixin", "change_link"]
 
 
 def change_link(obj, label=None):
@@ -17,19 +22,3 @@ def change_link(obj, label=None):
     except NoReverseMatch:  # that model has no admin page
         return str(label or obj)
     return format_html('<a href="{}">{}</a>', url, label or obj)
-
-
-class NoAddOrDeleteMixin:
-    """Records that services write and the books keep: staff never add or
-    delete one from the admin."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyMixin(NoAddOrDeleteMixin):
-    def has_change_permission(self, request, obj=None):
-        return False

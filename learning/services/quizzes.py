@@ -75,6 +75,13 @@ def _grade_question(question: Question, given) -> QuestionResult:
     return QuestionResult(question, is_correct, selected, "", correct_ids)
 
 
+def _given(answer) -> bool:
+    """Whether the learner answered: a choice ticked or some text written."""
+    if isinstance(answer, list | tuple):
+        return any(str(value).strip() for value in answer)
+    return bool(str(answer or "").strip())
+
+
 @transaction.atomic
 def quiz_attempt_submit(*, user, quiz: Quiz, answers: Mapping[int, object]) -> Attempt:
     """Grade the answers at once and record the attempt.
@@ -103,6 +110,15 @@ def quiz_attempt_submit(*, user, quiz: Quiz, answers: Mapping[int, object]) -> A
         # NUL cannot be stored (PostgreSQL refuses it): say so, save nothing.
         for value in given if isinstance(given, list | tuple) else [given]:
             ProhibitNullCharactersValidator()(str(value or ""))
+    if not any(_given(answers.get(q.pk)) for q in questions):
+        # A click on "Submit" before answering would use up an attempt for 0%.
+        raise ValidationError(
+            _(
+                "Answer at least one question: an empty attempt would use one of "
+                "your attempts."
+            ),
+            code="blank",
+        )
     results = [_grade_question(q, answers.get(q.pk)) for q in questions]
     max_points = sum(r.question.points for r in results)
     points = sum(r.question.points for r in results if r.is_correct)

@@ -91,3 +91,10 @@ def quiz_with_questions(lesson, *, max_attempts: int = 3, pass_mark: int = 60):
     )
     answers = {single.pk: [right.pk], multiple.pk: [p2.pk, p3.pk], text.pk: " paris "}
     return quiz, answers
+
+
+def wrong_answers(right: dict) -> dict:
+    """Answers to every question of `quiz_with_questions`, all of them wrong."""
+    return {
+        pk: ([] if isinstance(value, list) else "London") for pk, value in right.items()
+    }

@@ -18,7 +18,12 @@ from learning.models import (
 )
 from tests.factories import CourseFactory, UserFactory
 
-from .factories import AssignmentFactory, course_with_lessons, quiz_with_questions
+from .factories import (
+    AssignmentFactory,
+    course_with_lessons,
+    quiz_with_questions,
+    wrong_answers,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -202,7 +207,7 @@ def test_attempt_beyond_the_limit_saves_nothing(user):
     services.enrollment_create(user=user, course=course, source="free")
     quiz, right = quiz_with_questions(quiz_lesson, max_attempts=2)
     for _ in range(2):
-        services.quiz_attempt_submit(user=user, quiz=quiz, answers={})
+        services.quiz_attempt_submit(user=user, quiz=quiz, answers=wrong_answers(right))
     with pytest.raises(services.AttemptLimitReached) as error:
         services.quiz_attempt_submit(user=user, quiz=quiz, answers=right)
     assert "2" in error.value.messages[0]

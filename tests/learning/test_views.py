@@ -10,7 +10,12 @@ from learning import grading, services
 from learning.models import Attempt, Certificate, Enrollment, Grade, Submission
 from tests.factories import CourseFactory, CreatorFactory, UserFactory
 
-from .factories import AssignmentFactory, course_with_lessons, quiz_with_questions
+from .factories import (
+    AssignmentFactory,
+    course_with_lessons,
+    quiz_with_questions,
+    wrong_answers,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -150,8 +155,8 @@ def test_quiz_page_submit_feedback_and_limit(user):
     attempt = Attempt.objects.get()
     assert attempt.passed
     assert Certificate.objects.filter(user=user).exists()
-    client.post(url, {})
-    third = client.post(url, {}, follow=True)
+    client.post(url, {f"q{text.pk}": "London"})
+    third = client.post(url, {f"q{text.pk}": "London"}, follow=True)
     assert Attempt.objects.count() == 2
     assert "2" in third.content.decode()
     assert 'data-testid="no-attempts-left"' in third.content.decode()
@@ -305,7 +310,7 @@ def test_learners_page_lists_progress_quiz_scores_and_grades(user):
     )
     services.enrollment_create(user=user, course=course, source="free")
     quiz, right = quiz_with_questions(quiz_lesson)
-    services.quiz_attempt_submit(user=user, quiz=quiz, answers={})
+    services.quiz_attempt_submit(user=user, quiz=quiz, answers=wrong_answers(right))
     services.quiz_attempt_submit(user=user, quiz=quiz, answers=right)
     assignment = AssignmentFactory(lesson=assignment_lesson, max_score=10)
     submission = services.submission_create(user=user, assignment=assignment, text="x")

@@ -13,7 +13,20 @@ from core.uploads import safe_upload_name
 from .handles import HANDLE_MAX_LENGTH, default_handle
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Also make every kept session copy of a user stale: a bulk update
+        sends no signal (accounts.authcache)."""
+        from .authcache import forget_all_users
+
+        rows = super().update(**kwargs)
+        forget_all_users()
+        return rows
+
+    update.alters_data = True
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):

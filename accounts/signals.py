@@ -70,3 +70,12 @@ def active_changed(sender, instance: User, **kwargs):
 @receiver(post_delete, sender=User, dispatch_uid="accounts.deleted")
 def account_deleted(sender, instance: User, **kwargs):
     bump_on_commit(ACCOUNTS_GROUP)
+
+
+@receiver(post_save, sender=User, dispatch_uid="accounts.forget_session_user_saved")
+@receiver(post_delete, sender=User, dispatch_uid="accounts.forget_session_user_gone")
+def forget_session_user(sender, instance: User, **kwargs):
+    """The session copy of this user (accounts.authcache) is stale."""
+    from .authcache import forget_user
+
+    forget_user(instance.pk)

@@ -164,7 +164,17 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One process's memory (`make run`). Django's default of 300 entries is
+    # soon full of pages, fragments, sessions and signed-in users, and a full
+    # cache drops a third of them at once; 2,000 pages of ~40 kB is ~80 MB.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {
+                "MAX_ENTRIES": env.int("LOCMEM_CACHE_MAX_ENTRIES", default=2000)
+            },
+        }
+    }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # A web process loads what its first requests would (jieba's dictionary, lazily

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commerce import registry
+from core.timezones import datetime_with_zone
 
 from . import experts, services
 from .models import (
@@ -152,10 +153,10 @@ def resolve_consultation(offer_id: int) -> registry.Offer | None:
     expert = slot.expert.user
 
     def titled() -> str:
-        starts_at = timezone.localtime(slot.starts_at)
+        # Named like every other live time: "…, 2 Dec 2026, 12:00 (Beijing time)".
         return _("Consultation with %(expert)s, %(when)s") % {
             "expert": expert.display_name,
-            "when": formats.date_format(starts_at, "DATETIME_FORMAT"),
+            "when": datetime_with_zone(slot.starts_at),
         }
 
     title = titled()

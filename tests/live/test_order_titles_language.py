@@ -83,3 +83,36 @@ def test_a_course_keeps_its_own_title_in_every_language(client):
     assert item.titles == {}
     for url, html, _lang in _pages(client, order):
         assert "Python 入门" in html, url
+
+
+def test_a_consultations_title_names_the_zone_of_its_time_in_both_languages(
+    client, pay
+):
+    """Like every other live time, the session time in the item's title says
+    which zone it is in: the buyer's clock at purchase, not the reader's."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    starts = datetime(2031, 3, 4, 11, 30, tzinfo=ZoneInfo("UTC"))
+    slot = SlotFactory(starts_at=starts, ends_at=starts.replace(hour=12, minute=30))
+    name = slot.expert.user.display_name
+    with timezone.override(ZoneInfo("Asia/Kolkata")):
+        order = services.booking_start(learner=UserFactory(), slot=slot, note="")
+    titles = order.items.get().titles
+    assert titles["en"].startswith(f"Consultation with {name}, ")
+    assert titles["en"].endswith("5 p.m. (UTC+5:30)"), titles["en"]
+    assert titles["zh-hans"].endswith("17:00 (UTC+5:30)"), titles["zh-hans"]
+    other = SlotFactory(
+        expert=slot.expert, starts_at=starts, ends_at=starts.replace(hour=12)
+    )
+    with timezone.override(ZoneInfo("Asia/Shanghai")):
+        order = services.booking_start(learner=UserFactory(), slot=other, note="")
+    titles = order.items.get().titles
+    assert titles["en"].endswith("7:30 p.m. (Beijing time)"), titles["en"]
+    assert titles["zh-hans"].endswith("19:30 (北京时间)"), titles["zh-hans"]
+    pay(order)
+    for url, html, lang in _pages(client, order):
+        zone = "(Beijing time)" if lang == "en" else "(北京时间)"
+        assert zone in html, url

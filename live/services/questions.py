@@ -113,6 +113,17 @@ def question_ask(*, asker, expert: ExpertProfile, body: str):
     refusal = refusal_to_ask(expert, asker)
     if refusal:
         raise ValidationError(refusal)
+    # A second click (or a resent form) pays for the question already written.
+    unpaid = (
+        PaidQuestion.objects.filter(
+            expert=expert, asker=asker, body=body, status=Status.UNPAID
+        )
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if unpaid is not None:
+        return order_create(user=asker, offers=[("question", unpaid)])
     question = PaidQuestion.objects.create(
         expert=expert, asker=asker, body=body, price=expert.question_price
     )

@@ -28,7 +28,18 @@ def _interest_field(required: bool = False) -> CategoryChoiceField:
     )
 
 
+def _display_name_field() -> forms.CharField:
+    """The name pages show for a person; empty: the default (user<number>)."""
+    return forms.CharField(
+        label=_("Display name"),
+        max_length=60,
+        required=False,
+        help_text=_("Shown on your profile, reviews and posts."),
+    )
+
+
 class OnboardingForm(forms.Form):
+    display_name = _display_name_field()
     interests = _interest_field(required=True)
 
     def __init__(self, *args, **kwargs):
@@ -39,12 +50,7 @@ class OnboardingForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(
-        label=_("Display name"),
-        max_length=60,
-        required=False,
-        help_text=_("Shown on your profile, reviews and posts."),
-    )
+    display_name = _display_name_field()
     handle = forms.CharField(
         label=_("Handle"),
         max_length=31,

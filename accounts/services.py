@@ -93,13 +93,22 @@ def handle_check(*, user: User, handle: str) -> str:
 
 
 @transaction.atomic
-def profile_set_interests(*, user: User, categories: Iterable[Category]) -> Profile:
-    """Onboarding: store the chosen interests and mark onboarding as done."""
+def profile_set_interests(
+    *, user: User, categories: Iterable[Category], display_name: str = ""
+) -> Profile:
+    """Onboarding: store the chosen interests (and a display name, when one is
+    given: empty keeps the current one) and mark onboarding as done."""
     profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
     profile.interests.set(categories)
+    changed = []
+    if display_name.strip() and display_name.strip() != profile.display_name:
+        profile.display_name = display_name.strip()
+        changed.append("display_name")
     if profile.onboarded_at is None:
         profile.onboarded_at = timezone.now()
-        profile.save(update_fields=["onboarded_at"])
+        changed.append("onboarded_at")
+    if changed:
+        profile.save(update_fields=changed)
     return profile
 
 

@@ -79,7 +79,8 @@ def profile_edit(request):
 
 @login_required
 def onboarding(request):
-    """Right after sign-up: choose interests for cold-start recommendations."""
+    """Right after sign-up: a display name (optional) and interests for
+    cold-start recommendations."""
     done_url = _safe_next(request, "/")
     profile = selectors.profile_for(user=request.user)
     if request.method == "POST":
@@ -89,7 +90,9 @@ def onboarding(request):
         form = OnboardingForm(request.POST)
         if form.is_valid():
             services.profile_set_interests(
-                user=request.user, categories=form.cleaned_data["interests"]
+                user=request.user,
+                categories=form.cleaned_data["interests"],
+                display_name=form.cleaned_data["display_name"],
             )
             messages.success(
                 request, _("Thank you! We will suggest courses on these topics.")
@@ -97,7 +100,10 @@ def onboarding(request):
             return redirect(done_url)
     else:
         form = OnboardingForm(
-            initial={"interests": selectors.profile_interests(profile=profile)}
+            initial={
+                "display_name": profile.display_name,
+                "interests": selectors.profile_interests(profile=profile),
+            }
         )
     if form.is_bound:
         selected = set(parse_ids(request.POST.getlist("interests"), limit=100))

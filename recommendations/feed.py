@@ -261,11 +261,8 @@ def lecture_candidates(learner: Learner, limit: int) -> list[FeedItem]:
                 "category": name
             }
         if not why and not soon:
-            why = (
-                _("Featured live lecture")
-                if lecture.is_featured
-                else _("Upcoming live lecture")
-            )
+            # Not "Featured live lecture": the card's own ★ Featured badge says so.
+            why = _("Upcoming live lecture")
         items.append(
             FeedItem(
                 kind=FeedKind.LECTURE,
@@ -412,8 +409,9 @@ def thread_candidates(learner: Learner, limit: int) -> list[FeedItem]:
             name = _interest_name(learner, thread.space.category)
             why = name and _("Popular in %(category)s") % {"category": name}
         if not why:
+            # Not "Featured in the community": the card's own Featured badge says so.
             why = (
-                _("Featured in the community")
+                _("A discussion in the community")
                 if thread.is_featured
                 else _("Popular in the community")
             )

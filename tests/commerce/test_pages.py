@@ -335,3 +335,16 @@ def test_pending_gateway_answer_shows_waiting_and_refreshes(learner_client):
     response = learner_client.get(order.get_absolute_url() + "?payment=done")
     assert response.context["waiting"] is True
     assert 'http-equiv="refresh"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("zh-hans", "浏览课程目录"), ("en", "Browse the catalogue")]
+)
+def test_my_orders_without_orders_leads_to_the_catalogue(
+    learner_client, settings, language, said
+):
+    learner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    body = learner_client.get(reverse("commerce:my_orders")).content.decode()
+    link = f'href="{reverse("courses:catalogue")}" data-testid="orders-empty-catalogue"'
+    assert link in body
+    assert said in body

@@ -101,20 +101,25 @@ def slot_book(request, pk: int):
                 learner=request.user, slot=slot, note=form.cleaned_data["note"]
             )
         except CommerceError as error:
+            # Said on this page, with the note still in the form to copy or keep.
             messages.error(request, error.message)
-            return redirect(slot.expert)
-        if order.is_paid:
-            booking = Booking.objects.filter(
-                order_item_id__in=order.items.values("pk")
-            ).first()
-            messages.success(request, _("Booked. The expert will confirm soon."))
-            return redirect(booking or "live:my_schedule")
-        return redirect(order)
+        else:
+            return _booked(request, order)
     return render(
         request,
         "live/slot_book.html",
         {"slot": slot, "expert": slot.expert, "form": form},
     )
+
+
+def _booked(request, order):
+    if order.is_paid:
+        booking = Booking.objects.filter(
+            order_item_id__in=order.items.values("pk")
+        ).first()
+        messages.success(request, _("Booked. The expert will confirm soon."))
+        return redirect(booking or "live:my_schedule")
+    return redirect(order)
 
 
 def _booking_for(request, pk: int) -> Booking:

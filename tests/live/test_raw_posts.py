@@ -108,21 +108,21 @@ def test_booking_a_past_slot_is_refused_and_the_note_is_kept(client):
     slot = SlotFactory(starts_at=timezone.now() - timedelta(hours=2))
     client.force_login(UserFactory())
     response = client.post(
-        reverse("live:book", args=[slot.pk]), {"note": "My CV please"}, follow=True
+        reverse("live:book", args=[slot.pk]), {"note": "My CV please"}
     )
     assert response.status_code == 200
     assert _messages(response)
+    assert "My CV please</textarea>" in _text(response)
     assert not Order.objects.exists()
 
 
 def test_booking_own_slot_is_refused(client):
     slot = SlotFactory()
     client.force_login(slot.expert.user)
-    response = client.post(
-        reverse("live:book", args=[slot.pk]), {"note": "My own"}, follow=True
-    )
+    response = client.post(reverse("live:book", args=[slot.pk]), {"note": "My own"})
     assert response.status_code == 200
     assert _messages(response)
+    assert "My own</textarea>" in _text(response)
     assert not Order.objects.exists()
 
 

@@ -129,8 +129,9 @@ class Suspension(models.Model):
     lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("suspension")
-        verbose_name_plural = _("suspensions")
+        # rewards has its own Suspension (no points earned): name this one apart.
+        verbose_name = _("community suspension")
+        verbose_name_plural = _("community suspensions")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

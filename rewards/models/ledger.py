@@ -325,8 +325,9 @@ class Suspension(models.Model):
     created_at = models.DateTimeField(_("recorded"), auto_now=True)
 
     class Meta:
-        verbose_name = pgettext_lazy("rewards", "suspension")
-        verbose_name_plural = pgettext_lazy("rewards", "suspensions")
+        # Named for what it suspends: community's suspension is another model.
+        verbose_name = _("points suspension")
+        verbose_name_plural = _("points suspensions")
 
     def __str__(self) -> str:
         return f"{self.user} → {self.until}"

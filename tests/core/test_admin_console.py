@@ -196,3 +196,24 @@ def test_model_runs_show_algorithm_and_stage_in_words(client, staff_user):
     assert "EASE（闭式解物品模型）" in page
     with translation.override("zh-hans"):
         assert run.timings_labelled() == [("训练", 1.0), ("切换到新推荐", 0.1)]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_no_two_models_in_the_sidebar_share_a_name(client, staff_user, language):
+    """Before: the sidebar listed "Suspensions" twice (rewards and community)."""
+    client.force_login(staff_user)
+    page = client.get(
+        reverse("admin:community_vote_changelist"), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    sidebar = page.split('id="nav-sidebar"')[1].split("</nav>")[0]
+    names = re.findall(
+        r'<th scope="row"[^>]*>\s*<a href="[^"]+"[^>]*>([^<]+)</a>', sidebar
+    )
+    assert len(names) > 20, sidebar[:500]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    assert not repeated, repeated
+    expected = {
+        "en": ("Community suspensions", "Points suspensions"),
+        "zh-hans": ("社区禁言", "积分暂停"),
+    }[language]
+    assert set(expected) <= set(names), names

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core import admin_console
+from core import admin_console, admin_filters
 from core.admin_mixins import NoAddOrDeleteMixin
 
 from . import selectors, services
@@ -525,6 +525,9 @@ def withdraw_votes(modeladmin, request, queryset):
     )
 
 
+VoterJoinedFilter = admin_filters.date_filter(_("when the voter joined"))
+
+
 @admin.register(Vote)
 class VoteAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
     """Staff see votes and withdraw fraudulent ones (rings of new accounts)
@@ -538,7 +541,7 @@ class VoteAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
         "value",
         "created_at",
     ]
-    list_filter = ["value", ("user__date_joined", admin.DateFieldListFilter)]
+    list_filter = ["value", ("user__date_joined", VoterJoinedFilter)]
     list_select_related = ["post", "post__thread", "post__author", "user"]
     search_fields = ["user__email", "post__author__email"]
     date_hierarchy = "created_at"

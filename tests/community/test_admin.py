@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
@@ -79,3 +81,28 @@ def test_hide_and_restore_from_the_post_admin(client, staff_user, reported):
     assert list(
         ModerationAction.objects.order_by("id").values_list("action", flat=True)
     ) == ["hide", "restore"]
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "leaked"),
+    [
+        ("en", "By when the voter joined", "By date joined"),
+        ("zh-hans", "以 投票人注册时间", "加入日期"),
+    ],
+)
+def test_vote_list_filter_says_it_is_the_voters_sign_up_date(
+    client, staff_user, language, heading, leaked
+):
+    """Before: headed "By date joined", the user model's label, as if votes joined."""
+    client.force_login(staff_user)
+    page = client.get(
+        reverse("admin:community_vote_changelist"), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    titles = re.findall(r'<details data-filter-title="([^"]+)"', page)
+    summaries = [
+        " ".join(s.split())
+        for s in re.findall(r"<summary>(.*?)</summary>", page, flags=re.S)
+    ]
+    assert len(titles) == 2, titles  # the vote's value and its voter's sign-up
+    assert heading in summaries, summaries
+    assert not [s for s in summaries if leaked in s], summaries

@@ -2,12 +2,15 @@
 
 import re
 import zoneinfo
+from datetime import timedelta
 
 from django import template
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 from core import timezones
 
@@ -223,3 +226,19 @@ def datetime_with_zone(moment) -> str:
     if moment is None:
         return ""
     return timezones.datetime_with_zone(moment)
+
+
+@register.filter
+def ago(moment) -> str:
+    """How long ago `moment` was, in its largest unit: "6 minutes ago" / "6 分钟前",
+    "3 days ago" / "3 天前"; under a minute (or a clock a little ahead) "just now".
+
+    Django's naturaltime reads two ways in Chinese on one page: 6分钟之前 under a
+    day, 3 天，21 小时前 above it. Every relative time of the site goes through here.
+    """
+    if moment is None:
+        return ""
+    now = timezone.now()
+    if moment > now - timedelta(minutes=1):
+        return _("just now")
+    return _("%(when)s ago") % {"when": timesince(moment, now, depth=1)}

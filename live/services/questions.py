@@ -14,6 +14,7 @@ import logging
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -96,7 +97,8 @@ def refusal_to_ask(expert: ExpertProfile, user) -> str | None:
 def question_ask(*, asker, expert: ExpertProfile, body: str):
     """Write the question at the expert's current price and open its order.
 
-    Returns the order (the asker pays it; the money is then held in escrow).
+    One transaction: the question and its order are saved together or not at
+    all. Returns the order (the asker pays it; the money is then held in escrow).
     Raises ValidationError for an empty question or an expert who takes none,
     and commerce's CommerceError when the order cannot be made.
     """
@@ -113,6 +115,10 @@ def question_ask(*, asker, expert: ExpertProfile, body: str):
     refusal = refusal_to_ask(expert, asker)
     if refusal:
         raise ValidationError(refusal)
+    # Two submits at the same moment (double click, two tabs) queue on the
+    # asker's row, so the second one sees the first's question below. No
+    # unique constraint: a 2000-character body is too long for an index.
+    get_user_model().objects.select_for_update().filter(pk=asker.pk).first()
     # A second click (or a resent form) pays for the question already written.
     unpaid = (
         PaidQuestion.objects.filter(

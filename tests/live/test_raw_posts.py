@@ -84,6 +84,28 @@ def test_paid_question_posted_twice_makes_one_order(client):
     assert PaidQuestion.objects.count() == 1
 
 
+def test_paid_question_whose_order_fails_leaves_no_question(client, monkeypatch):
+    from commerce.registry import OfferUnavailable
+    from live.services import questions
+
+    def refuse(**kwargs):
+        raise OfferUnavailable("The payment service is busy.", "not_for_sale")
+
+    # The question's order is refused after its rows are written (the hold).
+    monkeypatch.setattr(questions, "question_hold", refuse)
+    expert = ExpertProfileFactory(question_price=Decimal("9.00"))
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("live:expert_ask", args=[expert.pk]),
+        {"body": "How do I price a course?"},
+    )
+    assert response.status_code == 200
+    assert "The payment service is busy." in _text(response)
+    assert "How do I price a course?" in _text(response)  # what was typed is kept
+    assert not PaidQuestion.objects.exists()
+    assert not Order.objects.exists()
+
+
 # --- consultation booking -----------------------------------------------------------
 
 

@@ -8,7 +8,8 @@ touches no database.
    courses, enrolments, orders, community, rewards...) once into its own
    PostgreSQL database, `<database>_bench` next to DATABASE_URL's (or
    BENCH_DATABASE_URL); later runs find it seeded and skip this.
-2. Starts gunicorn (3 sync workers, `bench.settings_bench`: DEBUG off, Redis
+2. Builds the similar-threads index into the cache, as the worker keeps it
+   (a thread page never builds it), and starts gunicorn (3 sync workers, `bench.settings_bench`: DEBUG off, Redis
    cache and sessions) on a free local port.
 3. Drives every page of issue 18's table and the API lists with wrk (2 threads,
    16 connections), anonymous and signed in (a session of `learner1@demo.kp`),
@@ -227,6 +228,14 @@ def main() -> int:
         sql(env, "VACUUM ANALYZE")
     else:
         seed(env, force=args.reseed)
+    # What the worker keeps in the cache in production (every 30 minutes and
+    # after new threads); a thread page never builds it (community.similarity).
+    manage(
+        "shell",
+        "-c",
+        "from community.similarity import rebuild_now; rebuild_now()",
+        env=env,
+    )
     targets = bench_targets.find(env, api_lists=True)
     courses = targets["courses"]
     cookie = f"{targets['cookie_name']}={targets['session']}"

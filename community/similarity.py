@@ -7,6 +7,11 @@ opening post) are kept in the cache under one key and rebuilt by a Celery task
 (after new threads, debounced, and by beat); a keystroke only transforms the
 query and takes one sparse dot product. Privacy is applied afterwards, in the
 database, on the few candidate ids.
+
+A request never builds the index: fitting it reads every live thread (0.5-0.8 s
+at 10,000 threads, growing with them). When the cache has none (flushed,
+evicted, Redis restarted) the request asks the worker for one and shows no
+similar threads meanwhile, or this process's older copy when it has one.
 """
 
 from __future__ import annotations
@@ -95,17 +100,32 @@ def build_index() -> dict:
 _local: dict = {}
 
 
-def get_index() -> dict:
+def get_index() -> dict | None:
+    """The index kept in the cache (this process's copy while it is current);
+    None when there is none yet: a rebuild is asked for, not done here."""
     version = cache.get(VERSION_KEY)
     local = _local.get("index")
     if local is not None and version is not None and local["version"] == version:
         return local
     index = cache.get(INDEX_KEY) if version is not None else None
     if index is None:
-        # First use after a cache flush: build once here, then the task keeps it.
-        index = build_index()
+        rebuild_soon()
+        # Tasks run eagerly (tests, the embedded setup) have built it by now;
+        # otherwise this process's older copy, if any, until the worker's.
+        return _local.get("index")
     _local["index"] = index
     return index
+
+
+def index_loaded() -> bool:
+    """Whether this process holds an index (reads nothing)."""
+    return "index" in _local
+
+
+def index_missing() -> bool:
+    """No index kept yet (core.pagecache.keep_while: a thread page made
+    without related threads is kept only until the worker has built one)."""
+    return cache.get(VERSION_KEY) is None
 
 
 def warm() -> None:
@@ -119,6 +139,17 @@ def warm() -> None:
     _local["index"] = index
     if index["ids"]:
         similar_thread_ids("warm-up")
+
+
+def rebuild_soon() -> None:
+    """Ask the worker for an index now (none is kept), at most once per
+    debounce window; optional work, dropped if the broker is down."""
+    from core.tasks import enqueue
+
+    from .tasks import rebuild_similarity_index
+
+    if cache.add(PENDING_KEY, 1, REBUILD_DEBOUNCE_SECONDS):
+        enqueue(rebuild_similarity_index, durable=False)
 
 
 def schedule_rebuild() -> None:
@@ -140,7 +171,7 @@ def similar_thread_ids(
     if len(text) < 2:
         return []
     index = get_index()
-    if not index["ids"]:
+    if index is None or not index["ids"]:
         return []
     query = index["vectorizer"].transform([text])
     scores = linear_kernel(query, index["matrix"]).ravel()

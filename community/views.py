@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.pagecache import anonymous_page_cache
+from core.pagecache import anonymous_page_cache, keep_while
 from core.pagination import BoundedCountPaginator
 from core.redirects import safe_next
 
@@ -267,6 +267,11 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
         post_ids.extend(c.pk for c in comments)
         authored.extend(comments)
     user = request.user
+    related = similarity.related_threads(user=user, thread=thread)
+    if not similarity.index_loaded():
+        # No index yet (the worker is building it): keep this page without
+        # related threads only until there is one.
+        keep_while(request, "community.similarity.index_missing")
     return render(
         request,
         "community/thread_detail.html",
@@ -283,7 +288,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "following": selectors.follows_thread(user=user, thread=thread),
             "can_accept": selectors.can_accept(user, thread),
             "can_moderate": selectors.can_moderate_space(user, thread.space),
-            "related": similarity.related_threads(user=user, thread=thread),
+            "related": related,
             "reply_form": PostForm(),
             "comment_form": CommentForm(),
         },

@@ -9,10 +9,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.money import MoneyField
+
+
+def label_in_language(label: str, titles: dict) -> str:
+    """An earning's label in the reader's language when it is the item's title
+    worded by the site (``OrderItem.titles``: "Consultation with …"); a course's
+    own title, or an item bought before titles were kept, as it is."""
+    if titles and label in titles.values():
+        return titles.get(translation.get_language() or "") or label
+    return label
 
 
 class CreatorEarning(models.Model):
@@ -79,6 +89,11 @@ class CreatorEarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} · {self.net}"
+
+    @property
+    def display_label(self) -> str:
+        """The label in the reader's language (it was kept in the buyer's)."""
+        return label_in_language(self.label, self.order_item.titles)
 
 
 class Payout(models.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from notifications.services import notification_send
 
-from .models import Order, Refund
+from .models import Order, OrderItem, Refund
 
 
 def order_paid_notify(*, order: Order) -> None:
@@ -38,7 +38,7 @@ def order_expired_notify(*, order: Order) -> None:
     )
 
 
-def refund_decided_notify(*, order: Order, refund: Refund, item_title: str) -> None:
+def refund_decided_notify(*, order: Order, refund: Refund, item: OrderItem) -> None:
     if refund.status == Refund.Status.REFUNDED:
         kind, params = (
             "refund_approved",
@@ -52,6 +52,13 @@ def refund_decided_notify(*, order: Order, refund: Refund, item_title: str) -> N
         recipient=order.user,
         kind=kind,
         target=refund,
-        params={"number": order.number, "item": item_title, **params},
+        # The item's title in each language it has, so that the buyer reads it
+        # in theirs when shown (kinds' display), not in the one bought in.
+        params={
+            "number": order.number,
+            "item": item.title,
+            "item_titles": item.titles,
+            **params,
+        },
         dedupe_key=f"commerce.refund:{refund.pk}:{refund.status}",
     )

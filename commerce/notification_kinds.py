@@ -5,6 +5,7 @@ with `format_money` in the reader's language when the notification is shown.
 """
 
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_money
@@ -17,6 +18,17 @@ def _order_page(target, params) -> str:
 
 def _amount(params) -> dict:
     return {"amount": format_money(params["amount"], params.get("currency"))}
+
+
+def _item(params) -> dict:
+    """The item's title in the reader's language when it has one (OrderItem.titles);
+    notifications sent before kept only the buyer's."""
+    titles = params.get("item_titles") or {}
+    return {"item": titles.get(get_language() or "") or params["item"]}
+
+
+def _refunded(params) -> dict:
+    return {**_amount(params), **_item(params)}
 
 
 register(
@@ -49,13 +61,14 @@ register(
         topic="orders",
         title=_("Your refund of %(amount)s for “%(item)s” was approved"),
         url=_order_page,
-        display=_amount,
+        display=_refunded,
     ),
     Kind(
         "refund_denied",
         topic="orders",
         title=_("Your refund request for “%(item)s” was declined: %(note)s"),
         url=_order_page,
+        display=_item,
     ),
 )
 

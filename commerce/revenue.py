@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from .ledger import label_in_language
 from .models import CreatorEarning
 
 
@@ -36,18 +37,36 @@ def revenue_by_month(*, creator_id: int, months: int = 12) -> list[dict]:
 
 
 def revenue_by_course(*, creator_id: int) -> list[dict]:
+    """Sales, refunds and money per course or item, labelled in the reader's
+    language: an item the site words (a consultation) is one row whatever the
+    language its buyers bought it in."""
     sales = CreatorEarning.Kind.SALE
     refunds = CreatorEarning.Kind.REFUND
-    from django.db.models import Count, Q
-
-    return list(
+    groups = (
         CreatorEarning.objects.filter(creator_id=creator_id)
-        .values("course_id", "label")
+        .values("course_id", "label", "order_item__titles")
         .annotate(
             sold=Count("id", filter=Q(kind=sales)),
             refunded=Count("id", filter=Q(kind=refunds)),
             gross=Sum("gross"),
             net=Sum("net"),
         )
-        .order_by("-net")
+        .order_by()
     )
+    rows: dict[tuple, dict] = {}
+    for group in groups:
+        label = label_in_language(group["label"], group["order_item__titles"])
+        row = rows.setdefault(
+            (group["course_id"], label),
+            {
+                "course_id": group["course_id"],
+                "label": label,
+                "sold": 0,
+                "refunded": 0,
+                "gross": 0,
+                "net": 0,
+            },
+        )
+        for key in ("sold", "refunded", "gross", "net"):
+            row[key] += group[key]
+    return sorted(rows.values(), key=lambda row: row["net"], reverse=True)

@@ -287,7 +287,7 @@ def studio_revenue_csv(request: HttpRequest) -> HttpResponse:
             [
                 row.created_at.date().isoformat(),
                 row.order_item.order.number,
-                row.label,
+                row.display_label,
                 row.kind,
                 row.gross,
                 row.commission,

@@ -130,7 +130,7 @@ def refund_approve(*, refund_id: int, staff) -> Refund:
         creator_id=item.creator_id,
         amount=str(refund.amount),
     )
-    notices.refund_decided_notify(order=order, refund=refund, item_title=item.title)
+    notices.refund_decided_notify(order=order, refund=refund, item=item)
     return refund
 
 
@@ -145,7 +145,7 @@ def refund_deny(*, refund_id: int, staff, note: str = "") -> Refund:
     refund.decision_note = note[:500]
     refund.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     notices.refund_decided_notify(
-        order=refund.order_item.order, refund=refund, item_title=refund.order_item.title
+        order=refund.order_item.order, refund=refund, item=refund.order_item
     )
     return refund
 

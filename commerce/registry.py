@@ -69,6 +69,9 @@ class Offer:
     revenue_lines: tuple[RevenueLine, ...] = ()
     url: str = ""
     is_available: bool = True
+    #: why it is not for sale, in the buyer's language ("This lecture has
+    #: ended."), when the selling app can say; else a general refusal is shown
+    unavailable_reason: str = ""
     #: the title in the active language, for a title the selling app words
     #: ("Consultation with …"): the order keeps it in every language, so the
     #: buyer reads it in the page's language (OrderItem.display_title)

@@ -42,6 +42,7 @@ def resolve_lecture(offer_id: int) -> registry.Offer | None:
     lecture = LiveLecture.objects.filter(pk=offer_id).first()
     if lecture is None:
         return None
+    closed = services.lecture_closed_reason(lecture, now=timezone.now())
     return registry.Offer(
         offer_type="lecture",
         offer_id=lecture.pk,
@@ -52,11 +53,8 @@ def resolve_lecture(offer_id: int) -> registry.Offer | None:
         revenue_lines=_line(lecture.creator_id, lecture.title),
         url=lecture.get_absolute_url(),
         # Seats are checked by the hold, under a lock, not here.
-        is_available=(
-            lecture.status == LiveLecture.Status.SCHEDULED
-            and lecture.ends_at > timezone.now()
-            and lecture.price > 0
-        ),
+        is_available=closed is None and lecture.price > 0,
+        unavailable_reason=closed or "",
     )
 
 

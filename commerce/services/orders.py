@@ -88,7 +88,10 @@ def order_create(
     for offer_type, offer_id in wanted:
         offer = registry.resolve_offer(offer_type, offer_id)
         if offer is None or not offer.is_available:
-            raise CommerceError(_("This item is not for sale."), "not_for_sale")
+            reason = offer.unavailable_reason if offer is not None else ""
+            raise CommerceError(
+                str(reason) or _("This item is not for sale."), "not_for_sale"
+            )
         kind = registry.get_offer_type(offer_type)
         if kind.is_owned(user=user, offer_id=offer_id):
             raise CommerceError(

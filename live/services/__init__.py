@@ -66,6 +66,7 @@ from .questions import (
 )
 from .reminders import reminders_send
 from .tickets import (
+    lecture_closed_reason,
     replay_pass_fulfil,
     replay_pass_revoke,
     ticket_claim,
@@ -120,6 +121,7 @@ __all__ = [
     "lecture_replay_attach",
     "lecture_replay_remove",
     "lecture_schedule",
+    "lecture_closed_reason",
     "lecture_tickets_refund",
     "lecture_update",
     "reminders_send",

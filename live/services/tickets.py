@@ -22,12 +22,23 @@ from .lectures import _lock, _refund_later, seats_taken, seats_taken_q
 # --- tickets ------------------------------------------------------------------------------
 
 
-def _refusal_to_take_a_seat(lecture: LiveLecture, user, *, now) -> str | None:
-    """Why `user` cannot take a seat of `lecture` now (a message), or None."""
+def lecture_closed_reason(lecture: LiveLecture, *, now) -> str | None:
+    """Why nobody can take a seat of `lecture` now (a message), or None.
+
+    Seats are sold until the lecture ends: a latecomer may still join.
+    """
     if lecture.is_cancelled:
         return _("This lecture was cancelled.")
     if lecture.ends_at <= now:
         return _("This lecture has ended.")
+    return None
+
+
+def _refusal_to_take_a_seat(lecture: LiveLecture, user, *, now) -> str | None:
+    """Why `user` cannot take a seat of `lecture` now (a message), or None."""
+    closed = lecture_closed_reason(lecture, now=now)
+    if closed:
+        return closed
     if lecture.creator_id == user.pk:
         return _("This is your own lecture: you do not need a ticket.")
     return None

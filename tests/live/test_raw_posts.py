@@ -178,18 +178,53 @@ def test_lecture_ticket_bad_posts(client):
     assert not Order.objects.filter(state=Order.State.PAID).exists()
 
 
-def test_past_lecture_ticket_is_refused(client):
-    lecture = LectureFactory(starts_at=timezone.now() - timedelta(days=2))
+LECTURE_CLOSED = {
+    "ended": (
+        {"starts_at": timezone.now() - timedelta(days=2)},
+        "This lecture has ended.",
+        "这场直播讲座已结束。",
+    ),
+    "cancelled": (
+        {"status": "cancelled"},
+        "This lecture was cancelled.",
+        "这场直播讲座已取消。",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+@pytest.mark.parametrize("case", LECTURE_CLOSED)
+def test_closed_lecture_ticket_is_refused_with_the_reason(client, settings, case, lang):
+    fields, english, chinese = LECTURE_CLOSED[case]
+    said = english if lang == "en" else chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    lecture = LectureFactory(**fields)
     client.force_login(UserFactory())
     response = client.post(
         reverse("commerce:buy", args=["lecture", lecture.pk]), follow=True
     )
     assert response.status_code == 200
-    assert _messages(response)
+    assert _messages(response) == [said]
+    assert said in _text(response)
+    api = client.post(
+        "/api/v1/orders/",
+        {"items": [{"offer_type": "lecture", "offer_id": lecture.pk}]},
+        content_type="application/json",
+        headers={"accept-language": lang},
+    )
+    assert api.status_code == 400
+    assert api.json()["detail"] == said
     assert not Order.objects.exists()
     response = client.post(reverse("live:claim", args=[lecture.pk]), follow=True)
-    assert response.status_code == 200
-    assert _messages(response)
+    assert _messages(response) == [said]
+
+
+def test_a_lecture_that_has_started_still_sells_tickets_until_it_ends(client):
+    lecture = LectureFactory(starts_at=timezone.now() - timedelta(minutes=10))
+    client.force_login(UserFactory())
+    response = client.post(reverse("commerce:buy", args=["lecture", lecture.pk]))
+    assert response.status_code == 302
+    assert Order.objects.filter(items__offer_id=lecture.pk).count() == 1
 
 
 def test_lecture_ticket_posted_twice_makes_one_order(client):
@@ -297,7 +332,7 @@ def _zh(message: str) -> str:
         ("ask", "This field is required."),
         ("book", "This field is required."),
         ("availability", "The first day is in the past."),
-        ("lecture", "This item is not for sale."),
+        ("lecture", "This lecture has ended."),
     ],
 )
 def test_bad_posts_are_answered_in_chinese(client, settings, endpoint, message):

@@ -11,7 +11,7 @@ from demo.bulk import bulk_insert
 from demo.seeding import DEMO_PASSWORD, INTEREST_CLUSTERS, SeedContext, SeedStep
 
 CREATOR_NAMES = [
-    "林老师",
+    "林晓",
     "Dr. Chen",
     "王教授",
     "Emily Zhang",

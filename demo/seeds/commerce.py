@@ -58,7 +58,7 @@ def _plans() -> None:
             slug=f"column-{creator.pk}",
             defaults={
                 "name": f"{creator.display_name} 的专栏",
-                "description": "订阅专栏，畅学这位老师的全部课程。",
+                "description": "订阅专栏，畅学这位创作者的全部课程。",
                 "creator": creator,
                 "period": SubscriptionPlan.Period.MONTHLY,
                 "price": Decimal("29.00"),

@@ -172,7 +172,7 @@ def _paths(ctx: SeedContext) -> list[LearningPath]:
             )
         )
     if staff is not None and len(made) >= 2:
-        title = "全栈之路：跨老师精选 / The full-stack road"
+        title = "全栈之路：多位创作者精选 / The full-stack road"
         if not LearningPath.objects.filter(title=title).exists():
             ids = [i.course_id for p in made for i in p.items.all()][:4]
             total = sum(

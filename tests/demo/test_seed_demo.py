@@ -1,10 +1,12 @@
 """seed_demo: deterministic for a seed, idempotent, quiet when asked."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+import demo
 from accounts.models import Profile, User
 from courses.models import Category
 from demo.seeding import INTEREST_CLUSTERS, SCALES
@@ -122,3 +124,19 @@ def test_seeding_leaves_the_worker_no_backlog(tiny_scale, settings):
     # Applied, not dropped.
     assert PointEntry.objects.exists()
     assert Notification.objects.exists()
+
+
+def test_demo_people_have_plain_names_and_no_text_calls_a_creator_老师(tiny_scale):
+    """docs/glossary.md: 创作者, never 老师. A demo creator was "林老师", which read
+    like a title in "与 林老师 的咨询"; the demo's plan and path texts said 老师."""
+    _seed()
+    names = list(Profile.objects.values_list("display_name", flat=True))
+    assert "林晓" in names
+    assert not [name for name in names if "老师" in name], names
+    seeds = Path(demo.__file__).parent
+    wording = [
+        str(path.relative_to(seeds))
+        for path in seeds.rglob("*.py")
+        if "老师" in path.read_text(encoding="utf-8")
+    ]
+    assert not wording, wording

@@ -3,7 +3,7 @@
 An order item's title for a consultation, a paid question, a replay or a read
 answer is worded by the site ("Consultation with …"); it was stored in the
 buyer's language at purchase, so the English orders page said
-"与 林老师 的咨询，…" and the Chinese one "Question to …". The item keeps the
+"与 林晓 的咨询，…" and the Chinese one "Question to …". The item keeps the
 title in each language (OrderItem.titles); a course keeps its own title.
 """
 

@@ -70,6 +70,9 @@ def test_studio_revenue_names_each_consultation_in_the_creators_language(
         assert len(en) == len(zh) == 2, (table, en, zh)
         assert all(c.startswith(f"Consultation with {name}") for c in en), en
         assert all(c.startswith(f"与 {name} 的咨询") for c in zh), zh
+    # The table lists consultations too: headed by item, not "By course" (按课程).
+    assert '<div class="card-header">By item</div>' in english
+    assert '<div class="card-header">按商品</div>' in chinese
     csv_body = client.get(reverse("commerce:studio_revenue_csv"), **EN)
     assert "的咨询" not in csv_body.content.decode()
 

@@ -12,11 +12,12 @@ import pytest
 from django.contrib.messages import get_messages
 from django.db.models import Sum
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from commerce import registry, services
 from commerce.models import Coupon, CreatorEarning, Fulfilment, Order
+from commerce.services import CommerceError
 from learning.access import can_open_course
 from tests.factories import StaffFactory, UserFactory
 
@@ -149,6 +150,8 @@ def test_one_failing_order_does_not_stop_the_reconciliation_of_the_others(
     percent=st.one_of(st.none(), st.integers(min_value=1, max_value=99)),
     rate=st.integers(min_value=0, max_value=10_000),
 )
+# Always tried: a coupon that leaves half a cent (hypothesis found it by chance).
+@example(price_cents=1, percent=50, rate=0)
 def test_any_paid_order_is_delivered_and_booked_to_the_cent(
     price_cents, percent, rate, django_capture_on_commit_callbacks, settings
 ):
@@ -158,16 +161,26 @@ def test_any_paid_order_is_delivered_and_booked_to_the_cent(
     if percent is not None:
         code = CouponFactory(kind=Coupon.Kind.PERCENT, value=Decimal(percent)).code
     buyer = UserFactory()
-    order = services.order_create(
-        user=buyer, offers=[("course", course.pk)], coupon_code=code
-    )
-    payment = services.payment_create(order=order, user=buyer)
     with django_capture_on_commit_callbacks(execute=True):
-        services.payment_callback(payment_id=payment.pk, status="confirmed")
+        order = services.order_create(
+            user=buyer, offers=[("course", course.pk)], coupon_code=code
+        )
+    if order.total == 0:
+        # Half of one cent: the discount (rounded half up) takes the whole
+        # price. The order is delivered free; there is nothing to charge.
+        assert order.discount == order.subtotal
+        with pytest.raises(CommerceError):
+            services.payment_create(order=order, user=buyer)
+    else:
+        payment = services.payment_create(order=order, user=buyer)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.payment_callback(payment_id=payment.pk, status="confirmed")
     order.refresh_from_db()
     assert order.state == Order.State.PAID
     assert can_open_course(buyer, course)
     booked = CreatorEarning.objects.filter(order_item__order=order).aggregate(
         gross=Sum("gross"), commission=Sum("commission"), net=Sum("net")
     )
-    assert booked["gross"] == order.total == booked["commission"] + booked["net"]
+    zero = Decimal("0.00")
+    assert (booked["gross"] or zero) == order.total
+    assert order.total == (booked["commission"] or zero) + (booked["net"] or zero)

@@ -12,6 +12,11 @@ A request never builds the index: fitting it reads every live thread (0.5-0.8 s
 at 10,000 threads, growing with them). When the cache has none (flushed,
 evicted, Redis restarted) the request asks the worker for one and shows no
 similar threads meanwhile, or this process's older copy when it has one.
+
+Except where the worker's index cannot reach the web process: a cache local
+to each process (`make run`'s local memory). There the web process fits its
+own on first use and again after new threads (the embedded setup's data is
+small: a few ms), since the worker's copy would stay in the worker.
 """
 
 from __future__ import annotations
@@ -112,12 +117,24 @@ def get_index() -> dict | None:
         return local
     index = cache.get(INDEX_KEY) if version is not None else None
     if index is None:
+        if not worker_shares_the_cache():
+            return build_index()
         rebuild_soon()
         # Tasks run eagerly (tests, the embedded setup) have built it by now;
         # otherwise this process's older copy, if any, until the worker's.
         return _local.get("index")
     _local["index"] = index
     return index
+
+
+def worker_shares_the_cache() -> bool:
+    """Whether an index the worker builds reaches this process: not with a
+    cache that lives in each process (local memory, or none at all)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.dummy import DummyCache
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return not isinstance(caches["default"], (LocMemCache, DummyCache))
 
 
 def index_loaded() -> bool:
@@ -156,9 +173,15 @@ def rebuild_soon() -> None:
 
 
 def schedule_rebuild() -> None:
-    """Ask the worker for a rebuild, at most once per debounce window."""
+    """Ask the worker for a rebuild, at most once per debounce window (with a
+    cache of this process only, drop this process's index: its next use fits
+    a new one, new threads included)."""
     from .tasks import rebuild_similarity_index
 
+    if not worker_shares_the_cache():
+        cache.delete(VERSION_KEY)
+        _local.pop("index", None)
+        return
     if cache.add(PENDING_KEY, 1, REBUILD_DEBOUNCE_SECONDS):
         # Run at the end of the window, so that it includes every thread of it.
         rebuild_similarity_index.apply_async(countdown=REBUILD_DEBOUNCE_SECONDS)

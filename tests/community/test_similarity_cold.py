@@ -6,6 +6,7 @@ as soon as the worker has built it."""
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 from community import similarity
 from core import tasks as core_tasks
@@ -25,8 +26,11 @@ def _new_process(monkeypatch):
 
 @pytest.fixture
 def published(monkeypatch):
-    """Tasks go to a broker (production), recorded here instead of sent."""
+    """Tasks go to a broker (production), recorded here instead of sent, and
+    the worker's index reaches the web process (Redis, as in production,
+    whatever cache the tests run on)."""
     sent = []
+    monkeypatch.setattr(similarity, "worker_shares_the_cache", lambda: True)
     monkeypatch.setattr(core_tasks, "_eager", lambda: False)
     monkeypatch.setattr(
         core_tasks, "_publish", lambda name, args, kwargs: sent.append(name)
@@ -96,3 +100,55 @@ def test_tasks_run_in_process_build_it_after_the_first_visit(
     with django_capture_on_commit_callbacks(execute=True):
         client.get(url)
     assert "Reading CSV files with Python quickly" in client.get(url).content.decode()
+
+
+@pytest.fixture
+def cache_of_this_process(settings, monkeypatch):
+    """`make run`: local memory in each process, tasks sent to the worker."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    sent = []
+    monkeypatch.setattr(core_tasks, "_eager", lambda: False)
+    monkeypatch.setattr(
+        core_tasks, "_publish", lambda name, args, kwargs: sent.append(name)
+    )
+    return sent
+
+
+def test_with_a_cache_of_this_process_the_first_visit_shows_related_threads(
+    client, threads, cache_of_this_process, django_capture_on_commit_callbacks
+):
+    """The worker's index would stay in the worker's memory: the web process
+    fits its own instead of waiting for one that never comes."""
+    assert not similarity.worker_shares_the_cache()
+    with django_capture_on_commit_callbacks(execute=True):
+        body = client.get(threads.get_absolute_url()).content.decode()
+    assert RELATED in body and "Reading CSV files with Python quickly" in body
+    assert cache_of_this_process == []  # nothing asked of the worker
+
+
+def test_with_a_cache_of_this_process_new_threads_show_as_similar(
+    client, space, threads, cache_of_this_process, django_capture_on_commit_callbacks
+):
+    from community.services import thread_create
+    from tests.factories import UserFactory
+
+    url = reverse("community:similar")
+    title = {"title": "Reading CSV in Python"}
+    assert (
+        "Parsing CSV with pandas in Python"
+        not in client.get(url, title).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_create(
+            author=UserFactory(),
+            space=space,
+            kind="question",
+            title="Parsing CSV with pandas in Python",
+            body="How do I read a CSV file with pandas?",
+        )
+    assert (
+        "Parsing CSV with pandas in Python" in client.get(url, title).content.decode()
+    )
+    assert cache_of_this_process == []

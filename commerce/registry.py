@@ -25,6 +25,10 @@ which returns the offer as this buyer gets it (price, revenue lines);
 
 `register_commission_provider(provider)` lets another app (rewards: creator
 levels) override the platform commission rate per creator.
+
+`register_earner_check(check)` lets a selling app say who earns from it
+besides creators (live: certified experts, paid for consultations and
+questions), so that they see their revenue page before their first sale.
 """
 
 from __future__ import annotations
@@ -244,6 +248,21 @@ def commission_rate(creator_id: int | None) -> Decimal:
             if Decimal(0) <= rate <= Decimal(1):
                 return rate
     return Decimal(settings.PLATFORM_COMMISSION_RATE)
+
+
+_earner_checks: list[Callable[[object], bool]] = []
+
+
+def register_earner_check(check: Callable[[object], bool]) -> Callable:
+    """Add a function telling whether a user earns from the app's offers."""
+    if check not in _earner_checks:
+        _earner_checks.append(check)
+    return check
+
+
+def is_registered_earner(user) -> bool:
+    """True when a selling app counts `user` as one who earns (an expert)."""
+    return any(check(user) for check in _earner_checks)
 
 
 def autodiscover() -> None:

@@ -318,3 +318,8 @@ def orders_paid_since(*, since) -> dict:
         count=Count("id"), total=Sum("total")
     )
     return {"count": totals["count"] or 0, "total": totals["total"] or 0}
+
+
+def has_earnings(*, user_id: int) -> bool:
+    """Whether anything was ever earned by `user_id` (a sale, a consultation)."""
+    return CreatorEarning.objects.filter(creator_id=user_id).exists()

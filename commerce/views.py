@@ -232,14 +232,23 @@ def my_orders(request: HttpRequest) -> HttpResponse:
     return render(request, "commerce/my_orders.html", {"orders": orders})
 
 
-def _require_creator(request: HttpRequest) -> None:
-    if not (getattr(request.user, "is_creator", False) or request.user.is_staff):
-        raise PermissionDenied
+def _require_earner(request: HttpRequest) -> None:
+    """Creators, staff, and whoever earns otherwise (an expert paid for
+    consultations and questions) see their own revenue; others are refused."""
+    user = request.user
+    if (
+        getattr(user, "is_creator", False)
+        or user.is_staff
+        or registry.is_registered_earner(user)
+        or selectors.has_earnings(user_id=user.pk)
+    ):
+        return
+    raise PermissionDenied
 
 
 @login_required
 def studio_revenue(request: HttpRequest) -> HttpResponse:
-    _require_creator(request)
+    _require_earner(request)
     form = PayoutRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -274,7 +283,7 @@ def studio_revenue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def studio_revenue_csv(request: HttpRequest) -> HttpResponse:
-    _require_creator(request)
+    _require_earner(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="revenue.csv"'
     response.write("\ufeff")  # so that spreadsheet programs read UTF-8

@@ -396,3 +396,6 @@ registry.register_offer_type(
     release=services.booking_release,
     confirm_hold=services.booking_confirm_hold,
 )
+# Certified experts earn from consultations and questions: they see their
+# revenue page (commerce's studio) even when they are not creators.
+registry.register_earner_check(experts.is_certified)

@@ -138,3 +138,16 @@ def test_django_and_the_admin_say_you_like_the_site():
 def _english(texts):
     with translation.override("en"):
         return [str(text) for text in texts]
+
+
+def test_a_live_lecture_is_always_a_live_lecture_in_chinese():
+    """docs/glossary.md: a live lecture is 直播讲座. A bare 讲座 (这场讲座已经取消。,
+    免费讲座) read like a course's recorded lecture."""
+    bare = re.compile(r"(?<!直播)讲座")
+    found = [
+        (str(path), msgid, msgstr)
+        for path, _context, msgid, strs in _entries()
+        for msgstr in strs
+        if bare.search(msgstr)
+    ]
+    assert not found, f"讲座 without 直播 in front (glossary: 直播讲座): {found[:20]}"

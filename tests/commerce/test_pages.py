@@ -191,6 +191,25 @@ def test_studio_revenue_for_creators_only_with_csv(
     assert "Deep Python" in csv_body and "sale" in csv_body
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_studio_revenue_balance_cards_have_four_different_labels(client, language):
+    """Settled, pending, paid out and withdrawable are four amounts: in Chinese
+    "Available" and "Withdrawable" both read 可提现 over two different sums."""
+    import re
+
+    course = PaidCourseFactory()
+    client.force_login(course.creator)
+    body = client.get(
+        reverse("commerce:studio_revenue"), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    labels = re.findall(
+        r'<div class="small text-body-secondary">([^<]+)</div><div class="fs-4', body
+    )
+    assert len(labels) == 4 and len(set(labels)) == 4, labels
+    if language == "zh-hans":
+        assert labels[0] == "已结算" and labels[3] == "可提现"
+
+
 def test_admin_lists_and_actions(
     client, pay, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):

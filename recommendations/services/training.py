@@ -151,9 +151,23 @@ def compare_algorithms() -> list[str]:
     return [n for n in names if n in ALGORITHMS]
 
 
+def compare_at_this_size() -> bool:
+    """Whether the comparison models are trained tonight: only while the
+    catalogue is within `RECOMMENDATIONS_DENSE_MAX_ITEMS`. Above it each one is
+    another full run of the served size (the EASE blend fitted as ALS, plus
+    stars) for a figure in the admin, which would double the nightly
+    (docs/recs.md, *Platform scale*); staff can still train one on demand."""
+    from courses.models import Course
+
+    from .scale import dense_max_items
+
+    published = Course.objects.filter(status=Course.Status.PUBLISHED)
+    return published.count() <= dense_max_items()
+
+
 def algorithms_to_train() -> list[str]:
     """The default algorithm, the running experiment's, then the rating models
-    and the comparison models."""
+    and (below the dense limit) the comparison models."""
     names = [default_algorithm()]
     for algorithm in Variant.objects.filter(experiment__is_active=True).values_list(
         "algorithm", flat=True
@@ -161,7 +175,8 @@ def algorithms_to_train() -> list[str]:
         if algorithm not in names and algorithm in ALGORITHMS:
             names.append(algorithm)
     names += [n for n in rating_algorithms() if n not in names]
-    names += [n for n in compare_algorithms() if n not in names]
+    if compare_at_this_size():
+        names += [n for n in compare_algorithms() if n not in names]
     following = next_algorithm()
     if following and following not in names:
         names.append(following)

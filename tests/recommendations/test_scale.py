@@ -83,6 +83,26 @@ def test_switch_picks_the_model_by_catalogue_size(settings):
     assert scale.model_for_size("popularity", {}, 10**6).algorithm == "popularity"
 
 
+def test_the_nightly_trains_the_comparison_models_only_within_the_dense_limit(
+    settings,
+):
+    """Above the limit a comparison model is one more full run of the served
+    size, for a figure in the admin: the nightly leaves it out (staff can
+    still train it on demand); the served and rating models stay."""
+    CourseFactory.create_batch(3)
+    compare = set(services.DEFAULT_COMPARE_ALGORITHMS)
+    assert compare
+    settings.RECOMMENDATIONS_DENSE_MAX_ITEMS = 3
+    within = services.algorithms_to_train()
+    assert compare <= set(within)
+    settings.RECOMMENDATIONS_DENSE_MAX_ITEMS = 2
+    above = services.algorithms_to_train()
+    assert not compare & set(above)
+    assert above == [name for name in within if name not in compare]
+    assert services.default_algorithm() in above and "next" in above
+    assert set(services.DEFAULT_RATING_ALGORITHMS) <= set(above)
+
+
 def test_every_dense_model_is_switched_including_the_default(settings):
     """The default ranking model (and every EASE variant) holds an items ×
     items matrix: at 50,000 courses that is 20 GB. Above the threshold each of

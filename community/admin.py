@@ -282,7 +282,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
     """The staff queue: open reports first (posts and course reviews), with the
     actions on what they point at."""
 
@@ -314,8 +314,8 @@ class ReportAdmin(admin.ModelAdmin):
         "review__course",
         "reporter",
     ]
-    raw_id_fields = ["post", "review", "reporter", "resolved_by"]
-    readonly_fields = ["created_at", "resolved_at", "resolved_by"]
+    # A record: staff close it through the actions (they write the log).
+    readonly_fields = [f.name for f in Report._meta.fields]
     actions = [
         hide_posts,
         restore_posts,

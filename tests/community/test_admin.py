@@ -106,3 +106,34 @@ def test_vote_list_filter_says_it_is_the_voters_sign_up_date(
     assert len(titles) == 2, titles  # the vote's value and its voter's sign-up
     assert heading in summaries, summaries
     assert not [s for s in summaries if leaked in s], summaries
+
+
+def test_report_form_cannot_close_or_retarget_a_report_behind_the_log(
+    client, staff_user, reported, member
+):
+    """Closing a report is an action (it writes the moderation log); the change
+    form shows the report but cannot set its status, target or reporter."""
+    client.force_login(staff_user)
+    url = reverse("admin:community_report_change", args=[reported.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b'name="status"' not in page.content
+    assert b'name="post"' not in page.content
+    client.post(
+        url,
+        {
+            "post": reported.post_id,
+            "reporter": member.pk,
+            "reason": "other",
+            "detail": "edited",
+            "status": Report.Status.DISMISSED,
+        },
+    )
+    reported.refresh_from_db()
+    assert reported.status == Report.Status.OPEN
+    assert reported.reason == "spam" and reported.detail == "ads"
+    assert reported.resolved_by is None
+    assert client.get(reverse("admin:community_report_add")).status_code == 403
+    delete = reverse("admin:community_report_delete", args=[reported.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Report.objects.filter(pk=reported.pk).exists()

@@ -120,3 +120,31 @@ def test_breadcrumbs_are_named_in_the_page_language(client):
         if 'aria-label="breadcrumb"' in path.read_text(encoding="utf-8")
     ]
     assert not offenders
+
+
+def test_labels_end_in_a_colon_of_the_page_language():
+    """A colon typed after a translated label stays ASCII on a Chinese page
+    ("回答率: 100%"); the colon belongs inside the message ("回答率：")."""
+    label_then_colon = re.compile(r'(translate "[^"]*"|endblocktranslate) %\}:')
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in [
+            *ROOT.glob("*/templates/**/*.html"),
+            *ROOT.glob("templates/**/*.html"),
+        ]
+        if ".venv" not in path.parts and "admin" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if label_then_colon.search(line)
+    ]
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_expert_page_reads_response_rate_with_a_chinese_colon(client):
+    from tests.live.factories import ExpertProfileFactory
+
+    expert = ExpertProfileFactory()
+    page = client.get(expert.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert "回答率：" in text
+    assert "回答率:" not in text

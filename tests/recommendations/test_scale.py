@@ -362,3 +362,59 @@ def test_implicit_top_k_ranks_as_the_numpy_top_n(world):
         assert not np.take_along_axis(taken, items_a, axis=1).any()
     # EASE and re-ranked models keep the generic ranking
     assert scale._ranker(get_algorithm("ease").fit(data)) is top_n
+
+
+def _sequences(n_users: int, n_items: int, per_user: int, seed: int):
+    rng = np.random.default_rng(seed)
+    popularity = 1.0 / np.arange(1, n_items + 1)
+    popularity /= popularity.sum()
+    items = np.concatenate(
+        [
+            rng.choice(n_items, per_user, replace=False, p=popularity)
+            for _ in range(n_users)
+        ]
+    )
+    users = np.repeat(np.arange(n_users), per_user)
+    return InteractionData(
+        user_ids=np.arange(n_users, dtype=np.int64) + 1,
+        item_ids=np.arange(n_items, dtype=np.int64) + 1,
+        user_index=users.astype(np.int64),
+        item_index=items.astype(np.int64),
+        weight=np.full(len(users), 3.0, dtype=np.float32),
+        stars=np.full(len(users), np.nan),
+        item_category=rng.integers(0, 5, n_items),
+        has_implicit=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "n_users, n_items, per_user, n",
+    [
+        (300, 400, 4, 10),  # most courses have no transition from a learner's
+        (400, 300, 1, 10),  # one course each: some learners have no transition
+        (40, 6, 3, 6),  # a tiny catalogue: every course has one (dense row)
+        (1, 30, 28, 5),  # nearly everything taken: slots left empty (-1)
+    ],
+)
+def test_next_without_its_blend_ranks_sparsely_as_the_dense_top_n(
+    n_users, n_items, per_user, n
+):
+    """Above the dense limit `next` has no EASE blend and ranks from each
+    learner's few transitions plus the most popular other courses: the very
+    lists and scores of the dense top N, without its learners × courses matrix."""
+    from recommendations.algorithms import get_algorithm, top_n
+
+    data = _sequences(n_users, n_items, per_user, seed=n_items)
+    model = get_algorithm("next", blend=0.0).fit(data)
+    assert scale._ranker(model) is scale._transition_top_n
+    users = np.arange(data.n_users)
+    exclude = data.seen()
+    sparse = list(scale._transition_top_n(model, users, n, exclude=exclude, batch=7))
+    dense = list(top_n(model, users, n, exclude=exclude, batch=7))
+    for (_, items_a, scores_a), (_, items_b, scores_b) in zip(
+        sparse, dense, strict=True
+    ):
+        np.testing.assert_array_equal(items_a, items_b)
+        np.testing.assert_array_equal(scores_a, scores_b)
+    # with its blend, `next` scores every course: the generic ranking
+    assert scale._ranker(get_algorithm("next").fit(data)) is top_n

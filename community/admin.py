@@ -379,7 +379,7 @@ def unlock_threads(modeladmin, request, queryset):
 
 
 @admin.register(Thread)
-class ThreadAdmin(admin.ModelAdmin):
+class ThreadAdmin(NoAddOrDeleteMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "title",
@@ -404,16 +404,8 @@ class ThreadAdmin(admin.ModelAdmin):
     search_fields = ["title", "author__email"]
     date_hierarchy = "created_at"
     list_select_related = ["space", "author"]
-    raw_id_fields = ["space", "author", "accepted_post", "featured_by"]
-    readonly_fields = [
-        "reply_count",
-        "score",
-        "featured_at",
-        "featured_by",
-        "deleted_at",
-        "created_at",
-        "updated_at",
-    ]
+    # Featuring, locking and deleting are the logged actions, not checkboxes.
+    readonly_fields = [f.name for f in Thread._meta.fields if f.name != "title"]
     filter_horizontal = ["tags"]
     actions = [feature_threads, unfeature_threads, lock_threads, unlock_threads]
 

@@ -137,3 +137,42 @@ def test_report_form_cannot_close_or_retarget_a_report_behind_the_log(
     delete = reverse("admin:community_report_delete", args=[reported.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert Report.objects.filter(pk=reported.pk).exists()
+
+
+def test_thread_form_cannot_feature_lock_or_delete_behind_the_log(
+    client, staff_user, reported
+):
+    """Featuring, locking and deleting go through the named actions (logged,
+    stamped with who did it); ticking the boxes on the change form does nothing."""
+    thread = reported.post.thread
+    client.force_login(staff_user)
+    url = reverse("admin:community_thread_change", args=[thread.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    for field in (b"is_featured", b"is_locked", b"is_deleted", b"accepted_post"):
+        assert b'name="' + field + b'"' not in page.content
+    client.post(
+        url,
+        {
+            "title": "Renamed by staff",
+            "space": thread.space_id,
+            "author": staff_user.pk,
+            "kind": thread.kind,
+            "status": thread.status,
+            "is_featured": "on",
+            "is_locked": "on",
+            "is_deleted": "on",
+        },
+    )
+    thread.refresh_from_db()
+    assert thread.title == "Renamed by staff"
+    assert not (thread.is_featured or thread.is_locked or thread.is_deleted)
+    assert thread.author_id != staff_user.pk
+    client.post(
+        reverse("admin:community_thread_changelist"),
+        {"action": "feature_threads", ACTION_CHECKBOX_NAME: [thread.pk]},
+    )
+    thread.refresh_from_db()
+    assert thread.is_featured and thread.featured_by == staff_user
+    assert ModerationAction.objects.filter(action="feature", thread=thread).exists()
+    assert client.get(reverse("admin:community_thread_add")).status_code == 403

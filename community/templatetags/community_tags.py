@@ -40,8 +40,23 @@ def community_activity(context, profile_user, limit: int = 5):
 
 @register.inclusion_tag("community/partials/course_space_link.html", takes_context=True)
 def course_space_link(context, course):
-    """On a course page: a link to the course's discussion space (one query)."""
+    """On a course page: a link to the course's discussion space (one query).
+
+    A space open to enrolled learners only gets no way in for anyone else:
+    the button led a learner who had not bought the course to a 404.
+    """
     from community.models import Space
 
     space = Space.objects.filter(course=course, is_active=True).first()
-    return {"space": space}
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    can_enter = space is not None and (
+        not space.is_private
+        or bool(context.get("enrolled"))
+        or (
+            user is not None
+            and user.is_authenticated
+            and (user.is_staff or course.creator_id == user.pk)
+        )
+    )
+    return {"space": space, "can_enter": can_enter}

@@ -12,7 +12,8 @@ def test_open_button_is_not_translated_as_the_report_status():
     )
     with translation.override("zh-hans"):
         html = render_to_string(
-            "community/partials/course_space_link.html", {"space": space}
+            "community/partials/course_space_link.html",
+            {"space": space, "can_enter": True},
         )
         # The report status "Open" stays 待处理 ("pending").
         from community.models import Report

@@ -5,6 +5,7 @@ child process on the configured broker (kombu's filesystem broker by default)
 and stops with the web server.
 """
 
+import os
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
 
     def handle(self, *args, port, host, **options):
+        self._site_url_follows_port(host, port)
         worker = subprocess.Popen(  # noqa: S603 (fixed argument list)
             [
                 sys.executable,
@@ -65,3 +67,18 @@ class Command(BaseCommand):
                 worker.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 worker.kill()
+
+    @staticmethod
+    def _site_url_follows_port(host: str, port: int) -> None:
+        """`run_embedded --port 8301` without SITE_URL or PORT in the
+        environment: the links in emails (written by the worker, a child
+        process reading the environment) pointed to port 8000, where nothing
+        answered. As `make run` exports PORT, the site follows the port served."""
+        if "SITE_URL" in os.environ or "PORT" in os.environ:
+            return
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (compared, not bound)
+        site_url = f"http://{shown}:{port}"
+        os.environ["SITE_URL"] = site_url
+        settings.SITE_URL = site_url
+        if "PAYMENT_HOST" not in os.environ:
+            settings.PAYMENT_HOST = f"{shown}:{port}"

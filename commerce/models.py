@@ -320,6 +320,15 @@ class Coupon(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.PERCENT and self.value and self.value > 100:
+            errors["value"] = _("A percentage discount can be at most 100%.")
+        if self.valid_until and self.valid_from and self.valid_until <= self.valid_from:
+            errors["valid_until"] = _("The coupon must end after it starts.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class CouponRedemption(models.Model):
     """A coupon held by an order; released when the order is cancelled, expires

@@ -224,3 +224,38 @@ def test_staff_never_add_or_delete_the_money_records(client, one_of_each):
         delete = client.get(reverse(f"admin:commerce_{name}_delete", args=[record.pk]))
         expected = 200 if name in made_by_staff else 403
         assert (add.status_code, delete.status_code) == (expected, expected), name
+
+
+@pytest.mark.parametrize(
+    ("language", "too_much", "backwards"),
+    [
+        ("en", "at most 100%", "must end after it starts"),
+        ("zh-hans", "最多 100%", "结束时间必须晚于开始时间"),
+    ],
+)
+def test_coupon_form_says_plainly_what_is_wrong_and_saves_nothing(
+    client, staff_user, language, too_much, backwards
+):
+    """A 150% coupon or one that ends before it starts: the staff member reads
+    why in their language (not a database constraint's name) and no coupon
+    is created."""
+    client.force_login(staff_user)
+    client.cookies["django_language"] = language
+    data = {
+        "code": "BIG",
+        "kind": "percent",
+        "value": "150",
+        "valid_from_0": "2026-12-01",
+        "valid_from_1": "10:00:00",
+        "valid_until_0": "2026-11-01",
+        "valid_until_1": "10:00:00",
+        "max_uses_per_user": "1",
+        "min_order_total": "0",
+        "is_active": "on",
+    }
+    page = client.post(reverse("admin:commerce_coupon_add"), data)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert too_much in text and backwards in text
+    assert "commerce_coupon_percent_at_most_100" not in text
+    assert not Coupon.objects.exists()

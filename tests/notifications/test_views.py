@@ -1,6 +1,10 @@
 """The bell, the notifications page, marking read and the settings page."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from notifications import registry, selectors, services
@@ -150,3 +154,16 @@ def test_the_bell_is_on_the_page_before_htmx_loads_its_count(client, user):
     assert "unread-count" not in page  # the count stays htmx's (no query per page)
     bell = client.get(reverse("notifications:bell")).content.decode()
     assert 'data-testid="unread-count">1' in bell
+
+
+def test_settings_column_headings_do_not_break_inside_a_chinese_word(client):
+    """On a phone 站内 read 站 / 内 and 即时邮件 read 即时邮 / 件."""
+    client.force_login(UserFactory())
+    page = client.get(
+        reverse("notifications:settings"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    headings = re.findall(r'<th scope="col" class="([^"]*)">([^<]*)</th>', page)
+    kept = {text for classes, text in headings if "keep-words" in classes.split()}
+    assert {"站内", "即时邮件", "邮件摘要"} <= kept
+    css = (Path(settings.BASE_DIR) / "static/css/site.css").read_text()
+    assert re.search(r"\.keep-words\s*\{\s*word-break:\s*keep-all", css)

@@ -103,3 +103,31 @@ def test_a_creator_sees_the_learners_at_risk_and_sends_a_nudge(
     assert not problems, problems
     note = Notification.objects.get(kind="analytics_nudge")
     assert note.recipient == at_risk["learner"]
+
+
+def test_on_a_phone_the_nudge_note_and_button_are_usable(
+    browser,
+    live_server,
+    at_risk,  # noqa: F811
+):
+    """At 390 px in Chinese the note box had shrunk to a sliver and 发送鼓励 stood
+    one character per line, and so did the reasons: the table scrolls instead."""
+    context, page = logged_in_page(
+        browser, live_server, at_risk["mine"], locale="zh-CN"
+    )
+    try:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(reverse("analytics:studio"))
+        row = page.get_by_test_id("risk-row").first
+        button = row.get_by_test_id("nudge").bounding_box()
+        note = row.get_by_role("textbox").bounding_box()
+        font = page.evaluate(
+            "() => parseFloat(getComputedStyle(document.querySelector("
+            "'[data-testid=nudge]')).lineHeight)"
+        )
+        assert button["height"] < 2 * font, button
+        assert note["width"] >= 120, note
+        assert row.get_by_test_id("risk-why").bounding_box()["width"] >= 120
+        page.screenshot(path=str(SHOTS / "studio-phone-zh-CN.png"), full_page=True)
+    finally:
+        context.close()

@@ -1,9 +1,11 @@
 """`manage.py run_embedded --port N`: emails link to the port being served."""
 
 import os
+import socket
 from unittest import mock
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from core.emails import PlatformSite
 from core.management.commands import run_embedded
@@ -23,6 +25,9 @@ def _serve(monkeypatch, *args):
 
     monkeypatch.setattr(run_embedded.subprocess, "Popen", popen)
     monkeypatch.setattr(run_embedded, "call_command", fake_call_command)
+    monkeypatch.setattr(
+        run_embedded.Command, "_port_free", staticmethod(lambda h, p: True)
+    )
     call_command("run_embedded", *args)
     return seen
 
@@ -45,3 +50,22 @@ def test_a_site_url_set_by_the_operator_is_kept(monkeypatch, settings):
     seen = _serve(monkeypatch, "--port", "8301")
     assert seen["domain"] == "kp.example.com"
     assert seen["worker_site_url"] == "https://kp.example.com"
+
+
+def test_a_port_in_use_starts_no_worker(monkeypatch):
+    started = []
+    monkeypatch.setattr(
+        run_embedded.subprocess,
+        "Popen",
+        lambda *a, **k: started.append(a) or mock.Mock(pid=1),
+    )
+    monkeypatch.setattr(run_embedded, "call_command", lambda *a, **k: None)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        # runserver leaves with os._exit on a port in use: a worker started
+        # first was left running, orphaned, after the command had failed.
+        with pytest.raises(CommandError, match=f"Port {port} .* is in use"):
+            call_command("run_embedded", "--port", str(port))
+    assert started == []

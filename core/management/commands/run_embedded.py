@@ -7,13 +7,14 @@ and stops with the web server.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -24,6 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
 
     def handle(self, *args, port, host, **options):
+        if not self._port_free(host, port):
+            # runserver would say so and leave with os._exit, skipping the
+            # `finally` below: the worker stayed behind, running, orphaned.
+            raise CommandError(
+                f"Port {port} on {host} is in use (is the platform already "
+                f"running?). Stop it, or choose another: --port {port + 1}"
+            )
         self._site_url_follows_port(host, port)
         worker = subprocess.Popen(  # noqa: S603 (fixed argument list)
             [
@@ -82,3 +90,15 @@ class Command(BaseCommand):
         settings.SITE_URL = site_url
         if "PAYMENT_HOST" not in os.environ:
             settings.PAYMENT_HOST = f"{shown}:{port}"
+
+    @staticmethod
+    def _port_free(host: str, port: int) -> bool:
+        """Whether runserver could listen there (it reuses addresses, too)."""
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError:
+                return False
+        return True

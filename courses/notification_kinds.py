@@ -14,7 +14,7 @@ register(
     # A creator must hear the outcome of a review: it cannot be switched off.
     Topic(
         "course_moderation",
-        _("Reviews of my courses"),
+        _("Approval of my courses"),
         channels={IN_APP, EMAIL},
         locked={IN_APP, EMAIL},
         order=65,
@@ -34,7 +34,7 @@ register(
     # A learner whose review staff hid hears why; it cannot be switched off.
     Topic(
         "review_moderation",
-        _("My course reviews"),
+        _("Moderation of my reviews"),
         channels={IN_APP, EMAIL},
         locked={IN_APP},
         order=66,

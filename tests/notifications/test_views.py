@@ -167,3 +167,30 @@ def test_settings_column_headings_do_not_break_inside_a_chinese_word(client):
     assert {"站内", "即时邮件", "邮件摘要"} <= kept
     css = (Path(settings.BASE_DIR) / "static/css/site.css").read_text()
     assert re.search(r"\.keep-words\s*\{\s*word-break:\s*keep-all", css)
+
+
+@pytest.mark.parametrize(
+    ("language", "approval", "moderation", "ambiguous"),
+    [
+        (
+            "en",
+            "Approval of my courses",
+            "Moderation of my reviews",
+            "My course reviews",
+        ),
+        ("zh-hans", "我的课程审核结果", "我的评价审核结果", "我的课程评价"),
+    ],
+)
+def test_settings_tell_course_approval_from_moderation_of_my_reviews(
+    client, language, approval, moderation, ambiguous
+):
+    """ "Reviews of my courses" beside "My course reviews" (我的课程评价): a
+    creator read the second as learners' ratings of their courses; it is about
+    reviews the viewer wrote being hidden by staff."""
+    client.force_login(UserFactory())
+    page = client.get(
+        reverse("notifications:settings"), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    assert approval in page
+    assert moderation in page
+    assert ambiguous not in page

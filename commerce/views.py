@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -275,6 +276,7 @@ def studio_revenue(request: HttpRequest) -> HttpResponse:
             },
             "recent": revenue_rows(creator_id=request.user.pk)[:30],
             "payouts": request.user.payouts.all()[:20],
+            "payout_minimum": settings.PAYOUT_MINIMUM,
             "form": form,
         },
     )

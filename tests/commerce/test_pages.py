@@ -255,6 +255,20 @@ def test_admin_lists_and_actions(
     assert not can_open_course(buyer, course)
 
 
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [("zh-hans", "最低提现金额为 ¥50.00。"), ("en", "The minimum payout is CN¥50.00.")],
+)
+def test_the_payout_form_says_the_minimum_before_the_creator_asks(
+    client, settings, language, hint
+):
+    """A creator used to learn about the minimum only after asking for less."""
+    settings.PAYOUT_MINIMUM = Decimal("50.00")
+    client.force_login(CreatorFactory())
+    page = client.get(reverse("commerce:studio_revenue"), HTTP_ACCEPT_LANGUAGE=language)
+    assert hint in page.content.decode()
+
+
 def test_admin_payout_actions(client, settings):
     settings.PAYOUT_MINIMUM = Decimal("1.00")
     creator = CreatorFactory()

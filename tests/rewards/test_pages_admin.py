@@ -249,3 +249,24 @@ def test_home_block_shows_weekly_top_and_is_cached(
 
     with django_assert_max_num_queries(0):
         get_template("rewards/home_block.html").render({})
+
+
+def test_redeem_form_waits_until_the_balance_reaches_the_minimum(client, user):
+    from rewards import selectors
+
+    rate = selectors.redemption_rate()
+    assert rate.is_active and rate.min_points > 5
+    PointRuleFactory(event=Event.DAILY_VISIT, points=5)
+    services.points_award(event=Event.DAILY_VISIT, user_id=user.pk, source_key="d")
+    client.force_login(user)
+    page = client.get(
+        reverse("rewards:my_points"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    # 5 points of 500: a Redeem button that could only answer "无法兑换".
+    assert f"攒满 {rate.min_points} 积分即可兑换" in page
+    assert reverse("rewards:redeem") not in page
+    PointRuleFactory(event=Event.COURSE_COMPLETED, points=rate.min_points)
+    services.points_award(event=Event.COURSE_COMPLETED, user_id=user.pk, source_key="t")
+    page = client.get(reverse("rewards:my_points")).content.decode()
+    assert reverse("rewards:redeem") in page
+    assert 'data-testid="redeem-not-yet"' not in page

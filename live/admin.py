@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from core.markdown import COURSE_TEXT, render_markdown
 from core.time_admin import ZonedTimesAdminMixin, with_zone
 
 from . import selectors, services
@@ -62,7 +63,6 @@ class LiveLectureAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("creator",)
     readonly_fields = (
         "ends_at",
-        "description_html",
         "cancelled_at",
         "moved_at",
         "replay_attached_at",
@@ -84,6 +84,13 @@ class LiveLectureAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
                 )
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        # The page shows the rendered text: edited here, it is rendered again.
+        obj.description_html = render_markdown(
+            obj.description or "", profile=COURSE_TEXT
+        )
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("creator"), ordering="creator__email")
     def creator_link(self, obj):
@@ -245,7 +252,12 @@ class ExpertProfileAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     autocomplete_fields = ("user",)
     filter_horizontal = ("topics",)
-    readonly_fields = ("about_html", "rating_count", "rating_sum", "created_at")
+    readonly_fields = ("rating_count", "rating_sum", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        # The expert's page shows the rendered text: rendered again when edited.
+        obj.about_html = render_markdown(obj.about or "", profile=COURSE_TEXT)
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("average rating"))
     def rating(self, obj):

@@ -153,3 +153,29 @@ def test_overdue_questions_refunded_are_counted_in_the_right_number(
         ) == ["2 questions refunded."]
     assert set(PaidQuestion.objects.values_list("status", flat=True)) == {"expired"}
     assert Refund.objects.filter(status=Refund.Status.REFUNDED).count() == 3
+
+
+@pytest.mark.parametrize("kind", ["lecture", "expert"])
+def test_text_edited_in_the_admin_shows_on_the_page(client, staff_user, rf, kind):
+    """The pages show the rendered Markdown: the admin renders it again on
+    save (it kept the old text before), and does not show the HTML itself."""
+    from django.contrib import admin
+
+    if kind == "lecture":
+        obj, field, model = LectureFactory(), "description", LiveLecture
+    else:
+        obj = ExpertProfileFactory()
+        field, model = "about", type(obj)
+    client.force_login(staff_user)
+    change = reverse(f"admin:live_{model._meta.model_name}_change", args=[obj.pk])
+    form_page = client.get(change, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert form_page.count(f'class="form-row field-{field}"') == 1
+    assert (
+        f"field-{field}_html" not in form_page
+    )  # the rendered HTML, labelled in English
+    setattr(obj, field, "Now with **bold** news")
+    request = rf.post(change)
+    request.user = staff_user
+    admin.site._registry[model].save_model(request, obj, form=None, change=True)
+    page = client.get(obj.get_absolute_url()).content.decode()
+    assert "<strong>bold</strong> news" in page

@@ -85,6 +85,28 @@ class LiveLectureAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
             )
         )
 
+    #: Changed only through the services: a move tells the ticket holders (and
+    #: keeps the end with the start), a cancellation refunds them, seats and
+    #: prices are checked against the tickets sold.
+    SCHEDULE_FIELDS = (
+        "creator",
+        "starts_at",
+        "duration_minutes",
+        "time_zone",
+        "capacity",
+        "price",
+        "members_included",
+        "status",
+        "cancel_reason",
+    )
+
+    def has_add_permission(self, request):
+        # Creators schedule lectures in their studio (live.services.lecture_create).
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, *self.SCHEDULE_FIELDS)
+
     def save_model(self, request, obj, form, change):
         # The page shows the rendered text: edited here, it is rendered again.
         obj.description_html = render_markdown(

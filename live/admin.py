@@ -87,7 +87,8 @@ class LiveLectureAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
 
     #: Changed only through the services: a move tells the ticket holders (and
     #: keeps the end with the start), a cancellation refunds them, seats and
-    #: prices are checked against the tickets sold.
+    #: prices are checked against the tickets sold, a replay's file is checked
+    #: to be a recording, kept in protected storage and announced to them.
     SCHEDULE_FIELDS = (
         "creator",
         "starts_at",
@@ -98,6 +99,10 @@ class LiveLectureAdmin(ZonedTimesAdminMixin, admin.ModelAdmin):
         "members_included",
         "status",
         "cancel_reason",
+        "replay_file",
+        "replay_kind",
+        "replay_for_sale",
+        "replay_price",
     )
 
     def has_add_permission(self, request):

@@ -184,14 +184,23 @@ def test_text_edited_in_the_admin_shows_on_the_page(client, staff_user, rf, kind
 def test_staff_cannot_move_or_reprice_a_lecture_behind_its_ticket_holders(
     client, staff_user
 ):
-    """A lecture's time, seats, price and status change through the services
-    (a move tells ticket holders and keeps its end, a cancellation refunds):
+    """A lecture's time, seats, prices, status and replay change through the
+    services (a move tells ticket holders and keeps its end, a cancellation
+    refunds, a replay is checked and announced):
     the admin shows them but does not take them, nor adds lectures."""
     lecture = LectureFactory()
     client.force_login(staff_user)
     change = reverse("admin:live_livelecture_change", args=[lecture.pk])
     page = client.get(change).content.decode()
-    for field in ("starts_at", "duration_minutes", "capacity", "price", "status"):
+    for field in (
+        "starts_at",
+        "duration_minutes",
+        "capacity",
+        "price",
+        "status",
+        "replay_file",
+        "replay_price",
+    ):
         assert f'name="{field}' not in page, field
     assert 'name="title"' in page and 'name="description"' in page
     assert client.get(reverse("admin:live_livelecture_add")).status_code == 403
